@@ -1,0 +1,75 @@
+import * as pulumi from "@pulumi/pulumi";
+import { planClusters, type ClusterSpec } from "../../config/clusters";
+import { parseEnvironment, rawFromStackConfig, toPulumiConfig, type Environment } from "../../config/load";
+import { clusterMembership, type Membership } from "../../graph/membership";
+import type { ResourceNode } from "../../graph/resourceGraph";
+import { main } from "../../program";
+import { CloudMocks } from "./cloudMocks";
+import { waitForRegistrations, withIsolatedRuntime } from "./_pulumiInternals";
+import { RecordingMonitor } from "./recordingMonitor";
+
+/** A stack to evaluate: the Pulumi project, the stack name and its config as written. */
+export interface StackInput {
+  /** Pulumi project name (from Pulumi.yaml). */
+  project: string;
+  /** Stack name; the environment name. */
+  stack: string;
+  /** The stack file's `config:` map, as parsed from YAML. */
+  config: Record<string, unknown>;
+  /** Where the config came from, for error messages, e.g. "stacks/Pulumi.dev.yaml". */
+  source: string;
+}
+
+/** The environment a stack describes, as the program builds it. */
+export interface Evaluation {
+  environment: Environment;
+  /** Each cluster's resolved settings, in config order. */
+  clusters: ClusterSpec[];
+  /** Every registered resource, in registration order. */
+  resources: ResourceNode[];
+  membership: Membership;
+  /** The stack outputs, secrets replaced by "[secret]". */
+  outputs: Record<string, unknown>;
+}
+
+/** The program failed for a reason other than invalid config. */
+export class EvaluationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EvaluationError";
+  }
+}
+
+/**
+ * Runs the real program (`program.ts`, the same function `pulumi up` runs) under Pulumi's mock
+ * runtime with realistic cloud answers, and records the complete resource graph. The config is
+ * validated first, so an invalid stack registers nothing. Each call has its own runtime store,
+ * so evaluations can run one after another in one process.
+ */
+export async function evaluateStack(input: StackInput): Promise<Evaluation> {
+  const environment = parseEnvironment(input.stack, rawFromStackConfig(input.config), input.source);
+  const region = typeof input.config["aws:region"] === "string" ? input.config["aws:region"] : "us-east-1";
+
+  const { resources, outputs } = await withIsolatedRuntime(async () => {
+    const monitor = new RecordingMonitor(new CloudMocks(region));
+    pulumi.runtime.setMockOptions(monitor, input.project, input.stack, false);
+    pulumi.runtime.setAllConfig(toPulumiConfig(input.config));
+    try {
+      await pulumi.runtime.runInPulumiStack(main);
+      await waitForRegistrations();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new EvaluationError(`the program failed for ${input.source}: ${message}`);
+    }
+    const root = monitor.nodes.find((n) => n.type === "pulumi:pulumi:Stack");
+    return { resources: monitor.nodes, outputs: root?.outputs ?? {} };
+  });
+
+  return {
+    environment,
+    clusters: planClusters(environment.config),
+    resources,
+    membership: clusterMembership(resources),
+    outputs,
+  };
+}

@@ -1,0 +1,103 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { providerUrn, type ResourceNode } from "../../graph/resourceGraph";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- gRPC request objects are untyped here */
+
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * Pulumi's mock monitor, recording every registration as the engine would see it: type, name,
+ * URN, parent, provider, dependencies (also per property), inputs and outputs. URNs are built the
+ * way the engine builds them (the root stack's type is not part of its children's URNs).
+ * Instances hold their own records; nothing is shared between runs.
+ */
+export class RecordingMonitor extends MockMonitor {
+  readonly nodes: ResourceNode[] = [];
+  private readonly byUrn = new Map<string, ResourceNode>();
+
+  constructor(mocks: pulumi.runtime.Mocks) {
+    super(mocks);
+    // MockMonitor keeps only the parent's last type in a child's URN; the engine keeps the whole
+    // chain. The method is private in the typings, so it is replaced on the instance.
+    (this as unknown as { newUrn: typeof engineUrn }).newUrn = engineUrn;
+  }
+
+  override async registerResource(req: any, callback: (err: any, resp?: any) => void) {
+    const urn = engineUrn(req.getParent(), req.getType(), req.getName());
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+      const urns: string[] = deps.getUrnsList();
+      if (urns.length > 0) propertyDependencies[key] = urns;
+    });
+    const node: ResourceNode = {
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      remote: req.getRemote() || undefined,
+      parent: req.getParent() || undefined,
+      provider: providerUrn(req.getProvider()),
+      dependencies: req.getDependenciesList(),
+      propertyDependencies,
+      inputs: redact(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+    };
+    if (!this.byUrn.has(urn)) {
+      this.nodes.push(node);
+      this.byUrn.set(urn, node);
+    }
+    return super.registerResource(req, (err: any, resp?: any) => {
+      if (!err && resp) {
+        node.outputs = redact(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+      }
+      callback(err, resp);
+    });
+  }
+
+  override registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void) {
+    const node = this.byUrn.get(req.getUrn());
+    if (node) node.outputs = redact(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    return super.registerResourceOutputs(req, callback);
+  }
+}
+
+/**
+ * A URN as the engine builds it: the parent's qualified type, "$", this type; the root stack's
+ * type is left out of its children's URNs.
+ */
+export function engineUrn(parent: string, type: string, name: string): string {
+  const parentType = parent ? parent.split("::")[2] : "";
+  const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
+  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+}
+
+/**
+ * Turns Pulumi's wire format into plain data: secrets become "[secret]" (they are never recorded),
+ * resource references become their URN, output values their value, unknowns "[unknown]".
+ */
+export function redact(value: unknown): unknown {
+  if (value === UNKNOWN) return "[unknown]";
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    switch (obj[SIG]) {
+      case SECRET_SIG:
+        return "[secret]";
+      case RESOURCE_SIG:
+        return obj.urn;
+      case OUTPUT_SIG:
+        if (obj.secret) return "[secret]";
+        return "value" in obj ? redact(obj.value) : "[unknown]";
+      case undefined:
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redact(v)]));
+      default:
+        return `[${String(obj[SIG])}]`;
+    }
+  }
+  return value;
+}

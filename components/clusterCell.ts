@@ -1,0 +1,266 @@
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterSpec } from "../config/clusters";
+import { ClusterNetwork } from "./clusterNetwork";
+
+/** Arguments of {@link ClusterCell}: everything one cluster is built from. */
+export interface ClusterCellArgs {
+  /** Environment name, e.g. "prod"; prefixes every resource name and tag. */
+  environment: string;
+  /** The cluster's resolved settings (see `planClusters`). */
+  spec: ClusterSpec;
+  /** Namespace created for the services on this cluster. @default "apps" */
+  serviceNamespace?: string;
+  /** Tags added to every AWS resource of this cluster. @default {} */
+  tags?: Record<string, string>;
+}
+
+/**
+ * One complete, independent cluster: its own network (unless a shared VPC was chosen explicitly),
+ * EKS control plane with secrets encrypted by its own KMS key, managed node group with IMDSv2
+ * enforced, EKS add-ons (vpc-cni, kube-proxy, coredns) pinned to this cluster's versions, Kyverno,
+ * and exactly one Kubernetes provider built from this cluster's kubeconfig. Nothing here is used by
+ * another cluster; every Kubernetes resource created for this cluster must use {@link provider}.
+ */
+export class ClusterCell extends pulumi.ComponentResource {
+  /** Cluster name within the environment, e.g. "use1-a". */
+  readonly name: string;
+  readonly spec: ClusterSpec;
+  /** The one Kubernetes provider of this cluster. */
+  readonly provider: k8s.Provider;
+  /** The EKS cluster's name in AWS. */
+  readonly eksClusterName: pulumi.Output<string>;
+  /** The Kubernetes API endpoint. */
+  readonly endpoint: pulumi.Output<string>;
+  /** The Kubernetes version the control plane reports. */
+  readonly kubernetesVersion: pulumi.Output<string>;
+  /** Kubeconfig for this cluster (a Pulumi secret; uses `aws eks get-token`, no baked token). */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** The namespace services are deployed to. */
+  readonly serviceNamespace: k8s.core.v1.Namespace;
+  /** Resources that must exist before workloads are scheduled (nodes, DNS, admission policies). */
+  readonly workloadPrerequisites: pulumi.Resource[];
+
+  constructor(name: string, args: ClusterCellArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("active-active:index:ClusterCell", name, {}, opts);
+    const { spec } = args;
+    this.name = spec.name;
+    this.spec = spec;
+    const parent = { parent: this };
+    const tags = {
+      ...args.tags,
+      "active-active/environment": args.environment,
+      "active-active/cluster": spec.name,
+    };
+
+    const network =
+      spec.network.mode === "vpc-per-cluster"
+        ? new ClusterNetwork(
+            `${name}-net`,
+            {
+              clusterName: spec.name,
+              cidr: spec.network.cidr,
+              privateSubnetCidrs: spec.network.privateSubnetCidrs,
+              publicSubnetCidrs: spec.network.publicSubnetCidrs,
+              natGateways: spec.network.natGateways,
+              tags,
+            },
+            parent,
+          )
+        : undefined;
+    const vpcId = network ? network.vpcId : pulumi.output(sharedVpc(spec).vpcId);
+    const privateSubnetIds = network ? network.privateSubnetIds : sharedVpc(spec).privateSubnetIds;
+    const publicSubnetIds = network ? network.publicSubnetIds : sharedVpc(spec).publicSubnetIds;
+
+    const secretsKey = new aws.kms.Key(
+      `${name}-secrets`,
+      {
+        description: `Envelope encryption of Kubernetes secrets for ${args.environment}/${spec.name}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        tags,
+      },
+      parent,
+    );
+
+    const nodeRole = new aws.iam.Role(
+      `${name}-nodes`,
+      {
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "ec2.amazonaws.com" },
+              Action: "sts:AssumeRole",
+            },
+          ],
+        }),
+        tags,
+      },
+      parent,
+    );
+    const nodePolicies = [
+      aws.iam.ManagedPolicy.AmazonEKSWorkerNodePolicy,
+      aws.iam.ManagedPolicy.AmazonEKS_CNI_Policy,
+      aws.iam.ManagedPolicy.AmazonEC2ContainerRegistryReadOnly,
+    ].map(
+      (policyArn, i) =>
+        new aws.iam.RolePolicyAttachment(`${name}-nodes-${i}`, { role: nodeRole.name, policyArn }, parent),
+    );
+
+    const cluster = new eks.Cluster(
+      `${name}-eks`,
+      {
+        version: spec.kubernetesVersion,
+        vpcId,
+        privateSubnetIds,
+        publicSubnetIds,
+        skipDefaultNodeGroup: true,
+        authenticationMode: eks.AuthenticationMode.Api,
+        // The add-ons below are managed per cluster, pinned, so EKS must not install its own.
+        bootstrapSelfManagedAddons: false,
+        useDefaultVpcCni: true,
+        corednsAddonOptions: { enabled: false },
+        kubeProxyAddonOptions: { enabled: false },
+        endpointPrivateAccess: true,
+        endpointPublicAccess: spec.apiAccess.publicAccessCidrs.length > 0,
+        publicAccessCidrs:
+          spec.apiAccess.publicAccessCidrs.length > 0 ? spec.apiAccess.publicAccessCidrs : undefined,
+        encryptionConfigKeyArn: secretsKey.arn,
+        enabledClusterLogTypes: ["api", "audit", "authenticator"],
+        tags,
+      },
+      parent,
+    );
+    this.eksClusterName = cluster.eksCluster.name;
+    this.endpoint = cluster.eksCluster.endpoint;
+    this.kubernetesVersion = cluster.eksCluster.version;
+    this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+
+    const addon = (addonName: string, addonVersion: string, dependsOn: pulumi.Resource[] = []) =>
+      new aws.eks.Addon(
+        `${name}-${addonName}`,
+        {
+          clusterName: this.eksClusterName,
+          addonName,
+          addonVersion,
+          resolveConflictsOnCreate: "OVERWRITE",
+          resolveConflictsOnUpdate: "OVERWRITE",
+          tags,
+        },
+        { parent: this, dependsOn },
+      );
+    // The CNI and kube-proxy must exist before nodes can become Ready; CoreDNS needs nodes.
+    const vpcCni = addon("vpc-cni", spec.addons.vpcCni);
+    const kubeProxy = addon("kube-proxy", spec.addons.kubeProxy);
+
+    const launchTemplate = new aws.ec2.LaunchTemplate(
+      `${name}-nodes`,
+      {
+        metadataOptions: {
+          httpEndpoint: "enabled",
+          httpTokens: "required",
+          httpPutResponseHopLimit: 2,
+        },
+        blockDeviceMappings: [
+          {
+            deviceName: "/dev/xvda",
+            ebs: {
+              volumeSize: spec.nodeGroup.diskSizeGiB,
+              volumeType: "gp3",
+              encrypted: "true",
+            },
+          },
+        ],
+        tagSpecifications: [{ resourceType: "instance", tags }],
+        tags,
+      },
+      parent,
+    );
+    const nodeGroup = new aws.eks.NodeGroup(
+      `${name}-nodes`,
+      {
+        clusterName: this.eksClusterName,
+        nodeRoleArn: nodeRole.arn,
+        subnetIds: privateSubnetIds,
+        // Nodes follow their control plane: one version per cluster.
+        version: spec.kubernetesVersion,
+        instanceTypes: spec.nodeGroup.instanceTypes,
+        capacityType: spec.nodeGroup.capacityType,
+        amiType: spec.nodeGroup.amiType,
+        scalingConfig: {
+          minSize: spec.nodeGroup.minSize,
+          desiredSize: spec.nodeGroup.desiredSize,
+          maxSize: spec.nodeGroup.maxSize,
+        },
+        updateConfig: { maxUnavailable: 1 },
+        launchTemplate: {
+          id: launchTemplate.id,
+          version: launchTemplate.latestVersion.apply((v) => String(v)),
+        },
+        tags,
+      },
+      {
+        parent: this,
+        dependsOn: [vpcCni, kubeProxy, ...nodePolicies],
+        // An autoscaler owns the current size; the config owns the bounds.
+        ignoreChanges: ["scalingConfig.desiredSize"],
+      },
+    );
+    const coredns = addon("coredns", spec.addons.coredns, [nodeGroup]);
+
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      parent,
+    );
+    const onCluster = (dependsOn: pulumi.Resource[] = []) => ({
+      parent: this,
+      provider: this.provider,
+      dependsOn,
+    });
+
+    const kyverno = new k8s.helm.v3.Release(
+      `${name}-kyverno`,
+      {
+        name: "kyverno",
+        chart: spec.kyverno.chart,
+        version: spec.kyverno.version,
+        repositoryOpts: { repo: spec.kyverno.repository },
+        namespace: spec.kyverno.namespace,
+        createNamespace: true,
+        values: spec.kyverno.values,
+        atomic: true,
+        timeout: 600,
+      },
+      onCluster([nodeGroup, coredns]),
+    );
+
+    this.serviceNamespace = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: {
+          name: args.serviceNamespace ?? "apps",
+          labels: { "app.kubernetes.io/part-of": "active-active" },
+        },
+      },
+      onCluster(),
+    );
+    this.workloadPrerequisites = [nodeGroup, coredns, kyverno];
+
+    this.registerOutputs({
+      eksClusterName: this.eksClusterName,
+      endpoint: this.endpoint,
+      kubernetesVersion: this.kubernetesVersion,
+      kubeconfig: this.kubeconfig,
+    });
+  }
+}
+
+function sharedVpc(spec: ClusterSpec) {
+  if (spec.network.mode !== "shared-vpc") throw new Error("not a shared-VPC cluster");
+  return spec.network;
+}

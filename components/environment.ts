@@ -1,0 +1,133 @@
+import * as pulumi from "@pulumi/pulumi";
+import { planClusters } from "../config/clusters";
+import { parseEnvironment, type Environment as ValidatedEnvironment } from "../config/load";
+import type { EnvironmentConfigInput } from "../config/schema";
+import { ClusterCell } from "./clusterCell";
+import { ServiceFleet } from "./serviceFleet";
+import { TrafficSplit } from "./trafficSplit";
+
+/** Arguments of {@link Environment}. */
+export interface EnvironmentArgs {
+  /** Environment name, e.g. "prod" (the stack name). */
+  name: string;
+  /**
+   * The environment config (the `active-active:` keys of the stack), validated before any
+   * resource is created.
+   */
+  config: EnvironmentConfigInput;
+  /** Where the config came from, for error messages. @default "environment config" */
+  source?: string;
+  /** Tags added to every AWS resource. @default {} */
+  tags?: Record<string, string>;
+}
+
+/** What the environment reports about one cluster (the deployed state the rollout reads). */
+export interface ClusterOutput {
+  name: string;
+  weight: number;
+  endpoint: string;
+  kubernetesVersion: string;
+  addons: { vpcCni: string; coredns: string; kubeProxy: string };
+  kyvernoVersion: string;
+  /** Hash of the cluster-scoped settings this cluster was deployed with. */
+  generation: string;
+  /** Load balancer hostname of each service on this cluster, by service name. */
+  ingress: Record<string, string>;
+}
+
+/**
+ * One environment as N independent clusters that all serve traffic: N cluster cells, every
+ * service on every cluster, and a weighted, health-checked DNS split across the clusters.
+ */
+export class Environment extends pulumi.ComponentResource {
+  readonly environment: ValidatedEnvironment;
+  readonly cells: ClusterCell[];
+  /** Per-cluster deployed state, in config order. Not secret. */
+  readonly clusters: pulumi.Output<ClusterOutput[]>;
+  /** Kubeconfig per cluster name. A Pulumi secret. */
+  readonly kubeconfigs: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Validate first: a bad config must not register a single resource.
+    const env = parseEnvironment(args.name, args.config, args.source ?? "environment config");
+    super("active-active:index:Environment", name, {}, opts);
+    this.environment = env;
+    const { config } = env;
+    const specs = planClusters(config);
+    const tags = { ...args.tags, "active-active/environment": env.name };
+
+    this.cells = specs.map(
+      (spec) =>
+        new ClusterCell(
+          `${env.name}-${spec.name}`,
+          { environment: env.name, spec, serviceNamespace: config.namespace, tags },
+          { parent: this },
+        ),
+    );
+
+    const fleets = new Map(
+      config.services.map((service) => [
+        service.name,
+        new ServiceFleet(
+          `${env.name}-${service.name}`,
+          { environment: env.name, service, clusters: this.cells },
+          { parent: this },
+        ),
+      ]),
+    );
+
+    for (const host of config.dns.hostnames) {
+      const service = config.services.find((s) => s.name === host.service);
+      const fleet = fleets.get(host.service);
+      if (!service || !fleet) throw new Error(`unvalidated hostname ${host.hostname}`);
+      new TrafficSplit(
+        host.hostname,
+        {
+          hostname: host.hostname,
+          zoneId: config.dns.hostedZoneId,
+          ttl: config.dns.ttl,
+          port: service.port,
+          healthPath: service.healthPath,
+          healthCheckIntervalSeconds: config.dns.healthCheckIntervalSeconds,
+          healthCheckFailureThreshold: config.dns.healthCheckFailureThreshold,
+          targets: specs.map((spec) => ({
+            cluster: spec.name,
+            weight: spec.weight,
+            loadBalancer: fleet.loadBalancers[spec.name],
+          })),
+          tags,
+        },
+        { parent: this },
+      );
+    }
+
+    this.clusters = pulumi.all(
+      this.cells.map((cell) =>
+        pulumi
+          .all([
+            cell.endpoint,
+            cell.kubernetesVersion,
+            pulumi.all(
+              Object.fromEntries(
+                [...fleets].map(([svc, fleet]) => [svc, fleet.loadBalancers[cell.name]]),
+              ),
+            ),
+          ])
+          .apply(([endpoint, kubernetesVersion, ingress]) => ({
+            name: cell.spec.name,
+            weight: cell.spec.weight,
+            endpoint,
+            kubernetesVersion,
+            addons: cell.spec.addons,
+            kyvernoVersion: cell.spec.kyverno.version,
+            generation: cell.spec.generation,
+            ingress,
+          })),
+      ),
+    );
+    this.kubeconfigs = pulumi.secret(
+      pulumi.all(Object.fromEntries(this.cells.map((cell) => [cell.name, cell.kubeconfig]))),
+    );
+    this.registerOutputs({ clusters: this.clusters, kubeconfigs: this.kubeconfigs });
+  }
+}

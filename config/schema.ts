@@ -1,0 +1,446 @@
+import { z } from "zod";
+import { cidrsOverlap, parseCidr, subnetBits } from "./_cidr";
+import { minorOf } from "./_version";
+
+/**
+ * The schema of an environment's stack config: every key under the `active-active:` namespace of
+ * `stacks/Pulumi.<env>.yaml`. Objects are strict, so a misspelt key is an error, not a silently
+ * ignored setting. Cross-field rules (cluster count, names, weights, version skew, CIDR overlap,
+ * duplicate services and ports) run after the fields themselves are valid.
+ */
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
+
+/** A DNS-safe name (RFC 1123 label) of at most `max` characters. */
+function dnsName(what: string, example: string, max: number) {
+  return z
+    .string()
+    .max(max, {
+      error: (iss) =>
+        `${show(iss.input)} is longer than ${max} characters; use a shorter ${what} (e.g. "${example}")`,
+    })
+    .regex(DNS_LABEL, {
+      error: (iss) =>
+        `${show(iss.input)} is not a DNS-safe ${what}; use lowercase letters, digits and "-", ` +
+        `starting with a letter (e.g. "${example}")`,
+    });
+}
+
+const kubernetesVersion = z.string().regex(/^1\.\d{1,2}$/, {
+  error: (iss) =>
+    `${show(iss.input)} is not a Kubernetes minor version; write it as "1.<minor>", e.g. "1.31"`,
+});
+
+const cidr = z.string().superRefine((value, ctx) => {
+  const parsed = parseCidr(value);
+  if (typeof parsed === "string") {
+    ctx.addIssue({ code: "custom", message: parsed, input: value });
+    return;
+  }
+  if (parsed.bitmask < 16 || parsed.bitmask > 24) {
+    ctx.addIssue({
+      code: "custom",
+      input: value,
+      message: `"${value}" has prefix /${parsed.bitmask}; a cluster VPC must be between /16 and /24 (AWS allows /16 to /28, and the subnets need room), e.g. "10.1.0.0/16"`,
+    });
+  }
+});
+
+const addonVersion = (addon: string, example: string) =>
+  z.string().regex(/^v\d+\.\d+\.\d+(-eksbuild\.\d+)?$/, {
+    error: (iss) =>
+      `${show(iss.input)} is not an EKS add-on version for ${addon}; use a version that ` +
+      `\`aws eks describe-addon-versions --addon-name ${addon}\` lists, e.g. "${example}"`,
+  });
+
+const quantity = (what: string, example: string) =>
+  z.string().regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, {
+    error: (iss) =>
+      `${show(iss.input)} is not a Kubernetes ${what} quantity; write it like "${example}"`,
+  });
+
+const int = (min: number, max: number, hint: string) =>
+  z
+    .number({ error: (iss) => `expected a whole number, got ${show(iss.input)}; ${hint}` })
+    .int({ error: (iss) => `expected a whole number, got ${show(iss.input)}; ${hint}` })
+    .min(min, { error: (iss) => `${show(iss.input)} is below ${min}; ${hint}` })
+    .max(max, { error: (iss) => `${show(iss.input)} is above ${max}; ${hint}` });
+
+/** One cluster of the environment. */
+export const clusterSchema = z.strictObject({
+  /** Cluster name, unique in the environment; part of every resource name of the cluster. */
+  name: dnsName("cluster name", "use1-a", 24),
+  /** Route 53 weight of this cluster's records, 0–255. 0 drains the cluster. @default 1 */
+  weight: int(0, 255, "Route 53 weights are whole numbers from 0 to 255").default(1),
+  /** Kubernetes minor version of this cluster. @default the environment's kubernetesVersion */
+  kubernetesVersion: kubernetesVersion.optional(),
+  /** CIDR block of this cluster's own VPC (required unless the network is a shared VPC). */
+  cidr: cidr.optional(),
+});
+
+/** EKS managed add-on versions, pinned per cluster. */
+export const addonsSchema = z.strictObject({
+  /** Amazon VPC CNI (`vpc-cni`) add-on version, e.g. "v1.19.2-eksbuild.1". */
+  vpcCni: addonVersion("vpc-cni", "v1.19.2-eksbuild.1"),
+  /** CoreDNS (`coredns`) add-on version, e.g. "v1.11.4-eksbuild.2". */
+  coredns: addonVersion("coredns", "v1.11.4-eksbuild.2"),
+  /** kube-proxy (`kube-proxy`) add-on version, e.g. "v1.31.3-eksbuild.2". */
+  kubeProxy: addonVersion("kube-proxy", "v1.31.3-eksbuild.2"),
+});
+
+/** The Kyverno Helm chart installed on every cluster. */
+export const kyvernoSchema = z.strictObject({
+  /** Helm repository URL. */
+  repository: z.url({
+    error: (iss) =>
+      `${show(iss.input)} is not a URL; use the chart repository, e.g. "https://kyverno.github.io/kyverno/"`,
+  }),
+  /** Chart version (exact, so every cluster runs the same bits). */
+  version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, {
+    error: (iss) => `${show(iss.input)} is not an exact chart version; pin one, e.g. "3.3.4"`,
+  }),
+  /** Chart name in the repository. @default "kyverno" */
+  chart: z.string().min(1).default("kyverno"),
+  /** Namespace Kyverno is installed into. @default "kyverno" */
+  namespace: dnsName("namespace", "kyverno", 63).default("kyverno"),
+  /** Chart values. @default {} */
+  values: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** Shape of each cluster's managed node group. */
+export const nodeGroupSchema = z.strictObject({
+  /** EC2 instance types, e.g. ["m6i.large"]. */
+  instanceTypes: z
+    .array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, { error: "not an EC2 instance type" }))
+    .min(1, { error: 'list at least one instance type, e.g. ["m6i.large"]' }),
+  /** Minimum nodes per cluster. */
+  minSize: int(1, 1000, "set at least 1 node per cluster"),
+  /** Desired nodes per cluster (between minSize and maxSize). */
+  desiredSize: int(1, 1000, "set a node count between minSize and maxSize"),
+  /** Maximum nodes per cluster. */
+  maxSize: int(1, 1000, "set a node count of at least desiredSize"),
+  /** Root volume size in GiB. @default 50 */
+  diskSizeGiB: int(20, 16384, "use at least 20 GiB").default(50),
+  /** ON_DEMAND or SPOT. @default "ON_DEMAND" */
+  capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
+  /** EKS AMI type. @default "AL2023_x86_64_STANDARD" */
+  amiType: z.string().default("AL2023_x86_64_STANDARD"),
+});
+
+/** Each cluster gets its own VPC: the default, and the only layout with no shared network. */
+const vpcPerClusterSchema = z.strictObject({
+  /** Each cluster in its own VPC (CIDR from `clusters[].cidr`). */
+  mode: z.literal("vpc-per-cluster"),
+  /** Availability zones per VPC (EKS needs at least 2). @default 3 */
+  availabilityZones: int(2, 6, "EKS needs 2 to 6 availability zones").default(3),
+  /** NAT gateways per VPC: one per AZ, or a single one. @default "per-az" */
+  natGateways: z.enum(["per-az", "single"]).default("per-az"),
+});
+
+/** Every cluster in one existing VPC: an explicit opt-in to a shared failure domain. */
+const sharedVpcSchema = z.strictObject({
+  /** All clusters share this existing VPC (explicit opt-in). */
+  mode: z.literal("shared-vpc"),
+  /** Existing VPC id, e.g. "vpc-0abc". */
+  vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, { error: 'expected a VPC id like "vpc-0abc123"' }),
+  /** Existing private subnet ids (at least two AZs). */
+  privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/)).min(2),
+  /** Existing public subnet ids (at least two AZs). */
+  publicSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/)).min(2),
+});
+
+export const networkSchema = z.discriminatedUnion(
+  "mode",
+  [vpcPerClusterSchema, sharedVpcSchema],
+  {
+    error: (iss) =>
+      `mode ${show((iss.input as { mode?: unknown } | undefined)?.mode)} is not known; use "vpc-per-cluster" (the default) or "shared-vpc"`,
+  },
+);
+
+/** Who may reach each cluster's Kubernetes API. */
+export const apiAccessSchema = z.strictObject({
+  /** CIDRs allowed to reach the public API endpoint; [] keeps the endpoint private. @default [] */
+  publicAccessCidrs: z.array(cidrString()).default([]),
+});
+
+function cidrString() {
+  return z.string().superRefine((value, ctx) => {
+    const parsed = parseCidr(value);
+    if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed, input: value });
+  });
+}
+
+/** One public hostname, served by one service on every cluster. */
+export const hostnameSchema = z.strictObject({
+  /** Fully qualified hostname inside the hosted zone, e.g. "api.dev.example.com". */
+  hostname: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, {
+    error: (iss) => `${show(iss.input)} is not a lowercase DNS hostname, e.g. "api.example.com"`,
+  }),
+  /** Name of the service this hostname routes to. */
+  service: z.string(),
+});
+
+/** Route 53 settings: the traffic split between clusters. */
+export const dnsSchema = z.strictObject({
+  /** Existing Route 53 hosted zone id, e.g. "Z0123456789ABCDEFGHIJ". */
+  hostedZoneId: z.string().regex(/^Z[A-Z0-9]{4,32}$/, {
+    error: (iss) => `${show(iss.input)} is not a Route 53 hosted zone id, e.g. "Z0123456789ABC"`,
+  }),
+  /** The hosted zone's domain, e.g. "dev.example.com"; every hostname must be below it. */
+  zoneName: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/),
+  /** TTL of the weighted records in seconds. Short, so draining takes effect fast. @default 60 */
+  ttl: int(0, 86400, "use a short TTL such as 60 so that drains take effect quickly").default(60),
+  /** Health check interval, 10 or 30 seconds. @default 30 */
+  healthCheckIntervalSeconds: z.union([z.literal(10), z.literal(30)]).default(30),
+  /** Failed checks before a cluster is taken out of DNS, 1–10. @default 3 */
+  healthCheckFailureThreshold: int(1, 10, "Route 53 allows 1 to 10").default(3),
+  /** Public hostnames, each routed to all clusters. */
+  hostnames: z.array(hostnameSchema).default([]),
+});
+
+/** One service, deployed to every cluster. */
+export const serviceSchema = z.strictObject({
+  /** Service name: the Deployment, Service and PodDisruptionBudget name on every cluster. */
+  name: dnsName("service name", "api", 40),
+  /** Container image, pinned by tag or digest. */
+  image: z.string().min(1, { error: "set the container image, e.g. \"ghcr.io/acme/api:1.4.2\"" }),
+  /** Replicas per cluster. @default 2 */
+  replicas: int(1, 1000, "set replicas per cluster, at least 1").default(2),
+  /** Port the service's load balancer listens on. */
+  port: int(1, 65535, "use a TCP port from 1 to 65535"),
+  /** Port the container listens on. @default port */
+  containerPort: int(1, 65535, "use a TCP port from 1 to 65535").optional(),
+  /** Container resources. */
+  resources: z.strictObject({
+    requests: z.strictObject({
+      cpu: quantity("CPU", "250m"),
+      memory: quantity("memory", "256Mi"),
+    }),
+    limits: z
+      .strictObject({
+        cpu: quantity("CPU", "1").optional(),
+        memory: quantity("memory", "512Mi").optional(),
+      })
+      .optional(),
+  }),
+  /** HTTP path for readiness, liveness and the Route 53 health check. @default "/healthz" */
+  healthPath: z
+    .string()
+    .regex(/^\/[^\s]*$/, {
+      error: (iss) => `${show(iss.input)} is not an HTTP path; start it with "/", e.g. "/healthz"`,
+    })
+    .default("/healthz"),
+  /** Environment variables. @default {} */
+  env: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+        error: (iss) => `${show(iss.input)} is not an environment variable name`,
+      }),
+      z.string({ error: (iss) => `expected a string value, got ${show(iss.input)}; quote it` }),
+    )
+    .default({}),
+});
+
+/** The whole environment: every `active-active:` key of a stack. */
+export const environmentSchema = z
+  .strictObject({
+    /** Fewest clusters this environment may have. @default 2 */
+    minClusters: int(2, 64, "an environment needs at least 2 clusters").default(2),
+    /** Kubernetes minor version of every cluster, e.g. "1.31". */
+    kubernetesVersion,
+    /** The clusters; at least 2 and at least minClusters. */
+    clusters: z.array(clusterSchema),
+    addons: addonsSchema,
+    kyverno: kyvernoSchema,
+    nodeGroup: nodeGroupSchema,
+    /** @default { mode: "vpc-per-cluster" } */
+    network: networkSchema.default({
+      mode: "vpc-per-cluster",
+      availabilityZones: 3,
+      natGateways: "per-az",
+    }),
+    /** @default { publicAccessCidrs: [] } */
+    apiAccess: apiAccessSchema.default({ publicAccessCidrs: [] }),
+    /** Namespace the services are deployed to on every cluster. @default "apps" */
+    namespace: dnsName("namespace", "apps", 63).default("apps"),
+    dns: dnsSchema,
+    services: z.array(serviceSchema).default([]),
+  })
+  .superRefine((env, ctx) => {
+    const fail = (path: PropertyKey[], input: unknown, message: string) =>
+      ctx.addIssue({ code: "custom", path, input, message });
+
+    const needed = Math.max(2, env.minClusters);
+    if (env.clusters.length < needed) {
+      fail(
+        ["clusters"],
+        env.clusters.length,
+        `${env.clusters.length} cluster(s) declared, but this environment needs at least ${needed}` +
+          (env.minClusters > 2 ? ` (minClusters is ${env.minClusters})` : "") +
+          `; add clusters until there are ${needed}`,
+      );
+    }
+
+    firstDuplicate(env.clusters.map((c) => c.name)).forEach(({ index, value, first }) =>
+      fail(
+        ["clusters", index, "name"],
+        value,
+        `"${value}" is already the name of clusters[${first}]; give every cluster a unique name`,
+      ),
+    );
+
+    if (env.clusters.length > 0 && env.clusters.every((c) => c.weight === 0)) {
+      fail(
+        ["clusters"],
+        env.clusters.map((c) => c.weight),
+        "every cluster has weight 0, so no cluster would receive traffic; give at least one cluster a weight above 0",
+      );
+    }
+
+    const minors = env.clusters.map((c) => minorOf(c.kubernetesVersion ?? env.kubernetesVersion));
+    const lowest = Math.min(...minors, minorOf(env.kubernetesVersion));
+    env.clusters.forEach((c, i) => {
+      if (minors[i] - lowest > 1) {
+        fail(
+          ["clusters", i, "kubernetesVersion"],
+          c.kubernetesVersion ?? env.kubernetesVersion,
+          `"${c.kubernetesVersion ?? env.kubernetesVersion}" is more than one minor version ahead of "1.${lowest}"; EKS clusters of one environment may differ by at most one minor, so upgrade one minor at a time with \`aa rollout\``,
+        );
+      }
+    });
+    if (minorOf(env.kubernetesVersion) - lowest > 1) {
+      fail(
+        ["kubernetesVersion"],
+        env.kubernetesVersion,
+        `"${env.kubernetesVersion}" is more than one minor version ahead of a cluster at "1.${lowest}"; move one minor at a time`,
+      );
+    }
+
+    checkNetwork(env, fail);
+    checkServices(env, fail);
+    checkDns(env, fail);
+
+    const ng = env.nodeGroup;
+    if (ng.minSize > ng.desiredSize || ng.desiredSize > ng.maxSize) {
+      fail(
+        ["nodeGroup", "desiredSize"],
+        ng.desiredSize,
+        `sizes must satisfy minSize <= desiredSize <= maxSize, got ${ng.minSize} <= ${ng.desiredSize} <= ${ng.maxSize}; adjust them`,
+      );
+    }
+  });
+
+type Fail = (path: PropertyKey[], input: unknown, message: string) => void;
+type Parsed = z.output<typeof environmentSchema>;
+
+function checkNetwork(env: Parsed, fail: Fail): void {
+  const net = env.network;
+  if (net.mode === "shared-vpc") {
+    env.clusters.forEach((c, i) => {
+      if (c.cidr !== undefined) {
+        fail(
+          ["clusters", i, "cidr"],
+          c.cidr,
+          `"${c.cidr}" has no effect with network.mode "shared-vpc"; remove it`,
+        );
+      }
+    });
+    return;
+  }
+  env.clusters.forEach((c, i) => {
+    if (c.cidr === undefined) {
+      fail(
+        ["clusters", i, "cidr"],
+        undefined,
+        `missing: each cluster has its own VPC, so give it a CIDR that no other cluster uses, e.g. "10.${i + 1}.0.0/16"`,
+      );
+      return;
+    }
+    const prefix = Number(c.cidr.split("/")[1]);
+    if (prefix + subnetBits(2 * net.availabilityZones) > 28) {
+      fail(
+        ["clusters", i, "cidr"],
+        c.cidr,
+        `"${c.cidr}" is too small for ${2 * net.availabilityZones} subnets (public and private in ${net.availabilityZones} AZs); use a larger block such as /16`,
+      );
+    }
+    for (let j = 0; j < i; j++) {
+      const other = env.clusters[j].cidr;
+      if (other !== undefined && cidrsOverlap(c.cidr, other)) {
+        fail(
+          ["clusters", i, "cidr"],
+          c.cidr,
+          `"${c.cidr}" overlaps clusters[${j}].cidr "${other}"; give each cluster a disjoint block, e.g. "10.${i + 1}.0.0/16"`,
+        );
+      }
+    }
+  });
+}
+
+function checkServices(env: Parsed, fail: Fail): void {
+  firstDuplicate(env.services.map((s) => s.name)).forEach(({ index, value, first }) =>
+    fail(
+      ["services", index, "name"],
+      value,
+      `"${value}" is already the name of services[${first}]; service names must be unique`,
+    ),
+  );
+  firstDuplicate(env.services.map((s) => s.port)).forEach(({ index, value, first }) =>
+    fail(
+      ["services", index, "port"],
+      value,
+      `port ${value} is already used by services[${first}] ("${env.services[first].name}"); give each service its own port`,
+    ),
+  );
+}
+
+function checkDns(env: Parsed, fail: Fail): void {
+  const zone = env.dns.zoneName;
+  const services = new Set(env.services.map((s) => s.name));
+  firstDuplicate(env.dns.hostnames.map((h) => h.hostname)).forEach(({ index, value, first }) =>
+    fail(
+      ["dns", "hostnames", index, "hostname"],
+      value,
+      `"${value}" is already listed as dns.hostnames[${first}]; list each hostname once`,
+    ),
+  );
+  env.dns.hostnames.forEach((h, i) => {
+    if (!h.hostname.endsWith(`.${zone}`)) {
+      fail(
+        ["dns", "hostnames", i, "hostname"],
+        h.hostname,
+        `"${h.hostname}" is not below the hosted zone "${zone}"` +
+          (h.hostname === zone ? " (weighted CNAME records cannot sit at the zone apex)" : "") +
+          `; use a name such as "${h.service}.${zone}"`,
+      );
+    }
+    if (!services.has(h.service)) {
+      fail(
+        ["dns", "hostnames", i, "service"],
+        h.service,
+        `"${h.service}" is not a declared service; use one of: ${[...services].map((s) => `"${s}"`).join(", ") || "(no services declared)"}`,
+      );
+    }
+  });
+}
+
+/** Every repeated value after its first occurrence, with both positions. */
+function firstDuplicate<T>(values: T[]): { index: number; value: T; first: number }[] {
+  const seen = new Map<T, number>();
+  const out: { index: number; value: T; first: number }[] = [];
+  values.forEach((value, index) => {
+    const first = seen.get(value);
+    if (first === undefined) seen.set(value, index);
+    else out.push({ index, value, first });
+  });
+  return out;
+}
+
+/** The validated environment config, defaults filled in. */
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+/** The environment config as written in a stack file. */
+export type EnvironmentConfigInput = z.input<typeof environmentSchema>;
+export type ServiceConfig = EnvironmentConfig["services"][number];
+export type ClusterConfig = EnvironmentConfig["clusters"][number];

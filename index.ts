@@ -1,0 +1,4 @@
+// Entry point of `pulumi up`: one environment (this stack) as N independent clusters.
+import { main } from "./program";
+
+export = main();
