@@ -108,7 +108,11 @@ export class ClusterCell extends pulumi.ComponentResource {
       aws.iam.ManagedPolicy.AmazonEC2ContainerRegistryReadOnly,
     ].map(
       (policyArn, i) =>
-        new aws.iam.RolePolicyAttachment(`${name}-nodes-${i}`, { role: nodeRole.name, policyArn }, parent),
+        new aws.iam.RolePolicyAttachment(
+          `${name}-nodes-${i}`,
+          { role: nodeRole.name, policyArn },
+          parent,
+        ),
     );
 
     const cluster = new eks.Cluster(
@@ -128,7 +132,9 @@ export class ClusterCell extends pulumi.ComponentResource {
         endpointPrivateAccess: true,
         endpointPublicAccess: spec.apiAccess.publicAccessCidrs.length > 0,
         publicAccessCidrs:
-          spec.apiAccess.publicAccessCidrs.length > 0 ? spec.apiAccess.publicAccessCidrs : undefined,
+          spec.apiAccess.publicAccessCidrs.length > 0
+            ? spec.apiAccess.publicAccessCidrs
+            : undefined,
         encryptionConfigKeyArn: secretsKey.arn,
         enabledClusterLogTypes: ["api", "audit", "authenticator"],
         tags,

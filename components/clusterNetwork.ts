@@ -53,7 +53,11 @@ export class ClusterNetwork extends pulumi.ComponentResource {
     );
     const publicRoutes = new aws.ec2.RouteTable(
       `${name}-public`,
-      { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: tags("public") },
+      {
+        vpcId: vpc.id,
+        routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+        tags: tags("public"),
+      },
       parent,
     );
 
@@ -79,7 +83,11 @@ export class ClusterNetwork extends pulumi.ComponentResource {
 
     const natCount = args.natGateways === "single" ? 1 : publicSubnets.length;
     const nats = publicSubnets.slice(0, natCount).map((subnet, az) => {
-      const eip = new aws.ec2.Eip(`${name}-nat-${az}`, { domain: "vpc", tags: tags(`nat-${az}`) }, parent);
+      const eip = new aws.ec2.Eip(
+        `${name}-nat-${az}`,
+        { domain: "vpc", tags: tags(`nat-${az}`) },
+        parent,
+      );
       return new aws.ec2.NatGateway(
         `${name}-nat-${az}`,
         { allocationId: eip.id, subnetId: subnet.id, tags: tags(`nat-${az}`) },

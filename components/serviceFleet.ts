@@ -27,7 +27,10 @@ export class ServiceFleet extends pulumi.ComponentResource {
   constructor(name: string, args: ServiceFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("active-active:index:ServiceFleet", name, {}, opts);
     const svc = args.service;
-    const labels = { "app.kubernetes.io/name": svc.name, "app.kubernetes.io/part-of": "active-active" };
+    const labels = {
+      "app.kubernetes.io/name": svc.name,
+      "app.kubernetes.io/part-of": "active-active",
+    };
     const containerPort = svc.containerPort ?? svc.port;
     const probe = { httpGet: { path: svc.healthPath, port: containerPort } };
     this.loadBalancers = {};
@@ -65,7 +68,10 @@ export class ServiceFleet extends pulumi.ComponentResource {
                     name: svc.name,
                     image: svc.image,
                     ports: [{ name: "http", containerPort }],
-                    env: Object.entries(svc.env).map(([envName, value]) => ({ name: envName, value })),
+                    env: Object.entries(svc.env).map(([envName, value]) => ({
+                      name: envName,
+                      value,
+                    })),
                     resources: svc.resources,
                     readinessProbe: { ...probe, periodSeconds: 5 },
                     livenessProbe: { ...probe, periodSeconds: 10, failureThreshold: 6 },
@@ -85,7 +91,8 @@ export class ServiceFleet extends pulumi.ComponentResource {
             ...metadata,
             annotations: {
               "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
-              "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
+              "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled":
+                "true",
             },
           },
           spec: {

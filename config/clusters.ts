@@ -35,9 +35,10 @@ export interface ClusterSpec {
   network: ClusterNetworkSpec;
   apiAccess: EnvironmentConfig["apiAccess"];
   /**
-   * Hash of the cluster-scoped settings (version, add-ons, Kyverno, node group, network, API
-   * access). Two clusters with the same generation run the same cluster-level configuration; a
-   * change of generation is a cluster-scoped change that must roll out one cluster at a time.
+   * Hash of the cluster-scoped settings (version, add-ons, Kyverno, node group, network layout,
+   * API access), leaving out what identifies the cluster (name, weight, CIDR). Clusters with the
+   * same generation run the same cluster-level configuration; a change of generation is a
+   * cluster-scoped change that must roll out one cluster at a time.
    */
   generation: string;
 }
@@ -45,13 +46,11 @@ export interface ClusterSpec {
 /** Resolves each cluster's effective settings. Pure: same config, same specs. */
 export function planClusters(config: EnvironmentConfig): ClusterSpec[] {
   return config.clusters.map((cluster, index) => {
-    const network = planNetwork(config, cluster.cidr);
     const scoped = {
       kubernetesVersion: cluster.kubernetesVersion ?? config.kubernetesVersion,
       addons: config.addons,
       kyverno: config.kyverno,
       nodeGroup: config.nodeGroup,
-      network,
       apiAccess: config.apiAccess,
     };
     return {
@@ -59,7 +58,8 @@ export function planClusters(config: EnvironmentConfig): ClusterSpec[] {
       index,
       weight: cluster.weight,
       ...scoped,
-      generation: generationOf(scoped),
+      network: planNetwork(config, cluster.cidr),
+      generation: generationOf({ ...scoped, network: config.network }),
     };
   });
 }

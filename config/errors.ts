@@ -39,7 +39,8 @@ export function fieldName(path: readonly PropertyKey[]): string {
   return out || `${NAMESPACE}:*`;
 }
 
-const show = (v: unknown): string => (v === undefined ? "nothing" : (JSON.stringify(v) ?? String(v)));
+const show = (v: unknown): string =>
+  v === undefined ? "nothing" : (JSON.stringify(v) ?? String(v));
 
 /** Turns zod's issues into problems a person can act on. */
 export function problemsFromZod(error: z.ZodError, schema: z.ZodType): ConfigProblem[] {
@@ -67,10 +68,10 @@ function describe(issue: z.core.$ZodIssue): string {
     case "invalid_type":
       if (input === undefined) return `missing; this key is required (expected ${issue.expected})`;
       if (issue.message && !issue.message.startsWith("Invalid input")) return issue.message;
-      return `expected ${issue.expected}, got ${show(input)}` +
-        (issue.expected === "string" && typeof input === "number"
-          ? `; quote it in YAML: "${String(input)}"`
-          : "");
+      if (issue.expected === "string" && typeof input === "number") {
+        return `expected a string, got the number ${String(input)}; quote the value in YAML (an unquoted version like 1.30 is read as the number 1.3)`;
+      }
+      return `expected ${issue.expected}, got ${show(input)}`;
     case "invalid_value":
       return `${show(input)} is not allowed; use one of ${issue.values.map((v) => show(v)).join(", ")}`;
     case "too_small":

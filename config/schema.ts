@@ -150,14 +150,10 @@ const sharedVpcSchema = z.strictObject({
   publicSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/)).min(2),
 });
 
-export const networkSchema = z.discriminatedUnion(
-  "mode",
-  [vpcPerClusterSchema, sharedVpcSchema],
-  {
-    error: (iss) =>
-      `mode ${show((iss.input as { mode?: unknown } | undefined)?.mode)} is not known; use "vpc-per-cluster" (the default) or "shared-vpc"`,
-  },
-);
+export const networkSchema = z.discriminatedUnion("mode", [vpcPerClusterSchema, sharedVpcSchema], {
+  error: (iss) =>
+    `mode ${show((iss.input as { mode?: unknown } | undefined)?.mode)} is not known; use "vpc-per-cluster" (the default) or "shared-vpc"`,
+});
 
 /** Who may reach each cluster's Kubernetes API. */
 export const apiAccessSchema = z.strictObject({
@@ -205,7 +201,7 @@ export const serviceSchema = z.strictObject({
   /** Service name: the Deployment, Service and PodDisruptionBudget name on every cluster. */
   name: dnsName("service name", "api", 40),
   /** Container image, pinned by tag or digest. */
-  image: z.string().min(1, { error: "set the container image, e.g. \"ghcr.io/acme/api:1.4.2\"" }),
+  image: z.string().min(1, { error: 'set the container image, e.g. "ghcr.io/acme/api:1.4.2"' }),
   /** Replicas per cluster. @default 2 */
   replicas: int(1, 1000, "set replicas per cluster, at least 1").default(2),
   /** Port the service's load balancer listens on. */
@@ -299,25 +295,7 @@ export const environmentSchema = z
       );
     }
 
-    const minors = env.clusters.map((c) => minorOf(c.kubernetesVersion ?? env.kubernetesVersion));
-    const lowest = Math.min(...minors, minorOf(env.kubernetesVersion));
-    env.clusters.forEach((c, i) => {
-      if (minors[i] - lowest > 1) {
-        fail(
-          ["clusters", i, "kubernetesVersion"],
-          c.kubernetesVersion ?? env.kubernetesVersion,
-          `"${c.kubernetesVersion ?? env.kubernetesVersion}" is more than one minor version ahead of "1.${lowest}"; EKS clusters of one environment may differ by at most one minor, so upgrade one minor at a time with \`aa rollout\``,
-        );
-      }
-    });
-    if (minorOf(env.kubernetesVersion) - lowest > 1) {
-      fail(
-        ["kubernetesVersion"],
-        env.kubernetesVersion,
-        `"${env.kubernetesVersion}" is more than one minor version ahead of a cluster at "1.${lowest}"; move one minor at a time`,
-      );
-    }
-
+    checkVersionSkew(env, fail);
     checkNetwork(env, fail);
     checkServices(env, fail);
     checkDns(env, fail);
@@ -334,6 +312,24 @@ export const environmentSchema = z
 
 type Fail = (path: PropertyKey[], input: unknown, message: string) => void;
 type Parsed = z.output<typeof environmentSchema>;
+
+function checkVersionSkew(env: Parsed, fail: Fail): void {
+  const effective = env.clusters.map((c) => c.kubernetesVersion ?? env.kubernetesVersion);
+  env.clusters.forEach((c, i) => {
+    if (c.kubernetesVersion === undefined) return;
+    const j = effective.findIndex((v) => Math.abs(minorOf(v) - minorOf(c.kubernetesVersion!)) > 1);
+    if (j < 0) return;
+    const inherited =
+      env.clusters[j].kubernetesVersion === undefined
+        ? " (the environment's kubernetesVersion)"
+        : "";
+    fail(
+      ["clusters", i, "kubernetesVersion"],
+      c.kubernetesVersion,
+      `"${c.kubernetesVersion}" is more than one minor version from cluster "${env.clusters[j].name}" at "${effective[j]}"${inherited}; clusters of one environment may differ by at most one minor, so move one minor at a time with \`aa rollout\``,
+    );
+  });
+}
 
 function checkNetwork(env: Parsed, fail: Fail): void {
   const net = env.network;
@@ -354,7 +350,7 @@ function checkNetwork(env: Parsed, fail: Fail): void {
       fail(
         ["clusters", i, "cidr"],
         undefined,
-        `missing: each cluster has its own VPC, so give it a CIDR that no other cluster uses, e.g. "10.${i + 1}.0.0/16"`,
+        `missing: each cluster has its own VPC, so give it a CIDR that no other cluster uses, e.g. "${freeBlock(env)}"`,
       );
       return;
     }
@@ -372,7 +368,7 @@ function checkNetwork(env: Parsed, fail: Fail): void {
         fail(
           ["clusters", i, "cidr"],
           c.cidr,
-          `"${c.cidr}" overlaps clusters[${j}].cidr "${other}"; give each cluster a disjoint block, e.g. "10.${i + 1}.0.0/16"`,
+          `"${c.cidr}" overlaps clusters[${j}].cidr "${other}"; give each cluster a disjoint block, e.g. "${freeBlock(env)}"`,
         );
       }
     }
@@ -424,6 +420,16 @@ function checkDns(env: Parsed, fail: Fail): void {
       );
     }
   });
+}
+
+/** The first 10.x.0.0/16 that overlaps no declared cluster CIDR: a concrete fix to suggest. */
+function freeBlock(env: Parsed): string {
+  const used = env.clusters.map((c) => c.cidr).filter((c): c is string => c !== undefined);
+  for (let x = 0; x < 256; x++) {
+    const candidate = `10.${x}.0.0/16`;
+    if (!used.some((u) => cidrsOverlap(u, candidate))) return candidate;
+  }
+  return "172.16.0.0/16";
 }
 
 /** Every repeated value after its first occurrence, with both positions. */

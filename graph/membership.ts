@@ -1,8 +1,4 @@
-import {
-  EKS_CLUSTER_TYPES,
-  isKubernetesResource,
-  type ResourceNode,
-} from "./resourceGraph";
+import { EKS_CLUSTER_TYPES, isKubernetesResource, type ResourceNode } from "./resourceGraph";
 
 /** An EKS cluster found in the graph. */
 export interface GraphCluster {

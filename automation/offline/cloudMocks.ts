@@ -29,7 +29,11 @@ export class CloudMocks implements pulumi.runtime.Mocks {
       case "aws:index/getRegion:getRegion":
         return { id: this.region, name: this.region, region: this.region };
       case "aws:index/getCallerIdentity:getCallerIdentity":
-        return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/offline`, userId: "AIDAOFFLINE" };
+        return {
+          accountId: ACCOUNT,
+          arn: `arn:aws:iam::${ACCOUNT}:user/offline`,
+          userId: "AIDAOFFLINE",
+        };
       case "aws:index/getPartition:getPartition":
         return { partition: "aws", dnsSuffix: "amazonaws.com" };
       default:
@@ -47,41 +51,78 @@ export class CloudMocks implements pulumi.runtime.Mocks {
       case "eks:index:Cluster":
         return this.eksCluster(args.name, inputs);
       case "aws:ec2/vpc:Vpc":
-        return ok(`vpc-${h()}`, inputs, { arn: arn("ec2", `vpc/vpc-${h()}`), defaultRouteTableId: `rtb-${h()}` });
+        return ok(`vpc-${h()}`, inputs, {
+          arn: arn("ec2", `vpc/vpc-${h()}`),
+          defaultRouteTableId: `rtb-${h()}`,
+        });
       case "aws:ec2/subnet:Subnet":
         return ok(`subnet-${h()}`, inputs, { arn: arn("ec2", `subnet/subnet-${h()}`) });
       case "aws:ec2/internetGateway:InternetGateway":
         return ok(`igw-${h()}`, inputs);
       case "aws:ec2/eip:Eip":
-        return ok(`eipalloc-${h()}`, inputs, { allocationId: `eipalloc-${h()}`, publicIp: ip(h()) });
+        return ok(`eipalloc-${h()}`, inputs, {
+          allocationId: `eipalloc-${h()}`,
+          publicIp: ip(h()),
+        });
       case "aws:ec2/natGateway:NatGateway":
         return ok(`nat-${h()}`, inputs);
       case "aws:ec2/routeTable:RouteTable":
         return ok(`rtb-${h()}`, inputs);
       case "aws:ec2/launchTemplate:LaunchTemplate":
-        return ok(`lt-${h()}`, inputs, { latestVersion: 1, defaultVersion: 1, arn: arn("ec2", `launch-template/lt-${h()}`) });
+        return ok(`lt-${h()}`, inputs, {
+          latestVersion: 1,
+          defaultVersion: 1,
+          arn: arn("ec2", `launch-template/lt-${h()}`),
+        });
       case "aws:kms/key:Key":
-        return ok(uuid(h(32)), inputs, { keyId: uuid(h(32)), arn: arn("kms", `key/${uuid(h(32))}`) });
+        return ok(uuid(h(32)), inputs, {
+          keyId: uuid(h(32)),
+          arn: arn("kms", `key/${uuid(h(32))}`),
+        });
       case "aws:iam/role:Role":
-        return ok(args.name, inputs, { name: args.name, arn: `arn:aws:iam::${ACCOUNT}:role/${args.name}`, uniqueId: `AROA${h().toUpperCase()}` });
+        return ok(args.name, inputs, {
+          name: args.name,
+          arn: `arn:aws:iam::${ACCOUNT}:role/${args.name}`,
+          uniqueId: `AROA${h().toUpperCase()}`,
+        });
       case "aws:eks/nodeGroup:NodeGroup":
-        return ok(`${String(inputs.clusterName)}:${args.name}`, inputs, { arn: arn("eks", `nodegroup/${String(inputs.clusterName)}/${args.name}/${uuid(h(32))}`), status: "ACTIVE" });
+        return ok(`${String(inputs.clusterName)}:${args.name}`, inputs, {
+          arn: arn("eks", `nodegroup/${String(inputs.clusterName)}/${args.name}/${uuid(h(32))}`),
+          status: "ACTIVE",
+        });
       case "aws:eks/addon:Addon":
-        return ok(`${String(inputs.clusterName)}:${String(inputs.addonName)}`, inputs, { arn: arn("eks", `addon/${String(inputs.clusterName)}/${String(inputs.addonName)}/${uuid(h(32))}`) });
+        return ok(`${String(inputs.clusterName)}:${String(inputs.addonName)}`, inputs, {
+          arn: arn(
+            "eks",
+            `addon/${String(inputs.clusterName)}/${String(inputs.addonName)}/${uuid(h(32))}`,
+          ),
+        });
       case "aws:route53/healthCheck:HealthCheck":
         return ok(uuid(h(32)), inputs, { arn: `arn:aws:route53:::healthcheck/${uuid(h(32))}` });
       case "aws:route53/record:Record":
-        return ok(`${String(inputs.zoneId)}_${String(inputs.name)}_${String(inputs.type)}_${String(inputs.setIdentifier ?? "")}`, inputs, { fqdn: inputs.name });
+        return ok(
+          `${String(inputs.zoneId)}_${String(inputs.name)}_${String(inputs.type)}_${String(inputs.setIdentifier ?? "")}`,
+          inputs,
+          { fqdn: inputs.name },
+        );
       case "kubernetes:core/v1:Service":
         return ok(`${namespaceOf(inputs)}/${nameOf(inputs, args.name)}`, inputs, {
-          status: { loadBalancer: { ingress: [{ hostname: `a${h(32)}-${h(8)}.elb.${this.region}.amazonaws.com` }] } },
+          status: {
+            loadBalancer: {
+              ingress: [{ hostname: `a${h(32)}-${h(8)}.elb.${this.region}.amazonaws.com` }],
+            },
+          },
         });
       default:
         if (args.type.startsWith("kubernetes:")) {
           return ok(`${namespaceOf(inputs)}/${nameOf(inputs, args.name)}`, inputs);
         }
         if (args.type.startsWith("pulumi:providers:")) return ok(uuid(h(32)), inputs);
-        return ok(`${args.name}-${h(8)}`, inputs, args.type.startsWith("aws:") ? { arn: arn("svc", `${args.name}-${h(8)}`) } : {});
+        return ok(
+          `${args.name}-${h(8)}`,
+          inputs,
+          args.type.startsWith("aws:") ? { arn: arn("svc", `${args.name}-${h(8)}`) } : {},
+        );
     }
   }
 
@@ -92,7 +133,9 @@ export class CloudMocks implements pulumi.runtime.Mocks {
     const kubeconfig = {
       apiVersion: "v1",
       kind: "Config",
-      clusters: [{ name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": ca } }],
+      clusters: [
+        { name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": ca } },
+      ],
       contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
       "current-context": "aws",
       preferences: {},
@@ -104,7 +147,12 @@ export class CloudMocks implements pulumi.runtime.Mocks {
               apiVersion: "client.authentication.k8s.io/v1beta1",
               command: "aws",
               args: ["eks", "get-token", "--cluster-name", eksName, "--output", "json"],
-              env: [{ name: "KUBERNETES_EXEC_INFO", value: '{"apiVersion": "client.authentication.k8s.io/v1beta1"}' }],
+              env: [
+                {
+                  name: "KUBERNETES_EXEC_INFO",
+                  value: '{"apiVersion": "client.authentication.k8s.io/v1beta1"}',
+                },
+              ],
             },
           },
         },
@@ -142,7 +190,11 @@ export class CloudMocks implements pulumi.runtime.Mocks {
   }
 }
 
-function ok(id: string, inputs: Record<string, unknown>, extra: Record<string, unknown> = {}): MockResourceResult {
+function ok(
+  id: string,
+  inputs: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): MockResourceResult {
   return { id, state: { ...inputs, ...extra } };
 }
 
@@ -165,7 +217,11 @@ function asList(v: unknown): unknown[] {
 
 function nameOf(inputs: Record<string, unknown>, fallback: string): string {
   const meta = inputs.metadata as { name?: unknown } | undefined;
-  return typeof meta?.name === "string" ? meta.name : typeof inputs.name === "string" ? inputs.name : fallback;
+  return typeof meta?.name === "string"
+    ? meta.name
+    : typeof inputs.name === "string"
+      ? inputs.name
+      : fallback;
 }
 
 function namespaceOf(inputs: Record<string, unknown>): string {

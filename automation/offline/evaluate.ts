@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { planClusters, type ClusterSpec } from "../../config/clusters";
-import { parseEnvironment, rawFromStackConfig, toPulumiConfig, type Environment } from "../../config/load";
+import {
+  parseEnvironment,
+  rawFromStackConfig,
+  toPulumiConfig,
+  type Environment,
+} from "../../config/load";
 import { clusterMembership, type Membership } from "../../graph/membership";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import { main } from "../../program";
@@ -32,6 +37,49 @@ export interface Evaluation {
   outputs: Record<string, unknown>;
 }
 
+/** A program to run offline, with the stack it runs as. */
+export interface OfflineRun {
+  project: string;
+  stack: string;
+  /** Stack config as written in a stack file (`aws:region` picks the mocked region). */
+  config: Record<string, unknown>;
+  /** The Pulumi program: registers resources, resolves to the stack outputs. */
+  program: () => Promise<Record<string, unknown> | void>;
+}
+
+/** What an offline run registered. */
+export interface OfflineResult {
+  /** Every registered resource, in registration order (the root stack first). */
+  resources: ResourceNode[];
+  /** The stack outputs, secrets replaced by "[secret]". */
+  outputs: Record<string, unknown>;
+  /** What the program threw, if it failed. */
+  error?: unknown;
+}
+
+/**
+ * Runs any Pulumi program under the mock runtime with realistic cloud answers, in its own
+ * runtime store, and records what it registers, also when the program fails.
+ */
+export async function runOffline(run: OfflineRun): Promise<OfflineResult> {
+  const region =
+    typeof run.config["aws:region"] === "string" ? run.config["aws:region"] : "us-east-1";
+  return withIsolatedRuntime(async () => {
+    const monitor = new RecordingMonitor(new CloudMocks(region));
+    pulumi.runtime.setMockOptions(monitor, run.project, run.stack, false);
+    pulumi.runtime.setAllConfig(toPulumiConfig(run.config));
+    let error: unknown;
+    try {
+      await pulumi.runtime.runInPulumiStack(async () => (await run.program()) ?? {});
+    } catch (err) {
+      error = err;
+    }
+    await waitForRegistrations().catch((err: unknown) => (error ??= err));
+    const root = monitor.nodes.find((n) => n.type === "pulumi:pulumi:Stack");
+    return { resources: monitor.nodes, outputs: root?.outputs ?? {}, error };
+  });
+}
+
 /** The program failed for a reason other than invalid config. */
 export class EvaluationError extends Error {
   constructor(message: string) {
@@ -48,22 +96,16 @@ export class EvaluationError extends Error {
  */
 export async function evaluateStack(input: StackInput): Promise<Evaluation> {
   const environment = parseEnvironment(input.stack, rawFromStackConfig(input.config), input.source);
-  const region = typeof input.config["aws:region"] === "string" ? input.config["aws:region"] : "us-east-1";
-
-  const { resources, outputs } = await withIsolatedRuntime(async () => {
-    const monitor = new RecordingMonitor(new CloudMocks(region));
-    pulumi.runtime.setMockOptions(monitor, input.project, input.stack, false);
-    pulumi.runtime.setAllConfig(toPulumiConfig(input.config));
-    try {
-      await pulumi.runtime.runInPulumiStack(main);
-      await waitForRegistrations();
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      throw new EvaluationError(`the program failed for ${input.source}: ${message}`);
-    }
-    const root = monitor.nodes.find((n) => n.type === "pulumi:pulumi:Stack");
-    return { resources: monitor.nodes, outputs: root?.outputs ?? {} };
+  const { resources, outputs, error } = await runOffline({
+    project: input.project,
+    stack: input.stack,
+    config: input.config,
+    program: main,
   });
+  if (error !== undefined) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new EvaluationError(`the program failed for ${input.source}: ${message}`);
+  }
 
   return {
     environment,

@@ -61,7 +61,8 @@ export class RecordingMonitor extends MockMonitor {
 
   override registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void) {
     const node = this.byUrn.get(req.getUrn());
-    if (node) node.outputs = redact(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    if (node)
+      node.outputs = redact(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
     return super.registerResourceOutputs(req, callback);
   }
 }

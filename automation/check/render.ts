@@ -1,0 +1,34 @@
+import Table from "cli-table3";
+import type { ClusterSpec } from "../../config/clusters";
+import type { CheckReport } from "./report";
+
+/** The human summary of `aa check`: one row per cluster, then the environment-level rest. */
+export function renderCheckReport(
+  report: CheckReport,
+  clusters: ClusterSpec[],
+  source: string,
+): string {
+  const table = new Table({
+    head: ["cluster", "weight", "share", "kubernetes", "generation", "resources"],
+    style: { head: [], border: [] },
+  });
+  const total = clusters.reduce((sum, c) => sum + c.weight, 0);
+  for (const row of report.clusters) {
+    const spec = clusters.find((c) => c.name === row.name);
+    table.push([
+      row.name,
+      String(row.weight),
+      total > 0 ? `${Math.round((100 * row.weight) / total)}%` : "-",
+      row.kubernetesVersion,
+      spec?.generation ?? "-",
+      String(row.resources),
+    ]);
+  }
+  const environmentLevel = report.resources.filter((r) => r.cluster === null).length;
+  const lines = [
+    `environment ${report.environment} (${source}): ${report.clusters.length} clusters, ${report.resources.length} resources`,
+    table.toString(),
+    `environment-level resources (shared by every cluster): ${environmentLevel}`,
+  ];
+  return lines.join("\n") + "\n";
+}

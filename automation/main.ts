@@ -1,0 +1,60 @@
+import { Command, CommanderError } from "commander";
+import { ConfigError } from "../config/errors";
+import { registerCheck } from "./commands/check";
+import { ExitCode, UsageError, type ExitCodeValue } from "./exitCodes";
+import type { Io } from "./io";
+import { EvaluationError } from "./offline/evaluate";
+
+/**
+ * Runs `aa` with the given arguments (without "node aa") and resolves to the exit code. Every
+ * failure becomes one message on stderr and a documented exit code; a stack trace is printed only
+ * for internal errors, and only with AA_DEBUG=1.
+ */
+export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
+  let code: ExitCodeValue = ExitCode.Ok;
+  const program = new Command("aa")
+    .description(
+      "active-active: run every environment as N independent EKS clusters that all serve traffic.",
+    )
+    .version(version(), "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+    });
+  registerCheck(program, io, (c) => (code = c));
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (err) {
+    return report(err, io);
+  }
+}
+
+function report(err: unknown, io: Io): ExitCodeValue {
+  if (err instanceof CommanderError) {
+    // Help and version are successful exits; anything else is a usage error already printed.
+    return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+  }
+  if (err instanceof ConfigError || err instanceof UsageError) {
+    io.stderr(`aa: ${err.message}\n`);
+    return ExitCode.Usage;
+  }
+  if (err instanceof EvaluationError) {
+    io.stderr(`aa: ${err.message}\n`);
+    return ExitCode.Internal;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr(`aa: internal error: ${message}\n`);
+  if (process.env.AA_DEBUG === "1" && err instanceof Error && err.stack)
+    io.stderr(`${err.stack}\n`);
+  else io.stderr("aa: rerun with AA_DEBUG=1 to see the stack trace, and report it as a bug\n");
+  return ExitCode.Internal;
+}
+
+function version(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("../../package.json") as { version: string }).version;
+}

@@ -1,0 +1,123 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import YAML from "yaml";
+import { UsageError } from "./exitCodes";
+
+/** A Pulumi project on disk and where its stack files live. */
+export interface Project {
+  /** Directory holding Pulumi.yaml. */
+  dir: string;
+  /** Project name from Pulumi.yaml. */
+  name: string;
+  /** Absolute directory of the stack files (`stackConfigDir`, else the project directory). */
+  stackConfigDir: string;
+}
+
+/** A stack file read from disk. */
+export interface StackFile {
+  /** Stack (environment) name. */
+  stack: string;
+  /** Path as given or resolved, for messages. */
+  path: string;
+  /** The file's `config:` map. */
+  config: Record<string, unknown>;
+}
+
+/** The directory of this package (where the built-in example stacks live). */
+export const PACKAGE_DIR = path.resolve(__dirname, "..", "..");
+
+/**
+ * Finds the Pulumi project: the nearest Pulumi.yaml at or above `from`, else this package's own
+ * project (so the built-in examples work from anywhere).
+ */
+export function findProject(from: string = process.cwd()): Project {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return readProject(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  return readProject(PACKAGE_DIR);
+}
+
+function readProject(dir: string): Project {
+  const file = path.join(dir, "Pulumi.yaml");
+  let doc: unknown;
+  try {
+    doc = YAML.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  const project = (doc ?? {}) as { name?: unknown; stackConfigDir?: unknown };
+  if (typeof project.name !== "string") {
+    throw new UsageError(`${file} has no project "name"; add one, e.g. "name: active-active"`);
+  }
+  const configDir = typeof project.stackConfigDir === "string" ? project.stackConfigDir : ".";
+  return { dir, name: project.name, stackConfigDir: path.resolve(dir, configDir) };
+}
+
+/** The environments that have a stack file in the project. */
+export function listEnvironments(project: Project): string[] {
+  if (!fs.existsSync(project.stackConfigDir)) return [];
+  return fs
+    .readdirSync(project.stackConfigDir)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+/** Reads `<stackConfigDir>/Pulumi.<env>.yaml`. */
+export function readEnvironmentStack(project: Project, env: string): StackFile {
+  const file = path.join(project.stackConfigDir, `Pulumi.${env}.yaml`);
+  if (!fs.existsSync(file)) {
+    const known = listEnvironments(project);
+    throw new UsageError(
+      `no environment "${env}": ${path.relative(process.cwd(), file) || file} does not exist; ` +
+        (known.length ? `known environments: ${known.join(", ")}` : "no stack files found"),
+    );
+  }
+  return readStackFile(file, env);
+}
+
+/** Reads a stack config file anywhere; the stack name comes from `Pulumi.<name>.yaml`. */
+export function readStackFile(file: string, stack = stackNameOf(file)): StackFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === "ENOENT"
+        ? `stack file ${file} does not exist`
+        : `cannot read stack file ${file}: ${(err as Error).message}`,
+    );
+  }
+  let doc: unknown;
+  try {
+    doc = YAML.parse(text, { prettyErrors: true });
+  } catch (err) {
+    throw new UsageError(`${file} is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
+  }
+  const config = (doc as { config?: unknown } | null)?.config;
+  if (
+    config === undefined ||
+    config === null ||
+    typeof config !== "object" ||
+    Array.isArray(config)
+  ) {
+    throw new UsageError(
+      `${file} has no "config:" map; a stack file looks like "config:\\n  active-active:kubernetesVersion: \\"1.33\\"\\n  ..." (see stacks/Pulumi.dev.yaml)`,
+    );
+  }
+  return { stack, path: file, config: config as Record<string, unknown> };
+}
+
+/** "stacks/Pulumi.prod.yaml" -> "prod"; any other file name -> its base name. */
+export function stackNameOf(file: string): string {
+  const base = path.basename(file);
+  return /^Pulumi\.(.+)\.ya?ml$/.exec(base)?.[1] ?? base.replace(/\.ya?ml$/, "");
+}
+
+/** A path relative to the working directory when it is below it, else absolute. */
+export function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), path.resolve(file));
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : path.resolve(file);
+}
