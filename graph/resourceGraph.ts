@@ -9,6 +9,8 @@ export interface ResourceNode {
   type: string;
   /** Logical name. */
   name: string;
+  /** Physical id, when known (custom resources after create). */
+  id?: string;
   /** True for custom (provider-managed) resources, false for components. */
   custom: boolean;
   /** True for a component implemented by a provider (e.g. `eks:index:Cluster`). */

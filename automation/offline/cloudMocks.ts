@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 type MockResourceArgs = pulumi.runtime.MockResourceArgs;
 type MockCallArgs = pulumi.runtime.MockCallArgs;
@@ -178,9 +178,10 @@ export class CloudMocks implements pulumi.runtime.Mocks {
         ? { provider: { keyArn: inputs.encryptionConfigKeyArn }, resources: ["secrets"] }
         : undefined,
     };
+    // @pulumi/eks marks kubeconfigs secret; so does this answer.
     return ok(eksName, inputs, {
-      kubeconfig,
-      kubeconfigJson: JSON.stringify(kubeconfig),
+      kubeconfig: pulumi.secret(kubeconfig),
+      kubeconfigJson: pulumi.secret(JSON.stringify(kubeconfig)),
       eksCluster,
       core: { endpoint, cluster: eksCluster },
       clusterSecurityGroupId: `sg-${hash(`csg:${name}`).slice(0, 17)}`,

@@ -53,6 +53,7 @@ export class RecordingMonitor extends MockMonitor {
     }
     return super.registerResource(req, (err: any, resp?: any) => {
       if (!err && resp) {
+        node.id = resp.getId() || undefined;
         node.outputs = redact(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
       }
       callback(err, resp);

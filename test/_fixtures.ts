@@ -1,0 +1,64 @@
+/**
+ * Small factories for test inputs. Each returns a fresh, valid value; tests change one field.
+ */
+
+/** One service as written in a stack file. */
+export function serviceFixture(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: "api",
+    image: "ghcr.io/acme/api:1.0.0",
+    replicas: 2,
+    port: 8080,
+    healthPath: "/healthz",
+    resources: { requests: { cpu: "100m", memory: "128Mi" } },
+    env: { LOG_LEVEL: "info" },
+    ...overrides,
+  };
+}
+
+/** One cluster as written in a stack file. */
+export function clusterFixture(
+  name: string,
+  index: number,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return { name, weight: 1, cidr: `10.${index + 1}.0.0/16`, ...overrides };
+}
+
+/** The `active-active:` keys of a valid environment (namespace stripped). */
+export function environmentFixture(
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    kubernetesVersion: "1.33",
+    clusters: ["a", "b", "c"].map((name, i) => clusterFixture(name, i)),
+    addons: {
+      vpcCni: "v1.19.5-eksbuild.1",
+      coredns: "v1.12.1-eksbuild.2",
+      kubeProxy: "v1.33.0-eksbuild.2",
+    },
+    kyverno: { repository: "https://kyverno.github.io/kyverno/", version: "3.4.4" },
+    nodeGroup: { instanceTypes: ["m6i.large"], minSize: 2, desiredSize: 2, maxSize: 4 },
+    network: { mode: "vpc-per-cluster", availabilityZones: 2, natGateways: "single" },
+    apiAccess: { publicAccessCidrs: ["203.0.113.0/24"] },
+    dns: {
+      hostedZoneId: "Z0TEST0000EXAMPLE",
+      zoneName: "test.example.com",
+      hostnames: [{ hostname: "api.test.example.com", service: "api" }],
+    },
+    services: [serviceFixture()],
+    ...overrides,
+  };
+}
+
+/** A stack file's `config:` map: the environment under its namespace, plus provider config. */
+export function stackConfigFixture(
+  env: Record<string, unknown> = environmentFixture(),
+): Record<string, unknown> {
+  const config: Record<string, unknown> = {
+    "aws:region": "us-east-1",
+    "pulumi:disable-default-providers": ["kubernetes"],
+  };
+  for (const [key, value] of Object.entries(env)) config[`active-active:${key}`] = value;
+  return config;
+}

@@ -1,0 +1,130 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import YAML from "yaml";
+import { aa, hasStackTrace, ROOT } from "../_cli";
+import { clusterFixture, environmentFixture, stackConfigFixture } from "../_fixtures";
+
+function writeStack(name: string, config: Record<string, unknown>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-check-"));
+  const file = path.join(dir, `Pulumi.${name}.yaml`);
+  fs.writeFileSync(file, YAML.stringify({ config }));
+  return file;
+}
+
+describe("aa check (as a user runs it)", () => {
+  it("prints the dev environment's three clusters", () => {
+    const r = aa(["check", "dev"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /environment dev \(stacks\/Pulumi\.dev\.yaml\): 3 clusters/);
+    for (const cluster of ["a", "b", "c"]) {
+      assert.match(r.stdout, new RegExp(`│ ${cluster}\\s+│ 1\\s+│ 33%\\s+│ 1\\.33`));
+    }
+    assert.match(r.stdout, /environment-level resources/);
+  });
+
+  it("prints exactly the documented JSON with --json, every resource with its cluster", () => {
+    const r = aa(["check", "prod", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(report), ["environment", "clusters", "resources", "violations"]);
+    assert.equal(report.environment, "prod");
+    assert.deepEqual(report.violations, []);
+    assert.deepEqual(
+      report.clusters.map((c: Record<string, unknown>) => Object.keys(c)),
+      Array(3).fill(["name", "weight", "kubernetesVersion", "resources"]),
+    );
+    assert.deepEqual(
+      report.clusters.map((c: { name: string }) => c.name),
+      ["a", "b", "c"],
+    );
+    for (const resource of report.resources) {
+      assert.deepEqual(Object.keys(resource), [
+        "urn",
+        "type",
+        "name",
+        "parent",
+        "provider",
+        "cluster",
+        "dependencies",
+      ]);
+    }
+    const counted = report.clusters.reduce(
+      (n: number, c: { resources: number }) => n + c.resources,
+      0,
+    );
+    const owned = report.resources.filter((r: { cluster: string | null }) => r.cluster).length;
+    assert.equal(counted, owned);
+    const deployments = report.resources.filter(
+      (r: { type: string }) => r.type === "kubernetes:apps/v1:Deployment",
+    );
+    assert.deepEqual(deployments.map((d: { cluster: string }) => d.cluster).sort(), [
+      "a",
+      "a",
+      "b",
+      "b",
+      "c",
+      "c",
+    ]);
+  });
+
+  it("reads a stack file anywhere with --stack-file, naming the stack after the file", () => {
+    const file = writeStack("qa", stackConfigFixture());
+    const r = aa(["check", "--stack-file", file, "--json"], { cwd: os.tmpdir() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).environment, "qa");
+  });
+
+  it("exits 2 with the field, the value and the fix on a broken stack file, no stack trace", () => {
+    const file = writeStack(
+      "broken",
+      stackConfigFixture(
+        environmentFixture({
+          clusters: [clusterFixture("a", 0), clusterFixture("b", 1, { weight: 999 })],
+        }),
+      ),
+    );
+    const r = aa(["check", "--stack-file", file]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /active-active:clusters\[1\]\.weight: 999 is above 255/);
+    assert.ok(!hasStackTrace(r.stderr), r.stderr);
+  });
+
+  it("exits 2 on YAML that does not parse, a missing file, an unknown environment", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-check-"));
+    const bad = path.join(dir, "Pulumi.bad.yaml");
+    fs.writeFileSync(bad, "config: [\n");
+    for (const args of [
+      ["check", "--stack-file", bad],
+      ["check", "--stack-file", path.join(dir, "missing.yaml")],
+      ["check", "nope"],
+      ["check"],
+      ["check", "dev", "--stack-file", bad],
+      ["frobnicate"],
+    ]) {
+      const r = aa(args);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.ok(r.stderr.length > 0);
+      assert.ok(!hasStackTrace(r.stderr), r.stderr);
+    }
+    assert.match(aa(["check", "nope"]).stderr, /known environments: dev, prod, staging/);
+  });
+
+  it("has --help for the tool and for check", () => {
+    const top = aa(["--help"]);
+    assert.equal(top.code, 0);
+    assert.match(top.stdout, /check \[options\] \[env\]/);
+    const check = aa(["check", "--help"]);
+    assert.equal(check.code, 0);
+    assert.match(check.stdout, /--stack-file <file>/);
+    assert.match(check.stdout, /Exit codes: 0 ok, 1 policy violations, 2 invalid config or usage/);
+  });
+
+  it("finds the project from a subdirectory", () => {
+    const r = aa(["check", "staging", "--json"], { cwd: path.join(ROOT, "components") });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).environment, "staging");
+  });
+});

@@ -1,0 +1,268 @@
+import * as assert from "node:assert/strict";
+import { ConfigError } from "../../config/errors";
+import { parseEnvironment } from "../../config/load";
+import { clusterFixture, environmentFixture, serviceFixture } from "../_fixtures";
+
+/** Parses and returns the single ConfigError message, or fails. */
+function rejection(raw: Record<string, unknown>, name = "test"): string {
+  try {
+    parseEnvironment(name, raw, "test stack");
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
+    return err.message;
+  }
+  assert.fail("config was accepted");
+}
+
+const clusters = (...list: Record<string, unknown>[]) => list;
+
+describe("environment config", () => {
+  it("accepts a valid environment and fills in the defaults", () => {
+    const env = parseEnvironment("test", environmentFixture(), "test stack");
+    assert.equal(env.name, "test");
+    assert.equal(env.config.minClusters, 2);
+    assert.equal(env.config.namespace, "apps");
+    assert.equal(env.config.dns.ttl, 60);
+    assert.equal(env.config.kyverno.chart, "kyverno");
+    assert.equal(env.config.services[0].healthPath, "/healthz");
+    assert.deepEqual(
+      env.config.clusters.map((c) => c.weight),
+      [1, 1, 1],
+    );
+  });
+
+  it("accepts a shared VPC only when chosen explicitly, without per-cluster CIDRs", () => {
+    const env = parseEnvironment(
+      "test",
+      environmentFixture({
+        clusters: ["a", "b"].map((name) => ({ name })),
+        network: {
+          mode: "shared-vpc",
+          vpcId: "vpc-0abc",
+          privateSubnetIds: ["subnet-01", "subnet-02"],
+          publicSubnetIds: ["subnet-03", "subnet-04"],
+        },
+      }),
+      "test stack",
+    );
+    assert.equal(env.config.network.mode, "shared-vpc");
+  });
+
+  // Each row changes one thing; the message must name the field (as written in the stack file)
+  // and show the bad value.
+  const invalid: { why: string; raw: Record<string, unknown>; field: string; shows: string }[] = [
+    {
+      why: "one cluster",
+      raw: environmentFixture({ clusters: clusters(clusterFixture("a", 0)) }),
+      field: "active-active:clusters:",
+      shows: "at least 2",
+    },
+    {
+      why: "fewer clusters than minClusters",
+      raw: environmentFixture({
+        minClusters: 4,
+        clusters: ["a", "b", "c"].map((n, i) => clusterFixture(n, i)),
+      }),
+      field: "active-active:clusters:",
+      shows: "minClusters is 4",
+    },
+    {
+      why: "minClusters below 2",
+      raw: environmentFixture({ minClusters: 1 }),
+      field: "active-active:minClusters",
+      shows: "1 is below 2",
+    },
+    {
+      why: "duplicate cluster names",
+      raw: environmentFixture({
+        clusters: clusters(clusterFixture("a", 0), clusterFixture("a", 1), clusterFixture("c", 2)),
+      }),
+      field: "active-active:clusters[1].name",
+      shows: '"a" is already the name of clusters[0]',
+    },
+    {
+      why: "a name that is not DNS-safe",
+      raw: environmentFixture({
+        clusters: clusters(clusterFixture("a", 0), clusterFixture("Prod_B", 1)),
+      }),
+      field: "active-active:clusters[1].name",
+      shows: '"Prod_B" is not a DNS-safe cluster name',
+    },
+    {
+      why: "a weight above Route 53's 255",
+      raw: environmentFixture({
+        clusters: clusters(clusterFixture("a", 0, { weight: 256 }), clusterFixture("b", 1)),
+      }),
+      field: "active-active:clusters[0].weight",
+      shows: "256 is above 255",
+    },
+    {
+      why: "a negative weight",
+      raw: environmentFixture({
+        clusters: clusters(clusterFixture("a", 0, { weight: -1 }), clusterFixture("b", 1)),
+      }),
+      field: "active-active:clusters[0].weight",
+      shows: "-1 is below 0",
+    },
+    {
+      why: "every weight zero",
+      raw: environmentFixture({
+        clusters: clusters(
+          clusterFixture("a", 0, { weight: 0 }),
+          clusterFixture("b", 1, { weight: 0 }),
+        ),
+      }),
+      field: "active-active:clusters:",
+      shows: "every cluster has weight 0",
+    },
+    {
+      why: "cluster versions two minors apart",
+      raw: environmentFixture({
+        clusters: clusters(
+          clusterFixture("a", 0),
+          clusterFixture("b", 1, { kubernetesVersion: "1.31" }),
+        ),
+      }),
+      field: "active-active:clusters[1].kubernetesVersion",
+      shows: '"1.31" is more than one minor version from cluster "a" at "1.33"',
+    },
+    {
+      why: "an unquoted version read as a number",
+      raw: environmentFixture({ kubernetesVersion: 1.3 }),
+      field: "active-active:kubernetesVersion",
+      shows: "got the number 1.3",
+    },
+    {
+      why: "overlapping CIDRs",
+      raw: environmentFixture({
+        clusters: clusters(
+          clusterFixture("a", 0, { cidr: "10.1.0.0/16" }),
+          clusterFixture("b", 1, { cidr: "10.1.128.0/17" }),
+        ),
+      }),
+      field: "active-active:clusters[1].cidr",
+      shows: '"10.1.128.0/17" overlaps clusters[0].cidr "10.1.0.0/16"',
+    },
+    {
+      why: "a CIDR with host bits set",
+      raw: environmentFixture({
+        clusters: clusters(clusterFixture("a", 0, { cidr: "10.1.0.5/16" }), clusterFixture("b", 1)),
+      }),
+      field: "active-active:clusters[0].cidr",
+      shows: 'did you mean "10.1.0.0/16"',
+    },
+    {
+      why: "a missing CIDR with a VPC per cluster",
+      raw: environmentFixture({
+        clusters: clusters({ name: "a" }, clusterFixture("b", 1)),
+      }),
+      field: "active-active:clusters[0].cidr",
+      shows: "give it a CIDR",
+    },
+    {
+      why: "duplicate service names",
+      raw: environmentFixture({
+        services: [serviceFixture(), serviceFixture({ port: 9090 })],
+      }),
+      field: "active-active:services[1].name",
+      shows: '"api" is already the name of services[0]',
+    },
+    {
+      why: "duplicate service ports",
+      raw: environmentFixture({
+        services: [serviceFixture(), serviceFixture({ name: "web" })],
+      }),
+      field: "active-active:services[1].port",
+      shows: "port 8080 is already used by services[0]",
+    },
+    {
+      why: "a misspelt top-level key",
+      raw: { ...environmentFixture(), kubernetesVersoin: "1.33" },
+      field: "active-active:kubernetesVersoin",
+      shows: 'did you mean "kubernetesVersion"',
+    },
+    {
+      why: "a misspelt nested key",
+      raw: environmentFixture({
+        clusters: clusters(clusterFixture("a", 0, { wieght: 2 }), clusterFixture("b", 1)),
+      }),
+      field: "active-active:clusters[0].wieght",
+      shows: 'did you mean "weight"',
+    },
+    {
+      why: "a hostname outside the hosted zone",
+      raw: environmentFixture({
+        dns: {
+          hostedZoneId: "Z0TEST0000EXAMPLE",
+          zoneName: "test.example.com",
+          hostnames: [{ hostname: "api.other.com", service: "api" }],
+        },
+      }),
+      field: "active-active:dns.hostnames[0].hostname",
+      shows: '"api.other.com" is not below the hosted zone',
+    },
+    {
+      why: "a hostname for an unknown service",
+      raw: environmentFixture({
+        dns: {
+          hostedZoneId: "Z0TEST0000EXAMPLE",
+          zoneName: "test.example.com",
+          hostnames: [{ hostname: "web.test.example.com", service: "web" }],
+        },
+      }),
+      field: "active-active:dns.hostnames[0].service",
+      shows: '"web" is not a declared service',
+    },
+    {
+      why: "node group sizes out of order",
+      raw: environmentFixture({
+        nodeGroup: { instanceTypes: ["m6i.large"], minSize: 3, desiredSize: 2, maxSize: 4 },
+      }),
+      field: "active-active:nodeGroup.desiredSize",
+      shows: "3 <= 2 <= 4",
+    },
+    {
+      why: "an unknown network mode",
+      raw: environmentFixture({ network: { mode: "vpc-per-az" } }),
+      field: "active-active:network",
+      shows: '"vpc-per-az" is not known',
+    },
+    {
+      why: "a missing required section",
+      raw: (() => {
+        const raw = environmentFixture();
+        delete raw.addons;
+        return raw;
+      })(),
+      field: "active-active:addons",
+      shows: "missing",
+    },
+  ];
+
+  for (const row of invalid) {
+    it(`rejects ${row.why}, naming the field and the value`, () => {
+      const message = rejection(row.raw);
+      assert.ok(message.includes(row.field), `field ${row.field} not in:\n${message}`);
+      assert.ok(message.includes(row.shows), `"${row.shows}" not in:\n${message}`);
+    });
+  }
+
+  it("rejects an environment name that cannot prefix resource names", () => {
+    const message = rejection(environmentFixture(), "Prod Env");
+    assert.match(message, /stack name: "Prod Env" is not a usable environment name/);
+  });
+
+  it("lists every problem at once, one per line", () => {
+    const message = rejection(
+      environmentFixture({
+        clusters: clusters(
+          clusterFixture("a", 0, { weight: 300 }),
+          clusterFixture("b", 1, { weight: 300 }),
+        ),
+      }),
+    );
+    assert.match(message, /clusters\[0\]\.weight/);
+    assert.match(message, /clusters\[1\]\.weight/);
+    assert.equal(message.split("\n").length, 3);
+  });
+});

@@ -1,0 +1,134 @@
+import * as assert from "node:assert/strict";
+import { clusterMembership } from "../../graph/membership";
+import type { ResourceNode } from "../../graph/resourceGraph";
+
+/** A resource in a hand-written graph; URNs are short for readability. */
+function node(urn: string, type: string, more: Partial<ResourceNode> = {}): ResourceNode {
+  return {
+    urn,
+    type,
+    name: urn,
+    custom: !type.startsWith("my:"),
+    dependencies: [],
+    propertyDependencies: {},
+    inputs: {},
+    ...more,
+  };
+}
+
+const owners = (nodes: ResourceNode[]) => {
+  const m = clusterMembership(nodes);
+  const names = new Map(m.clusters.map((c) => [c.urn, c.name]));
+  return Object.fromEntries(nodes.map((n) => [n.urn, names.get(m.clusterOf.get(n.urn) ?? "")]));
+};
+
+describe("clusterMembership", () => {
+  it("places a flat program's resources by dependencies and providers alone", () => {
+    // No components, no naming convention: two raw EKS clusters and what hangs off them.
+    const nodes = [
+      node("vpc1", "aws:ec2/vpc:Vpc"),
+      node("vpc2", "aws:ec2/vpc:Vpc"),
+      node("eks1", "aws:eks/cluster:Cluster", { dependencies: ["vpc1"] }),
+      node("eks2", "aws:eks/cluster:Cluster", { dependencies: ["vpc2"] }),
+      node("k1", "pulumi:providers:kubernetes", { propertyDependencies: { kubeconfig: ["eks1"] } }),
+      node("k2", "pulumi:providers:kubernetes", { propertyDependencies: { kubeconfig: ["eks2"] } }),
+      node("deploy1", "kubernetes:apps/v1:Deployment", { provider: "k1" }),
+      node("deploy2", "kubernetes:apps/v1:Deployment", { provider: "k2" }),
+      node("svc1", "kubernetes:core/v1:Service", { provider: "k1" }),
+      node("rec1", "aws:route53/record:Record", { dependencies: ["svc1"] }),
+      node("zone", "aws:route53/zone:Zone"),
+      node("db", "aws:rds/instance:Instance"),
+      node("cfg", "aws:ssm/parameter:Parameter", { dependencies: ["eks1", "eks2"] }),
+    ];
+    assert.deepEqual(owners(nodes), {
+      vpc1: "eks1", // used only by eks1
+      vpc2: "eks2",
+      eks1: "eks1",
+      eks2: "eks2",
+      k1: "eks1",
+      k2: "eks2",
+      deploy1: "eks1",
+      deploy2: "eks2",
+      svc1: "eks1",
+      rec1: "eks1", // points at cluster 1's load balancer: inside its blast radius
+      zone: undefined, // reaches no cluster
+      db: undefined,
+      cfg: undefined, // reaches two clusters: environment-level
+    });
+  });
+
+  it("names a cluster by its active-active/cluster tag when it has one", () => {
+    const m = clusterMembership([
+      node("eks1", "eks:index:Cluster", { inputs: { tags: { "active-active/cluster": "a" } } }),
+    ]);
+    assert.deepEqual(m.clusters, [{ urn: "eks1", name: "a" }]);
+  });
+
+  it("puts descendants of an EKS cluster component in that cluster", () => {
+    const nodes = [
+      node("eks1", "eks:index:Cluster"),
+      node("role", "aws:iam/role:Role", { parent: "eks1" }),
+      node("inner", "aws:eks/cluster:Cluster", { parent: "eks1" }),
+    ];
+    const m = clusterMembership(nodes);
+    assert.equal(m.clusters.length, 1, "a raw cluster inside the component is the same cluster");
+    assert.deepEqual(owners(nodes), { eks1: "eks1", role: "eks1", inner: "eks1" });
+  });
+
+  it("puts everything in a component that holds exactly one cluster in that cluster", () => {
+    const nodes = [
+      node("env", "my:Environment"),
+      node("cellA", "my:Cell", { parent: "env" }),
+      node("keyA", "aws:kms/key:Key", { parent: "cellA" }),
+      node("eksA", "eks:index:Cluster", { parent: "cellA" }),
+      node("cellB", "my:Cell", { parent: "env" }),
+      node("eksB", "eks:index:Cluster", { parent: "cellB" }),
+      node("shared", "aws:s3/bucket:Bucket", { parent: "env" }),
+    ];
+    assert.deepEqual(owners(nodes), {
+      env: undefined,
+      cellA: "eksA",
+      keyA: "eksA",
+      eksA: "eksA",
+      cellB: "eksB",
+      eksB: "eksB",
+      shared: undefined,
+    });
+  });
+
+  it("leaves a Kubernetes resource without a provider, or with a multi-cluster one, unowned", () => {
+    const nodes = [
+      node("eks1", "aws:eks/cluster:Cluster"),
+      node("eks2", "aws:eks/cluster:Cluster"),
+      node("both", "pulumi:providers:kubernetes", { dependencies: ["eks1", "eks2"] }),
+      node("ambient", "kubernetes:core/v1:ConfigMap"),
+      node("confused", "kubernetes:core/v1:ConfigMap", { provider: "both" }),
+    ];
+    const m = clusterMembership(nodes);
+    assert.equal(m.clusterOf.get("ambient"), undefined);
+    assert.equal(m.clusterOf.get("confused"), undefined);
+    assert.equal(m.reason.get("confused"), "environment");
+  });
+
+  it("reports the clusters each resource reaches, so cross-cluster use is visible", () => {
+    const nodes = [
+      node("eks1", "aws:eks/cluster:Cluster"),
+      node("eks2", "aws:eks/cluster:Cluster"),
+      node("k2", "pulumi:providers:kubernetes", { dependencies: ["eks2"] }),
+      node("ns1", "kubernetes:core/v1:Namespace", { provider: "k2", dependencies: ["eks1"] }),
+    ];
+    const m = clusterMembership(nodes);
+    assert.deepEqual([...(m.reaches.get("ns1") ?? [])].sort(), ["eks1", "eks2"]);
+  });
+
+  it("is linear: a long dependency chain is settled in one pass", () => {
+    const nodes = [node("eks", "aws:eks/cluster:Cluster")];
+    for (let i = 0; i < 50_000; i++) {
+      nodes.push(
+        node(`r${i}`, "aws:s3/bucket:Bucket", { dependencies: [i ? `r${i - 1}` : "eks"] }),
+      );
+    }
+    const m = clusterMembership(nodes);
+    assert.equal(m.clusterOf.get("r49999"), "eks");
+  });
+});
