@@ -118,7 +118,7 @@ export class ClusterCell extends pulumi.ComponentResource {
     const cluster = new eks.Cluster(
       `${name}-eks`,
       {
-        version: spec.kubernetesVersion,
+        version: spec.settings.kubernetesVersion,
         vpcId,
         privateSubnetIds,
         publicSubnetIds,
@@ -130,10 +130,10 @@ export class ClusterCell extends pulumi.ComponentResource {
         corednsAddonOptions: { enabled: false },
         kubeProxyAddonOptions: { enabled: false },
         endpointPrivateAccess: true,
-        endpointPublicAccess: spec.apiAccess.publicAccessCidrs.length > 0,
+        endpointPublicAccess: spec.settings.apiAccess.publicAccessCidrs.length > 0,
         publicAccessCidrs:
-          spec.apiAccess.publicAccessCidrs.length > 0
-            ? spec.apiAccess.publicAccessCidrs
+          spec.settings.apiAccess.publicAccessCidrs.length > 0
+            ? spec.settings.apiAccess.publicAccessCidrs
             : undefined,
         encryptionConfigKeyArn: secretsKey.arn,
         enabledClusterLogTypes: ["api", "audit", "authenticator"],
@@ -160,8 +160,8 @@ export class ClusterCell extends pulumi.ComponentResource {
         { parent: this, dependsOn },
       );
     // The CNI and kube-proxy must exist before nodes can become Ready; CoreDNS needs nodes.
-    const vpcCni = addon("vpc-cni", spec.addons.vpcCni);
-    const kubeProxy = addon("kube-proxy", spec.addons.kubeProxy);
+    const vpcCni = addon("vpc-cni", spec.settings.addons.vpcCni);
+    const kubeProxy = addon("kube-proxy", spec.settings.addons.kubeProxy);
 
     const launchTemplate = new aws.ec2.LaunchTemplate(
       `${name}-nodes`,
@@ -175,7 +175,7 @@ export class ClusterCell extends pulumi.ComponentResource {
           {
             deviceName: "/dev/xvda",
             ebs: {
-              volumeSize: spec.nodeGroup.diskSizeGiB,
+              volumeSize: spec.settings.nodeGroup.diskSizeGiB,
               volumeType: "gp3",
               encrypted: "true",
             },
@@ -193,14 +193,14 @@ export class ClusterCell extends pulumi.ComponentResource {
         nodeRoleArn: nodeRole.arn,
         subnetIds: privateSubnetIds,
         // Nodes follow their control plane: one version per cluster.
-        version: spec.kubernetesVersion,
-        instanceTypes: spec.nodeGroup.instanceTypes,
-        capacityType: spec.nodeGroup.capacityType,
-        amiType: spec.nodeGroup.amiType,
+        version: spec.settings.kubernetesVersion,
+        instanceTypes: spec.settings.nodeGroup.instanceTypes,
+        capacityType: spec.settings.nodeGroup.capacityType,
+        amiType: spec.settings.nodeGroup.amiType,
         scalingConfig: {
-          minSize: spec.nodeGroup.minSize,
-          desiredSize: spec.nodeGroup.desiredSize,
-          maxSize: spec.nodeGroup.maxSize,
+          minSize: spec.settings.nodeGroup.minSize,
+          desiredSize: spec.settings.nodeGroup.desiredSize,
+          maxSize: spec.settings.nodeGroup.maxSize,
         },
         updateConfig: { maxUnavailable: 1 },
         launchTemplate: {
@@ -216,7 +216,7 @@ export class ClusterCell extends pulumi.ComponentResource {
         ignoreChanges: ["scalingConfig.desiredSize"],
       },
     );
-    const coredns = addon("coredns", spec.addons.coredns, [nodeGroup]);
+    const coredns = addon("coredns", spec.settings.addons.coredns, [nodeGroup]);
 
     this.provider = new k8s.Provider(
       `${name}-k8s`,
@@ -233,12 +233,12 @@ export class ClusterCell extends pulumi.ComponentResource {
       `${name}-kyverno`,
       {
         name: "kyverno",
-        chart: spec.kyverno.chart,
-        version: spec.kyverno.version,
-        repositoryOpts: { repo: spec.kyverno.repository },
-        namespace: spec.kyverno.namespace,
+        chart: spec.settings.kyverno.chart,
+        version: spec.settings.kyverno.version,
+        repositoryOpts: { repo: spec.settings.kyverno.repository },
+        namespace: spec.settings.kyverno.namespace,
         createNamespace: true,
-        values: spec.kyverno.values,
+        values: spec.settings.kyverno.values,
         atomic: true,
         timeout: 600,
       },

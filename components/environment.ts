@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { planClusters } from "../config/clusters";
+import { planClusters, type ClusterSettings, type ClusterSpec } from "../config/clusters";
 import { parseEnvironment, type Environment as ValidatedEnvironment } from "../config/load";
 import type { EnvironmentConfigInput } from "../config/schema";
 import { ClusterCell } from "./clusterCell";
@@ -15,6 +15,13 @@ export interface EnvironmentArgs {
    * resource is created.
    */
   config: EnvironmentConfigInput;
+  /**
+   * The clusters to build, when they differ from what the config alone says (during a
+   * cluster-by-cluster rollout some clusters are held at their deployed settings, one may be
+   * drained). Must name the config's clusters, in order.
+   * @default planClusters(config): every cluster at its desired settings
+   */
+  clusters?: ClusterSpec[];
   /** Where the config came from, for error messages. @default "environment config" */
   source?: string;
   /** Tags added to every AWS resource. @default {} */
@@ -31,6 +38,8 @@ export interface ClusterOutput {
   kyvernoVersion: string;
   /** Hash of the cluster-scoped settings this cluster was deployed with. */
   generation: string;
+  /** The cluster-scoped settings this cluster was deployed with. */
+  settings: ClusterSettings;
   /** Load balancer hostname of each service on this cluster, by service name. */
   ingress: Record<string, string>;
 }
@@ -53,7 +62,14 @@ export class Environment extends pulumi.ComponentResource {
     super("active-active:index:Environment", name, {}, opts);
     this.environment = env;
     const { config } = env;
-    const specs = planClusters(config);
+    const specs = args.clusters ?? planClusters(config);
+    const expected = config.clusters.map((c) => c.name).join(",");
+    if (specs.map((s) => s.name).join(",") !== expected) {
+      throw new pulumi.ResourceError(
+        `clusters ${specs.map((s) => s.name).join(",")} do not match the config's clusters ${expected}`,
+        this,
+      );
+    }
     const tags = { ...args.tags, "active-active/environment": env.name };
 
     this.cells = specs.map(
@@ -118,9 +134,10 @@ export class Environment extends pulumi.ComponentResource {
             weight: cell.spec.weight,
             endpoint,
             kubernetesVersion,
-            addons: cell.spec.addons,
-            kyvernoVersion: cell.spec.kyverno.version,
+            addons: cell.spec.settings.addons,
+            kyvernoVersion: cell.spec.settings.kyverno.version,
             generation: cell.spec.generation,
+            settings: cell.spec.settings,
             ingress,
           })),
       ),

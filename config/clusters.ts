@@ -2,6 +2,21 @@ import { createHash } from "node:crypto";
 import { splitCidr } from "./_cidr";
 import type { EnvironmentConfig } from "./schema";
 
+/**
+ * The cluster-scoped settings of one cluster: what a rollout changes one cluster at a time.
+ * Everything here is plain data, exported with the stack outputs so that a cluster can be kept
+ * ("pinned") at its deployed settings while another cluster moves.
+ */
+export interface ClusterSettings {
+  kubernetesVersion: string;
+  addons: EnvironmentConfig["addons"];
+  kyverno: EnvironmentConfig["kyverno"];
+  nodeGroup: EnvironmentConfig["nodeGroup"];
+  /** Network layout (mode, AZs, NAT); the cluster's own CIDR is identity, not a setting. */
+  network: EnvironmentConfig["network"];
+  apiAccess: EnvironmentConfig["apiAccess"];
+}
+
 /** The network one cluster runs in. */
 export type ClusterNetworkSpec =
   | {
@@ -22,50 +37,65 @@ export type ClusterNetworkSpec =
       publicSubnetIds: string[];
     };
 
-/** Everything one cluster is built from, resolved from the environment config. */
+/** Everything one cluster is built from. */
 export interface ClusterSpec {
   name: string;
   /** Position in the config's cluster list. */
   index: number;
+  /** Route 53 weight this cluster is deployed with (0 while drained). */
   weight: number;
-  kubernetesVersion: string;
-  addons: EnvironmentConfig["addons"];
-  kyverno: EnvironmentConfig["kyverno"];
-  nodeGroup: EnvironmentConfig["nodeGroup"];
+  /** The cluster's own VPC block, when it has its own VPC. */
+  cidr?: string;
+  settings: ClusterSettings;
+  /** The network, resolved from the settings' layout and the cluster's CIDR. */
   network: ClusterNetworkSpec;
-  apiAccess: EnvironmentConfig["apiAccess"];
   /**
-   * Hash of the cluster-scoped settings (version, add-ons, Kyverno, node group, network layout,
-   * API access), leaving out what identifies the cluster (name, weight, CIDR). Clusters with the
-   * same generation run the same cluster-level configuration; a change of generation is a
-   * cluster-scoped change that must roll out one cluster at a time.
+   * Hash of {@link settings}. Clusters with the same generation run the same cluster-level
+   * configuration; a change of generation is a cluster-scoped change that must roll out one
+   * cluster at a time.
    */
   generation: string;
 }
 
-/** Resolves each cluster's effective settings. Pure: same config, same specs. */
+/** Each cluster's desired settings, from the environment config. Pure: same config, same specs. */
 export function planClusters(config: EnvironmentConfig): ClusterSpec[] {
-  return config.clusters.map((cluster, index) => {
-    const scoped = {
-      kubernetesVersion: cluster.kubernetesVersion ?? config.kubernetesVersion,
-      addons: config.addons,
-      kyverno: config.kyverno,
-      nodeGroup: config.nodeGroup,
-      apiAccess: config.apiAccess,
-    };
-    return {
+  return config.clusters.map((cluster, index) =>
+    clusterSpec({
       name: cluster.name,
       index,
       weight: cluster.weight,
-      ...scoped,
-      network: planNetwork(config, cluster.cidr),
-      generation: generationOf({ ...scoped, network: config.network }),
-    };
-  });
+      cidr: cluster.cidr,
+      settings: {
+        kubernetesVersion: cluster.kubernetesVersion ?? config.kubernetesVersion,
+        addons: config.addons,
+        kyverno: config.kyverno,
+        nodeGroup: config.nodeGroup,
+        network: config.network,
+        apiAccess: config.apiAccess,
+      },
+    }),
+  );
 }
 
-function planNetwork(config: EnvironmentConfig, cidr: string | undefined): ClusterNetworkSpec {
-  const net = config.network;
+/** A cluster spec from its identity and settings (network resolved, generation computed). */
+export function clusterSpec(args: {
+  name: string;
+  index: number;
+  weight: number;
+  cidr?: string;
+  settings: ClusterSettings;
+}): ClusterSpec {
+  return {
+    ...args,
+    network: planNetwork(args.settings.network, args.cidr),
+    generation: generationOf(args.settings),
+  };
+}
+
+function planNetwork(
+  net: EnvironmentConfig["network"],
+  cidr: string | undefined,
+): ClusterNetworkSpec {
   if (net.mode === "shared-vpc") {
     return {
       mode: "shared-vpc",

@@ -27,7 +27,7 @@ function dnsName(what: string, example: string, max: number) {
     });
 }
 
-const kubernetesVersion = z.string().regex(/^1\.\d{1,2}$/, {
+export const kubernetesVersionSchema = z.string().regex(/^1\.\d{1,2}$/, {
   error: (iss) =>
     `${show(iss.input)} is not a Kubernetes minor version; write it as "1.<minor>", e.g. "1.31"`,
 });
@@ -74,7 +74,7 @@ export const clusterSchema = z.strictObject({
   /** Route 53 weight of this cluster's records, 0–255. 0 drains the cluster. @default 1 */
   weight: int(0, 255, "Route 53 weights are whole numbers from 0 to 255").default(1),
   /** Kubernetes minor version of this cluster. @default the environment's kubernetesVersion */
-  kubernetesVersion: kubernetesVersion.optional(),
+  kubernetesVersion: kubernetesVersionSchema.optional(),
   /** CIDR block of this cluster's own VPC (required unless the network is a shared VPC). */
   cidr: cidr.optional(),
 });
@@ -245,7 +245,7 @@ export const environmentSchema = z
     /** Fewest clusters this environment may have. @default 2 */
     minClusters: int(2, 64, "an environment needs at least 2 clusters").default(2),
     /** Kubernetes minor version of every cluster, e.g. "1.31". */
-    kubernetesVersion,
+    kubernetesVersion: kubernetesVersionSchema,
     /** The clusters; at least 2 and at least minClusters. */
     clusters: z.array(clusterSchema),
     addons: addonsSchema,

@@ -51,7 +51,7 @@ export function buildCheckReport(
     clusters: evaluation.clusters.map((c) => ({
       name: c.name,
       weight: c.weight,
-      kubernetesVersion: c.kubernetesVersion,
+      kubernetesVersion: c.settings.kubernetesVersion,
       resources: counts.get(c.name) ?? 0,
     })),
     resources,

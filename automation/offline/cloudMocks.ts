@@ -13,7 +13,15 @@ const ACCOUNT = "123456789012";
  * that two runs of the same config produce the same graph.
  */
 export class CloudMocks implements pulumi.runtime.Mocks {
-  constructor(private readonly region: string) {}
+  /**
+   * @param region the AWS region answers are made for
+   * @param deployed the stack outputs of the previous deployment, which the program reads back
+   *   through a StackReference to itself; `{}` is a stack never deployed
+   */
+  constructor(
+    private readonly region: string,
+    private readonly deployed: Record<string, unknown> = {},
+  ) {}
 
   call(args: MockCallArgs): Record<string, unknown> {
     switch (args.token) {
@@ -48,6 +56,11 @@ export class CloudMocks implements pulumi.runtime.Mocks {
       `arn:aws:${service}:${this.region}:${ACCOUNT}:${resource}`;
 
     switch (args.type) {
+      case "pulumi:pulumi:StackReference":
+        return ok(String(inputs.name ?? args.name), inputs, {
+          outputs: this.deployed,
+          secretOutputNames: [],
+        });
       case "eks:index:Cluster":
         return this.eksCluster(args.name, inputs);
       case "aws:ec2/vpc:Vpc":

@@ -45,6 +45,12 @@ export interface OfflineRun {
   config: Record<string, unknown>;
   /** The Pulumi program: registers resources, resolves to the stack outputs. */
   program: () => Promise<Record<string, unknown> | void>;
+  /** Outputs of the previous deployment, read back by the program. @default {} (never deployed) */
+  deployed?: Record<string, unknown>;
+  /** Pulumi organization. @default "organization" (what self-managed backends use) */
+  organization?: string;
+  /** Environment variables visible to the program during the run. @default {} */
+  env?: Record<string, string>;
 }
 
 /** What an offline run registered. */
@@ -65,14 +71,23 @@ export async function runOffline(run: OfflineRun): Promise<OfflineResult> {
   const region =
     typeof run.config["aws:region"] === "string" ? run.config["aws:region"] : "us-east-1";
   return withIsolatedRuntime(async () => {
-    const monitor = new RecordingMonitor(new CloudMocks(region));
-    pulumi.runtime.setMockOptions(monitor, run.project, run.stack, false);
+    const monitor = new RecordingMonitor(new CloudMocks(region, run.deployed ?? {}));
+    pulumi.runtime.setMockOptions(
+      monitor,
+      run.project,
+      run.stack,
+      false,
+      run.organization ?? "organization",
+    );
     pulumi.runtime.setAllConfig(toPulumiConfig(run.config));
     let error: unknown;
+    const restore = setEnv(run.env ?? {});
     try {
       await pulumi.runtime.runInPulumiStack(async () => (await run.program()) ?? {});
     } catch (err) {
       error = err;
+    } finally {
+      restore();
     }
     await waitForRegistrations().catch((err: unknown) => (error ??= err));
     const root = monitor.nodes.find((n) => n.type === "pulumi:pulumi:Stack");
@@ -113,5 +128,20 @@ export async function evaluateStack(input: StackInput): Promise<Evaluation> {
     resources,
     membership: clusterMembership(resources),
     outputs,
+  };
+}
+
+/**
+ * Sets environment variables for the duration of a run and returns how to restore them. The
+ * program reads its rollout directive from the environment, as it does under `pulumi up`.
+ */
+function setEnv(vars: Record<string, string>): () => void {
+  const saved = Object.keys(vars).map((k) => [k, process.env[k]] as const);
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   };
 }

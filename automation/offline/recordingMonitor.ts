@@ -60,6 +60,36 @@ export class RecordingMonitor extends MockMonitor {
     });
   }
 
+  /** Reads (`get` functions, StackReferences) are resources in the graph too. */
+  override async readResource(req: any, callback: (err: any, resp?: any) => void) {
+    const urn = engineUrn(req.getParent(), req.getType(), req.getName());
+    const node: ResourceNode = {
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      id: req.getId() || undefined,
+      custom: true,
+      parent: req.getParent() || undefined,
+      provider: providerUrn(req.getProvider()),
+      dependencies: req.getDependenciesList(),
+      propertyDependencies: {},
+      inputs: redact(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+    };
+    if (!this.byUrn.has(urn)) {
+      this.nodes.push(node);
+      this.byUrn.set(urn, node);
+    }
+    return super.readResource(req, (err: any, resp?: any) => {
+      if (!err && resp) {
+        node.outputs = redact(resp.getProperties()?.toJavaScript() ?? {}) as Record<
+          string,
+          unknown
+        >;
+      }
+      callback(err, resp);
+    });
+  }
+
   override registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void) {
     const node = this.byUrn.get(req.getUrn());
     if (node)

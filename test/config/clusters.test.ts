@@ -31,7 +31,7 @@ describe("planClusters", () => {
       }),
     );
     assert.deepEqual(
-      specs.map((s) => s.kubernetesVersion),
+      specs.map((s) => s.settings.kubernetesVersion),
       ["1.34", "1.33"],
     );
   });

@@ -1,0 +1,133 @@
+import { clusterSpec, type ClusterSpec } from "./clusters";
+import { minorOf } from "./_version";
+import {
+  RolloutRefusal,
+  type DeployedCluster,
+  type Directive,
+  type PreviousState,
+  type RolloutRecord,
+} from "./rolloutState";
+
+/** What this update deploys: each cluster's effective spec, and the rollout record to keep. */
+export interface EffectiveState {
+  specs: ClusterSpec[];
+  rollout: RolloutRecord | null;
+  /** Clusters whose desired cluster-scoped settings differ from their deployed ones. */
+  pending: string[];
+  /** Clusters held at their deployed settings in this update. */
+  pinned: string[];
+  /** Things the person running `pulumi up` should know (printed as warnings). */
+  notes: string[];
+}
+
+export { RolloutRefusal };
+
+/**
+ * Decides what one update deploys, from the desired specs (the config), the previous deployment
+ * (stack outputs) and, during `aa rollout`, the directive. Pure. The rules:
+ *  - A cluster whose desired settings differ from its deployed ones is *pending*.
+ *  - A plain `pulumi up` (no directive, no rollout in progress) may move at most one pending
+ *    cluster; with more it is refused and points to `aa rollout`.
+ *  - While a rollout is in progress or halted (the record is in the stack), a plain `pulumi up`
+ *    keeps every pending cluster at its deployed settings and every drained cluster at weight 0:
+ *    it can still ship services, but never moves or undrains a cluster behind the rollout's back.
+ *  - With a directive, exactly the directive's cluster moves, to the directive's settings.
+ *  - Clusters never end up more than one Kubernetes minor apart, and at most one is drained.
+ */
+export function resolveEffective(
+  desired: ClusterSpec[],
+  previous: PreviousState,
+  directive?: Directive,
+): EffectiveState {
+  const deployed = new Map<string, DeployedCluster>(
+    (previous.clusters ?? []).map((c) => [c.name, c]),
+  );
+  const pending = desired
+    .filter((d) => {
+      const dep = deployed.get(d.name);
+      return dep !== undefined && dep.generation !== d.generation;
+    })
+    .map((d) => d.name);
+  const record = directive ? directive.record : (previous.rollout ?? null);
+  const drained = directive ? directive.drained : (record?.drained ?? []);
+  const notes: string[] = [];
+
+  const names = new Set(desired.map((d) => d.name));
+  if (directive?.advance && !names.has(directive.advance.cluster)) {
+    throw new RolloutRefusal(
+      `the rollout directive advances cluster "${directive.advance.cluster}", which this environment does not have`,
+    );
+  }
+  for (const name of drained) {
+    if (!names.has(name)) {
+      throw new RolloutRefusal(
+        `cluster "${name}" is marked drained but is not in this environment`,
+      );
+    }
+  }
+  if (drained.length > 1) {
+    throw new RolloutRefusal(
+      `clusters ${drained.join(", ")} would all be drained at once; at most one cluster may be out of service`,
+    );
+  }
+
+  const holding = directive !== undefined || record !== null;
+  if (!holding && pending.length > 1) {
+    throw new RolloutRefusal(
+      `this update would change cluster-scoped settings of ${pending.length} clusters at once ` +
+        `(${pending.join(", ")}); cluster-scoped changes must reach one cluster at a time. ` +
+        "Run `aa rollout " +
+        "<env>` to roll them out cluster by cluster, or `aa plan <env>` to see the steps.",
+    );
+  }
+
+  const pinned: string[] = [];
+  const specs = desired.map((d) => {
+    const dep = deployed.get(d.name);
+    let settings = d.settings;
+    if (directive?.advance?.cluster === d.name) {
+      settings = directive.advance.settings;
+    } else if (holding && dep && pending.includes(d.name)) {
+      if (!dep.settings) {
+        throw new RolloutRefusal(
+          `cluster "${d.name}" must stay at its deployed settings, but the stack's outputs do not record them; run a plain \`pulumi up\` with the deployed config first`,
+        );
+      }
+      settings = dep.settings;
+      pinned.push(d.name);
+    }
+    return clusterSpec({
+      name: d.name,
+      index: d.index,
+      weight: drained.includes(d.name) ? 0 : d.weight,
+      cidr: d.cidr,
+      settings,
+    });
+  });
+
+  const minors = specs.map((s) => minorOf(s.settings.kubernetesVersion));
+  if (Math.max(...minors) - Math.min(...minors) > 1) {
+    throw new RolloutRefusal(
+      `this update would leave clusters more than one Kubernetes minor apart (${specs
+        .map((s) => `${s.name}=${s.settings.kubernetesVersion}`)
+        .join(", ")}); move one minor at a time`,
+    );
+  }
+  if (specs.every((s) => s.weight === 0)) {
+    throw new RolloutRefusal("this update would leave no cluster with traffic");
+  }
+
+  if (!directive && record) {
+    if (pinned.length > 0) {
+      notes.push(
+        `rollout ${record.id} is ${record.state}: clusters ${pinned.join(", ")} stay at their deployed cluster-scoped settings; run \`aa rollout\` to continue`,
+      );
+    }
+    if (drained.length > 0) {
+      notes.push(
+        `cluster ${drained.join(", ")} stays drained (weight 0) until \`aa rollout\` finishes`,
+      );
+    }
+  }
+  return { specs, rollout: record, pending, pinned, notes };
+}

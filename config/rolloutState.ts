@@ -1,0 +1,130 @@
+import { z } from "zod";
+import type { ClusterSettings } from "./clusters";
+import {
+  addonsSchema,
+  apiAccessSchema,
+  kubernetesVersionSchema,
+  kyvernoSchema,
+  networkSchema,
+  nodeGroupSchema,
+} from "./schema";
+
+/**
+ * The state a cluster-by-cluster rollout keeps in the stack itself, so that it survives crashes,
+ * other machines and plain `pulumi up` runs:
+ *  - the deployed settings of every cluster (stack output `clusters[].settings`), so a cluster can
+ *    be held at them while another cluster moves;
+ *  - the rollout record (stack output `rollout`): which clusters are drained and why.
+ * `aa rollout` steers one update at a time with a {@link Directive} passed to the program in the
+ * {@link DIRECTIVE_ENV} environment variable; everything durable is in the outputs.
+ */
+
+/** The update would break the cluster-by-cluster rule; the message says what to run instead. */
+export class RolloutRefusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RolloutRefusal";
+  }
+}
+
+/** Environment variable through which `aa rollout` steers one `pulumi preview`/`up`. */
+export const DIRECTIVE_ENV = "AA_ROLLOUT_DIRECTIVE";
+
+export const clusterSettingsSchema: z.ZodType<ClusterSettings> = z.object({
+  kubernetesVersion: kubernetesVersionSchema,
+  addons: addonsSchema,
+  kyverno: kyvernoSchema,
+  nodeGroup: nodeGroupSchema,
+  network: networkSchema,
+  apiAccess: apiAccessSchema,
+});
+
+/** A cluster as the last deployment left it (an element of the `clusters` stack output). */
+export const deployedClusterSchema = z.object({
+  name: z.string(),
+  weight: z.number(),
+  endpoint: z.string().optional(),
+  kubernetesVersion: z.string(),
+  addons: z.object({ vpcCni: z.string(), coredns: z.string(), kubeProxy: z.string() }),
+  kyvernoVersion: z.string().optional(),
+  generation: z.string(),
+  /** Absent only in outputs written before settings were exported. */
+  settings: clusterSettingsSchema.optional(),
+  ingress: z.record(z.string(), z.string()).default({}),
+});
+export type DeployedCluster = z.output<typeof deployedClusterSchema>;
+
+/** A rollout in progress or halted (the `rollout` stack output). */
+export const rolloutRecordSchema = z.object({
+  /** Unique id of this rollout. */
+  id: z.string(),
+  startedAt: z.string(),
+  /** Who started it, e.g. "alice@ci-runner-7". */
+  startedBy: z.string(),
+  /** Generation each cluster is being moved to. */
+  target: z.record(z.string(), z.string()),
+  /** Clusters held at weight 0 by the rollout (never more than one). */
+  drained: z.array(z.string()),
+  state: z.enum(["in-progress", "halted"]),
+  /** The cluster being changed, if any. */
+  current: z.string().optional(),
+  /** Why the rollout halted. */
+  reason: z.string().optional(),
+});
+export type RolloutRecord = z.output<typeof rolloutRecordSchema>;
+
+/** What one `aa rollout` update asks the program to do. */
+export const directiveSchema = z.strictObject({
+  /** The one cluster that moves in this update, and the settings it moves to. */
+  advance: z.strictObject({ cluster: z.string(), settings: clusterSettingsSchema }).optional(),
+  /** Clusters at weight 0 in this update. */
+  drained: z.array(z.string()),
+  /** The rollout record to keep in the stack; null clears it (the rollout finished). */
+  record: rolloutRecordSchema.nullable(),
+});
+export type Directive = z.output<typeof directiveSchema>;
+
+/** The previous deployment's outputs that the program reads back. */
+export interface PreviousState {
+  clusters?: DeployedCluster[];
+  rollout?: RolloutRecord | null;
+}
+
+/** Parses the directive from the environment; undefined when none is set. Throws on bad JSON. */
+export function parseDirective(text: string | undefined): Directive | undefined {
+  if (text === undefined || text === "") return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new RolloutRefusal(
+      `${DIRECTIVE_ENV} is not JSON; it is set by \`aa rollout\`, unset it to run pulumi by hand`,
+    );
+  }
+  const parsed = directiveSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new RolloutRefusal(
+      `${DIRECTIVE_ENV} is not a valid rollout directive (${parsed.error.issues[0]?.message}); it is set by \`aa rollout\`, unset it to run pulumi by hand`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Parses the previous deployment's `clusters` and `rollout` outputs. Throws on a bad shape. */
+export function parsePreviousState(clusters: unknown, rollout: unknown): PreviousState {
+  const c = z
+    .array(deployedClusterSchema)
+    .optional()
+    .safeParse(clusters ?? undefined);
+  const r = rolloutRecordSchema
+    .nullable()
+    .optional()
+    .safeParse(rollout ?? undefined);
+  if (!c.success || !r.success) {
+    throw new RolloutRefusal(
+      "the stack's previous outputs `clusters`/`rollout` are not in the shape this program writes; " +
+        "was the stack deployed by another program?",
+    );
+  }
+  return { clusters: c.data, rollout: r.data };
+}
