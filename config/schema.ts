@@ -89,6 +89,22 @@ export const addonsSchema = z.strictObject({
   kubeProxy: addonVersion("kube-proxy", "v1.31.3-eksbuild.2"),
 });
 
+/**
+ * Which add-on versions are valid on which Kubernetes minor, newest first, e.g.
+ * `{"1.33": {vpcCni: ["v1.19.5-eksbuild.1"], coredns: [...], kubeProxy: [...]}}`. Copy the rows
+ * from `aws eks describe-addon-versions --kubernetes-version 1.33`. When a minor has a row, the
+ * add-ons deployed on it must be listed there; `aa plan` uses the first version of each list for
+ * the intermediate minors of a multi-minor upgrade.
+ */
+export const addonMatrixSchema = z.record(
+  kubernetesVersionSchema,
+  z.strictObject({
+    vpcCni: z.array(addonVersion("vpc-cni", "v1.19.5-eksbuild.1")).min(1),
+    coredns: z.array(addonVersion("coredns", "v1.12.1-eksbuild.2")).min(1),
+    kubeProxy: z.array(addonVersion("kube-proxy", "v1.33.0-eksbuild.2")).min(1),
+  }),
+);
+
 /** The Kyverno Helm chart installed on every cluster. */
 export const kyvernoSchema = z.strictObject({
   /** Helm repository URL. */
@@ -249,6 +265,8 @@ export const environmentSchema = z
     /** The clusters; at least 2 and at least minClusters. */
     clusters: z.array(clusterSchema),
     addons: addonsSchema,
+    /** Add-on versions valid per Kubernetes minor. @default {} */
+    addonMatrix: addonMatrixSchema.default({}),
     kyverno: kyvernoSchema,
     nodeGroup: nodeGroupSchema,
     /** @default { mode: "vpc-per-cluster" } */
@@ -296,6 +314,7 @@ export const environmentSchema = z
     }
 
     checkVersionSkew(env, fail);
+    checkAddons(env, fail);
     checkNetwork(env, fail);
     checkServices(env, fail);
     checkDns(env, fail);
@@ -329,6 +348,45 @@ function checkVersionSkew(env: Parsed, fail: Fail): void {
       `"${c.kubernetesVersion}" is more than one minor version from cluster "${env.clusters[j].name}" at "${effective[j]}"${inherited}; clusters of one environment may differ by at most one minor, so move one minor at a time with \`aa rollout\``,
     );
   });
+}
+
+function checkAddons(env: Parsed, fail: Fail): void {
+  const versions = new Set([
+    env.kubernetesVersion,
+    ...env.clusters.map((c) => c.kubernetesVersion ?? env.kubernetesVersion),
+  ]);
+  for (const version of versions) {
+    const problem = kubeProxySkew(env.addons.kubeProxy, version);
+    if (problem) fail(["addons", "kubeProxy"], env.addons.kubeProxy, problem);
+    const row = env.addonMatrix[version];
+    if (!row) continue;
+    for (const key of ["vpcCni", "coredns", "kubeProxy"] as const) {
+      if (!row[key].includes(env.addons[key])) {
+        fail(
+          ["addons", key],
+          env.addons[key],
+          `"${env.addons[key]}" is not listed for Kubernetes ${version} in addonMatrix."${version}".${key} (${row[key].join(", ")}); use one of those or add it to the matrix`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Why a kube-proxy version cannot run on a cluster version (Kubernetes' skew policy: never newer
+ * than the control plane, at most three minors older), or undefined when it can.
+ */
+export function kubeProxySkew(kubeProxy: string, clusterVersion: string): string | undefined {
+  const proxyMinor = Number(/^v1\.(\d+)\./.exec(kubeProxy)?.[1]);
+  const clusterMinor = minorOf(clusterVersion);
+  if (Number.isNaN(proxyMinor)) return undefined;
+  if (proxyMinor > clusterMinor) {
+    return `kube-proxy ${kubeProxy} is newer than Kubernetes ${clusterVersion}; kube-proxy must not be newer than its control plane, use a v1.${clusterMinor}.x version`;
+  }
+  if (clusterMinor - proxyMinor > 3) {
+    return `kube-proxy ${kubeProxy} is more than three minors older than Kubernetes ${clusterVersion}; use a v1.${clusterMinor}.x version`;
+  }
+  return undefined;
 }
 
 function checkNetwork(env: Parsed, fail: Fail): void {

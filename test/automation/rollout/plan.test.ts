@@ -1,0 +1,242 @@
+import * as assert from "node:assert/strict";
+import fc from "fast-check";
+import { planClusters, type ClusterSpec } from "../../../config/clusters";
+import { parseEnvironment } from "../../../config/load";
+import type { DeployedCluster } from "../../../config/rolloutState";
+import type { EnvironmentConfig } from "../../../config/schema";
+import { planRollout, PlanRefusal } from "../../../automation/rollout/plan";
+import { minorOf } from "../../../config/_version";
+import { clusterFixture, environmentFixture } from "../../_fixtures";
+
+const MATRIX = {
+  "1.32": {
+    vpcCni: ["v1.19.2-eksbuild.1"],
+    coredns: ["v1.11.4-eksbuild.2"],
+    kubeProxy: ["v1.32.0-eksbuild.2"],
+  },
+  "1.33": {
+    vpcCni: ["v1.19.5-eksbuild.1"],
+    coredns: ["v1.12.1-eksbuild.2"],
+    kubeProxy: ["v1.33.0-eksbuild.2"],
+  },
+  "1.34": {
+    vpcCni: ["v1.20.1-eksbuild.1"],
+    coredns: ["v1.12.2-eksbuild.1"],
+    kubeProxy: ["v1.34.0-eksbuild.1"],
+  },
+};
+
+/** The environment at one Kubernetes minor, add-ons from the matrix. */
+function envAt(version: "1.32" | "1.33" | "1.34", more: Record<string, unknown> = {}) {
+  const row = MATRIX[version];
+  return parseEnvironment(
+    "test",
+    environmentFixture({
+      kubernetesVersion: version,
+      addons: { vpcCni: row.vpcCni[0], coredns: row.coredns[0], kubeProxy: row.kubeProxy[0] },
+      addonMatrix: MATRIX,
+      ...more,
+    }),
+    "test",
+  ).config;
+}
+
+const deployedFrom = (specs: ClusterSpec[]): DeployedCluster[] =>
+  specs.map((s) => ({
+    name: s.name,
+    weight: s.weight,
+    kubernetesVersion: s.settings.kubernetesVersion,
+    addons: s.settings.addons,
+    generation: s.generation,
+    settings: s.settings,
+    ingress: {},
+  }));
+
+const plan = (from: EnvironmentConfig, to: EnvironmentConfig, order?: string[]) =>
+  planRollout(planClusters(to), deployedFrom(planClusters(from)), to, order);
+
+describe("planRollout", () => {
+  it("has nothing to do when every cluster is at its desired settings", () => {
+    const result = plan(envAt("1.33"), envAt("1.33"));
+    assert.deepEqual(result.steps, []);
+    assert.deepEqual(result.done, ["a", "b", "c"]);
+  });
+
+  it("upgrades one minor as one pass, one cluster per step, in config order", () => {
+    const result = plan(envAt("1.33"), envAt("1.34"));
+    assert.deepEqual(
+      result.steps.map((s) => [s.number, s.pass, s.cluster, s.final]),
+      [
+        [1, 1, "a", true],
+        [2, 1, "b", true],
+        [3, 1, "c", true],
+      ],
+    );
+    assert.deepEqual(result.steps[0].changes, [
+      "kubernetes 1.33 -> 1.34",
+      "vpc-cni v1.19.5-eksbuild.1 -> v1.20.1-eksbuild.1",
+      "coredns v1.12.1-eksbuild.2 -> v1.12.2-eksbuild.1",
+      "kube-proxy v1.33.0-eksbuild.2 -> v1.34.0-eksbuild.1",
+    ]);
+  });
+
+  it("takes 1.32 -> 1.34 as two passes, with the matrix's add-ons on 1.33", () => {
+    const to = envAt("1.34");
+    const result = plan(envAt("1.32"), to);
+    assert.deepEqual(
+      result.steps.map((s) => `${s.pass}:${s.cluster}:${s.to.kubernetesVersion}`),
+      ["1:a:1.33", "1:b:1.33", "1:c:1.33", "2:a:1.34", "2:b:1.34", "2:c:1.34"],
+    );
+    assert.equal(result.steps[0].to.addons.kubeProxy, "v1.33.0-eksbuild.2");
+    assert.equal(result.steps[0].final, false);
+    assert.equal(result.steps[5].toGeneration, planClusters(to)[2].generation);
+  });
+
+  it("keeps valid deployed add-ons on an intermediate minor the matrix does not list", () => {
+    const from = envAt("1.32", { addonMatrix: {} });
+    const to = parseEnvironment(
+      "test",
+      environmentFixture({
+        kubernetesVersion: "1.34",
+        addons: {
+          vpcCni: "v1.20.1-eksbuild.1",
+          coredns: "v1.12.2-eksbuild.1",
+          kubeProxy: "v1.34.0-eksbuild.1",
+        },
+      }),
+      "test",
+    ).config;
+    const result = plan(from, to);
+    assert.equal(result.steps[0].to.kubernetesVersion, "1.33");
+    assert.equal(result.steps[0].to.addons.kubeProxy, "v1.32.0-eksbuild.2");
+  });
+
+  it("runs non-version changes as one step per cluster", () => {
+    const from = envAt("1.33");
+    const to = envAt("1.33", {
+      kyverno: { repository: "https://kyverno.github.io/kyverno/", version: "3.5.0" },
+    });
+    const result = plan(from, to);
+    assert.deepEqual(
+      result.steps.map((s) => [s.cluster, s.pass, s.changes]),
+      [
+        ["a", 1, ["kyverno chart 3.4.4 -> 3.5.0"]],
+        ["b", 1, ["kyverno chart 3.4.4 -> 3.5.0"]],
+        ["c", 1, ["kyverno chart 3.4.4 -> 3.5.0"]],
+      ],
+    );
+  });
+
+  it("follows --order within each pass", () => {
+    const result = plan(envAt("1.32"), envAt("1.34"), ["c", "a", "b"]);
+    assert.deepEqual(
+      result.steps.map((s) => s.cluster),
+      ["c", "a", "b", "c", "a", "b"],
+    );
+    assert.throws(() => plan(envAt("1.32"), envAt("1.34"), ["c", "a"]), PlanRefusal);
+    assert.throws(() => plan(envAt("1.32"), envAt("1.34"), ["c", "a", "x"]), /unknown cluster/);
+  });
+
+  it("continues a rollout that stopped halfway: finished clusters are not touched again", () => {
+    const to = envAt("1.34");
+    const deployed = deployedFrom(planClusters(envAt("1.33")));
+    deployed[0] = deployedFrom(planClusters(to))[0];
+    const result = planRollout(planClusters(to), deployed, to);
+    assert.deepEqual(result.done, ["a"]);
+    assert.deepEqual(
+      result.steps.map((s) => s.cluster),
+      ["b", "c"],
+    );
+  });
+
+  it("refuses a downgrade, naming the cluster and the versions", () => {
+    assert.throws(
+      () => plan(envAt("1.34"), envAt("1.33")),
+      (err: Error) =>
+        err instanceof PlanRefusal && /cluster a runs Kubernetes 1.34/.test(err.message),
+    );
+  });
+
+  it("refuses an intermediate minor it has no valid add-ons for", () => {
+    const from = envAt("1.32", { addonMatrix: {} });
+    const old = { ...from, addons: { ...from.addons, kubeProxy: "v1.29.0-eksbuild.1" } };
+    const to = envAt("1.34", { addonMatrix: { "1.34": MATRIX["1.34"] } });
+    assert.throws(
+      () => planRollout(planClusters(to), deployedFrom(planClusters(old)), to),
+      /add active-active:addonMatrix."1.33"/,
+    );
+  });
+
+  it("never puts clusters more than one minor apart, and ends every cluster at its target (property)", () => {
+    const versions = ["1.32", "1.33", "1.34"] as const;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0, 1),
+        fc.array(fc.constantFrom(0, 1), { minLength: 3, maxLength: 3 }),
+        fc.constantFrom(0, 1, 2),
+        fc.shuffledSubarray(["a", "b", "c"], { minLength: 3, maxLength: 3 }),
+        (start, ahead, targetOffset, order) => {
+          const deployed = ["a", "b", "c"].map((_name, i) => {
+            const v = versions[Math.min(2, start + ahead[i])];
+            return deployedFrom(planClusters(envAt(v)))[i];
+          });
+          const highest = Math.max(...deployed.map((d) => minorOf(d.kubernetesVersion)));
+          const target = versions[Math.min(2, highest - 32 + targetOffset)];
+          const to = envAt(target);
+          const result = planRollout(planClusters(to), deployed, to, order);
+          const now = new Map(deployed.map((d) => [d.name, minorOf(d.kubernetesVersion)]));
+          for (const step of result.steps) {
+            now.set(step.cluster, minorOf(step.to.kubernetesVersion));
+            assert.ok(Math.max(...now.values()) - Math.min(...now.values()) <= 1);
+          }
+          const desired = planClusters(to);
+          for (const spec of desired) {
+            const last = result.steps.filter((s) => s.cluster === spec.name).pop();
+            const finalGeneration =
+              last?.toGeneration ?? deployed.find((d) => d.name === spec.name)!.generation;
+            assert.equal(finalGeneration, spec.generation);
+          }
+          for (let p = 1; p <= 3; p++) {
+            const inPass = result.steps.filter((s) => s.pass === p).map((s) => s.cluster);
+            assert.equal(new Set(inPass).size, inPass.length, "a cluster moves once per pass");
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe("addonMatrix validation", () => {
+  it("rejects add-ons not listed for the environment's version", () => {
+    assert.throws(
+      () =>
+        envAt("1.33", {
+          addons: {
+            vpcCni: "v1.18.0-eksbuild.1",
+            coredns: "v1.12.1-eksbuild.2",
+            kubeProxy: "v1.33.0-eksbuild.2",
+          },
+        }),
+      /active-active:addons.vpcCni: "v1.18.0-eksbuild.1" is not listed for Kubernetes 1.33/,
+    );
+  });
+
+  it("rejects a kube-proxy newer than its cluster", () => {
+    assert.throws(
+      () =>
+        parseEnvironment(
+          "test",
+          environmentFixture({
+            clusters: [clusterFixture("a", 0), clusterFixture("b", 1)],
+            addons: {
+              vpcCni: "v1.19.5-eksbuild.1",
+              coredns: "v1.12.1-eksbuild.2",
+              kubeProxy: "v1.34.0-eksbuild.1",
+            },
+          }),
+          "test",
+        ),
+      /active-active:addons.kubeProxy: kube-proxy v1.34.0-eksbuild.1 is newer than Kubernetes 1.33/,
+    );
+  });
+});
