@@ -68,6 +68,10 @@ export const rolloutRecordSchema = z.object({
   state: z.enum(["in-progress", "halted"]),
   /** The cluster being changed, if any. */
   current: z.string().optional(),
+  /** The generation `current` is being moved to in this step. */
+  currentTarget: z.string().optional(),
+  /** A cluster that was put back into service and must hold healthy for the soak window. */
+  soaking: z.string().optional(),
   /** Why the rollout halted. */
   reason: z.string().optional(),
 });

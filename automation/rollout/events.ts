@@ -1,0 +1,63 @@
+import type { GateOutcome } from "./ports";
+
+/** How a rollout ended. */
+export type RolloutResult = "succeeded" | "halted" | "refused";
+
+/** Where each cluster stands when a rollout ends. */
+export type ClusterState = "done" | "pending" | "drained";
+
+/** Fields every event carries. */
+interface Base {
+  /** ISO time of the event (virtual time in a simulation). */
+  at: string;
+  /** Milliseconds since the rollout started. */
+  elapsedMs: number;
+  cluster?: string;
+  /** Step number in the plan, from 1. */
+  step?: number;
+}
+
+/**
+ * Every step of a rollout is an event: rendered for people on a terminal, one JSON object per
+ * line with `--json`. Event names and fields are a contract.
+ */
+export type RolloutEvent = Base &
+  (
+    | {
+        event: "rollout-started";
+        rolloutId: string;
+        resumed: boolean;
+        steps: { number: number; pass: number; cluster: string; changes: string[] }[];
+        done: string[];
+      }
+    | { event: "precheck"; ok: boolean; gates: GateOutcome[] }
+    | { event: "preflight-preview"; ok: boolean; changes: number; outside: Outside[] }
+    | { event: "step-started"; pass: number; changes: string[] }
+    | { event: "drain"; weight: number; waitSeconds: number }
+    | { event: "preview"; ok: boolean; changes: number; outside: Outside[] }
+    | { event: "update-started" }
+    | { event: "update-finished" }
+    | { event: "health-wait"; ok: boolean; attempt: number; gates: GateOutcome[] }
+    | { event: "undrain"; weight: number }
+    | { event: "soak"; ok: boolean; remainingSeconds: number; gates: GateOutcome[] }
+    | { event: "step-finished" }
+    | { event: "recovering"; reason: string }
+    | { event: "halted"; reason: string; gate?: string }
+    | { event: "record-failed"; reason: string }
+    | {
+        event: "rollout-finished";
+        result: RolloutResult;
+        reason?: string;
+        clusters: { name: string; state: ClusterState }[];
+      }
+  );
+
+/** A resource a step would change outside its own cluster. */
+export interface Outside {
+  urn: string;
+  /** The cluster it belongs to; null for environment-level, "unknown" when not in the program. */
+  owner: string | null;
+  kind: string;
+}
+
+export type RolloutEventName = RolloutEvent["event"];

@@ -1,0 +1,601 @@
+import { randomUUID } from "node:crypto";
+import type { ClusterSpec } from "../../config/clusters";
+import type { Directive, RolloutRecord } from "../../config/rolloutState";
+import type { EnvironmentConfig } from "../../config/schema";
+import type { ClusterState, Outside, RolloutEvent, RolloutResult } from "./events";
+import { planRollout, PlanRefusal, type RolloutPlan, type RolloutStep } from "./plan";
+import type {
+  BlastRadius,
+  Change,
+  Clock,
+  ClusterHealth,
+  DrainGate,
+  RolloutLockPort,
+  RolloutStack,
+  RolloutStackState,
+} from "./ports";
+
+/** Timing and ordering of a rollout. */
+export interface RolloutOptions {
+  /** Environment name. */
+  environment: string;
+  /** The desired state: each cluster's spec from the committed config. */
+  desired: ClusterSpec[];
+  /** The environment config (add-on matrix, DNS TTL). */
+  config: Pick<EnvironmentConfig, "addonMatrix" | "dns">;
+  /** Cluster order within each pass. @default config order */
+  order?: string[];
+  /** In-flight drain window added to the DNS TTL after a drain, seconds. @default 30 */
+  drainSeconds?: number;
+  /** How long gates must hold after a cluster is back in service, seconds. @default 300 */
+  soakSeconds?: number;
+  /** How long a changed cluster may take to pass its gates, seconds. @default 900 */
+  healthTimeoutSeconds?: number;
+  /** Seconds between gate checks while waiting and soaking. @default 15 */
+  pollSeconds?: number;
+  /** Who runs the rollout, recorded in the stack, e.g. "alice@laptop". */
+  startedBy: string;
+}
+
+/** What the orchestrator works through. */
+export interface RolloutDeps {
+  stack: RolloutStack;
+  health: ClusterHealth;
+  blastRadius: BlastRadius;
+  lock: RolloutLockPort;
+  clock: Clock;
+  emit: (event: RolloutEvent) => void;
+  /** Extra gates before a drain (e.g. capacity of the other clusters). @default none */
+  drainGates?: DrainGate[];
+}
+
+/** How a rollout ended. */
+export interface RolloutOutcome {
+  result: RolloutResult;
+  reason?: string;
+  clusters: { name: string; state: ClusterState }[];
+}
+
+/**
+ * A process death in a simulation: the orchestrator lets it through untouched (no cleanup, no
+ * lock release), exactly as a killed process would leave things.
+ */
+export class SimulatedCrash extends Error {
+  constructor(where: string) {
+    super(`simulated crash ${where}`);
+    this.name = "SimulatedCrash";
+  }
+}
+
+/** A step could not finish; the cluster stays drained and the rollout halts. */
+class Halt extends Error {
+  constructor(
+    readonly cluster: string,
+    readonly step: RolloutStep | undefined,
+    reason: string,
+    /** Whether the step's update ran: "no", "yes", or "unknown" (the update failed midway). */
+    readonly applied: "no" | "yes" | "unknown",
+    readonly gate?: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** The rollout cannot start; nothing was changed by this run. */
+class Refusal extends Error {}
+
+/**
+ * Rolls a cluster-scoped change through the clusters one at a time, so that N-1 clusters are
+ * healthy at every moment:
+ *  1. pre-check: every cluster in service passes its health gates, else refuse to start;
+ *     preflight: preview every cluster's next step and refuse if any would touch another
+ *     cluster's resources, before anything is drained;
+ *  2. per step: pre-check all clusters, drain-gates, drain (weight 0, wait TTL + drain window),
+ *     preview only this cluster's change and refuse if it touches another cluster (blast radius),
+ *     update, health wait, undrain, soak;
+ *  3. progress is durable in the stack after every update (deployed settings + rollout record),
+ *     so a rerun resumes from the deployed state and never changes a finished cluster again.
+ * On failure it stops with that one cluster drained and the others serving, and says why.
+ */
+export async function runRollout(
+  deps: RolloutDeps,
+  options: RolloutOptions,
+): Promise<RolloutOutcome> {
+  return new Orchestrator(deps, options).run();
+}
+
+class Orchestrator {
+  private readonly startedAt: number;
+  private readonly drainSeconds: number;
+  private readonly soakSeconds: number;
+  private readonly healthTimeoutMs: number;
+  private readonly pollMs: number;
+  private state: RolloutStackState = { clusters: [], rollout: null };
+  private record: RolloutRecord | null = null;
+  /** Clusters at weight 0 as the stack stands now. */
+  private drainedNow: string[] = [];
+
+  constructor(
+    private readonly deps: RolloutDeps,
+    private readonly options: RolloutOptions,
+  ) {
+    this.startedAt = deps.clock.now();
+    this.drainSeconds = options.drainSeconds ?? 30;
+    this.soakSeconds = options.soakSeconds ?? 300;
+    this.healthTimeoutMs = (options.healthTimeoutSeconds ?? 900) * 1000;
+    this.pollMs = (options.pollSeconds ?? 15) * 1000;
+  }
+
+  async run(): Promise<RolloutOutcome> {
+    let lease: unknown;
+    try {
+      lease = await this.deps.lock.acquire();
+    } catch (err) {
+      return this.finish("refused", (err as Error).message);
+    }
+    try {
+      const outcome = await this.runLocked(lease);
+      await this.deps.lock.release(lease);
+      return outcome;
+    } catch (err) {
+      if (err instanceof SimulatedCrash) throw err; // a dead process cleans nothing up
+      await this.deps.lock.release(lease).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async runLocked(lease: unknown): Promise<RolloutOutcome> {
+    try {
+      this.state = await this.deps.stack.readState();
+      this.record = this.state.rollout;
+      this.drainedNow = this.record?.drained ?? [];
+      const drained = this.record?.drained[0];
+      const plan = this.plan(drained);
+
+      if (plan.steps.length === 0 && !this.record) {
+        return this.finish("succeeded", "every cluster is already at its desired settings");
+      }
+      this.record ??= {
+        id: `${new Date(this.deps.clock.now()).toISOString()}-${randomUUID().slice(0, 8)}`,
+        startedAt: new Date(this.deps.clock.now()).toISOString(),
+        startedBy: this.options.startedBy,
+        target: Object.fromEntries(this.options.desired.map((d) => [d.name, d.generation])),
+        drained: [],
+        state: "in-progress",
+      };
+      this.emit({
+        event: "rollout-started",
+        rolloutId: this.record.id,
+        resumed: this.state.rollout !== null,
+        steps: plan.steps.map((s) => ({
+          number: s.number,
+          pass: s.pass,
+          cluster: s.cluster,
+          changes: s.changes,
+        })),
+        done: plan.done,
+      });
+
+      await this.precheck(drained, undefined, true);
+      await this.preflight(plan, drained);
+
+      // Resume: a cluster left drained, or put back but not soaked, is settled first.
+      let current = drained;
+      if (drained) {
+        const deployed = this.deployedGeneration(drained);
+        const applied =
+          this.record.currentTarget !== undefined && deployed === this.record.currentTarget;
+        const nextIsDrained = plan.steps[0]?.cluster === drained;
+        if (applied || !nextIsDrained) {
+          this.emit({
+            event: "recovering",
+            cluster: drained,
+            reason: applied
+              ? "its update finished before the last run stopped: checking health, then back into service"
+              : "it was left drained and has nothing left to change: checking health, then back into service",
+          });
+          await this.healthWait(drained, undefined);
+          await this.undrain(drained, undefined);
+          await this.soak(drained, undefined);
+          current = undefined;
+        }
+      } else if (this.record.soaking) {
+        const soaking = this.record.soaking;
+        this.emit({
+          event: "recovering",
+          cluster: soaking,
+          reason: "the last run stopped while it soaked: soaking again",
+        });
+        await this.soak(soaking, undefined);
+      }
+
+      for (const step of plan.steps) {
+        await this.deps.lock.verify(lease);
+        this.emit({
+          event: "step-started",
+          cluster: step.cluster,
+          step: step.number,
+          pass: step.pass,
+          changes: step.changes,
+        });
+        if (current !== step.cluster) {
+          await this.precheck(undefined, step, false);
+          await this.drainGates(step);
+          await this.drain(step);
+        }
+        current = step.cluster;
+        await this.apply(step);
+        await this.healthWait(step.cluster, step);
+        await this.undrain(step.cluster, step);
+        current = undefined;
+        await this.soak(step.cluster, step);
+        this.emit({ event: "step-finished", cluster: step.cluster, step: step.number });
+      }
+
+      await this.write({ drained: [], record: null }, "rollout finished");
+      this.record = null;
+      return this.finish("succeeded");
+    } catch (err) {
+      if (err instanceof Refusal) return this.finish("refused", err.message);
+      if (err instanceof Halt) return this.halt(err);
+      throw err;
+    }
+  }
+
+  /** The plan from the deployed state; a cluster left drained goes first in every pass. */
+  private plan(drained: string | undefined): RolloutPlan {
+    let order = this.options.order;
+    if (drained) {
+      const base = order ?? this.options.desired.map((d) => d.name);
+      order = [drained, ...base.filter((n) => n !== drained)];
+    }
+    try {
+      return planRollout(this.options.desired, this.state.clusters, this.options.config, order);
+    } catch (err) {
+      if (err instanceof PlanRefusal) throw new Refusal(err.message);
+      throw err;
+    }
+  }
+
+  /** Every cluster in service passes its gates; at the start a failure refuses the rollout. */
+  private async precheck(
+    exclude: string | undefined,
+    step: RolloutStep | undefined,
+    atStart: boolean,
+  ) {
+    const clusters = this.options.desired.map((d) => d.name).filter((n) => n !== exclude);
+    const results = await Promise.all(clusters.map((c) => this.deps.health.check(c)));
+    const gates = results.flat();
+    const failed = gates.filter((g) => !g.ok);
+    this.emit({
+      event: "precheck",
+      ok: failed.length === 0,
+      gates,
+      step: step?.number,
+      cluster: step?.cluster,
+    });
+    if (failed.length === 0) return;
+    const reason =
+      `cluster ${failed[0].cluster} fails health gate "${failed[0].gate}": ${failed[0].detail}; ` +
+      (atStart
+        ? "refusing to start, because draining any cluster now would leave fewer than N-1 healthy"
+        : `not draining ${step?.cluster}, because that would leave fewer than N-1 healthy clusters`);
+    if (atStart || !step) throw new Refusal(reason);
+    throw new Halt(step.cluster, step, reason, "no", failed[0].gate);
+  }
+
+  /** Previews every cluster's next step before anything is drained. */
+  private async preflight(plan: RolloutPlan, drained: string | undefined) {
+    const first = new Map<string, RolloutStep>();
+    for (const step of plan.steps) if (!first.has(step.cluster)) first.set(step.cluster, step);
+    for (const step of first.values()) {
+      const directive = this.directive({ advance: step, drained: drained ? [drained] : [] });
+      const outside = await this.outside(step.cluster, directive);
+      this.emit({
+        event: "preflight-preview",
+        cluster: step.cluster,
+        step: step.number,
+        ok: outside.outside.length === 0,
+        changes: outside.changes.length,
+        outside: outside.outside,
+      });
+      if (outside.outside.length > 0) {
+        throw new Refusal(
+          `the change for cluster ${step.cluster} would also change ${describeOutside(outside.outside)}; ` +
+            "a cluster-scoped step must touch only its own cluster. Nothing was drained",
+        );
+      }
+    }
+  }
+
+  private async drainGates(step: RolloutStep) {
+    for (const gate of this.deps.drainGates ?? []) {
+      const results = await gate.check(step.cluster);
+      const failed = results.filter((r) => !r.ok);
+      this.emit({
+        event: "precheck",
+        ok: failed.length === 0,
+        gates: results,
+        cluster: step.cluster,
+        step: step.number,
+      });
+      if (failed.length > 0) {
+        throw new Halt(
+          step.cluster,
+          step,
+          `not draining ${step.cluster}: ${failed[0].detail}`,
+          "no",
+          failed[0].gate,
+        );
+      }
+    }
+  }
+
+  private async drain(step: RolloutStep) {
+    const waitSeconds = this.options.config.dns.ttl + this.drainSeconds;
+    this.record = {
+      ...this.requireRecord(),
+      drained: [step.cluster],
+      current: step.cluster,
+      currentTarget: step.toGeneration,
+      soaking: undefined,
+      state: "in-progress",
+      reason: undefined,
+    };
+    await this.write({ drained: [step.cluster], record: this.record }, `drain ${step.cluster}`);
+    this.emit({ event: "drain", cluster: step.cluster, step: step.number, weight: 0, waitSeconds });
+    await this.deps.clock.sleep(waitSeconds * 1000);
+  }
+
+  private async apply(step: RolloutStep) {
+    const directive = this.directive({ advance: step, drained: [step.cluster] });
+    const { changes, outside } = await this.outside(step.cluster, directive);
+    this.emit({
+      event: "preview",
+      cluster: step.cluster,
+      step: step.number,
+      ok: outside.length === 0,
+      changes: changes.length,
+      outside,
+    });
+    if (outside.length > 0) {
+      throw new Halt(
+        step.cluster,
+        step,
+        `the update of cluster ${step.cluster} would also change ${describeOutside(outside)}; refused before updating`,
+        "no",
+      );
+    }
+    this.emit({ event: "update-started", cluster: step.cluster, step: step.number });
+    try {
+      await this.deps.stack.up(
+        directive,
+        `aa rollout ${this.options.environment}: step ${step.number}, cluster ${step.cluster}`,
+      );
+    } catch (err) {
+      if (err instanceof SimulatedCrash) throw err;
+      throw new Halt(
+        step.cluster,
+        step,
+        `the update of cluster ${step.cluster} failed: ${(err as Error).message}`,
+        "unknown",
+      );
+    }
+    this.setDeployed(step.cluster, step.toGeneration);
+    this.emit({ event: "update-finished", cluster: step.cluster, step: step.number });
+  }
+
+  /** Polls the cluster's gates until all pass, or halts at the deadline. */
+  private async healthWait(cluster: string, step: RolloutStep | undefined) {
+    const deadline = this.deps.clock.now() + this.healthTimeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      const gates = await this.deps.health.check(cluster);
+      const failed = gates.filter((g) => !g.ok);
+      this.emit({
+        event: "health-wait",
+        cluster,
+        step: step?.number,
+        ok: failed.length === 0,
+        attempt,
+        gates,
+      });
+      if (failed.length === 0) return;
+      if (this.deps.clock.now() + this.pollMs > deadline) {
+        throw new Halt(
+          cluster,
+          step,
+          `cluster ${cluster} did not pass health gate "${failed[0].gate}" within ${this.healthTimeoutMs / 1000}s: ${failed[0].detail}`,
+          "yes",
+          failed[0].gate,
+        );
+      }
+      await this.deps.clock.sleep(this.pollMs);
+    }
+  }
+
+  private async undrain(cluster: string, step: RolloutStep | undefined) {
+    this.record = {
+      ...this.requireRecord(),
+      drained: [],
+      current: undefined,
+      currentTarget: undefined,
+      soaking: cluster,
+    };
+    await this.write({ drained: [], record: this.record }, `undrain ${cluster}`);
+    const weight = this.options.desired.find((d) => d.name === cluster)?.weight ?? 0;
+    this.emit({ event: "undrain", cluster, step: step?.number, weight });
+  }
+
+  /** The cluster's gates must hold for the soak window; on a failure it is drained again. */
+  private async soak(cluster: string, step: RolloutStep | undefined) {
+    const end = this.deps.clock.now() + this.soakSeconds * 1000;
+    for (;;) {
+      const gates = await this.deps.health.check(cluster);
+      const failed = gates.filter((g) => !g.ok);
+      const remainingSeconds = Math.max(0, Math.round((end - this.deps.clock.now()) / 1000));
+      this.emit({
+        event: "soak",
+        cluster,
+        step: step?.number,
+        ok: failed.length === 0,
+        remainingSeconds,
+        gates,
+      });
+      if (failed.length > 0) {
+        this.record = {
+          ...this.requireRecord(),
+          drained: [cluster],
+          current: cluster,
+          soaking: undefined,
+        };
+        await this.write(
+          { drained: [cluster], record: this.record },
+          `drain ${cluster} again: soak failed`,
+        );
+        throw new Halt(
+          cluster,
+          step,
+          `cluster ${cluster} failed health gate "${failed[0].gate}" while soaking: ${failed[0].detail}; drained it again`,
+          "yes",
+          failed[0].gate,
+        );
+      }
+      if (this.deps.clock.now() >= end) return;
+      await this.deps.clock.sleep(Math.min(this.pollMs, end - this.deps.clock.now()));
+    }
+  }
+
+  private async halt(halt: Halt): Promise<RolloutOutcome> {
+    this.emit({
+      event: "halted",
+      cluster: halt.cluster,
+      step: halt.step?.number,
+      reason: halt.message,
+      gate: halt.gate,
+    });
+    if (halt.applied === "unknown") {
+      this.emit({
+        event: "record-failed",
+        cluster: halt.cluster,
+        reason:
+          "the failed update may have changed part of the cluster, so no further update runs now; " +
+          `${halt.cluster} stays drained (recorded when it was drained). Fix the cause and run \`aa rollout\` again`,
+      });
+    } else {
+      this.record = {
+        ...this.requireRecord(),
+        state: "halted",
+        reason: halt.message,
+        drained: this.record?.drained.length ? this.record.drained : [],
+      };
+      try {
+        await this.write(
+          { drained: this.record.drained, record: this.record },
+          `halt: ${halt.cluster}`,
+        );
+      } catch (err) {
+        if (err instanceof SimulatedCrash) throw err;
+        this.emit({
+          event: "record-failed",
+          cluster: halt.cluster,
+          reason: (err as Error).message,
+        });
+      }
+    }
+    return this.finish("halted", halt.message);
+  }
+
+  /** Runs an update that moves no cluster: only weights and the rollout record change. */
+  private async write(partial: Pick<Directive, "drained" | "record">, what: string) {
+    await this.deps.stack.up(
+      { drained: partial.drained, record: partial.record },
+      `aa rollout ${this.options.environment}: ${what}`,
+    );
+    this.drainedNow = partial.drained;
+  }
+
+  private directive(args: { advance: RolloutStep; drained: string[] }): Directive {
+    return {
+      advance: { cluster: args.advance.cluster, settings: args.advance.to },
+      drained: args.drained,
+      record: this.record,
+    };
+  }
+
+  /** The preview's changes, and those outside `cluster`. */
+  private async outside(
+    cluster: string,
+    directive: Directive,
+  ): Promise<{ changes: Change[]; outside: Outside[] }> {
+    const [changes, owner] = await Promise.all([
+      this.deps.stack.preview(directive),
+      this.deps.blastRadius.ownerLookup(directive),
+    ]);
+    const outside: Outside[] = [];
+    for (const change of changes) {
+      if (NEUTRAL_TYPES.has(change.type)) continue;
+      const found = owner(change.urn);
+      if (found === cluster) continue;
+      outside.push({
+        urn: change.urn,
+        owner: found === undefined ? "unknown" : found,
+        kind: change.kind,
+      });
+    }
+    return { changes, outside };
+  }
+
+  private deployedGeneration(cluster: string): string | undefined {
+    return this.state.clusters.find((c) => c.name === cluster)?.generation;
+  }
+
+  private setDeployed(cluster: string, generation: string) {
+    this.state = {
+      ...this.state,
+      clusters: this.state.clusters.map((c) => (c.name === cluster ? { ...c, generation } : c)),
+    };
+  }
+
+  private requireRecord(): RolloutRecord {
+    if (!this.record) throw new Error("internal: no rollout record");
+    return this.record;
+  }
+
+  private finish(result: RolloutResult, reason?: string): RolloutOutcome {
+    const drained = new Set(this.drainedNow);
+    const clusters = this.options.desired.map((d) => ({
+      name: d.name,
+      state: (drained.has(d.name)
+        ? "drained"
+        : this.deployedGeneration(d.name) === d.generation
+          ? "done"
+          : "pending") as ClusterState,
+    }));
+    this.emit({ event: "rollout-finished", result, reason, clusters });
+    return { result, reason, clusters };
+  }
+
+  private emit(event: DistributiveOmit<RolloutEvent, "at" | "elapsedMs">) {
+    const now = this.deps.clock.now();
+    this.deps.emit({
+      at: new Date(now).toISOString(),
+      elapsedMs: now - this.startedAt,
+      ...event,
+    } as RolloutEvent);
+  }
+}
+
+/** Resources whose change never belongs to a cluster: the stack itself and its self-reference. */
+const NEUTRAL_TYPES = new Set(["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference"]);
+
+function describeOutside(outside: Outside[]): string {
+  const shown = outside
+    .slice(0, 3)
+    .map(
+      (o) =>
+        `${o.urn.split("::").pop()} (${o.owner === null ? "environment-level" : o.owner === "unknown" ? "not in the program" : `cluster ${o.owner}`}, ${o.kind})`,
+    );
+  return shown.join(", ") + (outside.length > 3 ? ` and ${outside.length - 3} more` : "");
+}
+
+type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;

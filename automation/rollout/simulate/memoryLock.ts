@@ -1,0 +1,47 @@
+import type { Clock, RolloutLockPort } from "../ports";
+
+interface Lease {
+  id: number;
+}
+
+/**
+ * The rollout lock of a simulated environment, in memory. Like the real one it names the holder
+ * and since when, is released only by its holder, and can be removed on purpose.
+ */
+export class MemoryRolloutLock implements RolloutLockPort {
+  private holder: { id: number; by: string; since: number } | undefined;
+  private next = 1;
+
+  constructor(
+    private readonly environment: string,
+    private readonly clock: Clock,
+    private readonly by: string,
+  ) {}
+
+  async acquire(): Promise<Lease> {
+    if (this.holder) {
+      throw new Error(
+        `environment "${this.environment}" is being rolled out by ${this.holder.by} since ${new Date(this.holder.since).toISOString()}; wait for that rollout to finish`,
+      );
+    }
+    this.holder = { id: this.next++, by: this.by, since: this.clock.now() };
+    return { id: this.holder.id };
+  }
+
+  async verify(lease: unknown): Promise<void> {
+    if (this.holder?.id !== (lease as Lease).id) {
+      throw new Error(`the rollout lock of "${this.environment}" is no longer held by this rollout`);
+    }
+  }
+
+  async release(lease: unknown): Promise<void> {
+    if (this.holder?.id === (lease as Lease).id) this.holder = undefined;
+  }
+
+  /** Removes the lock of a rollout that died; returns who held it. */
+  forceUnlock(): string | undefined {
+    const by = this.holder?.by;
+    this.holder = undefined;
+    return by;
+  }
+}

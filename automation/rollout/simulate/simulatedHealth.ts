@@ -1,0 +1,86 @@
+import type { Clock, ClusterHealth, GateOutcome } from "../ports";
+import { hasFault, type Fault } from "./faults";
+
+/** How a simulated cluster's health evolves. */
+export interface SimulatedHealthOptions {
+  clusters: string[];
+  services: string[];
+  /** Nodes per cluster. @default 3 */
+  nodes?: number;
+  /** How long a changed cluster takes to settle (nodes replaced, pods rescheduled). @default 150 s */
+  settleMs?: number;
+  /** Timeout of one gate check; a hanging gate fails after it. @default 10 s */
+  gateTimeoutMs?: number;
+  /** The Kubernetes version each cluster is deployed at now. */
+  versionOf: (cluster: string) => string;
+  faults: readonly Fault[];
+}
+
+/**
+ * The health gates of simulated clusters, over (virtual) time, the way a real upgrade looks:
+ * after its update a cluster's nodes are replaced one by one, system pods and services come back,
+ * then every gate passes. Faults: `gate-fails` (never recovers after its update), `gate-hangs`
+ * (the API server stops answering after its update; each check fails at its timeout),
+ * `unhealthy-before` (CoreDNS is crash-looping before the rollout starts).
+ */
+export class SimulatedHealth implements ClusterHealth {
+  private readonly changedAt = new Map<string, number>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly options: SimulatedHealthOptions,
+  ) {}
+
+  /** The simulated stack calls this when a cluster's settings changed. */
+  clusterChanged(cluster: string): void {
+    this.changedAt.set(cluster, this.clock.now());
+  }
+
+  async check(cluster: string): Promise<GateOutcome[]> {
+    const { faults } = this.options;
+    const nodes = this.options.nodes ?? 3;
+    const version = this.options.versionOf(cluster);
+    const changed = this.changedAt.get(cluster);
+    const gate = (name: string, ok: boolean, detail: string): GateOutcome => ({ gate: name, cluster, ok, detail });
+
+    if (changed !== undefined && hasFault(faults, cluster, "gate-hangs")) {
+      const timeout = this.options.gateTimeoutMs ?? 10_000;
+      await this.clock.sleep(timeout); // the check hangs until its timeout
+      return [gate("api-server", false, `no answer from /readyz within ${timeout / 1000}s`)];
+    }
+    const results = [gate("api-server", true, "/readyz ok")];
+    if (changed === undefined && hasFault(faults, cluster, "unhealthy-before")) {
+      results.push(
+        gate("system-pods", false, "coredns 0/2 ready (CrashLoopBackOff: plugin/loop: Loop detected)"),
+      );
+      return results;
+    }
+    if (changed !== undefined && hasFault(faults, cluster, "gate-fails")) {
+      results.push(
+        gate("nodes", false, `node ip-10-0-${nodes}-17 Ready=False (kubelet stopped posting node status) after the update to ${version}`),
+      );
+      return results;
+    }
+    const settle = this.options.settleMs ?? 150_000;
+    const progress = changed === undefined ? 1 : Math.min(1, (this.clock.now() - changed) / settle);
+    if (progress < 1) {
+      const ready = Math.floor(progress * nodes);
+      results.push(
+        gate("nodes", false, `${ready}/${nodes} nodes Ready at v${version} (node ip-10-0-${ready}-17 replacing)`),
+        gate("system-pods", progress > 0.5, progress > 0.5 ? "coredns 2/2, kube-proxy, aws-node, kyverno ready" : "coredns 1/2 ready"),
+        ...this.options.services.map((s) =>
+          gate("deployments", progress > 0.5, `${s} ${progress > 0.5 ? "2/2" : "1/2"} available`),
+        ),
+      );
+      return results;
+    }
+    results.push(
+      gate("nodes", true, `${nodes}/${nodes} nodes Ready at v${version}`),
+      gate("system-pods", true, "coredns 2/2, kube-proxy 3/3, aws-node 3/3, kyverno 3/3 ready"),
+      ...this.options.services.map((s) => gate("deployments", true, `${s} 2/2 available`)),
+      ...this.options.services.map((s) => gate("http-probe", true, `GET ${s} health path through ${cluster}'s load balancer -> 200`)),
+      gate("route53", true, "health checks healthy (16/16 checkers)"),
+    );
+    return results;
+  }
+}

@@ -1,0 +1,178 @@
+import type { ClusterSettings, ClusterSpec } from "../../../config/clusters";
+import { resolveEffective } from "../../../config/effective";
+import type { DeployedCluster, Directive, RolloutRecord } from "../../../config/rolloutState";
+import { SimulatedCrash } from "../orchestrator";
+import type { Change, RolloutStack, RolloutStackState } from "../ports";
+import { hasFault, type Fault } from "./faults";
+
+/** A resource of the simulated environment: its URN, type and inputs, by cluster. */
+export interface SimResource {
+  urn: string;
+  type: string;
+  inputs: Record<string, unknown>;
+}
+
+/** One update the simulated stack ran. */
+export interface SimUpdate {
+  message: string;
+  directive: Directive;
+  /** Clusters whose cluster-scoped settings this update changed. */
+  changed: string[];
+  /** Clusters at weight 0 after it. */
+  drained: string[];
+}
+
+/**
+ * The environment's stack, in process: updates are decided by the program's own rules
+ * (`resolveEffective`, so the simulation refuses exactly what `pulumi up` would refuse), and a
+ * preview reports the resources of the real program (URNs from an offline evaluation) that the
+ * update would change. Faults: `up-fails`, `preview-touches-other`, `crash-after-drain`,
+ * `crash-after-up`.
+ */
+export class SimulatedStack implements RolloutStack {
+  private clusters: DeployedCluster[];
+  private rollout: RolloutRecord | null = null;
+  private readonly crashed = new Set<string>();
+  /** Every update run, in order. */
+  readonly updates: SimUpdate[] = [];
+
+  constructor(
+    private readonly desired: ClusterSpec[],
+    initial: DeployedCluster[],
+    private readonly resources: ReadonlyMap<string, SimResource[]>,
+    private readonly faults: readonly Fault[],
+    private readonly onClusterChanged: (cluster: string) => void = () => undefined,
+  ) {
+    this.clusters = initial.map((c) => ({ ...c }));
+  }
+
+  /** The Kubernetes version a cluster is deployed at now. */
+  versionOf(cluster: string): string {
+    return this.clusters.find((c) => c.name === cluster)?.kubernetesVersion ?? "unknown";
+  }
+
+  async readState(): Promise<RolloutStackState> {
+    return structuredClone({ clusters: this.clusters, rollout: this.rollout });
+  }
+
+  async preview(directive: Directive): Promise<Change[]> {
+    const next = this.resolve(directive);
+    const changes: Change[] = [];
+    for (const after of next) {
+      const before = this.clusters.find((c) => c.name === after.name);
+      if (!before) continue;
+      if (before.generation !== after.generation && before.settings) {
+        changes.push(...this.settingsChanges(after.name, before.settings, after.settings!));
+      }
+      if (before.weight !== after.weight) {
+        changes.push(...this.ofType(after.name, "aws:route53/record:Record", "update"));
+      }
+    }
+    const advancing = directive.advance?.cluster;
+    if (advancing && hasFault(this.faults, advancing, "preview-touches-other")) {
+      const other = this.desired.find((d) => d.name !== advancing)?.name;
+      if (other) changes.push(...this.ofType(other, "aws:eks/addon:Addon", "update").slice(0, 1));
+    }
+    return changes;
+  }
+
+  async up(directive: Directive, message: string): Promise<void> {
+    const advancing = directive.advance?.cluster;
+    if (advancing && hasFault(this.faults, advancing, "up-fails")) {
+      throw new Error(
+        `updating urn:pulumi:...::${advancing}-eks: operation error EKS: UpdateClusterVersion, InvalidParameterException: unsupported Kubernetes version (simulated)`,
+      );
+    }
+    const next = this.resolve(directive);
+    const changed = next
+      .filter((n) => this.clusters.find((c) => c.name === n.name)?.generation !== n.generation)
+      .map((n) => n.name);
+    this.clusters = next;
+    this.rollout = directive.record ? structuredClone(directive.record) : null;
+    const drained = next.filter((c) => c.weight === 0).map((c) => c.name);
+    this.updates.push({ message, directive: structuredClone(directive), changed, drained });
+    changed.forEach((c) => this.onClusterChanged(c));
+
+    // Crashes happen after the update is durable, as a killed process would leave it.
+    if (advancing && hasFault(this.faults, advancing, "crash-after-up")) this.crashOnce(advancing, "after-up");
+    const drainedNow = directive.drained[0];
+    if (!advancing && drainedNow && hasFault(this.faults, drainedNow, "crash-after-drain")) {
+      this.crashOnce(drainedNow, "after-drain");
+    }
+  }
+
+  private crashOnce(cluster: string, where: string) {
+    const key = `${cluster}:${where}`;
+    if (this.crashed.has(key)) return;
+    this.crashed.add(key);
+    throw new SimulatedCrash(`${where.replace("-", " ")} of cluster ${cluster}`);
+  }
+
+  /** The deployed clusters after an update with this directive (throws as the program would). */
+  private resolve(directive: Directive): DeployedCluster[] {
+    const effective = resolveEffective(
+      this.desired,
+      { clusters: this.clusters, rollout: this.rollout },
+      directive,
+    );
+    return effective.specs.map((spec) => {
+      const before = this.clusters.find((c) => c.name === spec.name);
+      return {
+        name: spec.name,
+        weight: spec.weight,
+        endpoint: before?.endpoint,
+        kubernetesVersion: spec.settings.kubernetesVersion,
+        addons: spec.settings.addons,
+        kyvernoVersion: spec.settings.kyverno.version,
+        generation: spec.generation,
+        settings: spec.settings,
+        ingress: before?.ingress ?? {},
+      };
+    });
+  }
+
+  private settingsChanges(cluster: string, from: ClusterSettings, to: ClusterSettings): Change[] {
+    const out: Change[] = [];
+    const differs = (a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify(b);
+    if (from.kubernetesVersion !== to.kubernetesVersion || differs(from.apiAccess, to.apiAccess)) {
+      out.push(...this.ofType(cluster, "eks:index:Cluster", "update"));
+    }
+    if (from.kubernetesVersion !== to.kubernetesVersion || differs(from.nodeGroup, to.nodeGroup)) {
+      out.push(...this.ofType(cluster, "aws:eks/nodeGroup:NodeGroup", "update"));
+    }
+    if (differs(from.nodeGroup, to.nodeGroup)) {
+      out.push(...this.ofType(cluster, "aws:ec2/launchTemplate:LaunchTemplate", "update"));
+    }
+    const addonNames = { vpcCni: "vpc-cni", coredns: "coredns", kubeProxy: "kube-proxy" } as const;
+    for (const key of Object.keys(addonNames) as (keyof typeof addonNames)[]) {
+      if (from.addons[key] !== to.addons[key]) {
+        out.push(
+          ...this.ofType(cluster, "aws:eks/addon:Addon", "update").filter(
+            (c) => this.inputsOf(cluster, c.urn).addonName === addonNames[key],
+          ),
+        );
+      }
+    }
+    if (differs(from.kyverno, to.kyverno)) {
+      out.push(...this.ofType(cluster, "kubernetes:helm.sh/v3:Release", "update"));
+    }
+    if (differs(from.network, to.network)) {
+      out.push(
+        ...(this.resources.get(cluster) ?? [])
+          .filter((r) => r.type.startsWith("aws:ec2/"))
+          .map((r) => ({ urn: r.urn, type: r.type, kind: "replace" })),
+      );
+    }
+    return out;
+  }
+
+  private ofType(cluster: string, type: string, kind: string): Change[] {
+    return (this.resources.get(cluster) ?? [])
+      .filter((r) => r.type === type)
+      .map((r) => ({ urn: r.urn, type: r.type, kind }));
+  }
+
+  private inputsOf(cluster: string, urn: string): Record<string, unknown> {
+    return (this.resources.get(cluster) ?? []).find((r) => r.urn === urn)?.inputs ?? {};
+  }
+}

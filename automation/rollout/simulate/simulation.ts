@@ -1,0 +1,111 @@
+import { clusterSpec, planClusters, type ClusterSpec } from "../../../config/clusters";
+import type { Environment } from "../../../config/load";
+import type { DeployedCluster } from "../../../config/rolloutState";
+import { minorOf } from "../../../config/_version";
+import type { Evaluation } from "../../offline/evaluate";
+import type { BlastRadius, RolloutLockPort } from "../ports";
+import type { Fault } from "./faults";
+import { MemoryRolloutLock } from "./memoryLock";
+import { SimulatedHealth } from "./simulatedHealth";
+import { SimulatedStack, type SimResource } from "./simulatedStack";
+import { VirtualClock } from "./virtualClock";
+
+/** Everything `aa rollout --simulate` runs the orchestrator against. */
+export interface Simulation {
+  clock: VirtualClock;
+  stack: SimulatedStack;
+  health: SimulatedHealth;
+  lock: MemoryRolloutLock & RolloutLockPort;
+  blastRadius: BlastRadius;
+  desired: ClusterSpec[];
+  /** Where the simulated environment starts. */
+  initial: DeployedCluster[];
+}
+
+export interface SimulationArgs {
+  environment: Environment;
+  /** The program evaluated offline: the resources (URNs) and which cluster owns each. */
+  evaluation: Evaluation;
+  /** The deployed state to start from. @default the config one Kubernetes minor below */
+  deployed?: DeployedCluster[];
+  faults?: Fault[];
+  startedBy?: string;
+}
+
+/**
+ * An in-process environment for `aa rollout --simulate`: the stack (deciding updates with the
+ * program's own rules), cluster health that changes over virtual time, an in-memory lock and the
+ * blast radius from the real program's graph. Same orchestrator, same events, compressed time.
+ */
+export function createSimulation(args: SimulationArgs): Simulation {
+  const clock = new VirtualClock();
+  const desired = planClusters(args.environment.config);
+  const initial = args.deployed ?? oneMinorBelow(desired, args.environment);
+  const faults = args.faults ?? [];
+  const { membership } = args.evaluation;
+  const names = new Map(membership.clusters.map((c) => [c.urn, c.name]));
+
+  const resources = new Map<string, SimResource[]>();
+  const owner = new Map<string, string | null>();
+  for (const r of args.evaluation.resources) {
+    const cluster = names.get(membership.clusterOf.get(r.urn) ?? "") ?? null;
+    owner.set(r.urn, cluster);
+    if (cluster) {
+      const list = resources.get(cluster) ?? [];
+      list.push({ urn: r.urn, type: r.type, inputs: r.inputs });
+      resources.set(cluster, list);
+    }
+  }
+
+  // The stack tells the health model when a cluster changed; health asks the stack its version.
+  let health: SimulatedHealth | undefined;
+  const stack = new SimulatedStack(desired, initial, resources, faults, (cluster) =>
+    health?.clusterChanged(cluster),
+  );
+  health = new SimulatedHealth(clock, {
+    clusters: desired.map((d) => d.name),
+    services: args.environment.config.services.map((s) => s.name),
+    versionOf: (cluster) => stack.versionOf(cluster),
+    faults,
+  });
+
+  return {
+    clock,
+    stack,
+    health,
+    lock: new MemoryRolloutLock(args.environment.name, clock, args.startedBy ?? "simulation"),
+    blastRadius: { ownerLookup: async () => (urn: string) => owner.get(urn) },
+    desired,
+    initial,
+  };
+}
+
+/**
+ * The environment as if deployed one Kubernetes minor below its config: add-ons from the
+ * add-on matrix when it lists that minor, else the config's, with kube-proxy on the lower minor.
+ */
+export function oneMinorBelow(desired: ClusterSpec[], environment: Environment): DeployedCluster[] {
+  return desired.map((spec) => {
+    const minor = minorOf(spec.settings.kubernetesVersion) - 1;
+    const version = `1.${minor}`;
+    const row = environment.config.addonMatrix[version];
+    const addons = row
+      ? { vpcCni: row.vpcCni[0], coredns: row.coredns[0], kubeProxy: row.kubeProxy[0] }
+      : {
+          ...spec.settings.addons,
+          kubeProxy: spec.settings.addons.kubeProxy.replace(/^v1\.\d+\./, `v1.${minor}.`),
+        };
+    const before = clusterSpec({ ...spec, settings: { ...spec.settings, kubernetesVersion: version, addons } });
+    return {
+      name: before.name,
+      weight: before.weight,
+      endpoint: `https://${before.name}.eks.simulated`,
+      kubernetesVersion: version,
+      addons,
+      kyvernoVersion: before.settings.kyverno.version,
+      generation: before.generation,
+      settings: before.settings,
+      ingress: {},
+    };
+  });
+}
