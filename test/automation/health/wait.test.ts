@@ -1,0 +1,149 @@
+import * as assert from "node:assert/strict";
+import { apiServerGate } from "../../../automation/health/apiServer";
+import { systemClock } from "../../../automation/health/clock";
+import type { GateRound } from "../../../automation/health/run";
+import { waitUntilHealthy } from "../../../automation/health/wait";
+import { fakeClock, scriptedGate } from "./_fakeClock";
+import { startFakeKube } from "./_fakeKube";
+import { assertNoSecret, targetFixture } from "./_fixtures";
+
+describe("waitUntilHealthy", () => {
+  const target = targetFixture("apiVersion: v1");
+
+  it("returns after the first round when every gate passes at once", async () => {
+    const clock = fakeClock();
+    const gates = [scriptedGate("a", clock, () => true), scriptedGate("b", clock, () => true)];
+    const outcome = await waitUntilHealthy({
+      gates,
+      target,
+      clock,
+      timeoutMs: 60_000,
+      pollIntervalMs: 5000,
+    });
+    assert.deepEqual(outcome, {
+      ok: true,
+      rounds: 1,
+      elapsedMs: 0,
+      results: [
+        { gate: "a", cluster: "use1-a", ok: true, detail: "a fine" },
+        { gate: "b", cluster: "use1-a", ok: true, detail: "b fine" },
+      ],
+    });
+    assert.deepEqual(clock.sleeps, []);
+  });
+
+  it("polls until the gates turn green", async () => {
+    const clock = fakeClock();
+    const start = clock.now();
+    const nodes = scriptedGate("nodes", clock, (now) => now - start >= 20_000);
+    const rounds: GateRound[] = [];
+    const outcome = await waitUntilHealthy({
+      gates: [scriptedGate("api-server", clock, () => true), nodes],
+      target,
+      clock,
+      timeoutMs: 60_000,
+      pollIntervalMs: 10_000,
+      onRound: (r) => rounds.push(r),
+    });
+    assert.equal(outcome.ok, true);
+    assert.equal(outcome.rounds, 3);
+    assert.deepEqual(clock.sleeps, [10_000, 10_000]);
+    assert.deepEqual(
+      rounds.map((r) => [r.round, r.elapsedMs, r.ok]),
+      [
+        [1, 0, false],
+        [2, 10_000, false],
+        [3, 20_000, true],
+      ],
+    );
+  });
+
+  it("gives up at the deadline, naming the gates still failing", async () => {
+    const clock = fakeClock();
+    const gates = [
+      scriptedGate("api-server", clock, () => true),
+      scriptedGate("nodes", clock, () => false),
+    ];
+    const outcome = await waitUntilHealthy({
+      gates,
+      target,
+      clock,
+      timeoutMs: 25_000,
+      pollIntervalMs: 10_000,
+    });
+    assert.equal(outcome.ok, false);
+    if (outcome.ok) return;
+    assert.equal(outcome.reason, "timeout");
+    assert.equal(outcome.rounds, 4);
+    assert.equal(outcome.elapsedMs, 25_000);
+    assert.deepEqual(clock.sleeps, [10_000, 10_000, 5_000], "the last sleep ends at the deadline");
+    assert.deepEqual(
+      outcome.failing.map((r) => r.detail),
+      ["nodes not yet"],
+    );
+  });
+
+  it("caps each gate's timeout by the time left before the deadline", async () => {
+    const clock = fakeClock();
+    const slow = scriptedGate("slow", clock, () => false, 4_000);
+    await waitUntilHealthy({
+      gates: [slow],
+      target,
+      clock,
+      timeoutMs: 10_000,
+      pollIntervalMs: 3_000,
+    });
+    assert.deepEqual(
+      slow.calls.map((c) => c.timeoutMs),
+      [5000, 3000],
+      "round 1 has 10 s left (gate default 5 s wins); round 2 starts at 7 s with 3 s left",
+    );
+  });
+
+  it("stops when the signal aborts", async () => {
+    const clock = fakeClock();
+    const controller = new AbortController();
+    const gate = scriptedGate("nodes", clock, (_now, call) => {
+      if (call === 2) controller.abort();
+      return false;
+    });
+    const outcome = await waitUntilHealthy({
+      gates: [gate],
+      target,
+      clock,
+      timeoutMs: 600_000,
+      pollIntervalMs: 10_000,
+      signal: controller.signal,
+    });
+    assert.equal(outcome.ok, false);
+    assert.equal(!outcome.ok && outcome.reason, "aborted");
+    assert.equal(outcome.rounds, 2);
+  });
+
+  it("refuses to wait on no gates at all", async () => {
+    await assert.rejects(
+      waitUntilHealthy({ gates: [], target, clock: fakeClock(), timeoutMs: 1000 }),
+      /give at least one gate/,
+    );
+  });
+
+  it("ends on time with a real gate whose server hangs", async () => {
+    const kube = await startFakeKube({ overrides: { "/readyz": "hang" } });
+    try {
+      const outcome = await waitUntilHealthy({
+        gates: [apiServerGate()],
+        target: targetFixture(kube.kubeconfig),
+        clock: systemClock(),
+        timeoutMs: 200,
+        pollIntervalMs: 50,
+      });
+      assert.equal(outcome.ok, false);
+      if (outcome.ok) return;
+      assert.equal(outcome.reason, "timeout");
+      assert.equal(outcome.failing[0].failure, "timeout");
+      assertNoSecret(outcome.results, kube.kubeconfig);
+    } finally {
+      await kube.close();
+    }
+  });
+});
