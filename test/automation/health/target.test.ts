@@ -104,7 +104,8 @@ describe("clusterTargetFromConfig", () => {
       addons: {
         vpcCni: "v1.19.5-eksbuild.1",
         coredns: "v1.12.1-eksbuild.2",
-        kubeProxy: "v1.33.0-eksbuild.2",
+        // Not newer than the older cluster's control plane (Kubernetes' kube-proxy skew rule).
+        kubeProxy: "v1.32.0-eksbuild.2",
       },
       kyverno: {
         repository: "https://kyverno.github.io/kyverno/",
