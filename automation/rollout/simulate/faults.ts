@@ -23,13 +23,19 @@ export interface Fault {
 export function parseFault(text: string, clusters: string[]): Fault {
   const [cluster, kind, ...rest] = text.split(":");
   if (!cluster || !kind || rest.length > 0) {
-    throw new UsageError(`--fault "${text}" is not CLUSTER:KIND, e.g. "${clusters[0] ?? "a"}:gate-fails"`);
+    throw new UsageError(
+      `--fault "${text}" is not CLUSTER:KIND, e.g. "${clusters[0] ?? "a"}:gate-fails"`,
+    );
   }
   if (!clusters.includes(cluster)) {
-    throw new UsageError(`--fault "${text}": no cluster "${cluster}"; clusters are ${clusters.join(", ")}`);
+    throw new UsageError(
+      `--fault "${text}": no cluster "${cluster}"; clusters are ${clusters.join(", ")}`,
+    );
   }
   if (!(FAULT_KINDS as readonly string[]).includes(kind)) {
-    throw new UsageError(`--fault "${text}": unknown kind "${kind}"; use one of ${FAULT_KINDS.join(", ")}`);
+    throw new UsageError(
+      `--fault "${text}": unknown kind "${kind}"; use one of ${FAULT_KINDS.join(", ")}`,
+    );
   }
   return { cluster, kind: kind as FaultKind };
 }

@@ -30,7 +30,9 @@ export class MemoryRolloutLock implements RolloutLockPort {
 
   async verify(lease: unknown): Promise<void> {
     if (this.holder?.id !== (lease as Lease).id) {
-      throw new Error(`the rollout lock of "${this.environment}" is no longer held by this rollout`);
+      throw new Error(
+        `the rollout lock of "${this.environment}" is no longer held by this rollout`,
+      );
     }
   }
 

@@ -41,7 +41,12 @@ export class SimulatedHealth implements ClusterHealth {
     const nodes = this.options.nodes ?? 3;
     const version = this.options.versionOf(cluster);
     const changed = this.changedAt.get(cluster);
-    const gate = (name: string, ok: boolean, detail: string): GateOutcome => ({ gate: name, cluster, ok, detail });
+    const gate = (name: string, ok: boolean, detail: string): GateOutcome => ({
+      gate: name,
+      cluster,
+      ok,
+      detail,
+    });
 
     if (changed !== undefined && hasFault(faults, cluster, "gate-hangs")) {
       const timeout = this.options.gateTimeoutMs ?? 10_000;
@@ -51,13 +56,21 @@ export class SimulatedHealth implements ClusterHealth {
     const results = [gate("api-server", true, "/readyz ok")];
     if (changed === undefined && hasFault(faults, cluster, "unhealthy-before")) {
       results.push(
-        gate("system-pods", false, "coredns 0/2 ready (CrashLoopBackOff: plugin/loop: Loop detected)"),
+        gate(
+          "system-pods",
+          false,
+          "coredns 0/2 ready (CrashLoopBackOff: plugin/loop: Loop detected)",
+        ),
       );
       return results;
     }
     if (changed !== undefined && hasFault(faults, cluster, "gate-fails")) {
       results.push(
-        gate("nodes", false, `node ip-10-0-${nodes}-17 Ready=False (kubelet stopped posting node status) after the update to ${version}`),
+        gate(
+          "nodes",
+          false,
+          `node ip-10-0-${nodes}-17 Ready=False (kubelet stopped posting node status) after the update to ${version}`,
+        ),
       );
       return results;
     }
@@ -66,8 +79,16 @@ export class SimulatedHealth implements ClusterHealth {
     if (progress < 1) {
       const ready = Math.floor(progress * nodes);
       results.push(
-        gate("nodes", false, `${ready}/${nodes} nodes Ready at v${version} (node ip-10-0-${ready}-17 replacing)`),
-        gate("system-pods", progress > 0.5, progress > 0.5 ? "coredns 2/2, kube-proxy, aws-node, kyverno ready" : "coredns 1/2 ready"),
+        gate(
+          "nodes",
+          false,
+          `${ready}/${nodes} nodes Ready at v${version} (node ip-10-0-${ready}-17 replacing)`,
+        ),
+        gate(
+          "system-pods",
+          progress > 0.5,
+          progress > 0.5 ? "coredns 2/2, kube-proxy, aws-node, kyverno ready" : "coredns 1/2 ready",
+        ),
         ...this.options.services.map((s) =>
           gate("deployments", progress > 0.5, `${s} ${progress > 0.5 ? "2/2" : "1/2"} available`),
         ),
@@ -78,7 +99,9 @@ export class SimulatedHealth implements ClusterHealth {
       gate("nodes", true, `${nodes}/${nodes} nodes Ready at v${version}`),
       gate("system-pods", true, "coredns 2/2, kube-proxy 3/3, aws-node 3/3, kyverno 3/3 ready"),
       ...this.options.services.map((s) => gate("deployments", true, `${s} 2/2 available`)),
-      ...this.options.services.map((s) => gate("http-probe", true, `GET ${s} health path through ${cluster}'s load balancer -> 200`)),
+      ...this.options.services.map((s) =>
+        gate("http-probe", true, `GET ${s} health path through ${cluster}'s load balancer -> 200`),
+      ),
       gate("route53", true, "health checks healthy (16/16 checkers)"),
     );
     return results;

@@ -94,7 +94,8 @@ export class SimulatedStack implements RolloutStack {
     changed.forEach((c) => this.onClusterChanged(c));
 
     // Crashes happen after the update is durable, as a killed process would leave it.
-    if (advancing && hasFault(this.faults, advancing, "crash-after-up")) this.crashOnce(advancing, "after-up");
+    if (advancing && hasFault(this.faults, advancing, "crash-after-up"))
+      this.crashOnce(advancing, "after-up");
     const drainedNow = directive.drained[0];
     if (!advancing && drainedNow && hasFault(this.faults, drainedNow, "crash-after-drain")) {
       this.crashOnce(drainedNow, "after-drain");

@@ -58,16 +58,17 @@ export function createSimulation(args: SimulationArgs): Simulation {
   }
 
   // The stack tells the health model when a cluster changed; health asks the stack its version.
-  let health: SimulatedHealth | undefined;
+  const healthRef: { current?: SimulatedHealth } = {};
   const stack = new SimulatedStack(desired, initial, resources, faults, (cluster) =>
-    health?.clusterChanged(cluster),
+    healthRef.current?.clusterChanged(cluster),
   );
-  health = new SimulatedHealth(clock, {
+  const health = new SimulatedHealth(clock, {
     clusters: desired.map((d) => d.name),
     services: args.environment.config.services.map((s) => s.name),
     versionOf: (cluster) => stack.versionOf(cluster),
     faults,
   });
+  healthRef.current = health;
 
   return {
     clock,
@@ -95,7 +96,10 @@ export function oneMinorBelow(desired: ClusterSpec[], environment: Environment):
           ...spec.settings.addons,
           kubeProxy: spec.settings.addons.kubeProxy.replace(/^v1\.\d+\./, `v1.${minor}.`),
         };
-    const before = clusterSpec({ ...spec, settings: { ...spec.settings, kubernetesVersion: version, addons } });
+    const before = clusterSpec({
+      ...spec,
+      settings: { ...spec.settings, kubernetesVersion: version, addons },
+    });
     return {
       name: before.name,
       weight: before.weight,
