@@ -59,7 +59,7 @@ export function parseDeployedState(
     plain[key] = output?.value;
   }
   if (problems.length) return { problems };
-  const parsed = deployedState.safeParse(plain);
+  const parsed = deployedState.safeParse(plain, { reportInput: true });
   if (parsed.success) return parsed.data;
   return {
     problems: parsed.error.issues.map((issue) => {
