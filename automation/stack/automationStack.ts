@@ -13,7 +13,7 @@ import { commandFailure } from "./_commandFailure";
 import { EventRecorder } from "./_eventRecorder";
 import { Redactor } from "./_redact";
 import { parseDeployedState, type DeployedState } from "./deployedState";
-import { StackEventsIncompleteError, StackOutputsError } from "./errors";
+import { StackError, StackEventsIncompleteError, StackOutputsError } from "./errors";
 import type {
   ConfigEntry,
   ConfigKeyArgs,
@@ -97,7 +97,14 @@ export class AutomationStack implements StackPort {
       });
       stack = await Stack.select(args.environment, workspace);
     } catch (err) {
-      throw commandFailure(err, args.environment, "pulumi stack select", redactor.redact);
+      const failure = commandFailure(err, args.environment, "pulumi stack select", redactor.redact);
+      if (failure instanceof StackError || !(failure instanceof Error)) throw failure;
+      // The Automation API refused the CLI itself (too old, unparseable version).
+      throw new StackError(
+        `cannot use the Pulumi CLI for stack "${args.environment}": ` +
+          redactor.redact(failure.message),
+        args.environment,
+      );
     }
     return new AutomationStack(args.environment, project, path.resolve(file), stack);
   }

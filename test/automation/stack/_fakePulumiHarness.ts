@@ -35,6 +35,8 @@ export interface FakePulumiArgs {
   version?: string;
   /** Stacks that exist in the pretend backend. @default ["dev"] */
   stacks?: string[];
+  /** Skip the Automation API's CLI version check for `command` (a fake too old on purpose). @default false */
+  skipVersionCheck?: boolean;
 }
 
 export async function fakePulumi(args: FakePulumiArgs = {}): Promise<FakePulumi> {
@@ -78,7 +80,7 @@ export async function fakePulumi(args: FakePulumiArgs = {}): Promise<FakePulumi>
       .map((line) => JSON.parse(line) as FakeCall);
   };
 
-  const command = await PulumiCommand.get({ root });
+  const command = await PulumiCommand.get({ root, skipVersionCheck: args.skipVersionCheck });
   return {
     root,
     projectDir,

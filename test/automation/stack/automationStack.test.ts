@@ -7,6 +7,7 @@ import { UsageError } from "../../../automation/exitCodes";
 import { AutomationStack } from "../../../automation/stack/automationStack";
 import {
   StackCommandError,
+  StackError,
   StackLockedError,
   StackNotFoundError,
   StackOutputsError,
@@ -72,6 +73,29 @@ describe("stack port on the Automation API (scripted pulumi)", () => {
         AutomationStack.open({ environment: "dev", projectDir: dir, pulumiCommand: fake.command }),
         /is not a Pulumi project: .*Pulumi\.yaml does not exist/,
       );
+    });
+
+    it("runs the pulumi on PATH when no CLI is given, and refuses one too old for it", async () => {
+      const onPath = await fakePulumi({ version: "3.1.0", skipVersionCheck: true });
+      const before = process.env.PATH;
+      process.env.PATH = `${path.join(onPath.root, "bin")}${path.delimiter}${before ?? ""}`;
+      try {
+        await assert.rejects(
+          AutomationStack.open({ environment: "dev", projectDir: onPath.projectDir }),
+          (err: unknown) => {
+            assert.ok(err instanceof StackError);
+            assert.match(err.message, /cannot use the Pulumi CLI for stack "dev": .*3\.1\.0/);
+            return true;
+          },
+        );
+        assert.deepEqual(
+          onPath.calls().map((c) => c.argv[0]),
+          ["version", "version"],
+        );
+      } finally {
+        process.env.PATH = before;
+        onPath.cleanup();
+      }
     });
 
     it("says when the pulumi CLI cannot be started at all", async () => {
