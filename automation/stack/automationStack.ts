@@ -88,23 +88,31 @@ export class AutomationStack implements StackPort {
     const project = openProject(args.projectDir);
     const file = readEnvironmentStack(project, args.environment).path;
     const redactor = new Redactor();
-    let stack: Stack;
-    try {
-      const workspace = await LocalWorkspace.create({
-        workDir: project.dir,
-        ...(args.pulumiCommand ? { pulumiCommand: args.pulumiCommand } : {}),
-        envVars: { ...args.envVars },
-      });
-      stack = await Stack.select(args.environment, workspace);
-    } catch (err) {
-      const failure = commandFailure(err, args.environment, "pulumi stack select", redactor.redact);
-      if (failure instanceof StackError || !(failure instanceof Error)) throw failure;
+    const fail = (command: string, err: unknown): unknown => {
+      const failure = commandFailure(err, args.environment, command, redactor.redact);
+      if (failure instanceof StackError || !(failure instanceof Error)) return failure;
       // The Automation API refused the CLI itself (too old, unparseable version).
-      throw new StackError(
+      return new StackError(
         `cannot use the Pulumi CLI for stack "${args.environment}": ` +
           redactor.redact(failure.message),
         args.environment,
       );
+    };
+    let workspace: LocalWorkspace;
+    try {
+      workspace = await LocalWorkspace.create({
+        workDir: project.dir,
+        ...(args.pulumiCommand ? { pulumiCommand: args.pulumiCommand } : {}),
+        envVars: { ...args.envVars },
+      });
+    } catch (err) {
+      throw fail("pulumi version", err);
+    }
+    let stack: Stack;
+    try {
+      stack = await Stack.select(args.environment, workspace);
+    } catch (err) {
+      throw fail("pulumi stack select", err);
     }
     return new AutomationStack(args.environment, project, path.resolve(file), stack);
   }
@@ -175,7 +183,7 @@ export class AutomationStack implements StackPort {
     if (recorder.listenerError !== undefined) throw recorder.listenerError;
     const incomplete = recorder.incompleteness();
     if (incomplete) throw new StackEventsIncompleteError(this.environment, "preview", incomplete);
-    return { changes: recorder.changes(), counts: recorder.counts() };
+    return { events: recorder.events, changes: recorder.changes(), counts: recorder.counts() };
   }
 
   async up(args: OperationArgs = {}): Promise<UpResult> {
@@ -195,6 +203,7 @@ export class AutomationStack implements StackPort {
     if (recorder.listenerError !== undefined) throw recorder.listenerError;
     const incomplete = recorder.incompleteness();
     return {
+      events: recorder.events,
       changes: recorder.changes(),
       counts: recorder.counts(),
       deployed: this.deployedFrom(result.outputs),

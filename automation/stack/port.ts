@@ -60,6 +60,8 @@ export interface OperationArgs {
 
 /** What a preview would do. */
 export interface PreviewResult {
+  /** Every engine event of the preview, in order (the same ones `onEvent` received). */
+  events: StackEvent[];
   /** Every resource the preview would change, with how; resources left as they are are absent. */
   changes: ResourceChange[];
   /** The engine's own count of steps per operation (`same` included). */
@@ -68,6 +70,8 @@ export interface PreviewResult {
 
 /** What an update did. */
 export interface UpResult {
+  /** Every engine event of the update, in order (the same ones `onEvent` received). */
+  events: StackEvent[];
   /** Every resource the update changed, with how. */
   changes: ResourceChange[];
   /** The engine's own count of steps per operation (`same` included). */

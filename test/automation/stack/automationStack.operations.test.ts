@@ -105,7 +105,8 @@ for (const { version, transport } of TRANSPORTS) {
           ),
         });
         const seen: StackEvent[] = [];
-        await stack.preview({ onEvent: (event) => seen.push(event) });
+        const result = await stack.preview({ onEvent: (event) => seen.push(event) });
+        assert.deepEqual(result.events, seen);
         assert.deepEqual(
           seen.map((e) => e.kind),
           [
