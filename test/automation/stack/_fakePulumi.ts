@@ -1,0 +1,356 @@
+/**
+ * A scripted `pulumi` CLI for tests of the Automation API adapter. The test harness writes
+ * `<root>/bin/pulumi`, a node script with a shebang that calls {@link main} with `<root>`. Each
+ * call appends its argv, cwd and PULUMI_* environment to `<root>/calls.jsonl`, then answers:
+ *
+ * - with the first scripted reply in `<root>/state.json` whose `match` tokens appear in argv in
+ *   order (consumed unless `repeat`), or
+ * - like the CLI itself, from the state file: `version`, `stack select`, `config get/set/rm`
+ *   (with `--path`, on the stack file the project's `stackConfigDir` names), `config --json`,
+ *   `stack tag ls/set/rm`, `stack output`, `stack history`, and an empty preview/up.
+ *
+ * Previews and updates write engine events to the `--event-log` the Automation API passes: a
+ * file it tails (CLI ≤ 3.205) or a `tcp://` address of its gRPC Events server (CLI > 3.205).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import YAML from "yaml";
+
+/** One engine event as the CLI writes it, before it is numbered. */
+export type FakeEvent = Record<string, unknown>;
+
+/** A scripted answer. */
+export interface FakeReply {
+  /** Tokens that must appear in argv, in this order, e.g. ["config", "get"] or ["up"]. */
+  match: string[];
+  exitCode?: number;
+  stdout?: string;
+  stderr?: string;
+  /**
+   * Engine events written to `--event-log`, numbered 0, 1, ... and timestamped by the fake.
+   * @default prelude, summary and cancel when exitCode is 0; none otherwise
+   */
+  events?: FakeEvent[];
+  /** Sequence numbers lost on the way: a corrupt line in the log file, nothing on gRPC. */
+  lose?: number[];
+  /** The stack's outputs after this call (an `up` that exports new outputs). */
+  outputs?: Record<string, FakeOutput>;
+  /** Answer every matching call, not only the first. */
+  repeat?: boolean;
+}
+
+/** A stack output: its value and whether it is secret. */
+export interface FakeOutput {
+  value: unknown;
+  secret?: boolean;
+}
+
+/** Everything the fake knows; the harness writes it, the fake updates it. */
+export interface FakeState {
+  /** What `pulumi version` prints (without the "v"). */
+  version: string;
+  /** Stacks that exist in the (pretend) backend. */
+  stacks: string[];
+  /** Stack tags by stack. */
+  tags: Record<string, Record<string, string>>;
+  /** Stack outputs by stack. */
+  outputs: Record<string, Record<string, FakeOutput>>;
+  replies: FakeReply[];
+}
+
+/** One recorded call. */
+export interface FakeCall {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+interface Answer {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+const ok = (stdout = ""): Answer => ({ exitCode: 0, stdout, stderr: "" });
+const fail = (stderr: string): Answer => ({
+  exitCode: 255,
+  stdout: "",
+  stderr: `error: ${stderr}\n`,
+});
+
+/** Flags that take a value (everything else starting with "--" is a switch). */
+const VALUE_FLAGS = new Set([
+  "--stack",
+  "-s",
+  "--config-file",
+  "--event-log",
+  "--exec-kind",
+  "--color",
+  "--message",
+  "--target",
+  "--page-size",
+  "--page",
+  "--client",
+  "--exec-agent",
+]);
+
+export async function main(root: string): Promise<void> {
+  const argv = process.argv.slice(2);
+  const statePath = path.join(root, "state.json");
+  const state = JSON.parse(fs.readFileSync(statePath, "utf8")) as FakeState;
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      (e): e is [string, string] => e[0].startsWith("PULUMI_") && e[1] !== undefined,
+    ),
+  );
+  const call: FakeCall = { argv, cwd: process.cwd(), env };
+  fs.appendFileSync(path.join(root, "calls.jsonl"), JSON.stringify(call) + "\n");
+
+  let answer: Answer;
+  const index = state.replies.findIndex((r) => matches(argv, r.match));
+  if (index >= 0) {
+    const reply = state.replies[index];
+    if (!reply.repeat) state.replies.splice(index, 1);
+    answer = await scripted(reply, argv, state);
+  } else {
+    answer = await builtIn(argv, state);
+  }
+  fs.writeFileSync(statePath, JSON.stringify(state, null, 2));
+  process.stdout.write(answer.stdout);
+  process.stderr.write(answer.stderr);
+  process.exitCode = answer.exitCode;
+}
+
+function matches(argv: readonly string[], tokens: readonly string[]): boolean {
+  let at = 0;
+  for (const token of tokens) {
+    at = argv.indexOf(token, at);
+    if (at < 0) return false;
+    at++;
+  }
+  return true;
+}
+
+async function scripted(reply: FakeReply, argv: string[], state: FakeState): Promise<Answer> {
+  const exitCode = reply.exitCode ?? 0;
+  const eventLog = flag(argv, "--event-log");
+  // A command that fails before the engine starts (a held lock) writes no events.
+  const events = reply.events ?? (exitCode === 0 ? defaultEvents() : []);
+  if (eventLog) await writeEvents(eventLog, events, reply.lose ?? []);
+  if (exitCode === 0 && reply.outputs) state.outputs[stackOf(argv)] = reply.outputs;
+  return { exitCode, stdout: reply.stdout ?? "", stderr: reply.stderr ?? "" };
+}
+
+async function builtIn(argv: string[], state: FakeState): Promise<Answer> {
+  const [command, sub] = positionals(argv);
+  const stack = stackOf(argv);
+  if (command === "version") return ok(`v${state.version}\n`);
+  if (!state.stacks.includes(stack)) {
+    return fail(`no stack named '${stack}' found`);
+  }
+  if (command === "stack" && sub === "select") return ok();
+  if (command === "config") return config(argv, stack);
+  if (command === "stack" && sub === "tag") return tags(argv, state, stack);
+  if (command === "stack" && sub === "output") return outputs(argv, state, stack);
+  if (command === "stack" && sub === "history") return ok("[]\n");
+  if (command === "preview" || command === "up") {
+    const eventLog = flag(argv, "--event-log");
+    if (eventLog) await writeEvents(eventLog, defaultEvents(), []);
+    return ok(`${command === "up" ? "Updating" : "Previewing update"} (${stack}):\n`);
+  }
+  return fail(`the fake pulumi has no answer for: pulumi ${argv.join(" ")}`);
+}
+
+// --- config ----------------------------------------------------------------------------------
+
+function config(argv: string[], stack: string): Answer {
+  const [, sub, key, value] = positionals(argv);
+  const file = configFile(argv, stack);
+  const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"));
+  const usePath = argv.includes("--path");
+  if (sub === undefined) {
+    const all = (doc.toJS() as { config?: Record<string, unknown> }).config ?? {};
+    return ok(
+      JSON.stringify(Object.fromEntries(Object.entries(all).map(([k, v]) => [k, shown(v)]))),
+    );
+  }
+  const at = keyPath(key, usePath);
+  if (sub === "get") {
+    const found = doc.getIn(["config", ...at]);
+    if (found === undefined)
+      return fail(`configuration key '${key}' not found for stack '${stack}'`);
+    const plain = YAML.isNode(found) ? found.toJSON() : found;
+    return ok(JSON.stringify(shown(plain), null, 2) + "\n");
+  }
+  if (sub === "set") {
+    if (argv.includes("--secret")) {
+      doc.setIn(["config", ...at], { secure: `fake:${Buffer.from(value).toString("base64")}` });
+    } else {
+      doc.setIn(["config", ...at], usePath && at.length > 1 ? typed(value) : value);
+    }
+    fs.writeFileSync(file, doc.toString());
+    return ok();
+  }
+  if (sub === "rm") {
+    doc.deleteIn(["config", ...at]);
+    fs.writeFileSync(file, doc.toString());
+    return ok();
+  }
+  return fail(`unknown config command ${sub}`);
+}
+
+/** The stack file: `--config-file`, else `<stackConfigDir>/Pulumi.<stack>.yaml` from Pulumi.yaml. */
+function configFile(argv: string[], stack: string): string {
+  const explicit = flag(argv, "--config-file");
+  if (explicit) return explicit;
+  const project = YAML.parse(fs.readFileSync("Pulumi.yaml", "utf8")) as { stackConfigDir?: string };
+  return path.resolve(project.stackConfigDir ?? ".", `Pulumi.${stack}.yaml`);
+}
+
+/** `ns:clusters[1].weight` with --path -> ["ns:clusters", 1, "weight"]; without -> [key]. */
+function keyPath(key: string, usePath: boolean): (string | number)[] {
+  if (!usePath) return [key];
+  const m = /^([^.[\]]+)((?:\.[^.[\]]+|\[\d+\])*)$/.exec(key);
+  if (!m) throw new Error(`bad path ${key}`);
+  const rest = [...m[2].matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)].map((p) =>
+    p[2] !== undefined ? Number(p[2]) : p[1],
+  );
+  return [m[1], ...rest];
+}
+
+function typed(value: string): string | number | boolean {
+  if (value === "true" || value === "false") return value === "true";
+  return /^-?\d+$/.test(value) ? Number(value) : value;
+}
+
+/** A config value as `pulumi config get --json` prints it. */
+function shown(value: unknown): { value: string; objectValue?: unknown; secret: boolean } {
+  if (value && typeof value === "object" && "secure" in value) {
+    const secure = String((value as { secure: unknown }).secure);
+    return { value: Buffer.from(secure.replace(/^fake:/, ""), "base64").toString(), secret: true };
+  }
+  if (value !== null && typeof value === "object") {
+    return { value: JSON.stringify(value), objectValue: value, secret: false };
+  }
+  return { value: String(value), secret: false };
+}
+
+// --- tags and outputs ------------------------------------------------------------------------
+
+function tags(argv: string[], state: FakeState, stack: string): Answer {
+  const [, , verb, name, value] = positionals(argv);
+  const own = (state.tags[stack] ??= {});
+  if (verb === "ls") return ok(JSON.stringify({ "pulumi:project": "active-active", ...own }));
+  if (verb === "set") {
+    own[name] = value;
+    return ok();
+  }
+  if (verb === "rm") {
+    delete own[name];
+    return ok();
+  }
+  if (verb === "get") {
+    return name in own
+      ? ok(`${own[name]}\n`)
+      : fail(`stack tag '${name}' not found for stack '${stack}'`);
+  }
+  return fail(`unknown tag command ${verb}`);
+}
+
+function outputs(argv: string[], state: FakeState, stack: string): Answer {
+  const all = state.outputs[stack] ?? {};
+  const reveal = argv.includes("--show-secrets");
+  return ok(
+    JSON.stringify(
+      Object.fromEntries(
+        Object.entries(all).map(([k, o]) => [k, o.secret && !reveal ? "[secret]" : o.value]),
+      ),
+      null,
+      2,
+    ) + "\n",
+  );
+}
+
+// --- engine events ---------------------------------------------------------------------------
+
+function defaultEvents(): FakeEvent[] {
+  return [
+    { preludeEvent: { config: {} } },
+    {
+      summaryEvent: {
+        maybeCorrupt: false,
+        durationSeconds: 1,
+        resourceChanges: { same: 1 },
+        PolicyPacks: {},
+      },
+    },
+    { cancelEvent: {} },
+  ];
+}
+
+async function writeEvents(target: string, events: FakeEvent[], lose: number[]): Promise<void> {
+  const timestamp = Math.floor(Date.now() / 1000);
+  const numbered = events.map((e, sequence) => ({ sequence, timestamp, ...e }));
+  if (target.startsWith("tcp://")) {
+    await streamEvents(
+      target.slice("tcp://".length),
+      numbered.filter((e) => !lose.includes(e.sequence)),
+    );
+    return;
+  }
+  for (const event of numbered) {
+    // A lost event in a log file: a line cut short, as a crash mid-write leaves it.
+    const line = lose.includes(event.sequence)
+      ? JSON.stringify(event).slice(0, 20)
+      : JSON.stringify(event);
+    fs.appendFileSync(target, line + "\n");
+  }
+}
+
+/** Sends events to the Automation API's Events server, as CLI versions after 3.205 do. */
+async function streamEvents(address: string, events: FakeEvent[]): Promise<void> {
+  const grpc = await import("@grpc/grpc-js");
+  const rpc = await import("@pulumi/pulumi/proto/events_grpc_pb");
+  const pb = await import("@pulumi/pulumi/proto/events_pb");
+  const client = new rpc.EventsClient(address, grpc.credentials.createInsecure());
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const call = client.streamEvents((err) => (err ? reject(err) : resolve()));
+      for (const event of events) {
+        const request = new pb.EventRequest();
+        request.setEvent(JSON.stringify(event));
+        call.write(request);
+      }
+      call.end();
+    });
+  } finally {
+    client.close();
+  }
+}
+
+// --- argv --------------------------------------------------------------------------------------
+
+function flag(argv: readonly string[], name: string): string | undefined {
+  const at = argv.indexOf(name);
+  const end = argv.indexOf("--");
+  return at >= 0 && (end < 0 || at < end) ? argv[at + 1] : undefined;
+}
+
+function stackOf(argv: readonly string[]): string {
+  return flag(argv, "--stack") ?? flag(argv, "-s") ?? "";
+}
+
+/** The words that are not flags or flag values; everything after "--" is a word. */
+function positionals(argv: readonly string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      words.push(...argv.slice(i + 1));
+      break;
+    }
+    if (VALUE_FLAGS.has(arg)) i++;
+    else if (!arg.startsWith("-")) words.push(arg);
+  }
+  return words;
+}

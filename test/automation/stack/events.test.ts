@@ -1,0 +1,110 @@
+import * as assert from "node:assert/strict";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import {
+  foldChanges,
+  isChange,
+  toStackEvent,
+  type StackEvent,
+} from "../../../automation/stack/events";
+import { clusterUrns, stepEvent, stackUrn } from "./_stackFixtures";
+
+const noRedact = (text: string) => text;
+const pre = (op: string, urn: string) =>
+  toStackEvent(stepEvent(op, urn) as unknown as EngineEvent, noRedact) as StackEvent;
+
+describe("engine events", () => {
+  const a = clusterUrns("dev", "a");
+  const b = clusterUrns("dev", "b");
+
+  it("narrows a step to its URN, type and operation, and nothing else", () => {
+    assert.deepEqual(pre("update", b.nodes), {
+      kind: "resource-pre",
+      urn: b.nodes,
+      type: "aws:eks/nodeGroup:NodeGroup",
+      op: "update",
+    });
+  });
+
+  it("folds a replacement's steps into one replace per resource", () => {
+    const changes = foldChanges([
+      pre("same", stackUrn("dev")),
+      pre("create-replacement", b.launchTemplate),
+      pre("replace", b.launchTemplate),
+      pre("update", b.nodes),
+      pre("delete-replaced", b.launchTemplate),
+    ]);
+    assert.deepEqual(
+      changes.map((c) => [c.urn, c.kind, c.ops]),
+      [
+        [b.launchTemplate, "replace", ["create-replacement", "replace", "delete-replaced"]],
+        [b.nodes, "update", ["update"]],
+      ],
+    );
+  });
+
+  it("leaves out resources whose steps change nothing (same, read, refresh)", () => {
+    const changes = foldChanges([
+      pre("same", a.eks),
+      pre("read", a.nodes),
+      pre("refresh", a.coredns),
+    ]);
+    assert.deepEqual(changes, []);
+    assert.equal(isChange("same"), false);
+    assert.equal(isChange("delete"), true);
+  });
+
+  it("keeps creates and deletes apart, in the order the engine named them", () => {
+    const changes = foldChanges([pre("delete", a.coredns), pre("create", b.coredns)]);
+    assert.deepEqual(
+      changes.map((c) => [c.urn, c.kind]),
+      [
+        [a.coredns, "delete"],
+        [b.coredns, "create"],
+      ],
+    );
+  });
+
+  it("redacts and uncolours diagnostics", () => {
+    const event = toStackEvent(
+      {
+        sequence: 3,
+        timestamp: 0,
+        diagnosticEvent: {
+          urn: b.eks,
+          message: "\u001b[31mtoken: abc123\u001b[0m\n",
+          color: "raw",
+          severity: "error",
+        },
+      },
+      (text) => text.replace("abc123", "[secret]"),
+    );
+    assert.deepEqual(event, {
+      kind: "diagnostic",
+      severity: "error",
+      message: "token: [secret]",
+      urn: b.eks,
+    });
+  });
+
+  it("reads the engine's summary counts", () => {
+    const event = toStackEvent(
+      {
+        sequence: 9,
+        timestamp: 0,
+        summaryEvent: {
+          maybeCorrupt: false,
+          durationSeconds: 12,
+          resourceChanges: { same: 40, update: 2 },
+          policyPacks: {},
+        },
+      },
+      noRedact,
+    );
+    assert.deepEqual(event, {
+      kind: "summary",
+      counts: { same: 40, update: 2 },
+      maybeCorrupt: false,
+      durationSeconds: 12,
+    });
+  });
+});

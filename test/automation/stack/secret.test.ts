@@ -1,0 +1,18 @@
+import * as assert from "node:assert/strict";
+import { inspect } from "node:util";
+import { Secret } from "../../../automation/stack/secret";
+
+describe("secret", () => {
+  const secret = new Secret({ a: "kubeconfig-of-a" });
+
+  it("gives its value only through reveal()", () => {
+    assert.deepEqual(secret.reveal(), { a: "kubeconfig-of-a" });
+  });
+
+  it("prints as [secret] everywhere else", () => {
+    assert.equal(`${secret}`, "[secret]");
+    assert.equal(JSON.stringify({ secret }), '{"secret":"[secret]"}');
+    assert.equal(inspect(secret), "[secret]");
+    assert.equal(inspect({ nested: [secret] }, { depth: 5 }), "{ nested: [ [secret] ] }");
+  });
+});
