@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // The `aa` command. All behaviour lives in main.ts; this file only wires the process to it.
+// This project runs on Node 20 on purpose; the AWS SDK's notice about future Node 22 releases is
+// not actionable for an `aa` user, so it is silenced unless set explicitly.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 import { processIo } from "./io";
 import { run } from "./main";
 

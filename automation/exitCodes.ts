@@ -10,6 +10,12 @@ export const ExitCode = {
   Usage: 2,
   /** An unexpected failure inside aa itself (a bug): rerun with AA_DEBUG=1 for the stack trace. */
   Internal: 3,
+  /** A rollout halted: a gate or an update failed; one cluster is left drained, the rest serve. */
+  Halted: 4,
+  /** A rollout was refused before it changed anything (unhealthy cluster, lock held, unsafe plan). */
+  Refused: 5,
+  /** The Pulumi stack could not be used (locked by another update, CLI failure, no credentials). */
+  Stack: 6,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

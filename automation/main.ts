@@ -1,6 +1,12 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/errors";
 import { registerCheck } from "./commands/check";
+import { registerPlan } from "./commands/plan";
+import { registerRollout } from "./commands/rollout";
+import { registerStatus } from "./commands/status";
+import { RolloutLockError } from "./stack/lock";
+import { StackError } from "./stack/errors";
+import { RolloutRefusal } from "../config/rolloutState";
 import { ExitCode, UsageError, type ExitCodeValue } from "./exitCodes";
 import type { Io } from "./io";
 import { EvaluationError } from "./offline/evaluate";
@@ -23,7 +29,11 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
       writeOut: (text) => io.stdout(text),
       writeErr: (text) => io.stderr(text),
     });
-  registerCheck(program, io, (c) => (code = c));
+  const done = (c: ExitCodeValue) => (code = c);
+  registerCheck(program, io, done);
+  registerPlan(program, io, done);
+  registerRollout(program, io, done);
+  registerStatus(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -41,6 +51,14 @@ function report(err: unknown, io: Io): ExitCodeValue {
   if (err instanceof ConfigError || err instanceof UsageError) {
     io.stderr(`aa: ${err.message}\n`);
     return ExitCode.Usage;
+  }
+  if (err instanceof RolloutLockError || err instanceof RolloutRefusal) {
+    io.stderr(`aa: ${err.message}\n`);
+    return ExitCode.Refused;
+  }
+  if (err instanceof StackError) {
+    io.stderr(`aa: ${err.message}\n`);
+    return ExitCode.Stack;
   }
   if (err instanceof EvaluationError) {
     io.stderr(`aa: ${err.message}\n`);

@@ -42,6 +42,8 @@ export interface ClusterOutput {
   settings: ClusterSettings;
   /** Load balancer hostname of each service on this cluster, by service name. */
   ingress: Record<string, string>;
+  /** Route 53 health check id watching this cluster, by public hostname. */
+  healthChecks: Record<string, string>;
 }
 
 /**
@@ -92,11 +94,12 @@ export class Environment extends pulumi.ComponentResource {
       ]),
     );
 
+    const splits: TrafficSplit[] = [];
     for (const host of config.dns.hostnames) {
       const service = config.services.find((s) => s.name === host.service);
       const fleet = fleets.get(host.service);
       if (!service || !fleet) throw new Error(`unvalidated hostname ${host.hostname}`);
-      new TrafficSplit(
+      const split = new TrafficSplit(
         host.hostname,
         {
           hostname: host.hostname,
@@ -115,6 +118,7 @@ export class Environment extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      splits.push(split);
     }
 
     this.clusters = pulumi.all(
@@ -128,8 +132,13 @@ export class Environment extends pulumi.ComponentResource {
                 [...fleets].map(([svc, fleet]) => [svc, fleet.loadBalancers[cell.name]]),
               ),
             ),
+            pulumi.all(
+              Object.fromEntries(
+                splits.map((split) => [split.hostname, split.healthCheckIds[cell.name]]),
+              ),
+            ),
           ])
-          .apply(([endpoint, kubernetesVersion, ingress]) => ({
+          .apply(([endpoint, kubernetesVersion, ingress, healthChecks]) => ({
             name: cell.spec.name,
             weight: cell.spec.weight,
             endpoint,
@@ -139,6 +148,7 @@ export class Environment extends pulumi.ComponentResource {
             generation: cell.spec.generation,
             settings: cell.spec.settings,
             ingress,
+            healthChecks,
           })),
       ),
     );

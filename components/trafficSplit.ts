@@ -39,11 +39,14 @@ export interface TrafficSplitArgs {
  * on the service's health path, so DNS stops answering with a failing cluster by itself.
  */
 export class TrafficSplit extends pulumi.ComponentResource {
+  /** The public hostname this split serves. */
+  readonly hostname: string;
   /** Health check id per cluster. */
   readonly healthCheckIds: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: TrafficSplitArgs, opts?: pulumi.ComponentResourceOptions) {
     super("active-active:index:TrafficSplit", name, {}, opts);
+    this.hostname = args.hostname;
     this.healthCheckIds = {};
     for (const target of args.targets) {
       const check = new aws.route53.HealthCheck(

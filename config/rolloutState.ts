@@ -51,6 +51,8 @@ export const deployedClusterSchema = z.object({
   /** Absent only in outputs written before settings were exported. */
   settings: clusterSettingsSchema.optional(),
   ingress: z.record(z.string(), z.string()).default({}),
+  /** Route 53 health check id per public hostname. */
+  healthChecks: z.record(z.string(), z.string()).optional(),
 });
 export type DeployedCluster = z.output<typeof deployedClusterSchema>;
 

@@ -12,12 +12,15 @@ export interface CliResult {
 }
 
 /** Runs `aa` as a user would: a separate process, in `cwd` (the repository by default). */
-export function aa(args: string[], options: { cwd?: string; input?: string } = {}): CliResult {
+export function aa(
+  args: string[],
+  options: { cwd?: string; input?: string; env?: Record<string, string> } = {},
+): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input,
     encoding: "utf8",
-    env: { ...process.env, AA_DEBUG: "" },
+    env: { ...process.env, AA_DEBUG: "", ...options.env },
     timeout: 120_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };

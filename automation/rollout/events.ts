@@ -44,6 +44,7 @@ export type RolloutEvent = Base &
     | { event: "recovering"; reason: string }
     | { event: "halted"; reason: string; gate?: string }
     | { event: "record-failed"; reason: string }
+    | { event: "simulated-crash"; reason: string }
     | {
         event: "rollout-finished";
         result: RolloutResult;

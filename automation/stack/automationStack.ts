@@ -175,10 +175,12 @@ export class AutomationStack implements StackPort {
 
   async preview(args: OperationArgs = {}): Promise<PreviewResult> {
     const recorder = new EventRecorder(args.onEvent, this.redactor.redact);
-    await this.run(
-      "pulumi preview",
-      () => this.stack.preview({ ...this.operationOptions(args), onEvent: recorder.receive }),
-      recorder,
+    await this.withProgramEnv(args.programEnv, () =>
+      this.run(
+        "pulumi preview",
+        () => this.stack.preview({ ...this.operationOptions(args), onEvent: recorder.receive }),
+        recorder,
+      ),
     );
     if (recorder.listenerError !== undefined) throw recorder.listenerError;
     const incomplete = recorder.incompleteness();
@@ -188,16 +190,18 @@ export class AutomationStack implements StackPort {
 
   async up(args: OperationArgs = {}): Promise<UpResult> {
     const recorder = new EventRecorder(args.onEvent, this.redactor.redact);
-    const result = await this.run(
-      "pulumi up",
-      () =>
-        this.stack.up({
-          ...this.operationOptions(args),
-          onEvent: recorder.receive,
-          // Otherwise the Automation API reads the update's history with --show-secrets.
-          showSecrets: false,
-        }),
-      recorder,
+    const result = await this.withProgramEnv(args.programEnv, () =>
+      this.run(
+        "pulumi up",
+        () =>
+          this.stack.up({
+            ...this.operationOptions(args),
+            onEvent: recorder.receive,
+            // Otherwise the Automation API reads the update's history with --show-secrets.
+            showSecrets: false,
+          }),
+        recorder,
+      ),
     );
     this.rememberSecrets(result.outputs);
     if (recorder.listenerError !== undefined) throw recorder.listenerError;
@@ -209,6 +213,24 @@ export class AutomationStack implements StackPort {
       deployed: this.deployedFrom(result.outputs),
       ...(incomplete ? { eventsIncomplete: incomplete } : {}),
     };
+  }
+
+  /** Runs `operation` with extra environment variables for the `pulumi` process (and program). */
+  private async withProgramEnv<T>(
+    env: Record<string, string> | undefined,
+    operation: () => Promise<T>,
+  ): Promise<T> {
+    const vars = this.stack.workspace.envVars as Record<string, string>;
+    const saved = Object.keys(env ?? {}).map((k) => [k, vars[k]] as const);
+    Object.assign(vars, env ?? {});
+    try {
+      return await operation();
+    } finally {
+      for (const [k, v] of saved) {
+        if (v === undefined) delete vars[k];
+        else vars[k] = v;
+      }
+    }
   }
 
   /** The options every preview and update gets. */

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import type { ClusterOutput } from "../../components/environment";
+import {
+  deployedClusterSchema,
+  rolloutRecordSchema,
+  type DeployedCluster,
+  type RolloutRecord,
+} from "../../config/rolloutState";
 
 /**
  * The deployed state of an environment: the stack outputs the program exports (see
@@ -9,8 +14,10 @@ import type { ClusterOutput } from "../../components/environment";
 export interface DeployedState {
   /** The environment name the program exported (the stack name). */
   environment: string;
-  /** Per-cluster deployed state, in config order. */
-  clusters: ClusterOutput[];
+  /** Per-cluster deployed state (settings, generation, weight, ...), in config order. */
+  clusters: DeployedCluster[];
+  /** The rollout in progress or halted, if any (the `rollout` output). */
+  rollout: RolloutRecord | null;
 }
 
 /** One stack output as the Automation API returns it. */
@@ -19,24 +26,10 @@ export interface RawOutput {
   secret: boolean;
 }
 
-const clusterOutput = z.object({
-  name: z.string().min(1),
-  weight: z.number().int().min(0),
-  endpoint: z.string(),
-  kubernetesVersion: z.string().min(1),
-  addons: z.object({
-    vpcCni: z.string().min(1),
-    coredns: z.string().min(1),
-    kubeProxy: z.string().min(1),
-  }),
-  kyvernoVersion: z.string().min(1),
-  generation: z.string().min(1),
-  ingress: z.record(z.string(), z.string()),
-}) satisfies z.ZodType<ClusterOutput>;
-
 const deployedState = z.object({
   environment: z.string().min(1),
-  clusters: z.array(clusterOutput).min(1),
+  clusters: z.array(deployedClusterSchema).min(1),
+  rollout: rolloutRecordSchema.nullable().default(null),
 });
 
 /**
@@ -50,13 +43,13 @@ export function parseDeployedState(
   if (Object.keys(outputs).length === 0) return undefined;
   const plain: Record<string, unknown> = {};
   const problems: string[] = [];
-  for (const key of ["environment", "clusters"] as const) {
+  for (const key of ["environment", "clusters", "rollout"] as const) {
     const output = outputs[key];
     if (output?.secret) {
       problems.push(`output "${key}" is a secret; it must be a plain value`);
       continue;
     }
-    plain[key] = output?.value;
+    if (output !== undefined) plain[key] = output.value;
   }
   if (problems.length) return { problems };
   const parsed = deployedState.safeParse(plain, { reportInput: true });

@@ -56,6 +56,12 @@ export interface OperationArgs {
    * @default none
    */
   message?: string;
+  /**
+   * Environment variables for this one operation (the program reads them), e.g. the rollout's
+   * directive. Removed again when the operation ends. Never printed.
+   * @default none
+   */
+  programEnv?: Record<string, string>;
 }
 
 /** What a preview would do. */

@@ -7,7 +7,7 @@ import type { Clock } from "../ports";
 export class VirtualClock implements Clock {
   private current: number;
 
-  constructor(start: number = Date.parse("2026-01-01T00:00:00Z")) {
+  constructor(start: number = Date.now()) {
     this.current = start;
   }
 

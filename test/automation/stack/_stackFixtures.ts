@@ -1,4 +1,4 @@
-import type { ClusterOutput } from "../../../components/environment";
+import type { DeployedCluster } from "../../../config/rolloutState";
 import type { FakeEvent, FakeOutput } from "./_fakePulumi";
 
 const PROJECT = "active-active";
@@ -81,7 +81,7 @@ export function engineEvents(
 }
 
 /** One cluster's deployed state, as the program exports it. */
-export function clusterOutputFixture(overrides: Partial<ClusterOutput> = {}): ClusterOutput {
+export function clusterOutputFixture(overrides: Partial<DeployedCluster> = {}): DeployedCluster {
   const name = overrides.name ?? "a";
   return {
     name,
@@ -120,7 +120,7 @@ export function kubeconfigFixture(cluster: string): string {
 /** The stack outputs the program exports, for clusters a, b, c unless given. */
 export function stackOutputsFixture(
   env = "dev",
-  clusters: ClusterOutput[] = ["a", "b", "c"].map((name) => clusterOutputFixture({ name })),
+  clusters: DeployedCluster[] = ["a", "b", "c"].map((name) => clusterOutputFixture({ name })),
 ): Record<string, FakeOutput> {
   return {
     environment: { value: env },

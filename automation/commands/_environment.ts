@@ -1,0 +1,105 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import { planClusters, type ClusterSpec } from "../../config/clusters";
+import { parseEnvironment, rawFromStackConfig, type Environment } from "../../config/load";
+import { parsePreviousState, RolloutRefusal, type PreviousState } from "../../config/rolloutState";
+import { UsageError } from "../exitCodes";
+import {
+  displayPath,
+  findProject,
+  readEnvironmentStack,
+  readStackFile,
+  type Project,
+  type StackFile,
+} from "../project";
+
+/** An environment as a command sees it: where it came from, validated, and its desired clusters. */
+export interface LoadedEnvironment {
+  project: Project;
+  file: StackFile;
+  /** The stack file's path, for messages. */
+  source: string;
+  environment: Environment;
+  desired: ClusterSpec[];
+}
+
+/** Reads and validates `<env>` (or `--stack-file FILE`). Throws UsageError / ConfigError. */
+export function loadEnvironment(
+  env: string | undefined,
+  stackFile: string | undefined,
+): LoadedEnvironment {
+  if (env && stackFile) throw new UsageError("give an environment or --stack-file, not both");
+  if (!env && !stackFile) {
+    throw new UsageError("name an environment (e.g. `dev`) or pass --stack-file FILE");
+  }
+  const project = findProject();
+  const file = stackFile ? readStackFile(stackFile) : readEnvironmentStack(project, env as string);
+  const source = displayPath(file.path);
+  const environment = parseEnvironment(file.stack, rawFromStackConfig(file.config), source);
+  return { project, file, source, environment, desired: planClusters(environment.config) };
+}
+
+/**
+ * Reads a deployed state from a file holding `pulumi stack output --json` (the `clusters` and
+ * `rollout` outputs; secrets may show as "[secret]", they are not used).
+ */
+export function readDeployedFile(file: string): PreviousState {
+  let text: string;
+  try {
+    text = fs.readFileSync(file === "-" ? 0 : file, "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read --deployed ${file}: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(
+      `--deployed ${file} is not JSON (${(err as Error).message}); write it with \`pulumi stack output --json > FILE\``,
+    );
+  }
+  if (!doc || typeof doc !== "object" || !Array.isArray((doc as { clusters?: unknown }).clusters)) {
+    throw new UsageError(
+      `--deployed ${file} has no "clusters" list; it must hold \`pulumi stack output --json\` of an active-active stack`,
+    );
+  }
+  const outputs = doc as { clusters: unknown; rollout?: unknown };
+  try {
+    return parsePreviousState(outputs.clusters, outputs.rollout ?? null);
+  } catch (err) {
+    if (err instanceof RolloutRefusal) throw new UsageError(`--deployed ${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Parses a whole number of seconds option. */
+export function seconds(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) {
+      throw new UsageError(
+        `${name} ${JSON.stringify(value)} is not a whole number of seconds, e.g. ${name} 60`,
+      );
+    }
+    return n;
+  };
+}
+
+/** Parses `--order a,b,c`. */
+export function clusterList(value: string): string[] {
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** "user@host", for the rollout record and the lock. */
+export function whoAmI(): string {
+  let user = process.env.USER ?? process.env.USERNAME ?? "unknown";
+  try {
+    user = os.userInfo().username || user;
+  } catch {
+    // no passwd entry (containers): keep the environment's idea of the user
+  }
+  return `${user}@${os.hostname()}`;
+}

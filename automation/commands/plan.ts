@@ -1,0 +1,149 @@
+import Table from "cli-table3";
+import type { Command } from "commander";
+import type { PreviousState } from "../../config/rolloutState";
+import { ExitCode, type ExitCodeValue } from "../exitCodes";
+import type { Io } from "../io";
+import { planRollout, PlanRefusal } from "../rollout/plan";
+import { readDeployedFromStack } from "../rollout/production";
+import { oneMinorBelow } from "../rollout/simulate/simulation";
+import {
+  clusterList,
+  loadEnvironment,
+  readDeployedFile,
+  type LoadedEnvironment,
+} from "./_environment";
+
+interface PlanOptions {
+  stackFile?: string;
+  deployed?: string;
+  simulate?: boolean;
+  order?: string[];
+  json?: boolean;
+}
+
+/** `aa plan <env>`: the steps from the deployed state to the committed config. */
+export function registerPlan(program: Command, io: Io, done: (code: ExitCodeValue) => void): void {
+  program
+    .command("plan")
+    .summary("show the cluster-by-cluster steps from the deployed state to the config")
+    .description(
+      "Compares the desired state (the committed stack config) with the deployed state (the stack's " +
+        "outputs: each cluster's version, add-ons and generation) and prints the ordered steps: one " +
+        "Kubernetes minor per pass, one cluster per step, clusters never more than one minor apart.",
+    )
+    .argument("[env]", "environment name: reads <stackConfigDir>/Pulumi.<env>.yaml")
+    .option("--stack-file <file>", "read this stack config file instead of an environment's")
+    .option(
+      "--deployed <file>",
+      "read the deployed state from `pulumi stack output --json` saved in a file",
+    )
+    .option(
+      "--simulate",
+      "plan from a simulated deployed state: the config one Kubernetes minor below",
+    )
+    .option("--order <clusters>", "cluster order within each pass, e.g. c,a,b", clusterList)
+    .option("--json", "print the plan as one JSON document")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  aa plan prod\n  aa plan prod --deployed outputs.json --json\n  aa plan dev --simulate\n" +
+        "\nExit codes: 0 plan printed, 2 invalid config or usage, 5 the change cannot be rolled out\n" +
+        "safely as asked (the message says why), 6 stack unusable.",
+    )
+    .action(async (env: string | undefined, options: PlanOptions) => {
+      const loaded = loadEnvironment(env, options.stackFile);
+      const { previous, source } = await deployedState(loaded, options);
+      let plan;
+      try {
+        plan = planRollout(
+          loaded.desired,
+          previous.clusters ?? [],
+          loaded.environment.config,
+          options.order,
+        );
+      } catch (err) {
+        if (!(err instanceof PlanRefusal)) throw err;
+        io.stderr(`aa: ${err.message}\n`);
+        return done(ExitCode.Refused);
+      }
+      if (options.json) {
+        io.stdout(
+          JSON.stringify(
+            {
+              environment: loaded.environment.name,
+              deployedFrom: source,
+              rollout: previous.rollout ?? null,
+              done: plan.done,
+              notes: plan.notes,
+              steps: plan.steps.map((s) => ({
+                number: s.number,
+                pass: s.pass,
+                cluster: s.cluster,
+                changes: s.changes,
+                fromGeneration: s.fromGeneration,
+                toGeneration: s.toGeneration,
+                to: { kubernetesVersion: s.to.kubernetesVersion, addons: s.to.addons },
+                final: s.final,
+              })),
+            },
+            null,
+            2,
+          ) + "\n",
+        );
+        return done(ExitCode.Ok);
+      }
+      const passes = new Set(plan.steps.map((s) => s.pass)).size;
+      const lines = [
+        `environment ${loaded.environment.name} (deployed state: ${source}): ` +
+          (plan.steps.length === 0
+            ? "nothing to roll out; every cluster is at its desired settings"
+            : `${plan.steps.length} step(s) in ${passes} pass(es), one cluster at a time`),
+      ];
+      if (previous.rollout) {
+        lines.push(
+          `rollout ${previous.rollout.id} is ${previous.rollout.state}` +
+            (previous.rollout.drained.length
+              ? `; drained: ${previous.rollout.drained.join(", ")}`
+              : "") +
+            (previous.rollout.reason ? `; reason: ${previous.rollout.reason}` : ""),
+        );
+      }
+      if (plan.steps.length > 0) {
+        const table = new Table({
+          head: ["step", "pass", "cluster", "generation", "changes"],
+          style: { head: [], border: [] },
+        });
+        for (const s of plan.steps) {
+          table.push([
+            String(s.number),
+            String(s.pass),
+            s.cluster,
+            `${s.fromGeneration} -> ${s.toGeneration}`,
+            s.changes.join("\n"),
+          ]);
+        }
+        lines.push(table.toString());
+      }
+      if (plan.done.length) lines.push(`already at desired settings: ${plan.done.join(", ")}`);
+      plan.notes.forEach((n) => lines.push(`note: ${n}`));
+      io.stdout(lines.join("\n") + "\n");
+      done(ExitCode.Ok);
+    });
+}
+
+async function deployedState(
+  loaded: LoadedEnvironment,
+  options: PlanOptions,
+): Promise<{ previous: PreviousState; source: string }> {
+  if (options.deployed)
+    return { previous: readDeployedFile(options.deployed), source: options.deployed };
+  if (options.simulate) {
+    return {
+      previous: { clusters: oneMinorBelow(loaded.desired, loaded.environment), rollout: null },
+      source: "simulated, one Kubernetes minor below the config",
+    };
+  }
+  return {
+    previous: await readDeployedFromStack(loaded),
+    source: `stack ${loaded.environment.name}`,
+  };
+}

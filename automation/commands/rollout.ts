@@ -1,0 +1,182 @@
+import type { Command } from "commander";
+import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
+import type { Io } from "../io";
+import { evaluateStack } from "../offline/evaluate";
+import type { RolloutEvent } from "../rollout/events";
+import { runRollout, SimulatedCrash, type RolloutOptions } from "../rollout/orchestrator";
+import { createRenderer } from "../rollout/render";
+import { parseFault, FAULT_KINDS, type Fault } from "../rollout/simulate/faults";
+import { createSimulation } from "../rollout/simulate/simulation";
+import {
+  clusterList,
+  loadEnvironment,
+  readDeployedFile,
+  seconds,
+  whoAmI,
+  type LoadedEnvironment,
+} from "./_environment";
+import { forceUnlock, runProductionRollout } from "../rollout/production";
+
+interface RolloutCliOptions {
+  stackFile?: string;
+  simulate?: boolean;
+  fault: string[];
+  deployed?: string;
+  order?: string[];
+  soak: number;
+  healthTimeout: number;
+  poll: number;
+  drain: number;
+  json?: boolean;
+  forceUnlock?: boolean;
+}
+
+/** `aa rollout <env>`: roll cluster-scoped changes through the clusters one at a time. */
+export function registerRollout(
+  program: Command,
+  io: Io,
+  done: (code: ExitCodeValue) => void,
+): void {
+  program
+    .command("rollout")
+    .summary("roll cluster-scoped changes through the clusters one at a time")
+    .description(
+      "Walks from the deployed state (stack outputs) to the desired state (the committed stack config) " +
+        "one cluster at a time: pre-check every cluster, drain one (weight 0, wait TTL + drain window), " +
+        "preview only its change and refuse if it touches another cluster, update, wait for its health " +
+        "gates, put it back, soak, record progress in the stack, next cluster. On failure it stops with " +
+        "that cluster drained and the others serving; running it again resumes.",
+    )
+    .argument("[env]", "environment name: reads <stackConfigDir>/Pulumi.<env>.yaml")
+    .option("--stack-file <file>", "read this stack config file instead of an environment's")
+    .option("--simulate", "rehearse against a simulated environment (in-process, compressed time)")
+    .option(
+      "--fault <cluster:kind>",
+      `with --simulate, inject a fault (repeatable); kinds: ${FAULT_KINDS.join(", ")}`,
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option("--deployed <file>", "with --simulate, start from this `pulumi stack output --json`")
+    .option("--order <clusters>", "cluster order within each pass, e.g. c,a,b", clusterList)
+    .option(
+      "--soak <seconds>",
+      "how long gates must hold after a cluster is back",
+      seconds("--soak"),
+      300,
+    )
+    .option(
+      "--health-timeout <seconds>",
+      "how long a changed cluster may take to pass its gates",
+      seconds("--health-timeout"),
+      900,
+    )
+    .option("--poll <seconds>", "seconds between gate checks", seconds("--poll"), 15)
+    .option(
+      "--drain <seconds>",
+      "in-flight drain window added to the DNS TTL",
+      seconds("--drain"),
+      30,
+    )
+    .option("--json", "one JSON object per line per event")
+    .option(
+      "--force-unlock",
+      "remove the lock of a rollout that died, then stop (run again to resume)",
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  aa rollout prod\n  aa rollout dev --simulate\n  aa rollout dev --simulate --fault b:gate-fails --json\n" +
+        "\nExit codes: 0 succeeded (or nothing to do), 2 invalid config or usage, 4 halted (one cluster\n" +
+        "left drained, the others serving), 5 refused before changing anything, 6 stack unusable.",
+    )
+    .action(async (env: string | undefined, options: RolloutCliOptions) => {
+      const loaded = loadEnvironment(env, options.stackFile);
+      if (options.forceUnlock) {
+        const holder = await forceUnlock(loaded);
+        io.stderr(
+          holder
+            ? `aa: removed the rollout lock of ${loaded.environment.name} held by ${holder}; run \`aa rollout ${loaded.environment.name}\` to resume\n`
+            : `aa: ${loaded.environment.name} had no rollout lock\n`,
+        );
+        return done(ExitCode.Ok);
+      }
+      const render = createRenderer();
+      const emit = (event: RolloutEvent) => {
+        if (options.json) io.stdout(JSON.stringify(event) + "\n");
+        else {
+          const line = render(event);
+          if (line) io.stdout(line + "\n");
+        }
+      };
+      const rolloutOptions: RolloutOptions = {
+        environment: loaded.environment.name,
+        desired: loaded.desired,
+        config: loaded.environment.config,
+        order: options.order,
+        drainSeconds: options.drain,
+        soakSeconds: options.soak,
+        healthTimeoutSeconds: options.healthTimeout,
+        pollSeconds: options.poll,
+        startedBy: whoAmI(),
+      };
+      if (!options.simulate && (options.fault.length > 0 || options.deployed)) {
+        throw new UsageError("--fault and --deployed are for rehearsals; add --simulate");
+      }
+      const outcome = options.simulate
+        ? await simulate(loaded, options, rolloutOptions, emit)
+        : await runProductionRollout(loaded, rolloutOptions, emit);
+      done(
+        outcome.result === "succeeded"
+          ? ExitCode.Ok
+          : outcome.result === "halted"
+            ? ExitCode.Halted
+            : ExitCode.Refused,
+      );
+    });
+}
+
+/** Runs the orchestrator against a simulated environment; a simulated crash is resumed. */
+async function simulate(
+  loaded: LoadedEnvironment,
+  options: RolloutCliOptions,
+  rolloutOptions: RolloutOptions,
+  emit: (event: RolloutEvent) => void,
+) {
+  const names = loaded.desired.map((d) => d.name);
+  const faults: Fault[] = options.fault.map((f) => parseFault(f, names));
+  const evaluation = await evaluateStack({
+    project: loaded.project.name,
+    stack: loaded.environment.name,
+    config: loaded.file.config,
+    source: loaded.source,
+  });
+  const sim = createSimulation({
+    environment: loaded.environment,
+    evaluation,
+    deployed: options.deployed ? readDeployedFile(options.deployed).clusters : undefined,
+    faults,
+    startedBy: rolloutOptions.startedBy,
+  });
+  const deps = {
+    stack: sim.stack,
+    health: sim.health,
+    blastRadius: sim.blastRadius,
+    lock: sim.lock,
+    clock: sim.clock,
+    emit,
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runRollout(deps, rolloutOptions);
+    } catch (err) {
+      if (!(err instanceof SimulatedCrash) || attempt > FAULT_KINDS.length) throw err;
+      // The process died here. An operator finds the dead rollout's lock, removes it, runs again.
+      const holder = sim.lock.forceUnlock();
+      emit({
+        event: "simulated-crash",
+        at: new Date(sim.clock.now()).toISOString(),
+        elapsedMs: 0,
+        reason: `${err.message}; removed the dead rollout's lock (held by ${holder}) and running \`aa rollout\` again`,
+      });
+    }
+  }
+}

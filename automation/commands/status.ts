@@ -1,0 +1,176 @@
+import Table from "cli-table3";
+import type { Command } from "commander";
+import type { PreviousState } from "../../config/rolloutState";
+import { ExitCode, type ExitCodeValue } from "../exitCodes";
+import type { Io } from "../io";
+import type { ClusterHealth, GateOutcome } from "../rollout/ports";
+import { GateHealth, openStack } from "../rollout/production";
+import { loadEnvironment, readDeployedFile, type LoadedEnvironment } from "./_environment";
+
+interface StatusOptions {
+  stackFile?: string;
+  deployed?: string;
+  health: boolean;
+  json?: boolean;
+}
+
+/** Where one cluster stands in the rollout. */
+type ClusterRolloutState = "done" | "pending" | "drained" | "changing" | "soaking";
+
+/** The `aa status --json` document. */
+export interface StatusReport {
+  environment: string;
+  rollout: PreviousState["rollout"];
+  lock: { heldBy: string; since: string | null } | null;
+  clusters: {
+    name: string;
+    weight: number;
+    kubernetesVersion: string;
+    addons: { vpcCni: string; coredns: string; kubeProxy: string };
+    generation: string;
+    desiredGeneration: string | null;
+    rolloutState: ClusterRolloutState;
+    health: { ok: boolean; gates: GateOutcome[] } | null;
+  }[];
+}
+
+/** `aa status <env>`: each cluster's deployed state, health and rollout state. */
+export function registerStatus(
+  program: Command,
+  io: Io,
+  done: (code: ExitCodeValue) => void,
+): void {
+  program
+    .command("status")
+    .summary("show each cluster's version, add-ons, generation, weight, health and rollout state")
+    .argument("[env]", "environment name: reads <stackConfigDir>/Pulumi.<env>.yaml")
+    .option("--stack-file <file>", "read this stack config file instead of an environment's")
+    .option(
+      "--deployed <file>",
+      "read the deployed state from `pulumi stack output --json` (no health)",
+    )
+    .option("--no-health", "do not run the health gates")
+    .option("--json", "print the status as one JSON document")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  aa status prod\n  aa status prod --json --no-health\n  aa status prod --deployed outputs.json\n" +
+        "\nExit codes: 0 every cluster healthy (or health not checked), 1 a cluster fails a gate,\n" +
+        "2 invalid config or usage, 6 stack unusable.",
+    )
+    .action(async (env: string | undefined, options: StatusOptions) => {
+      const loaded = loadEnvironment(env, options.stackFile);
+      const report = options.deployed
+        ? await buildStatus(loaded, readDeployedFile(options.deployed), null, undefined)
+        : await liveStatus(loaded, options.health);
+      if (options.json) io.stdout(JSON.stringify(report, null, 2) + "\n");
+      else io.stdout(renderStatus(report));
+      const unhealthy = report.clusters.some((c) => c.health && !c.health.ok);
+      done(unhealthy ? ExitCode.Violations : ExitCode.Ok);
+    });
+}
+
+async function liveStatus(loaded: LoadedEnvironment, withHealth: boolean): Promise<StatusReport> {
+  const stack = await openStack(loaded);
+  const deployed = await stack.outputs();
+  const holder = await stack.rolloutLock().inspect();
+  const lock = holder ? { heldBy: holder.by, since: holder.since?.toISOString() ?? null } : null;
+  const previous = { clusters: deployed?.clusters ?? [], rollout: deployed?.rollout ?? null };
+  const health = withHealth && deployed ? new GateHealth(loaded, stack, () => deployed) : undefined;
+  return buildStatus(loaded, previous, lock, health);
+}
+
+/** The status report from the deployed state, the lock and (optionally) live health. */
+export async function buildStatus(
+  loaded: LoadedEnvironment,
+  previous: PreviousState,
+  lock: StatusReport["lock"],
+  health: ClusterHealth | undefined,
+): Promise<StatusReport> {
+  const record = previous.rollout ?? null;
+  const clusters = await Promise.all(
+    (previous.clusters ?? []).map(async (c) => {
+      const desired = loaded.desired.find((d) => d.name === c.name);
+      const state: ClusterRolloutState = record?.drained.includes(c.name)
+        ? record.state === "in-progress" &&
+          record.current === c.name &&
+          record.currentTarget !== undefined &&
+          record.currentTarget !== c.generation
+          ? "changing"
+          : "drained"
+        : record?.soaking === c.name
+          ? "soaking"
+          : desired && desired.generation === c.generation
+            ? "done"
+            : "pending";
+      const gates = health ? await health.check(c.name) : undefined;
+      return {
+        name: c.name,
+        weight: c.weight,
+        kubernetesVersion: c.kubernetesVersion,
+        addons: c.addons,
+        generation: c.generation,
+        desiredGeneration: desired?.generation ?? null,
+        rolloutState: state,
+        health: gates ? { ok: gates.every((g) => g.ok), gates } : null,
+      };
+    }),
+  );
+  return { environment: loaded.environment.name, rollout: record, lock, clusters };
+}
+
+function renderStatus(report: StatusReport): string {
+  const lines = [`environment ${report.environment}`];
+  if (report.clusters.length === 0) {
+    lines.push("not deployed yet: `pulumi up` creates it");
+    return lines.join("\n") + "\n";
+  }
+  const table = new Table({
+    head: [
+      "cluster",
+      "weight",
+      "kubernetes",
+      "vpc-cni",
+      "coredns",
+      "kube-proxy",
+      "generation",
+      "rollout",
+      "health",
+    ],
+    style: { head: [], border: [] },
+  });
+  for (const c of report.clusters) {
+    const failed = c.health?.gates.filter((g) => !g.ok) ?? [];
+    table.push([
+      c.name,
+      String(c.weight),
+      c.kubernetesVersion,
+      c.addons.vpcCni,
+      c.addons.coredns,
+      c.addons.kubeProxy,
+      c.desiredGeneration && c.desiredGeneration !== c.generation
+        ? `${c.generation} -> ${c.desiredGeneration}`
+        : c.generation,
+      c.rolloutState,
+      c.health === null
+        ? "not checked"
+        : c.health.ok
+          ? `ok (${c.health.gates.length} gates)`
+          : `${failed[0].gate}: ${failed[0].detail}`,
+    ]);
+  }
+  lines.push(table.toString());
+  const r = report.rollout;
+  lines.push(
+    r
+      ? `rollout ${r.id}: ${r.state}, started ${r.startedAt} by ${r.startedBy}` +
+          (r.drained.length ? `; drained: ${r.drained.join(", ")}` : "") +
+          (r.reason ? `\n  reason: ${r.reason}` : "")
+      : "no rollout in progress",
+  );
+  lines.push(
+    report.lock
+      ? `rollout lock: held by ${report.lock.heldBy} since ${report.lock.since ?? "?"}`
+      : "rollout lock: free",
+  );
+  return lines.join("\n") + "\n";
+}

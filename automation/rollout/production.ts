@@ -1,0 +1,196 @@
+import { DIRECTIVE_ENV, type Directive, type PreviousState } from "../../config/rolloutState";
+import { main } from "../../program";
+import type { LoadedEnvironment } from "../commands/_environment";
+import { UsageError } from "../exitCodes";
+import { clusterTargetFromConfig, runGates, standardGates, type HealthGate } from "../health";
+import { clusterMembership } from "../../graph/membership";
+import { runOffline } from "../offline/evaluate";
+import { AutomationStack } from "../stack/automationStack";
+import type { DeployedState } from "../stack/deployedState";
+import type { RolloutEvent } from "./events";
+import { runRollout, type RolloutOptions, type RolloutOutcome } from "./orchestrator";
+import {
+  systemClock,
+  type BlastRadius,
+  type Change,
+  type ClusterHealth,
+  type GateOutcome,
+  type RolloutStack,
+  type RolloutStackState,
+} from "./ports";
+
+/**
+ * The production side of `aa plan`, `aa rollout` and `aa status`: the environment's Pulumi stack
+ * through the Automation API, the health gates against the real clusters, the blast radius from
+ * the program's own graph, and the rollout lock in the stack's tags.
+ */
+
+/** Opens the environment's stack. A rollout works on an environment of the project, by name. */
+export async function openStack(loaded: LoadedEnvironment): Promise<AutomationStack> {
+  if (!loaded.file.path.startsWith(loaded.project.stackConfigDir)) {
+    throw new UsageError(
+      "--stack-file is for offline use (aa check, aa plan --deployed); name an environment of the project to work on its stack",
+    );
+  }
+  return AutomationStack.open({
+    environment: loaded.environment.name,
+    projectDir: loaded.project.dir,
+  });
+}
+
+/** The deployed state, from the stack's outputs. */
+export async function readDeployedFromStack(loaded: LoadedEnvironment): Promise<PreviousState> {
+  const stack = await openStack(loaded);
+  const deployed = await stack.outputs();
+  return deployed
+    ? { clusters: deployed.clusters, rollout: deployed.rollout }
+    : { clusters: [], rollout: null };
+}
+
+/** The stack port as the orchestrator sees it: every update steered by a directive. */
+export class DirectedStack implements RolloutStack {
+  private latest: DeployedState | undefined;
+
+  constructor(private readonly stack: AutomationStack) {}
+
+  /** The deployed state as of the last read or update. */
+  get deployed(): DeployedState | undefined {
+    return this.latest;
+  }
+
+  async readState(): Promise<RolloutStackState> {
+    this.latest = await this.stack.outputs();
+    if (!this.latest) {
+      throw new UsageError(
+        `stack ${this.stack.environment} has never been deployed; create it with \`pulumi up\` first, then roll out changes`,
+      );
+    }
+    return { clusters: this.latest.clusters, rollout: this.latest.rollout };
+  }
+
+  async preview(directive: Directive): Promise<Change[]> {
+    const result = await this.stack.preview({ programEnv: directiveEnv(directive) });
+    return result.changes.map((c) => ({ urn: c.urn, type: c.type, kind: c.kind }));
+  }
+
+  async up(directive: Directive, message: string): Promise<void> {
+    const result = await this.stack.up({ programEnv: directiveEnv(directive), message });
+    if (result.deployed) this.latest = result.deployed;
+  }
+}
+
+/** The directive as the program reads it. */
+export function directiveEnv(directive: Directive): Record<string, string> {
+  return { [DIRECTIVE_ENV]: JSON.stringify(directive) };
+}
+
+/**
+ * Which cluster owns each resource of an update: the program evaluated offline with the same
+ * directive and deployed state, so its URNs are the ones the engine reports.
+ */
+export class ProgramBlastRadius implements BlastRadius {
+  constructor(
+    private readonly loaded: LoadedEnvironment,
+    private readonly deployed: () => DeployedState | undefined,
+  ) {}
+
+  async ownerLookup(directive: Directive): Promise<(urn: string) => string | null | undefined> {
+    const deployed = this.deployed();
+    const result = await runOffline({
+      project: this.loaded.project.name,
+      stack: this.loaded.environment.name,
+      config: this.loaded.file.config,
+      program: main,
+      deployed: deployed ? { ...deployed } : {},
+      env: directiveEnv(directive),
+    });
+    if (result.error !== undefined) throw result.error;
+    const membership = clusterMembership(result.resources);
+    const names = new Map(membership.clusters.map((c) => [c.urn, c.name]));
+    const known = new Set(result.resources.map((r) => r.urn));
+    return (urn) => {
+      if (!known.has(urn)) return undefined;
+      const owner = membership.clusterOf.get(urn);
+      return owner ? (names.get(owner) ?? null) : null;
+    };
+  }
+}
+
+/** The health gates against the real clusters, with each cluster's deployed facts. */
+export class GateHealth implements ClusterHealth {
+  private kubeconfigs: Record<string, string> | undefined;
+
+  constructor(
+    private readonly loaded: LoadedEnvironment,
+    private readonly stack: AutomationStack,
+    private readonly deployed: () => DeployedState | undefined,
+    private readonly gates: HealthGate[] = standardGates(),
+  ) {}
+
+  async check(cluster: string, signal?: AbortSignal): Promise<GateOutcome[]> {
+    const facts = this.deployed()?.clusters.find((c) => c.name === cluster);
+    if (!facts) {
+      return [
+        {
+          gate: "deployed-state",
+          cluster,
+          ok: false,
+          detail: `cluster ${cluster} is not in the stack outputs`,
+        },
+      ];
+    }
+    this.kubeconfigs ??= (await this.stack.kubeconfigs()).reveal();
+    const kubeconfig = this.kubeconfigs[cluster];
+    if (!kubeconfig) {
+      return [
+        {
+          gate: "deployed-state",
+          cluster,
+          ok: false,
+          detail: `no kubeconfig output for cluster ${cluster}`,
+        },
+      ];
+    }
+    const target = clusterTargetFromConfig({
+      config: this.loaded.environment.config,
+      cluster,
+      kubeconfig,
+      kubernetesVersion: facts.kubernetesVersion,
+      loadBalancers: facts.ingress,
+      route53HealthCheckIds: Object.values(facts.healthChecks ?? {}),
+    });
+    const results = await runGates(this.gates, target, { signal });
+    return results.map((r) => ({ gate: r.gate, cluster: r.cluster, ok: r.ok, detail: r.detail }));
+  }
+}
+
+/** `aa rollout <env>` against the real environment. */
+export async function runProductionRollout(
+  loaded: LoadedEnvironment,
+  options: RolloutOptions,
+  emit: (event: RolloutEvent) => void,
+): Promise<RolloutOutcome> {
+  const stack = await openStack(loaded);
+  const directed = new DirectedStack(stack);
+  const deployed = () => directed.deployed;
+  return runRollout(
+    {
+      stack: directed,
+      health: new GateHealth(loaded, stack, deployed),
+      blastRadius: new ProgramBlastRadius(loaded, deployed),
+      lock: stack.rolloutLock(),
+      clock: systemClock,
+      emit,
+    },
+    options,
+  );
+}
+
+/** Removes a dead rollout's lock; returns who held it. */
+export async function forceUnlock(loaded: LoadedEnvironment): Promise<string | undefined> {
+  const stack = await openStack(loaded);
+  const holder = await stack.rolloutLock().forceUnlock();
+  return holder
+    ? `${holder.by}${holder.since ? ` since ${holder.since.toISOString()}` : ""}`
+    : undefined;
+}

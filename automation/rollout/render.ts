@@ -1,0 +1,114 @@
+import type { RolloutEvent } from "./events";
+import type { GateOutcome } from "./ports";
+
+/**
+ * A renderer for a terminal or a CI log: like {@link renderEvent}, but a health wait that says the
+ * same as the previous one is not repeated.
+ */
+export function createRenderer(): (e: RolloutEvent) => string | undefined {
+  let last = "";
+  return (e) => {
+    if (e.event === "health-wait" && !e.ok) {
+      const key = `${e.cluster}:${firstFailure(e.gates)}`;
+      if (key === last) return undefined;
+      last = key;
+    } else {
+      last = "";
+    }
+    return renderEvent(e);
+  };
+}
+
+/**
+ * One line per event for people. Secrets never reach events, so nothing here needs redacting.
+ * `elapsed` is the rollout's own clock (compressed in a simulation).
+ */
+export function renderEvent(e: RolloutEvent): string | undefined {
+  const t = `[${clock(e.elapsedMs)}]`;
+  const who = e.cluster ? ` ${e.cluster}` : "";
+  const step = e.step ? ` step ${e.step}` : "";
+  switch (e.event) {
+    case "rollout-started": {
+      const lines = [
+        `${t} rollout ${e.rolloutId} ${e.resumed ? "resumed" : "started"}: ${e.steps.length} step(s)` +
+          (e.done.length ? `; already done: ${e.done.join(", ")}` : ""),
+      ];
+      for (const s of e.steps) {
+        lines.push(
+          `        ${String(s.number).padStart(2)}. pass ${s.pass}  ${s.cluster}  ${s.changes.join(", ")}`,
+        );
+      }
+      return lines.join("\n");
+    }
+    case "precheck":
+      return e.ok
+        ? `${t}${who} pre-check: ${e.gates.length} gate(s) pass on ${new Set(e.gates.map((g) => g.cluster)).size} cluster(s)`
+        : `${t}${who} pre-check FAILED: ${firstFailure(e.gates)}`;
+    case "preflight-preview":
+      return e.ok
+        ? `${t}${who}${step} preflight preview: ${e.changes} change(s), all inside ${e.cluster}`
+        : `${t}${who}${step} preflight preview: touches other clusters: ${e.outside.map((o) => o.urn.split("::").pop()).join(", ")}`;
+    case "step-started":
+      return `${t}${who}${step} (pass ${e.pass}): ${e.changes.join(", ")}`;
+    case "drain":
+      return `${t}${who}${step} drained (weight 0); waiting ${e.waitSeconds}s for DNS TTL and in-flight requests`;
+    case "preview":
+      return e.ok
+        ? `${t}${who}${step} preview: ${e.changes} change(s), all inside ${e.cluster}`
+        : `${t}${who}${step} preview touches other clusters; refusing to update`;
+    case "update-started":
+      return `${t}${who}${step} updating...`;
+    case "update-finished":
+      return `${t}${who}${step} updated`;
+    case "health-wait":
+      return e.ok
+        ? `${t}${who}${step} healthy: ${e.gates.length} gate(s) pass`
+        : `${t}${who}${step} waiting for health (attempt ${e.attempt}): ${firstFailure(e.gates)}`;
+    case "undrain":
+      return `${t}${who}${step} back in service (weight ${e.weight})`;
+    case "soak":
+      return e.ok
+        ? e.remainingSeconds > 0
+          ? undefined
+          : `${t}${who}${step} soak passed: gates held`
+        : `${t}${who}${step} soak FAILED: ${firstFailure(e.gates)}`;
+    case "step-finished":
+      return `${t}${who}${step} done`;
+    case "recovering":
+      return `${t}${who} resuming: ${e.reason}`;
+    case "halted":
+      return `${t}${who}${step} HALTED: ${e.reason}`;
+    case "simulated-crash":
+      return `${t} SIMULATED CRASH: ${e.reason}`;
+    case "record-failed":
+      return `${t}${who} note: ${e.reason}`;
+    case "rollout-finished":
+      return (
+        `${t} rollout ${e.result}` +
+        (e.reason ? `: ${e.reason}` : "") +
+        `\n        clusters: ${e.clusters.map((c) => `${c.name}=${c.state}`).join(", ")}` +
+        (e.result === "halted"
+          ? "\n        the drained cluster stays out of service; fix the cause, then run `aa rollout` again to resume (`aa status` shows where things stand)"
+          : "")
+      );
+  }
+}
+
+function firstFailure(gates: GateOutcome[]): string {
+  const failed = gates.filter((g) => !g.ok);
+  if (failed.length === 0) return "ok";
+  const f = failed[0];
+  return (
+    `${f.cluster} ${f.gate}: ${f.detail}` +
+    (failed.length > 1 ? ` (+${failed.length - 1} more)` : "")
+  );
+}
+
+function clock(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const mm = `${String(m).padStart(2, "0")}:${String(sec).padStart(2, "0")}`;
+  return h > 0 ? `${h}:${mm}` : mm;
+}

@@ -1,0 +1,153 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { aa, hasStackTrace } from "../_cli";
+
+const lines = (stdout: string) =>
+  stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+
+describe("aa rollout / plan / status (as a user runs them)", () => {
+  it("rehearses a rollout of dev with --simulate and succeeds", () => {
+    const r = aa(["rollout", "dev", "--simulate"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /rollout .* started: 3 step\(s\)/);
+    assert.match(r.stdout, /a step 1 drained \(weight 0\); waiting 90s/);
+    assert.match(r.stdout, /rollout succeeded\n\s+clusters: a=done, b=done, c=done/);
+  });
+
+  it("prints one JSON object per event with --json, ending with rollout-finished", () => {
+    const r = aa(["rollout", "dev", "--simulate", "--fault", "b:gate-fails", "--json"]);
+    assert.equal(r.code, 4, r.stderr);
+    const events = lines(r.stdout);
+    for (const e of events) {
+      assert.equal(typeof e.event, "string");
+      assert.equal(typeof e.at, "string");
+    }
+    const last = events.at(-1);
+    assert.deepEqual(last.event, "rollout-finished");
+    assert.equal(last.result, "halted");
+    assert.deepEqual(last.clusters, [
+      { name: "a", state: "done" },
+      { name: "b", state: "drained" },
+      { name: "c", state: "pending" },
+    ]);
+    assert.ok(!/get-token|certificate-authority-data|kubeconfig":/.test(r.stdout));
+  });
+
+  it("exits 5 when the rollout is refused before changing anything", () => {
+    const r = aa(["rollout", "dev", "--simulate", "--fault", "a:unhealthy-before"]);
+    assert.equal(r.code, 5);
+    assert.match(r.stdout, /rollout refused: cluster a fails health gate "system-pods"/);
+  });
+
+  it("resumes after a simulated crash", () => {
+    const r = aa(["rollout", "dev", "--simulate", "--fault", "b:crash-after-drain"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /SIMULATED CRASH: simulated crash after drain of cluster b/);
+    assert.match(r.stdout, /rollout .* resumed/);
+  });
+
+  it("rejects a bad --fault with exit 2 and the allowed values", () => {
+    for (const [fault, message] of [
+      ["x:gate-fails", /no cluster "x"; clusters are a, b, c/],
+      ["b:explodes", /unknown kind "explodes"; use one of gate-fails, gate-hangs/],
+      ["b", /is not CLUSTER:KIND/],
+    ] as const) {
+      const r = aa(["rollout", "dev", "--simulate", "--fault", fault]);
+      assert.equal(r.code, 2, fault);
+      assert.match(r.stderr, message);
+      assert.ok(!hasStackTrace(r.stderr));
+    }
+    const r = aa(["rollout", "dev", "--fault", "b:gate-fails"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /add --simulate/);
+  });
+
+  it("reports a missing Pulumi CLI as a stack problem (exit 6), not a crash", () => {
+    const r = aa(["rollout", "dev"], { env: { PATH: path.dirname(process.execPath) } });
+    assert.equal(r.code, 6, r.stderr);
+    assert.match(r.stderr, /^aa: /);
+    assert.ok(!hasStackTrace(r.stderr), r.stderr);
+  });
+
+  it("plans from a simulated or saved deployed state, as text and JSON", () => {
+    const text = aa(["plan", "dev", "--simulate"]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /3 step\(s\) in 1 pass\(es\), one cluster at a time/);
+    assert.match(text.stdout, /kubernetes 1\.32 -> 1\.33/);
+
+    const json = JSON.parse(aa(["plan", "dev", "--simulate", "--json"]).stdout);
+    assert.deepEqual(
+      json.steps.map((s: { cluster: string }) => s.cluster),
+      ["a", "b", "c"],
+    );
+
+    const sim = JSON.parse(aa(["plan", "dev", "--simulate", "--json", "--order", "c,a,b"]).stdout);
+    assert.deepEqual(
+      sim.steps.map((s: { cluster: string }) => s.cluster),
+      ["c", "a", "b"],
+    );
+  });
+
+  it("reads `pulumi stack output --json` with --deployed for plan and status", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "aa-deployed-")), "out.json");
+    // A deployed state as `pulumi stack output --json` prints it, cluster b drained by a rollout.
+    const outputs = {
+      environment: "dev",
+      kubeconfigs: "[secret]",
+      clusters: ["a", "b", "c"].map((name) => ({
+        name,
+        weight: name === "b" ? 0 : 1,
+        kubernetesVersion: "1.33",
+        addons: {
+          vpcCni: "v1.19.5-eksbuild.1",
+          coredns: "v1.12.1-eksbuild.2",
+          kubeProxy: "v1.33.0-eksbuild.2",
+        },
+        generation: "0123456789ab",
+        ingress: {},
+      })),
+      rollout: {
+        id: "r1",
+        startedAt: "2026-11-25T10:00:00Z",
+        startedBy: "alice@ci",
+        target: {},
+        drained: ["b"],
+        state: "halted",
+        current: "b",
+        reason: 'cluster b did not pass health gate "nodes"',
+      },
+    };
+    fs.writeFileSync(file, JSON.stringify(outputs));
+    const status = aa(["status", "dev", "--deployed", file, "--json"]);
+    assert.equal(status.code, 0, status.stderr);
+    const report = JSON.parse(status.stdout);
+    assert.deepEqual(
+      report.clusters.map((c: { name: string; rolloutState: string }) => [c.name, c.rolloutState]),
+      [
+        ["a", "pending"],
+        ["b", "drained"],
+        ["c", "pending"],
+      ],
+    );
+    assert.equal(report.rollout.state, "halted");
+    const text = aa(["status", "dev", "--deployed", file]);
+    assert.match(
+      text.stdout,
+      /rollout r1: halted, started 2026-11-25T10:00:00Z by alice@ci; drained: b/,
+    );
+
+    const planned = aa(["plan", "dev", "--deployed", file]);
+    assert.equal(planned.code, 5, "settings were not recorded in these outputs");
+    assert.match(planned.stderr, /do not record cluster a's deployed settings/);
+
+    fs.writeFileSync(file, "{not json");
+    const bad = aa(["status", "dev", "--deployed", file]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /is not JSON/);
+  });
+});

@@ -1,0 +1,112 @@
+import * as assert from "node:assert/strict";
+import { evaluateStack, type Evaluation } from "../../../automation/offline/evaluate";
+import type { RolloutEvent } from "../../../automation/rollout/events";
+import {
+  runRollout,
+  SimulatedCrash,
+  type RolloutOptions,
+  type RolloutOutcome,
+} from "../../../automation/rollout/orchestrator";
+import type { ClusterHealth, RolloutStack } from "../../../automation/rollout/ports";
+import type { Fault } from "../../../automation/rollout/simulate/faults";
+import { createSimulation, type Simulation } from "../../../automation/rollout/simulate/simulation";
+import { parseEnvironment, type Environment } from "../../../config/load";
+import type { DeployedCluster } from "../../../config/rolloutState";
+import { environmentFixture, stackConfigFixture } from "../../_fixtures";
+
+/** One environment evaluated once per test file (the program's URNs for the simulated stack). */
+export async function simulatedEnvironment(
+  overrides: Record<string, unknown> = {},
+): Promise<{ environment: Environment; evaluation: Evaluation }> {
+  const raw = environmentFixture(overrides);
+  const environment = parseEnvironment("sim", raw, "test");
+  const evaluation = await evaluateStack({
+    project: "active-active",
+    stack: "sim",
+    config: stackConfigFixture(raw),
+    source: "test",
+  });
+  return { environment, evaluation };
+}
+
+/** What a simulated run did. */
+export interface Run {
+  outcome: RolloutOutcome | "crashed";
+  events: RolloutEvent[];
+}
+
+/** Runs the orchestrator once on a simulation; a simulated crash ends the run, like a kill. */
+export async function runOnce(
+  sim: Simulation,
+  environment: Environment,
+  more: {
+    stack?: RolloutStack;
+    health?: ClusterHealth;
+    options?: Partial<RolloutOptions>;
+  } = {},
+): Promise<Run> {
+  const events: RolloutEvent[] = [];
+  try {
+    const outcome = await runRollout(
+      {
+        stack: more.stack ?? sim.stack,
+        health: more.health ?? sim.health,
+        blastRadius: sim.blastRadius,
+        lock: sim.lock,
+        clock: sim.clock,
+        emit: (e) => events.push(e),
+      },
+      {
+        environment: environment.name,
+        desired: sim.desired,
+        config: environment.config,
+        soakSeconds: 120,
+        healthTimeoutSeconds: 600,
+        pollSeconds: 15,
+        drainSeconds: 30,
+        startedBy: "test@sim",
+        ...more.options,
+      },
+    );
+    return { outcome, events };
+  } catch (err) {
+    if (err instanceof SimulatedCrash) {
+      sim.lock.forceUnlock(); // the operator removes the dead rollout's lock
+      return { outcome: "crashed", events };
+    }
+    throw err;
+  }
+}
+
+/** A simulation with faults, from the environment's default starting point or `deployed`. */
+export function simulation(
+  env: { environment: Environment; evaluation: Evaluation },
+  faults: Fault[] = [],
+  deployed?: DeployedCluster[],
+): Simulation {
+  return createSimulation({ ...env, faults, deployed, startedBy: "test@sim" });
+}
+
+/**
+ * The invariants every run must keep, read from the stack's update history: never more than one
+ * cluster drained, never more than one cluster changed by one update, never a cluster drained
+ * while another is changing.
+ */
+export function assertInvariants(sim: Simulation): void {
+  for (const update of sim.stack.updates) {
+    assert.ok(update.drained.length <= 1, `two clusters drained: ${update.message}`);
+    assert.ok(update.changed.length <= 1, `two clusters changed at once: ${update.message}`);
+    for (const changed of update.changed) {
+      assert.deepEqual(update.drained, [changed], `${changed} changed while not drained`);
+    }
+  }
+}
+
+/** How many updates changed each cluster's cluster-scoped settings. */
+export function changesPerCluster(sim: Simulation): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const u of sim.stack.updates) for (const c of u.changed) counts[c] = (counts[c] ?? 0) + 1;
+  return counts;
+}
+
+export const names = (events: RolloutEvent[]) => events.map((e) => e.event);
