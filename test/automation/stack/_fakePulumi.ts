@@ -1,7 +1,7 @@
 /**
  * A scripted `pulumi` CLI for tests of the Automation API adapter. The test harness writes
  * `<root>/bin/pulumi`, a node script with a shebang that calls {@link main} with `<root>`. Each
- * call appends its argv, cwd and PULUMI_* environment to `<root>/calls.jsonl`, then answers:
+ * call appends its argv, cwd and PULUMI_* / AA_* environment to `<root>/calls.jsonl`, then answers:
  *
  * - with the first scripted reply in `<root>/state.json` whose `match` tokens appear in argv in
  *   order (consumed unless `repeat`), or
@@ -100,7 +100,8 @@ export async function main(root: string): Promise<void> {
   const state = JSON.parse(fs.readFileSync(statePath, "utf8")) as FakeState;
   const env = Object.fromEntries(
     Object.entries(process.env).filter(
-      (e): e is [string, string] => e[0].startsWith("PULUMI_") && e[1] !== undefined,
+      (e): e is [string, string] =>
+        (e[0].startsWith("PULUMI_") || e[0].startsWith("AA_")) && e[1] !== undefined,
     ),
   );
   const call: FakeCall = { argv, cwd: process.cwd(), env };

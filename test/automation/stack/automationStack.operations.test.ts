@@ -73,6 +73,15 @@ for (const { version, transport } of TRANSPORTS) {
         });
       });
 
+      it("gives the program its per-operation environment (the rollout directive), then drops it", async () => {
+        fake.reply({ match: ["preview"], events: engineEvents([["same", stackUrn("dev")]]) });
+        await stack.preview({ programEnv: { AA_ROLLOUT_DIRECTIVE: '{"drained":["b"]}' } });
+        await stack.preview();
+        const [first, second] = fake.callsOf("preview");
+        assert.equal(first.env.AA_ROLLOUT_DIRECTIVE, '{"drained":["b"]}');
+        assert.equal(second.env.AA_ROLLOUT_DIRECTIVE, undefined);
+      });
+
       it("passes each event on as it comes, as URN, type and operation only", async () => {
         fake.reply({
           match: ["preview"],

@@ -1,0 +1,88 @@
+import * as assert from "node:assert/strict";
+import { loadEnvironment } from "../../../automation/commands/_environment";
+import { runOffline } from "../../../automation/offline/evaluate";
+import { DirectedStack, ProgramBlastRadius } from "../../../automation/rollout/production";
+import { AutomationStack } from "../../../automation/stack/automationStack";
+import type { DeployedState } from "../../../automation/stack/deployedState";
+import { DIRECTIVE_ENV, type Directive } from "../../../config/rolloutState";
+import { main } from "../../../program";
+import { fakePulumi } from "../stack/_fakePulumiHarness";
+import { clusterUrns, engineEvents, stackOutputsFixture, stackUrn } from "../stack/_stackFixtures";
+
+const record = {
+  id: "r1",
+  startedAt: "2026-11-25T10:00:00Z",
+  startedBy: "test",
+  target: {},
+  drained: ["b"],
+  state: "in-progress" as const,
+  current: "b",
+};
+
+describe("production rollout adapters", () => {
+  it("ProgramBlastRadius: owners of an update's URNs come from the program's own graph", async () => {
+    const loaded = loadEnvironment("dev", undefined);
+    const first = await runOffline({
+      project: loaded.project.name,
+      stack: "dev",
+      config: loaded.file.config,
+      program: main,
+    });
+    const deployed = first.outputs as unknown as DeployedState;
+    const directive: Directive = {
+      advance: { cluster: "b", settings: loaded.desired[1].settings },
+      drained: ["b"],
+      record,
+    };
+    const owner = await new ProgramBlastRadius(loaded, () => deployed).ownerLookup(directive);
+    const eksB = first.resources.find(
+      (r) => r.type === "eks:index:Cluster" && r.name === "dev-b-eks",
+    )!;
+    const recordA = first.resources.find(
+      (r) => r.type === "aws:route53/record:Record" && r.inputs.setIdentifier === "a",
+    )!;
+    assert.equal(owner(eksB.urn), "b");
+    assert.equal(owner(recordA.urn), "a");
+    assert.equal(owner(first.resources[0].urn), null, "the stack itself is environment-level");
+    assert.equal(owner("urn:pulumi:dev::active-active::aws:s3/bucket:Bucket::stray"), undefined);
+  });
+
+  it("DirectedStack: reads settings and the rollout record, passes the directive to the program", async () => {
+    const fake = await fakePulumi();
+    try {
+      fake.setOutputs("dev", {
+        ...stackOutputsFixture("dev"),
+        rollout: { value: record },
+      });
+      const stack = new DirectedStack(
+        await AutomationStack.open({
+          environment: "dev",
+          projectDir: fake.projectDir,
+          pulumiCommand: fake.command,
+        }),
+      );
+      const state = await stack.readState();
+      assert.deepEqual(
+        state.clusters.map((c) => c.name),
+        ["a", "b", "c"],
+      );
+      assert.equal(state.rollout?.id, "r1");
+
+      const b = clusterUrns("dev", "b");
+      fake.reply({
+        match: ["preview"],
+        events: engineEvents([
+          ["same", stackUrn("dev")],
+          ["update", b.eks],
+        ]),
+      });
+      const directive: Directive = { drained: ["b"], record };
+      const changes = await stack.preview(directive);
+      assert.deepEqual(changes, [{ urn: b.eks, type: "eks:index:Cluster", kind: "update" }]);
+      const [call] = fake.callsOf("preview");
+      assert.deepEqual(JSON.parse(call.env[DIRECTIVE_ENV]), directive);
+    } finally {
+      fake.cleanup();
+    }
+  });
+});
