@@ -84,6 +84,9 @@ class Halt extends Error {
 /** The rollout cannot start; nothing was changed by this run. */
 class Refusal extends Error {}
 
+/** This rollout no longer holds the lock: stop at once, change nothing more. */
+class LockLost extends Error {}
+
 /**
  * Rolls a cluster-scoped change through the clusters one at a time, so that N-1 clusters are
  * healthy at every moment:
@@ -114,6 +117,8 @@ class Orchestrator {
   private record: RolloutRecord | null = null;
   /** Clusters at weight 0 as the stack stands now. */
   private drainedNow: string[] = [];
+  /** This rollout's hold on the lock, checked before every change. */
+  private lease: unknown;
 
   constructor(
     private readonly deps: RolloutDeps,
@@ -133,8 +138,9 @@ class Orchestrator {
     } catch (err) {
       return this.finish("refused", (err as Error).message);
     }
+    this.lease = lease;
     try {
-      const outcome = await this.runLocked(lease);
+      const outcome = await this.runLocked();
       await this.deps.lock.release(lease);
       return outcome;
     } catch (err) {
@@ -144,7 +150,7 @@ class Orchestrator {
     }
   }
 
-  private async runLocked(lease: unknown): Promise<RolloutOutcome> {
+  private async runLocked(): Promise<RolloutOutcome> {
     try {
       this.state = await this.deps.stack.readState();
       this.record = this.state.rollout;
@@ -210,7 +216,7 @@ class Orchestrator {
       }
 
       for (const step of plan.steps) {
-        await this.deps.lock.verify(lease);
+        await this.verifyLock();
         this.emit({
           event: "step-started",
           cluster: step.cluster,
@@ -238,7 +244,20 @@ class Orchestrator {
     } catch (err) {
       if (err instanceof Refusal) return this.finish("refused", err.message);
       if (err instanceof Halt) return this.halt(err);
+      if (err instanceof LockLost) {
+        this.emit({ event: "halted", reason: err.message });
+        return this.finish("halted", err.message);
+      }
       throw err;
+    }
+  }
+
+  /** Stops the rollout (nothing more is changed) when another rollout took the lock. */
+  private async verifyLock() {
+    try {
+      await this.deps.lock.verify(this.lease);
+    } catch (err) {
+      throw new LockLost((err as Error).message);
     }
   }
 
@@ -367,6 +386,7 @@ class Orchestrator {
       );
     }
     this.emit({ event: "update-started", cluster: step.cluster, step: step.number });
+    await this.verifyLock();
     try {
       await this.deps.stack.up(
         directive,
@@ -507,6 +527,7 @@ class Orchestrator {
 
   /** Runs an update that moves no cluster: only weights and the rollout record change. */
   private async write(partial: Pick<Directive, "drained" | "record">, what: string) {
+    await this.verifyLock();
     await this.deps.stack.up(
       { drained: partial.drained, record: partial.record },
       `aa rollout ${this.options.environment}: ${what}`,

@@ -275,3 +275,28 @@ function killAfter(stack: RolloutStack, k: number): RolloutStack {
     },
   };
 }
+
+describe("rollout orchestrator and a lost lock", () => {
+  it("stops at once, changing nothing more, when another rollout took the lock", async () => {
+    const env = await simulatedEnvironment();
+    const sim = simulation(env);
+    let ups = 0;
+    const stealing: RolloutStack = {
+      readState: () => sim.stack.readState(),
+      preview: (d) => sim.stack.preview(d),
+      up: async (d, m) => {
+        await sim.stack.up(d, m);
+        if (++ups === 2) {
+          // Someone force-unlocked this rollout and started their own.
+          sim.lock.forceUnlock();
+          await sim.lock.acquire();
+        }
+      },
+    };
+    const run = await runOnce(sim, env.environment, { stack: stealing });
+    assert.ok(run.outcome !== "crashed");
+    assert.equal(run.outcome.result, "halted");
+    assert.match(run.outcome.reason!, /no longer held by this rollout/);
+    assert.equal(sim.stack.updates.length, 2, "no update after the lock was lost");
+  });
+});
