@@ -18,7 +18,8 @@ export interface ServiceFleetArgs {
 
 /**
  * One service on every cluster: a Deployment, a LoadBalancer Service (each cluster has its own entry
- * point) and a PodDisruptionBudget per cluster, each created with that cluster's own provider.
+ * point), a PodDisruptionBudget and, with autoscaling, a HorizontalPodAutoscaler per cluster, each
+ * created with that cluster's own provider.
  */
 export class ServiceFleet extends pulumi.ComponentResource {
   /** Load balancer hostname of this service on each cluster, by cluster name. */
@@ -44,7 +45,7 @@ export class ServiceFleet extends pulumi.ComponentResource {
       const metadata = { name: svc.name, namespace: cell.serviceNamespace.metadata.name, labels };
       const prefix = `${name}-${cell.name}`;
 
-      new k8s.apps.v1.Deployment(
+      const deployment = new k8s.apps.v1.Deployment(
         prefix,
         {
           metadata,
@@ -81,8 +82,42 @@ export class ServiceFleet extends pulumi.ComponentResource {
             },
           },
         },
-        on(cell.workloadPrerequisites),
+        svc.autoscaling
+          ? // The HPA owns the replica count once it exists.
+            { ...on(cell.workloadPrerequisites), ignoreChanges: ["spec.replicas"] }
+          : on(cell.workloadPrerequisites),
       );
+
+      if (svc.autoscaling) {
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+          prefix,
+          {
+            metadata,
+            spec: {
+              scaleTargetRef: {
+                apiVersion: "apps/v1",
+                kind: "Deployment",
+                name: deployment.metadata.name,
+              },
+              minReplicas: svc.replicas,
+              maxReplicas: svc.autoscaling.maxReplicas,
+              metrics: [
+                {
+                  type: "Resource",
+                  resource: {
+                    name: "cpu",
+                    target: {
+                      type: "Utilization",
+                      averageUtilization: svc.autoscaling.targetCpuPercent,
+                    },
+                  },
+                },
+              ],
+            },
+          },
+          on(),
+        );
+      }
 
       const service = new k8s.core.v1.Service(
         prefix,

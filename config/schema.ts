@@ -244,6 +244,20 @@ export const serviceSchema = z.strictObject({
       error: (iss) => `${show(iss.input)} is not an HTTP path; start it with "/", e.g. "/healthz"`,
     })
     .default("/healthz"),
+  /**
+   * Horizontal pod autoscaling on every cluster (an HPA per cluster, from `replicas` up to
+   * `maxReplicas` on CPU). This is what lets the other clusters absorb a drained cluster's share;
+   * the capacity check before a drain reads it. Needs a metrics server on the clusters.
+   * @default none: a fixed `replicas` per cluster
+   */
+  autoscaling: z
+    .strictObject({
+      /** Most replicas per cluster. */
+      maxReplicas: int(1, 1000, "set the most replicas one cluster may run"),
+      /** Target average CPU utilization, percent of requests. @default 70 */
+      targetCpuPercent: int(1, 100, "use a percentage such as 70").default(70),
+    })
+    .optional(),
   /** Environment variables. @default {} */
   env: z
     .record(
@@ -434,6 +448,15 @@ function checkNetwork(env: Parsed, fail: Fail): void {
 }
 
 function checkServices(env: Parsed, fail: Fail): void {
+  env.services.forEach((svc, i) => {
+    if (svc.autoscaling && svc.autoscaling.maxReplicas < svc.replicas) {
+      fail(
+        ["services", i, "autoscaling", "maxReplicas"],
+        svc.autoscaling.maxReplicas,
+        `${svc.autoscaling.maxReplicas} is below replicas (${svc.replicas}); set maxReplicas to at least ${svc.replicas}`,
+      );
+    }
+  });
   firstDuplicate(env.services.map((s) => s.name)).forEach(({ index, value, first }) =>
     fail(
       ["services", index, "name"],

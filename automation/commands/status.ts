@@ -4,7 +4,9 @@ import type { PreviousState } from "../../config/rolloutState";
 import { ExitCode, type ExitCodeValue } from "../exitCodes";
 import type { Io } from "../io";
 import type { ClusterHealth, GateOutcome } from "../rollout/ports";
-import { GateHealth, openStack } from "../rollout/production";
+import { CapacityGate } from "../capacity/drainGate";
+import { readCapacity } from "../capacity/liveCapacity";
+import { ClusterTargets, GateHealth, openStack } from "../rollout/production";
 import { loadEnvironment, readDeployedFile, type LoadedEnvironment } from "./_environment";
 
 interface StatusOptions {
@@ -31,6 +33,15 @@ export interface StatusReport {
     desiredGeneration: string | null;
     rolloutState: ClusterRolloutState;
     health: { ok: boolean; gates: GateOutcome[] } | null;
+    /**
+     * This cluster's free capacity, and whether the other clusters could absorb its share if it
+     * were drained now (what the rollout checks before a drain). Null when not checked.
+     */
+    capacity: {
+      headroom: { cpuMilli: number; memoryMiB: number } | null;
+      drainable: boolean;
+      problems: string[];
+    } | null;
   }[];
 }
 
@@ -60,7 +71,7 @@ export function registerStatus(
     .action(async (env: string | undefined, options: StatusOptions) => {
       const loaded = loadEnvironment(env, options.stackFile);
       const report = options.deployed
-        ? await buildStatus(loaded, readDeployedFile(options.deployed), null, undefined)
+        ? await buildStatus(loaded, readDeployedFile(options.deployed), null, undefined, undefined)
         : await liveStatus(loaded, options.health);
       if (options.json) io.stdout(JSON.stringify(report, null, 2) + "\n");
       else io.stdout(renderStatus(report));
@@ -75,9 +86,28 @@ async function liveStatus(loaded: LoadedEnvironment, withHealth: boolean): Promi
   const holder = await stack.rolloutLock().inspect();
   const lock = holder ? { heldBy: holder.by, since: holder.since?.toISOString() ?? null } : null;
   const previous = { clusters: deployed?.clusters ?? [], rollout: deployed?.rollout ?? null };
-  const health = withHealth && deployed ? new GateHealth(loaded, stack, () => deployed) : undefined;
-  return buildStatus(loaded, previous, lock, health);
+  if (!withHealth || !deployed) return buildStatus(loaded, previous, lock, undefined, undefined);
+  const targets = new ClusterTargets(loaded, stack, () => deployed);
+  const reads = new Map<string, ReturnType<typeof readCapacity>>();
+  const read: typeof readCapacity = (target, opts) => {
+    if (!reads.has(target.name)) reads.set(target.name, readCapacity(target, opts));
+    return reads.get(target.name)!;
+  };
+  const gate = new CapacityGate(targets, read);
+  const capacity = async (cluster: string): Promise<CapacityView> => {
+    const target = await targets.target(cluster);
+    const own = typeof target === "string" ? undefined : await read(target);
+    const assessment = await gate.assess(cluster);
+    return {
+      headroom: own?.ok && own.observed ? own.observed.headroom : null,
+      drainable: typeof assessment !== "string" && assessment.ok,
+      problems: typeof assessment === "string" ? [assessment] : assessment.problems,
+    };
+  };
+  return buildStatus(loaded, previous, lock, new GateHealth(targets), capacity);
 }
+
+type CapacityView = NonNullable<StatusReport["clusters"][number]["capacity"]>;
 
 /** The status report from the deployed state, the lock and (optionally) live health. */
 export async function buildStatus(
@@ -85,6 +115,7 @@ export async function buildStatus(
   previous: PreviousState,
   lock: StatusReport["lock"],
   health: ClusterHealth | undefined,
+  capacity: ((cluster: string) => Promise<CapacityView>) | undefined,
 ): Promise<StatusReport> {
   const record = previous.rollout ?? null;
   const clusters = await Promise.all(
@@ -103,6 +134,7 @@ export async function buildStatus(
             ? "done"
             : "pending";
       const gates = health ? await health.check(c.name) : undefined;
+      const room = capacity ? await capacity(c.name) : null;
       return {
         name: c.name,
         weight: c.weight,
@@ -112,6 +144,7 @@ export async function buildStatus(
         desiredGeneration: desired?.generation ?? null,
         rolloutState: state,
         health: gates ? { ok: gates.every((g) => g.ok), gates } : null,
+        capacity: room,
       };
     }),
   );

@@ -1,6 +1,7 @@
 import {
   ApiException,
   AppsV1Api,
+  AutoscalingV2Api,
   CoreV1Api,
   KubeConfig,
   Observable,
@@ -18,6 +19,7 @@ import { describeError, ProbeError } from "./_errors";
 export interface KubeSession {
   core: CoreV1Api;
   apps: AppsV1Api;
+  autoscaling: AutoscalingV2Api;
   version: VersionApi;
   /** Pass to every generated API call: sets the abort signal, records the credential sent. */
   options: ConfigurationOptions;
@@ -62,6 +64,7 @@ export function kubeSession(ctx: CheckContext): KubeSession {
   return {
     core: kc.makeApiClient(CoreV1Api),
     apps: kc.makeApiClient(AppsV1Api),
+    autoscaling: kc.makeApiClient(AutoscalingV2Api),
     version: kc.makeApiClient(VersionApi),
     options: { middleware: [signalMiddleware], middlewareMergeStrategy: "append" },
     server: cluster.server.replace(/\/+$/, ""),

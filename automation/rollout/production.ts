@@ -2,7 +2,14 @@ import { DIRECTIVE_ENV, type Directive, type PreviousState } from "../../config/
 import { main } from "../../program";
 import type { LoadedEnvironment } from "../commands/_environment";
 import { UsageError } from "../exitCodes";
-import { clusterTargetFromConfig, runGates, standardGates, type HealthGate } from "../health";
+import { CapacityGate } from "../capacity/drainGate";
+import {
+  clusterTargetFromConfig,
+  runGates,
+  standardGates,
+  type ClusterTarget,
+  type HealthGate,
+} from "../health";
 import { clusterMembership } from "../../graph/membership";
 import { runOffline } from "../offline/evaluate";
 import { AutomationStack } from "../stack/automationStack";
@@ -116,42 +123,24 @@ export class ProgramBlastRadius implements BlastRadius {
   }
 }
 
-/** The health gates against the real clusters, with each cluster's deployed facts. */
-export class GateHealth implements ClusterHealth {
+/** How to reach each cluster: its kubeconfig (a secret output) and its deployed facts. */
+export class ClusterTargets {
   private kubeconfigs: Record<string, string> | undefined;
 
   constructor(
     private readonly loaded: LoadedEnvironment,
     private readonly stack: AutomationStack,
     private readonly deployed: () => DeployedState | undefined,
-    private readonly gates: HealthGate[] = standardGates(),
   ) {}
 
-  async check(cluster: string, signal?: AbortSignal): Promise<GateOutcome[]> {
+  /** The gates' target for one cluster, or why there is none. */
+  async target(cluster: string): Promise<ClusterTarget | string> {
     const facts = this.deployed()?.clusters.find((c) => c.name === cluster);
-    if (!facts) {
-      return [
-        {
-          gate: "deployed-state",
-          cluster,
-          ok: false,
-          detail: `cluster ${cluster} is not in the stack outputs`,
-        },
-      ];
-    }
+    if (!facts) return `cluster ${cluster} is not in the stack outputs`;
     this.kubeconfigs ??= (await this.stack.kubeconfigs()).reveal();
     const kubeconfig = this.kubeconfigs[cluster];
-    if (!kubeconfig) {
-      return [
-        {
-          gate: "deployed-state",
-          cluster,
-          ok: false,
-          detail: `no kubeconfig output for cluster ${cluster}`,
-        },
-      ];
-    }
-    const target = clusterTargetFromConfig({
+    if (!kubeconfig) return `no kubeconfig output for cluster ${cluster}`;
+    return clusterTargetFromConfig({
       config: this.loaded.environment.config,
       cluster,
       kubeconfig,
@@ -159,6 +148,25 @@ export class GateHealth implements ClusterHealth {
       loadBalancers: facts.ingress,
       route53HealthCheckIds: Object.values(facts.healthChecks ?? {}),
     });
+  }
+
+  /** Every cluster's weight as deployed now. */
+  async weights(): Promise<Record<string, number>> {
+    return Object.fromEntries((this.deployed()?.clusters ?? []).map((c) => [c.name, c.weight]));
+  }
+}
+
+/** The health gates against the real clusters, with each cluster's deployed facts. */
+export class GateHealth implements ClusterHealth {
+  constructor(
+    private readonly targets: ClusterTargets,
+    private readonly gates: HealthGate[] = standardGates(),
+  ) {}
+
+  async check(cluster: string, signal?: AbortSignal): Promise<GateOutcome[]> {
+    const target = await this.targets.target(cluster);
+    if (typeof target === "string")
+      return [{ gate: "deployed-state", cluster, ok: false, detail: target }];
     const results = await runGates(this.gates, target, { signal });
     return results.map((r) => ({ gate: r.gate, cluster: r.cluster, ok: r.ok, detail: r.detail }));
   }
@@ -173,14 +181,16 @@ export async function runProductionRollout(
   const stack = await openStack(loaded);
   const directed = new DirectedStack(stack);
   const deployed = () => directed.deployed;
+  const targets = new ClusterTargets(loaded, stack, deployed);
   return runRollout(
     {
       stack: directed,
-      health: new GateHealth(loaded, stack, deployed),
+      health: new GateHealth(targets),
       blastRadius: new ProgramBlastRadius(loaded, deployed),
       lock: stack.rolloutLock(),
       clock: systemClock,
       emit,
+      drainGates: [new CapacityGate(targets)],
     },
     options,
   );

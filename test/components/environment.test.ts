@@ -18,7 +18,10 @@ describe("Environment", () => {
           clusterFixture("b", 1, { weight: 1 }),
           clusterFixture("c", 2, { weight: 0 }),
         ],
-        services: [serviceFixture(), serviceFixture({ name: "web", port: 80, healthPath: "/" })],
+        services: [
+          serviceFixture({ autoscaling: { maxReplicas: 5 } }),
+          serviceFixture({ name: "web", port: 80, healthPath: "/" }),
+        ],
         dns: {
           hostedZoneId: "Z0TEST0000EXAMPLE",
           zoneName: "test.example.com",
@@ -95,6 +98,15 @@ describe("Environment", () => {
           for (const r of found) assert.equal((r.inputs.spec as { type: string }).type, extra);
         }
       }
+    }
+  });
+
+  it("autoscales a service with autoscaling on every cluster, from replicas to maxReplicas", () => {
+    for (const cluster of CLUSTERS) {
+      const hpas = q.inCluster(cluster, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+      assert.equal(hpas.length, 1, `only api autoscales, on ${cluster}`);
+      const spec = hpas[0].inputs.spec as { minReplicas: number; maxReplicas: number };
+      assert.deepEqual([spec.minReplicas, spec.maxReplicas], [2, 5]);
     }
   });
 

@@ -1,4 +1,10 @@
-import type { V1DaemonSet, V1Deployment, V1Node, V1Pod } from "@kubernetes/client-node";
+import type {
+  V1DaemonSet,
+  V1Deployment,
+  V1Node,
+  V1Pod,
+  V2HorizontalPodAutoscaler,
+} from "@kubernetes/client-node";
 import type * as http from "node:http";
 import { startServer, testCertificate, type Reply, type Route, type TestServer } from "./_servers";
 
@@ -17,6 +23,7 @@ export interface ClusterState {
   deployments?: V1Deployment[];
   daemonSets?: V1DaemonSet[];
   pods?: V1Pod[];
+  hpas?: V2HorizontalPodAutoscaler[];
   /** Routes that win over the model, keyed by path, e.g. { "/api/v1/nodes": "hang" }. */
   overrides?: Record<string, Route>;
 }
@@ -123,6 +130,28 @@ function answer(state: ClusterState, req: http.IncomingMessage, url: URL): Reply
         apiVersion: "apps/v1",
         kind: kind === "deployments" ? "Deployment" : "DaemonSet",
         ...found,
+      },
+    };
+  }
+  if (p === "/api/v1/pods") {
+    // Every namespace; the capacity read asks for pods that are not finished.
+    const excluded = (url.searchParams.get("fieldSelector") ?? "")
+      .split(",")
+      .filter((f) => f.startsWith("status.phase!="))
+      .map((f) => f.slice("status.phase!=".length));
+    const items = (state.pods ?? []).filter((pod) => !excluded.includes(pod.status?.phase ?? ""));
+    return { json: { apiVersion: "v1", kind: "PodList", metadata: {}, items } };
+  }
+  m = /^\/apis\/autoscaling\/v2\/namespaces\/([^/]+)\/horizontalpodautoscalers$/.exec(p);
+  if (m) {
+    const namespace = m[1];
+    const items = (state.hpas ?? []).filter((h) => h.metadata?.namespace === namespace);
+    return {
+      json: {
+        apiVersion: "autoscaling/v2",
+        kind: "HorizontalPodAutoscalerList",
+        metadata: {},
+        items,
       },
     };
   }

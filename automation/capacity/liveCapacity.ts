@@ -1,0 +1,114 @@
+import type { V1Pod } from "@kubernetes/client-node";
+import { quantity } from "./_quantity";
+import { guardedCheck } from "../health/_guard";
+import { kubeCall, kubeSession, listAll, PAGE_SIZE } from "../health/_kube";
+import type { GateResult } from "../health/gate";
+import type { ClusterTarget } from "../health/target";
+import type { ClusterCapacity, ServiceLoad } from "./assess";
+
+/** What the capacity read saw on one cluster (the `observed` of its result). */
+export type CapacityObserved = Omit<ClusterCapacity, "weight">;
+
+/**
+ * Reads one cluster's capacity from its API server: each service's Deployment (replicas, pod
+ * requests) and HPA (maximum), and the headroom of its ready, schedulable nodes (allocatable minus
+ * the requests of every pod that is not finished). Like a health gate it never throws and never
+ * hangs past its timeout; a listing that fails is a failure, never "no pods, all free".
+ */
+export function readCapacity(
+  target: ClusterTarget,
+  opts: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<GateResult<CapacityObserved>> {
+  return guardedCheck<CapacityObserved>("capacity", 20_000, target, opts, async (ctx) => {
+    const kube = kubeSession(ctx);
+    const services: ServiceLoad[] = [];
+    for (const s of target.services) {
+      const deployment = await kubeCall(ctx, `reading Deployment ${s.namespace}/${s.name}`, () =>
+        kube.apps.readNamespacedDeployment({ name: s.name, namespace: s.namespace }, kube.options),
+      );
+      const hpas = await listAll(ctx, `listing HPAs in ${s.namespace}`, (cont) =>
+        kube.autoscaling.listNamespacedHorizontalPodAutoscaler(
+          { namespace: s.namespace, limit: PAGE_SIZE, _continue: cont },
+          kube.options,
+        ),
+      );
+      const hpa = hpas.find(
+        (h) =>
+          h.spec?.scaleTargetRef?.kind === "Deployment" && h.spec.scaleTargetRef.name === s.name,
+      );
+      const replicas = deployment.spec?.replicas ?? 1;
+      const containers = deployment.spec?.template?.spec?.containers ?? [];
+      services.push({
+        service: s.name,
+        replicas,
+        maxReplicas: hpa ? Math.max(replicas, hpa.spec?.maxReplicas ?? replicas) : replicas,
+        cpuMilli: sum(containers.map((c) => cpuMilli(c.resources?.requests?.cpu))),
+        memoryMiB: sum(containers.map((c) => memoryMiB(c.resources?.requests?.memory))),
+      });
+    }
+
+    const nodes = await listAll(ctx, "listing nodes", (cont) =>
+      kube.core.listNode({ limit: PAGE_SIZE, _continue: cont }, kube.options),
+    );
+    const usable = nodes.filter(
+      (n) =>
+        !n.spec?.unschedulable &&
+        n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+    );
+    const names = new Set(usable.map((n) => n.metadata?.name));
+    const pods = await listAll(ctx, "listing pods", (cont) =>
+      kube.core.listPodForAllNamespaces(
+        {
+          limit: PAGE_SIZE,
+          _continue: cont,
+          fieldSelector: "status.phase!=Succeeded,status.phase!=Failed",
+        },
+        kube.options,
+      ),
+    );
+    const onUsable = pods.filter((p) => names.has(p.spec?.nodeName));
+    const allocatable = {
+      cpuMilli: sum(usable.map((n) => cpuMilli(n.status?.allocatable?.cpu))),
+      memoryMiB: sum(usable.map((n) => memoryMiB(n.status?.allocatable?.memory))),
+    };
+    const requested = {
+      cpuMilli: sum(onUsable.map((p) => podRequest(p, "cpu"))),
+      memoryMiB: sum(onUsable.map((p) => podRequest(p, "memory"))),
+    };
+    const headroom = {
+      cpuMilli: allocatable.cpuMilli - requested.cpuMilli,
+      memoryMiB: allocatable.memoryMiB - requested.memoryMiB,
+    };
+    return {
+      ok: true,
+      detail: `${usable.length} usable node(s), ${headroom.cpuMilli}m CPU and ${headroom.memoryMiB}Mi free`,
+      observed: { cluster: target.name, services, headroom },
+    };
+  });
+}
+
+function podRequest(pod: V1Pod, resource: "cpu" | "memory"): number {
+  const containers = pod.spec?.containers ?? [];
+  const parse = resource === "cpu" ? cpuMilli : memoryMiB;
+  const app = sum(containers.map((c) => parse(c.resources?.requests?.[resource])));
+  // Init containers run one at a time before the others: the pod reserves the larger of the two.
+  const init = Math.max(
+    0,
+    ...(pod.spec?.initContainers ?? []).map((c) => parse(c.resources?.requests?.[resource])),
+  );
+  return Math.max(app, init) + parse(pod.spec?.overhead?.[resource]);
+}
+
+/** CPU quantity ("250m", "1", "1.5") in millicores; absent is 0. */
+export function cpuMilli(value: string | undefined): number {
+  return value ? Math.round(quantity(value) * 1000) : 0;
+}
+
+/** Memory quantity ("256Mi", "1Gi", "1G", "1048576") in MiB; absent is 0. */
+export function memoryMiB(value: string | undefined): number {
+  return value ? Math.round(quantity(value) / (1024 * 1024)) : 0;
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}

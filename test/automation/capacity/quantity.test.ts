@@ -1,0 +1,34 @@
+import * as assert from "node:assert/strict";
+import { quantity } from "../../../automation/capacity/_quantity";
+import { cpuMilli, memoryMiB } from "../../../automation/capacity/liveCapacity";
+
+describe("Kubernetes quantities", () => {
+  const table: [string, number][] = [
+    ["250m", 0.25],
+    ["1", 1],
+    ["1.5", 1.5],
+    ["2k", 2000],
+    ["1Ki", 1024],
+    ["256Mi", 268435456],
+    ["1Gi", 1073741824],
+    ["1G", 1e9],
+    ["1e3", 1000],
+    ["100n", 1e-7],
+  ];
+  for (const [text, value] of table) {
+    it(`reads ${text}`, () => assert.ok(Math.abs(quantity(text) - value) < 1e-12));
+  }
+
+  it("refuses what it cannot read instead of counting it as 0", () => {
+    assert.throws(() => quantity("lots"), /"lots" is not a Kubernetes quantity/);
+    assert.throws(() => quantity("1Qi"));
+  });
+
+  it("converts to millicores and MiB for the capacity math", () => {
+    assert.equal(cpuMilli("1.5"), 1500);
+    assert.equal(cpuMilli("250m"), 250);
+    assert.equal(cpuMilli(undefined), 0);
+    assert.equal(memoryMiB("1Gi"), 1024);
+    assert.equal(memoryMiB("3977232Ki"), 3884);
+  });
+});
