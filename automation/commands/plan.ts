@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import type { PreviousState } from "../../config/rolloutState";
 import { ExitCode, type ExitCodeValue } from "../exitCodes";
 import type { Io } from "../io";
+import { manPage } from "./_help";
 import { planRollout, PlanRefusal } from "../rollout/plan";
 import { readDeployedFromStack } from "../rollout/production";
 import { oneMinorBelow } from "../rollout/simulate/simulation";
@@ -23,7 +24,7 @@ interface PlanOptions {
 
 /** `aa plan <env>`: the steps from the deployed state to the committed config. */
 export function registerPlan(program: Command, io: Io, done: (code: ExitCodeValue) => void): void {
-  program
+  const command = program
     .command("plan")
     .summary("show the cluster-by-cluster steps from the deployed state to the config")
     .description(
@@ -42,92 +43,100 @@ export function registerPlan(program: Command, io: Io, done: (code: ExitCodeValu
       "plan from a simulated deployed state: the config one Kubernetes minor below",
     )
     .option("--order <clusters>", "cluster order within each pass, e.g. c,a,b", clusterList)
-    .option("--json", "print the plan as one JSON document")
-    .addHelpText(
-      "after",
-      "\nExamples:\n  aa plan prod\n  aa plan prod --deployed outputs.json --json\n  aa plan dev --simulate\n" +
-        "\nExit codes: 0 plan printed, 2 invalid config or usage, 5 the change cannot be rolled out\n" +
-        "safely as asked (the message says why), 6 stack unusable.",
-    )
-    .action(async (env: string | undefined, options: PlanOptions) => {
-      const loaded = loadEnvironment(env, options.stackFile);
-      const { previous, source } = await deployedState(loaded, options);
-      let plan;
-      try {
-        plan = planRollout(
-          loaded.desired,
-          previous.clusters ?? [],
-          loaded.environment.config,
-          options.order,
-        );
-      } catch (err) {
-        if (!(err instanceof PlanRefusal)) throw err;
-        io.stderr(`aa: ${err.message}\n`);
-        return done(ExitCode.Refused);
+    .option("--json", "print the plan as one JSON document");
+  manPage(command, {
+    examples: [
+      ["aa plan prod", "steps from the stack's outputs to the committed config"],
+      ["aa plan prod --deployed outputs.json --json", "from saved `pulumi stack output --json`"],
+      ["aa plan dev --simulate", "from the config one Kubernetes minor below"],
+    ],
+    exitCodes: [
+      [0, "plan printed"],
+      [2, "invalid config or usage"],
+      [5, "the change cannot be rolled out safely as asked (the message says why)"],
+      [6, "the Pulumi stack could not be used"],
+    ],
+    seeAlso: ["aa rollout", "aa status"],
+  });
+  command.action(async (env: string | undefined, options: PlanOptions) => {
+    const loaded = loadEnvironment(env, options.stackFile);
+    const { previous, source } = await deployedState(loaded, options);
+    let plan;
+    try {
+      plan = planRollout(
+        loaded.desired,
+        previous.clusters ?? [],
+        loaded.environment.config,
+        options.order,
+      );
+    } catch (err) {
+      if (!(err instanceof PlanRefusal)) throw err;
+      io.stderr(`aa: ${err.message}\n`);
+      return done(ExitCode.Refused);
+    }
+    if (options.json) {
+      io.stdout(
+        JSON.stringify(
+          {
+            environment: loaded.environment.name,
+            deployedFrom: source,
+            rollout: previous.rollout ?? null,
+            done: plan.done,
+            notes: plan.notes,
+            steps: plan.steps.map((s) => ({
+              number: s.number,
+              pass: s.pass,
+              cluster: s.cluster,
+              changes: s.changes,
+              fromGeneration: s.fromGeneration,
+              toGeneration: s.toGeneration,
+              to: { kubernetesVersion: s.to.kubernetesVersion, addons: s.to.addons },
+              final: s.final,
+            })),
+          },
+          null,
+          2,
+        ) + "\n",
+      );
+      return done(ExitCode.Ok);
+    }
+    const passes = new Set(plan.steps.map((s) => s.pass)).size;
+    const lines = [
+      `environment ${loaded.environment.name} (deployed state: ${source}): ` +
+        (plan.steps.length === 0
+          ? "nothing to roll out; every cluster is at its desired settings"
+          : `${plan.steps.length} step(s) in ${passes} pass(es), one cluster at a time`),
+    ];
+    if (previous.rollout) {
+      lines.push(
+        `rollout ${previous.rollout.id} is ${previous.rollout.state}` +
+          (previous.rollout.drained.length
+            ? `; drained: ${previous.rollout.drained.join(", ")}`
+            : "") +
+          (previous.rollout.reason ? `; reason: ${previous.rollout.reason}` : ""),
+      );
+    }
+    if (plan.steps.length > 0) {
+      const table = new Table({
+        head: ["step", "pass", "cluster", "generation", "changes"],
+        style: { head: [], border: [] },
+      });
+      for (const s of plan.steps) {
+        table.push([
+          String(s.number),
+          String(s.pass),
+          s.cluster,
+          `${s.fromGeneration} -> ${s.toGeneration}`,
+          s.changes.join("\n"),
+        ]);
       }
-      if (options.json) {
-        io.stdout(
-          JSON.stringify(
-            {
-              environment: loaded.environment.name,
-              deployedFrom: source,
-              rollout: previous.rollout ?? null,
-              done: plan.done,
-              notes: plan.notes,
-              steps: plan.steps.map((s) => ({
-                number: s.number,
-                pass: s.pass,
-                cluster: s.cluster,
-                changes: s.changes,
-                fromGeneration: s.fromGeneration,
-                toGeneration: s.toGeneration,
-                to: { kubernetesVersion: s.to.kubernetesVersion, addons: s.to.addons },
-                final: s.final,
-              })),
-            },
-            null,
-            2,
-          ) + "\n",
-        );
-        return done(ExitCode.Ok);
-      }
-      const passes = new Set(plan.steps.map((s) => s.pass)).size;
-      const lines = [
-        `environment ${loaded.environment.name} (deployed state: ${source}): ` +
-          (plan.steps.length === 0
-            ? "nothing to roll out; every cluster is at its desired settings"
-            : `${plan.steps.length} step(s) in ${passes} pass(es), one cluster at a time`),
-      ];
-      if (previous.rollout) {
-        lines.push(
-          `rollout ${previous.rollout.id} is ${previous.rollout.state}` +
-            (previous.rollout.drained.length
-              ? `; drained: ${previous.rollout.drained.join(", ")}`
-              : "") +
-            (previous.rollout.reason ? `; reason: ${previous.rollout.reason}` : ""),
-        );
-      }
-      if (plan.steps.length > 0) {
-        const table = new Table({
-          head: ["step", "pass", "cluster", "generation", "changes"],
-          style: { head: [], border: [] },
-        });
-        for (const s of plan.steps) {
-          table.push([
-            String(s.number),
-            String(s.pass),
-            s.cluster,
-            `${s.fromGeneration} -> ${s.toGeneration}`,
-            s.changes.join("\n"),
-          ]);
-        }
-        lines.push(table.toString());
-      }
-      if (plan.done.length) lines.push(`already at desired settings: ${plan.done.join(", ")}`);
-      plan.notes.forEach((n) => lines.push(`note: ${n}`));
-      io.stdout(lines.join("\n") + "\n");
-      done(ExitCode.Ok);
-    });
+      lines.push(table.toString());
+    }
+    if (plan.done.length) lines.push(`already at desired settings: ${plan.done.join(", ")}`);
+    plan.notes.forEach((n) => lines.push(`note: ${n}`));
+    io.stdout(lines.join("\n") + "\n");
+    done(ExitCode.Ok);
+  });
 }
 
 async function deployedState(

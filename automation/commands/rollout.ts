@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
 import type { Io } from "../io";
+import { manPage } from "./_help";
 import { evaluateStack } from "../offline/evaluate";
 import type { RolloutEvent } from "../rollout/events";
 import { runRollout, SimulatedCrash, type RolloutOptions } from "../rollout/orchestrator";
@@ -37,7 +38,7 @@ export function registerRollout(
   io: Io,
   done: (code: ExitCodeValue) => void,
 ): void {
-  program
+  const command = program
     .command("rollout")
     .summary("roll cluster-scoped changes through the clusters one at a time")
     .description(
@@ -81,57 +82,67 @@ export function registerRollout(
     .option(
       "--force-unlock",
       "remove the lock of a rollout that died, then stop (run again to resume)",
-    )
-    .addHelpText(
-      "after",
-      "\nExamples:\n  aa rollout prod\n  aa rollout dev --simulate\n  aa rollout dev --simulate --fault b:gate-fails --json\n" +
-        "\nExit codes: 0 succeeded (or nothing to do), 2 invalid config or usage, 4 halted (one cluster\n" +
-        "left drained, the others serving), 5 refused before changing anything, 6 stack unusable.",
-    )
-    .action(async (env: string | undefined, options: RolloutCliOptions) => {
-      const loaded = loadEnvironment(env, options.stackFile);
-      if (options.forceUnlock) {
-        const holder = await forceUnlock(loaded);
-        io.stderr(
-          holder
-            ? `aa: removed the rollout lock of ${loaded.environment.name} held by ${holder}; run \`aa rollout ${loaded.environment.name}\` to resume\n`
-            : `aa: ${loaded.environment.name} had no rollout lock\n`,
-        );
-        return done(ExitCode.Ok);
-      }
-      const render = createRenderer();
-      const emit = (event: RolloutEvent) => {
-        if (options.json) io.stdout(JSON.stringify(event) + "\n");
-        else {
-          const line = render(event);
-          if (line) io.stdout(line + "\n");
-        }
-      };
-      const rolloutOptions: RolloutOptions = {
-        environment: loaded.environment.name,
-        desired: loaded.desired,
-        config: loaded.environment.config,
-        order: options.order,
-        drainSeconds: options.drain,
-        soakSeconds: options.soak,
-        healthTimeoutSeconds: options.healthTimeout,
-        pollSeconds: options.poll,
-        startedBy: whoAmI(),
-      };
-      if (!options.simulate && (options.fault.length > 0 || options.deployed)) {
-        throw new UsageError("--fault and --deployed are for rehearsals; add --simulate");
-      }
-      const outcome = options.simulate
-        ? await simulate(loaded, options, rolloutOptions, emit)
-        : await runProductionRollout(loaded, rolloutOptions, emit);
-      done(
-        outcome.result === "succeeded"
-          ? ExitCode.Ok
-          : outcome.result === "halted"
-            ? ExitCode.Halted
-            : ExitCode.Refused,
+    );
+  manPage(command, {
+    examples: [
+      ["aa rollout prod", "roll the committed config out, one cluster at a time"],
+      ["aa rollout dev --simulate", "rehearse it in-process, in seconds"],
+      ["aa rollout dev --simulate --fault b:gate-fails --json", "game day: b never gets healthy"],
+      ["aa rollout prod --force-unlock", "remove a dead rollout's lock"],
+    ],
+    exitCodes: [
+      [0, "succeeded, or nothing to do"],
+      [2, "invalid config or usage"],
+      [4, "halted: one cluster left drained, the others serving"],
+      [5, "refused before changing anything"],
+      [6, "the Pulumi stack could not be used"],
+    ],
+    seeAlso: ["aa plan", "aa status"],
+  });
+  command.action(async (env: string | undefined, options: RolloutCliOptions) => {
+    const loaded = loadEnvironment(env, options.stackFile);
+    if (options.forceUnlock) {
+      const holder = await forceUnlock(loaded);
+      io.stderr(
+        holder
+          ? `aa: removed the rollout lock of ${loaded.environment.name} held by ${holder}; run \`aa rollout ${loaded.environment.name}\` to resume\n`
+          : `aa: ${loaded.environment.name} had no rollout lock\n`,
       );
-    });
+      return done(ExitCode.Ok);
+    }
+    const render = createRenderer();
+    const emit = (event: RolloutEvent) => {
+      if (options.json) io.stdout(JSON.stringify(event) + "\n");
+      else {
+        const line = render(event);
+        if (line) io.stdout(line + "\n");
+      }
+    };
+    const rolloutOptions: RolloutOptions = {
+      environment: loaded.environment.name,
+      desired: loaded.desired,
+      config: loaded.environment.config,
+      order: options.order,
+      drainSeconds: options.drain,
+      soakSeconds: options.soak,
+      healthTimeoutSeconds: options.healthTimeout,
+      pollSeconds: options.poll,
+      startedBy: whoAmI(),
+    };
+    if (!options.simulate && (options.fault.length > 0 || options.deployed)) {
+      throw new UsageError("--fault and --deployed are for rehearsals; add --simulate");
+    }
+    const outcome = options.simulate
+      ? await simulate(loaded, options, rolloutOptions, emit)
+      : await runProductionRollout(loaded, rolloutOptions, emit);
+    done(
+      outcome.result === "succeeded"
+        ? ExitCode.Ok
+        : outcome.result === "halted"
+          ? ExitCode.Halted
+          : ExitCode.Refused,
+    );
+  });
 }
 
 /** Runs the orchestrator against a simulated environment; a simulated crash is resumed. */

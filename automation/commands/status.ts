@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import type { PreviousState } from "../../config/rolloutState";
 import { ExitCode, type ExitCodeValue } from "../exitCodes";
 import type { Io } from "../io";
+import { manPage } from "./_help";
 import type { ClusterHealth, GateOutcome } from "../rollout/ports";
 import { CapacityGate } from "../capacity/drainGate";
 import { readCapacity } from "../capacity/liveCapacity";
@@ -51,7 +52,7 @@ export function registerStatus(
   io: Io,
   done: (code: ExitCodeValue) => void,
 ): void {
-  program
+  const command = program
     .command("status")
     .summary("show each cluster's version, add-ons, generation, weight, health and rollout state")
     .argument("[env]", "environment name: reads <stackConfigDir>/Pulumi.<env>.yaml")
@@ -61,23 +62,31 @@ export function registerStatus(
       "read the deployed state from `pulumi stack output --json` (no health)",
     )
     .option("--no-health", "do not run the health gates")
-    .option("--json", "print the status as one JSON document")
-    .addHelpText(
-      "after",
-      "\nExamples:\n  aa status prod\n  aa status prod --json --no-health\n  aa status prod --deployed outputs.json\n" +
-        "\nExit codes: 0 every cluster healthy (or health not checked), 1 a cluster fails a gate,\n" +
-        "2 invalid config or usage, 6 stack unusable.",
-    )
-    .action(async (env: string | undefined, options: StatusOptions) => {
-      const loaded = loadEnvironment(env, options.stackFile);
-      const report = options.deployed
-        ? await buildStatus(loaded, readDeployedFile(options.deployed), null, undefined, undefined)
-        : await liveStatus(loaded, options.health);
-      if (options.json) io.stdout(JSON.stringify(report, null, 2) + "\n");
-      else io.stdout(renderStatus(report));
-      const unhealthy = report.clusters.some((c) => c.health && !c.health.ok);
-      done(unhealthy ? ExitCode.Violations : ExitCode.Ok);
-    });
+    .option("--json", "print the status as one JSON document");
+  manPage(command, {
+    examples: [
+      ["aa status prod", "outputs, rollout, lock, live health and headroom"],
+      ["aa status prod --json --no-health", "the deployed state only, as JSON"],
+      ["aa status prod --deployed outputs.json", "from saved `pulumi stack output --json`"],
+    ],
+    exitCodes: [
+      [0, "every cluster healthy (or health not checked)"],
+      [1, "a cluster fails a health gate"],
+      [2, "invalid config or usage"],
+      [6, "the Pulumi stack could not be used"],
+    ],
+    seeAlso: ["aa plan", "aa rollout"],
+  });
+  command.action(async (env: string | undefined, options: StatusOptions) => {
+    const loaded = loadEnvironment(env, options.stackFile);
+    const report = options.deployed
+      ? await buildStatus(loaded, readDeployedFile(options.deployed), null, undefined, undefined)
+      : await liveStatus(loaded, options.health);
+    if (options.json) io.stdout(JSON.stringify(report, null, 2) + "\n");
+    else io.stdout(renderStatus(report));
+    const unhealthy = report.clusters.some((c) => c.health && !c.health.ok);
+    done(unhealthy ? ExitCode.Violations : ExitCode.Ok);
+  });
 }
 
 async function liveStatus(loaded: LoadedEnvironment, withHealth: boolean): Promise<StatusReport> {
