@@ -38,7 +38,6 @@ export const minClusters: PolicySpec<MinClustersConfig> = {
           `with fewer, one cluster-scoped fault (a bad upgrade, an add-on bug) takes out more than ` +
           `1/${config.minClusters} of the traffic. Add clusters until there are ${config.minClusters}, ` +
           `each a full copy with its own network, add-ons and workloads.`,
-        urn: clusters[0]?.urn,
       },
     ];
   },

@@ -22,6 +22,13 @@ const WORKLOAD_NAMES: Record<Component, string[]> = {
   kyverno: ["kyverno", "kyverno-admission-controller"],
 };
 
+const WHERE_LOOKED: Record<Component, string> = {
+  "vpc-cni": "no EKS add-on, none installed by its EKS cluster, no aws-node DaemonSet",
+  coredns: "no EKS add-on, none installed by its EKS cluster, no coredns Deployment",
+  "kube-proxy": "no EKS add-on, none installed by its EKS cluster, no kube-proxy DaemonSet",
+  kyverno: "no Helm release of the kyverno chart and no kyverno Deployment on it",
+};
+
 const HOW_TO_ADD: Record<Component, string> = {
   "vpc-cni": 'an aws.eks.Addon with addonName "vpc-cni" and this cluster\'s clusterName',
   coredns: 'an aws.eks.Addon with addonName "coredns" and this cluster\'s clusterName',
@@ -65,10 +72,9 @@ export const systemPodsPerCluster: PolicySpec<SystemPodsPerClusterConfig> = {
         findings.push({
           urn: cluster.urn,
           message:
-            `Cluster "${cluster.name}" has no ${component} of its own: no EKS add-on, no ` +
-            `${component} installed by its EKS cluster, and no ${component} workload on it. ` +
-            `Without it the cluster cannot run pods reliably, or depends on something set up ` +
-            `outside the program that is not upgraded one cluster at a time. Add ` +
+            `Cluster "${cluster.name}" has no ${component} of its own: ${WHERE_LOOKED[component]}. ` +
+            `Without it the cluster either cannot run pods reliably or depends on something set ` +
+            `up outside the program that is not pinned and upgraded with this cluster. Add ` +
             `${HOW_TO_ADD[component]}.`,
         });
       }

@@ -102,3 +102,48 @@ export async function foreignProgram(): Promise<Record<string, unknown>> {
   new k8s.core.v1.ConfigMap("stray", { metadata: { name: "stray" }, data: { a: "b" } });
   return {};
 }
+
+/**
+ * Another team's program driven by its stack file: one raw EKS cluster per entry of
+ * `acme:clusters`, and the "shop" service on the clusters listed in `acme:shopClusters`.
+ */
+export async function configuredProgram(): Promise<Record<string, unknown>> {
+  const config = new pulumi.Config("acme");
+  const clusters = config.requireObject<string[]>("clusters");
+  const shopOn = new Set(config.requireObject<string[]>("shopClusters"));
+  for (const name of clusters) {
+    const key = new aws.kms.Key(`${name}-key`, {});
+    const cluster = new aws.eks.Cluster(name, {
+      roleArn: "arn:aws:iam::123456789012:role/eks",
+      version: "1.33",
+      vpcConfig: {
+        subnetIds: [`subnet-${name}`],
+        endpointPrivateAccess: true,
+        publicAccessCidrs: ["198.51.100.0/24"],
+      },
+      encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
+    });
+    const provider = new k8s.Provider(name, {
+      kubeconfig: pulumi.interpolate`{"clusters":[{"cluster":{"server":"${cluster.endpoint}"}}]}`,
+    });
+    new k8s.helm.v3.Release(`${name}-kyverno`, { chart: "kyverno", name: "kyverno" }, { provider });
+    if (shopOn.has(name)) {
+      new k8s.apps.v1.Deployment(
+        `${name}-shop`,
+        {
+          metadata: { name: "shop", namespace: "default" },
+          spec: {
+            replicas: 2,
+            selector: { matchLabels: { app: "shop" } },
+            template: {
+              metadata: { labels: { app: "shop" } },
+              spec: { containers: [{ name: "shop", image: "acme/shop:1.0" }] },
+            },
+          },
+        },
+        { provider },
+      );
+    }
+  }
+  return {};
+}
