@@ -5,7 +5,6 @@ import { toPulumiConfig } from "../../config/load";
 import { clusterMembership, type Membership } from "../../graph/membership";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import { UsageError } from "../exitCodes";
-import { evaluateStack, runOffline } from "../offline/evaluate";
 import { displayPath, findProject, type Project, type StackFile } from "../project";
 import { readStackExport } from "../state/readStackExport";
 import { buildCheckReport, buildGraphReport, type CheckReport, type Violation } from "./report";
@@ -30,6 +29,8 @@ export interface CheckTarget {
 /** A stack file evaluated with active-active's own program. */
 export async function programTarget(project: Project, file: StackFile): Promise<CheckTarget> {
   const source = displayPath(file.path);
+  // Loaded on demand: the program pulls in the cloud SDKs, which --state does not need.
+  const { evaluateStack } = await import("../offline/evaluate");
   const evaluation = await evaluateStack({
     project: project.name,
     stack: file.stack,
@@ -65,6 +66,7 @@ export async function foreignProgramTarget(
     );
   }
   const project = findProject(path.dirname(entry));
+  const { runOffline } = await import("../offline/evaluate");
   const run = await runOffline({
     project: project.name,
     stack: file.stack,

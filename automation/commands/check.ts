@@ -22,7 +22,7 @@ interface CheckOptions {
   json?: boolean;
   sarif?: string;
   policyPack?: string;
-  policyConfig?: string;
+  policyPackConfig?: string;
 }
 
 /**
@@ -54,8 +54,8 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
       "evaluate with this CrossGuard policy pack, a directory with PulumiPolicy.yaml (default: the pack shipped with aa)",
     )
     .option(
-      "--policy-config <file>",
-      "policy config JSON, as for `pulumi preview --policy-config` (levels and thresholds)",
+      "--policy-pack-config <file>",
+      "policy config JSON, as for `pulumi preview --policy-pack-config` (levels and thresholds)",
     )
     .addHelpText(
       "after",
@@ -75,7 +75,7 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
         stack: target.stack,
         stackConfig: target.stackConfig,
         packDir: options.policyPack,
-        ...readPolicyConfig(options.policyConfig),
+        ...readPolicyConfig(options.policyPackConfig),
       });
       const report = target.report(policies.violations);
       if (options.json) io.stdout(JSON.stringify(report, null, 2) + "\n");

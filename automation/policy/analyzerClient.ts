@@ -117,14 +117,26 @@ export class AnalyzerClient {
     await this.call((cb) => this.client.configure(req, cb));
   }
 
-  async analyze(req: analyzer.AnalyzeRequest): Promise<Diagnostic[]> {
-    const resp = await this.call<analyzer.AnalyzeResponse>((cb) => this.client.analyze(req, cb));
-    return diagnostics(resp);
+  /** `Analyze` with an encoded AnalyzeRequest. */
+  analyze(request: Uint8Array): Promise<Diagnostic[]> {
+    return this.encoded("/pulumirpc.Analyzer/Analyze", request);
   }
 
-  async analyzeStack(req: analyzer.AnalyzeStackRequest): Promise<Diagnostic[]> {
+  /** `AnalyzeStack` with an encoded AnalyzeStackRequest. */
+  analyzeStack(request: Uint8Array): Promise<Diagnostic[]> {
+    return this.encoded("/pulumirpc.Analyzer/AnalyzeStack", request);
+  }
+
+  /** A unary call whose request is already encoded (the bulk requests are built without jspb). */
+  private async encoded(method: string, request: Uint8Array): Promise<Diagnostic[]> {
     const resp = await this.call<analyzer.AnalyzeResponse>((cb) =>
-      this.client.analyzeStack(req, cb),
+      this.client.makeUnaryRequest(
+        method,
+        (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        (bytes: Buffer) => analyzer.AnalyzeResponse.deserializeBinary(new Uint8Array(bytes)),
+        request,
+        cb,
+      ),
     );
     return diagnostics(resp);
   }
@@ -134,10 +146,10 @@ export class AnalyzerClient {
   }
 
   private call<T>(
-    start: (cb: (err: grpc.ServiceError | null, resp: T) => void) => unknown,
+    start: (cb: (err: grpc.ServiceError | null, resp?: T) => void) => unknown,
   ): Promise<T> {
     return new Promise((resolve, reject) =>
-      start((err, resp) => (err ? reject(err) : resolve(resp))),
+      start((err, resp) => (err ? reject(err) : resolve(resp as T))),
     );
   }
 }

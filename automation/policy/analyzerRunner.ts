@@ -13,8 +13,11 @@ import { WireBuilder } from "./_wire";
 /** The policy pack shipped with active-active. */
 export const DEFAULT_POLICY_PACK = path.join(PACKAGE_DIR, "policies");
 
-/** How many Analyze calls are in flight at once. */
-const ANALYZE_WINDOW = 64;
+/**
+ * How many Analyze calls are in flight at once. Each call costs both processes a fixed gRPC
+ * overhead; a small window keeps both busy without queueing (measured: 16 beats 1, 64 and 1024).
+ */
+const ANALYZE_WINDOW = 16;
 
 /** A resource graph to analyze and the stack it belongs to. */
 export interface PolicyRunInput {

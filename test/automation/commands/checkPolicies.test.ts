@@ -90,7 +90,7 @@ describe("aa check with the policy pack, as a user runs it", () => {
     }
   });
 
-  it("fills violations in --json and exits 1 for a stack file that deploys a service to two of three clusters", async () => {
+  it("fills violations in --json and exits 1 for a stack file that deploys a service to two of three clusters (with a policy config)", async () => {
     const project = path.join(dir, "acme");
     fs.mkdirSync(project);
     fs.writeFileSync(
@@ -111,8 +111,18 @@ describe("aa check with the policy pack, as a user runs it", () => {
         },
       }),
     );
+    fs.writeFileSync(path.join(project, "policy.json"), '{"min-clusters": {"minClusters": 4}}');
     const run = await aa(
-      ["check", "--stack-file", "Pulumi.shop.yaml", "--program", "index.js", "--json"],
+      [
+        "check",
+        "--stack-file",
+        "Pulumi.shop.yaml",
+        "--program",
+        "index.js",
+        "--policy-pack-config",
+        "policy.json",
+        "--json",
+      ],
       project,
     );
     assert.equal(run.code, 1, run.stderr);
@@ -125,6 +135,11 @@ describe("aa check with the policy pack, as a user runs it", () => {
         ["west", "1.33"],
         ["north", "1.33"],
       ],
+    );
+    assert.deepEqual(
+      report.violations.map((v) => v.policy),
+      ["min-clusters", "workload-on-all-clusters"],
+      "the policy config raised minClusters to 4",
     );
     const workload = report.violations.filter((v) => v.policy === "workload-on-all-clusters");
     assert.equal(workload.length, 1, JSON.stringify(report.violations, null, 2));
