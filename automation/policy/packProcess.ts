@@ -67,6 +67,8 @@ export async function startPolicyPack(
   const exited = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => resolve(code)),
   );
+  const release = stopWithParent(child);
+  void exited.then(release);
 
   let port: number;
   try {
@@ -85,6 +87,30 @@ export async function startPolicyPack(
       await exited;
     },
   };
+}
+
+/**
+ * A pack process serves until it is stopped; make sure it does not outlive `aa` when `aa` exits
+ * or is interrupted. Returns the function that removes the handlers again.
+ */
+function stopWithParent(child: ChildProcess): () => void {
+  const kill = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    kill();
+    release();
+    process.kill(process.pid, signal); // the default behaviour, now that the pack is gone
+  };
+  const release = () => {
+    process.off("exit", kill);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
+  process.once("exit", kill);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return release;
 }
 
 /** The environment the CLI gives a policy pack (`constructEnv` in analyzer_plugin.go). */
