@@ -18,9 +18,9 @@ export interface EksSettings {
  */
 export function eksSettings(n: ResourceNode): EksSettings | undefined {
   if (n.type === EKS_COMPONENT) {
-    // A stack export may keep no arguments for the component; its aws:eks/cluster:Cluster child
-    // carries the real settings and is checked instead.
-    if (Object.keys(n.inputs).length === 0) return undefined;
+    // A stack export may keep no arguments for the component (only its outputs); its
+    // aws:eks/cluster:Cluster child carries the real settings and is checked instead.
+    if (!COMPONENT_ARGUMENTS.some((key) => key in n.inputs)) return undefined;
     return {
       endpointPublicAccess: orDefault(bool(n.inputs, "endpointPublicAccess"), true),
       endpointPrivateAccess: orDefault(bool(n.inputs, "endpointPrivateAccess"), false),
@@ -39,6 +39,22 @@ export function eksSettings(n: ResourceNode): EksSettings | undefined {
   }
   return undefined;
 }
+
+/** Arguments of eks.Cluster that show its properties are its arguments, not its outputs. */
+const COMPONENT_ARGUMENTS = [
+  "version",
+  "vpcId",
+  "subnetIds",
+  "privateSubnetIds",
+  "publicSubnetIds",
+  "endpointPublicAccess",
+  "endpointPrivateAccess",
+  "publicAccessCidrs",
+  "encryptionConfigKeyArn",
+  "skipDefaultNodeGroup",
+  "instanceType",
+  "authenticationMode",
+];
 
 function secretsKey(n: ResourceNode): Read<string> {
   const config = at(n.inputs, "encryptionConfig");
