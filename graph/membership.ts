@@ -72,6 +72,19 @@ export function clusterMembership(nodes: readonly ResourceNode[]): Membership {
       if (root) insideCluster.set(n.urn, root);
     }
   }
+  // An eks.Cluster component whose own tags are not recorded (a stack export keeps no component
+  // arguments) is named by the tag of the aws.eks.Cluster it created.
+  const childTag = new Map<string, string>();
+  for (const n of nodes) {
+    const root = n.type === "aws:eks/cluster:Cluster" ? insideCluster.get(n.urn) : undefined;
+    const tag = root && root !== n.urn ? clusterTag(n) : undefined;
+    if (root && tag && !childTag.has(root)) childTag.set(root, tag);
+  }
+  for (const c of clusters) {
+    const root = byUrn.get(c.urn);
+    const tag = childTag.get(c.urn);
+    if (root && tag && clusterTag(root) === undefined) c.name = tag;
+  }
 
   // 2. Cells: the clusters contained in each subtree.
   const contained = new Map<string, Set<string>>();
@@ -172,12 +185,16 @@ export function edgesOf(n: ResourceNode, withParent = true): Set<string> {
 }
 
 function clusterName(n: ResourceNode): string {
+  return clusterTag(n) ?? n.name;
+}
+
+function clusterTag(n: ResourceNode): string | undefined {
   const tags = n.inputs.tags;
   if (tags && typeof tags === "object") {
     const tag = (tags as Record<string, unknown>)["active-active/cluster"];
     if (typeof tag === "string" && tag) return tag;
   }
-  return n.name;
+  return undefined;
 }
 
 function ancestorIn(

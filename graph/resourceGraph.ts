@@ -48,3 +48,31 @@ export function providerUrn(ref: string | undefined): string | undefined {
   const at = ref.lastIndexOf("::");
   return at > 0 ? ref.slice(0, at) : ref;
 }
+
+/**
+ * How a value that is not known yet (during a preview) appears in a {@link ResourceNode}: as
+ * recorded offline, or as one of the engine's wire sentinels when a policy pack receives it.
+ */
+export const UNKNOWN = "[unknown]";
+
+/** The engine's sentinels for unknown values of each kind (Pulumi's RPC protocol). */
+const UNKNOWN_SENTINELS = new Set([
+  UNKNOWN,
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
+  "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // string
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
+  "030794c1-ac77-496b-92df-f27374a8bd58", // asset
+  "e48ece36-62e2-4504-bad9-02848725956a", // archive
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
+]);
+
+/** True for a value that is not known yet (computed during the update). */
+export function isUnknown(value: unknown): boolean {
+  return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
+}
+
+/** True for the provider URN of a default ("ambient") provider the engine creates on its own. */
+export function isDefaultProvider(urn: string): boolean {
+  return /::default(_[0-9a-z_-]+)?$/i.test(urn);
+}

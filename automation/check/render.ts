@@ -12,14 +12,14 @@ export function renderCheckReport(
     head: ["cluster", "weight", "share", "kubernetes", "generation", "resources"],
     style: { head: [], border: [] },
   });
-  const total = clusters.reduce((sum, c) => sum + c.weight, 0);
+  const total = report.clusters.reduce((sum, c) => sum + (c.weight ?? 0), 0);
   for (const row of report.clusters) {
     const spec = clusters.find((c) => c.name === row.name);
     table.push([
       row.name,
-      String(row.weight),
-      total > 0 ? `${Math.round((100 * row.weight) / total)}%` : "-",
-      row.kubernetesVersion,
+      row.weight === null ? "-" : String(row.weight),
+      total > 0 && row.weight !== null ? `${Math.round((100 * row.weight) / total)}%` : "-",
+      row.kubernetesVersion ?? "-",
       spec?.generation ?? "-",
       String(row.resources),
     ]);

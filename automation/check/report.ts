@@ -1,3 +1,5 @@
+import type { Membership } from "../../graph/membership";
+import type { ResourceNode } from "../../graph/resourceGraph";
 import type { Evaluation } from "../offline/evaluate";
 
 /** One policy violation (filled by the policy pack). */
@@ -12,7 +14,16 @@ export interface Violation {
 /** The `aa check --json` document. Field names are a contract; keep them. */
 export interface CheckReport {
   environment: string;
-  clusters: { name: string; weight: number; kubernetesVersion: string; resources: number }[];
+  /**
+   * One entry per cluster. `weight` and `kubernetesVersion` come from the stack config; for a
+   * stack export or another program they are read from the graph and are null when it has none.
+   */
+  clusters: {
+    name: string;
+    weight: number | null;
+    kubernetesVersion: string | null;
+    resources: number;
+  }[];
   resources: {
     urn: string;
     type: string;
@@ -25,27 +36,13 @@ export interface CheckReport {
   violations: Violation[];
 }
 
-/** Builds the report from an evaluation. Pure. */
+/** Builds the report from an evaluation of the active-active program. Pure. */
 export function buildCheckReport(
   evaluation: Evaluation,
   violations: Violation[] = [],
 ): CheckReport {
-  const { membership } = evaluation;
-  const nameOf = new Map(membership.clusters.map((c) => [c.urn, c.name]));
-  const resources = evaluation.resources.map((r) => {
-    const owner = membership.clusterOf.get(r.urn);
-    return {
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      parent: r.parent ?? null,
-      provider: r.provider ?? null,
-      cluster: owner ? (nameOf.get(owner) ?? null) : null,
-      dependencies: r.dependencies,
-    };
-  });
-  const counts = new Map<string, number>();
-  for (const r of resources) if (r.cluster) counts.set(r.cluster, (counts.get(r.cluster) ?? 0) + 1);
+  const resources = resourcesOf(evaluation.resources, evaluation.membership);
+  const counts = countPerCluster(resources);
   return {
     environment: evaluation.environment.name,
     clusters: evaluation.clusters.map((c) => ({
@@ -57,4 +54,85 @@ export function buildCheckReport(
     resources,
     violations,
   };
+}
+
+/**
+ * Builds the report from a resource graph alone (a stack export, or a program that does not use
+ * active-active's config): clusters as the graph has them, each with the weight of its weighted
+ * DNS record and the Kubernetes version of its EKS cluster when the graph records them. Pure.
+ */
+export function buildGraphReport(
+  environment: string,
+  nodes: readonly ResourceNode[],
+  membership: Membership,
+  violations: Violation[] = [],
+): CheckReport {
+  const resources = resourcesOf(nodes, membership);
+  const counts = countPerCluster(resources);
+  const byUrn = new Map(nodes.map((n) => [n.urn, n]));
+  const weights = new Map<string, number>();
+  for (const n of nodes) {
+    if (n.type !== "aws:route53/record:Record") continue;
+    const owner = membership.clusterOf.get(n.urn);
+    const weight = (propsOf(n).weightedRoutingPolicies as { weight?: unknown }[] | undefined)?.[0]
+      ?.weight;
+    if (owner && typeof weight === "number" && !weights.has(owner)) weights.set(owner, weight);
+  }
+  const awsClusterOf = new Map<string, ResourceNode>();
+  for (const n of nodes) {
+    if (n.type === "aws:eks/cluster:Cluster" && n.parent) awsClusterOf.set(n.parent, n);
+  }
+  const versionOf = (urn: string): string | null => {
+    const root = byUrn.get(urn);
+    if (!root) return null;
+    const child = awsClusterOf.get(urn);
+    const candidates = child ? [root, child] : [root];
+    for (const n of candidates) {
+      const props = propsOf(n);
+      const v = props.version ?? (props.eksCluster as { version?: unknown } | undefined)?.version;
+      if (typeof v === "string" && /^v?\d+\.\d+/.test(v)) return v;
+    }
+    return null;
+  };
+  return {
+    environment,
+    clusters: membership.clusters.map((c) => ({
+      name: c.name,
+      weight: weights.get(c.urn) ?? null,
+      kubernetesVersion: versionOf(c.urn),
+      resources: counts.get(c.name) ?? 0,
+    })),
+    resources,
+    violations,
+  };
+}
+
+function resourcesOf(
+  nodes: readonly ResourceNode[],
+  membership: Membership,
+): CheckReport["resources"] {
+  const nameOf = new Map(membership.clusters.map((c) => [c.urn, c.name]));
+  return nodes.map((r) => {
+    const owner = membership.clusterOf.get(r.urn);
+    return {
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent ?? null,
+      provider: r.provider ?? null,
+      cluster: owner ? (nameOf.get(owner) ?? null) : null,
+      dependencies: r.dependencies,
+    };
+  });
+}
+
+function countPerCluster(resources: CheckReport["resources"]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of resources) if (r.cluster) counts.set(r.cluster, (counts.get(r.cluster) ?? 0) + 1);
+  return counts;
+}
+
+/** What a resource is known as: its outputs when recorded, else its inputs. */
+function propsOf(n: ResourceNode): Record<string, unknown> {
+  return n.outputs && Object.keys(n.outputs).length > 0 ? n.outputs : n.inputs;
 }

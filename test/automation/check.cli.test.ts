@@ -121,7 +121,7 @@ describe("aa check (as a user runs it)", () => {
     assert.match(check.stdout, /--stack-file <file>/);
     assert.match(
       check.stdout,
-      /Exit codes:\n {2}0 {2}ok\n {2}1 {2}policy violations\n {2}2 {2}invalid config or usage/,
+      /Exit codes:\n {2}0 {2}ok \(advisory findings allowed\)\n {2}1 {2}mandatory policy violations\n {2}2 {2}invalid config/,
     );
   });
 

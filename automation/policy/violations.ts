@@ -1,0 +1,53 @@
+import type { Membership } from "../../graph/membership";
+import type { ResourceNode } from "../../graph/resourceGraph";
+import type { Violation } from "../check/report";
+import type { Diagnostic } from "./analyzerClient";
+
+const LEVEL_ORDER = { mandatory: 0, remediate: 1, advisory: 2, disabled: 3 } as const;
+
+/**
+ * Turns the pack's diagnostics into `aa check` violations: the policy's own message (the pack
+ * prefixes it with the policy description), the cluster the resource belongs to, stack-level
+ * findings attached to the stack resource. Duplicates are dropped; mandatory first, then in the
+ * pack's policy order and the resources' registration order. Pure.
+ */
+export function toViolations(
+  diagnostics: readonly Diagnostic[],
+  nodes: readonly ResourceNode[],
+  membership: Membership,
+  policyOrder: readonly string[],
+): Violation[] {
+  const root = nodes.find((n) => n.type === "pulumi:pulumi:Stack")?.urn ?? "";
+  const order = new Map(nodes.map((n, i) => [n.urn, i]));
+  const clusterName = new Map(membership.clusters.map((c) => [c.urn, c.name]));
+  const seen = new Set<string>();
+  const out: Violation[] = [];
+  for (const d of diagnostics) {
+    const urn = d.urn || root;
+    const message =
+      d.description && d.message.startsWith(`${d.description}\n`)
+        ? d.message.slice(d.description.length + 1)
+        : d.message;
+    const key = `${d.policyName}\u0000${urn}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const owner = membership.clusterOf.get(urn);
+    out.push({
+      policy: d.policyName,
+      level: d.level,
+      urn,
+      cluster: owner ? (clusterName.get(owner) ?? null) : null,
+      message,
+    });
+  }
+  const policyIndex = (p: string) => {
+    const i = policyOrder.indexOf(p);
+    return i < 0 ? policyOrder.length : i;
+  };
+  return out.sort(
+    (a, b) =>
+      LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
+      policyIndex(a.policy) - policyIndex(b.policy) ||
+      (order.get(a.urn) ?? -1) - (order.get(b.urn) ?? -1),
+  );
+}

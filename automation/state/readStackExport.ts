@@ -1,0 +1,43 @@
+import * as fs from "node:fs";
+import { UsageError } from "../exitCodes";
+import { fromStackExport, StackExportError, type ExportedStack } from "./stackExport";
+
+/**
+ * Reads a `pulumi stack export` file, or standard input for "-", and converts it. Any problem
+ * (missing file, not JSON, wrong version, malformed resource) is one UsageError (exit code 2).
+ */
+export function readStackExport(file: string, stdin: () => string = readStdin): ExportedStack {
+  const source = file === "-" ? "standard input" : file;
+  let text: string;
+  try {
+    text = file === "-" ? stdin() : fs.readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === "ENOENT"
+        ? `state file ${file} does not exist; create it with \`pulumi stack export --file ${file}\``
+        : `cannot read ${source}: ${(err as Error).message}`,
+    );
+  }
+  if (text.trim() === "") {
+    throw new UsageError(`${source} is empty; pass the output of \`pulumi stack export\``);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(
+      `${source} is not valid JSON (${(err as Error).message}); pass the output of \`pulumi stack export\``,
+    );
+  }
+  try {
+    return fromStackExport(doc, source);
+  } catch (err) {
+    if (err instanceof StackExportError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+function readStdin(): string {
+  return fs.readFileSync(0, "utf8");
+}

@@ -1,0 +1,152 @@
+import { providerUrn, type ResourceNode } from "../../graph/resourceGraph";
+
+/** A `pulumi stack export` turned into the resource graph. */
+export interface ExportedStack {
+  /** Stack name, from the URNs. */
+  stack: string;
+  /** Project name, from the URNs. */
+  project: string;
+  /** Every live resource, in the export's (dependency) order. */
+  nodes: ResourceNode[];
+}
+
+/** The export is not a deployment this tool can read; the message says what and how to fix it. */
+export class StackExportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StackExportError";
+  }
+}
+
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+
+/**
+ * Converts a parsed `pulumi stack export` document (deployment version 3) into resource nodes:
+ * outputs as the properties the stack policies read, inputs as what the resource was declared
+ * with, parents, providers ("urn::id" references), dependencies and property dependencies.
+ * Secrets, encrypted or not, become "[secret]"; resource references their URN; assets and
+ * archives "[asset]" / "[archive]". Resources pending deletion are left out. Pure.
+ */
+export function fromStackExport(doc: unknown, source: string): ExportedStack {
+  const fail = (what: string): never => {
+    throw new StackExportError(`${source} is not a stack export aa can read: ${what}`);
+  };
+  if (!isObject(doc))
+    return fail("the top level is not a JSON object; pass the output of `pulumi stack export`");
+  if (doc.version !== 3) {
+    return fail(
+      `its "version" is ${JSON.stringify(doc.version) ?? "missing"}, expected 3 ` +
+        "(the deployment format of Pulumi CLI 3.x); re-export it with `pulumi stack export`",
+    );
+  }
+  const deployment = doc.deployment;
+  if (!isObject(deployment)) return fail('it has no "deployment" object');
+  const resources = deployment.resources ?? [];
+  if (!Array.isArray(resources)) return fail('"deployment.resources" is not a list');
+
+  const nodes: ResourceNode[] = [];
+  let stack: string | undefined;
+  let project: string | undefined;
+  for (let i = 0; i < resources.length; i++) {
+    const r: unknown = resources[i];
+    const at = `deployment.resources[${i}]`;
+    if (!isObject(r)) return fail(`${at} is not an object`);
+    const { urn, type } = r;
+    if (typeof urn !== "string" || !urn.startsWith("urn:pulumi:")) {
+      return fail(
+        `${at}.urn is ${JSON.stringify(urn) ?? "missing"}, expected "urn:pulumi:<stack>::<project>::<type>::<name>"`,
+      );
+    }
+    const parts = urn.split("::");
+    if (parts.length < 4)
+      return fail(
+        `${at}.urn "${urn}" does not have the form urn:pulumi:<stack>::<project>::<type>::<name>`,
+      );
+    if (typeof type !== "string" || type === "") return fail(`${at}.type is missing`);
+    if (r.delete === true) continue;
+    stack ??= parts[0].slice("urn:pulumi:".length);
+    project ??= parts[1];
+    nodes.push({
+      urn,
+      type,
+      name: parts.slice(3).join("::"),
+      custom: r.custom === true,
+      parent: optionalString(r.parent, `${at}.parent`, fail),
+      provider: providerUrn(optionalString(r.provider, `${at}.provider`, fail)),
+      dependencies: urnList(r.dependencies, `${at}.dependencies`, fail),
+      propertyDependencies: propertyDependencies(
+        r.propertyDependencies,
+        `${at}.propertyDependencies`,
+        fail,
+      ),
+      inputs: properties(r.inputs, `${at}.inputs`, fail),
+      outputs: properties(r.outputs, `${at}.outputs`, fail),
+    });
+  }
+  return { stack: stack ?? "unknown", project: project ?? "unknown", nodes };
+}
+
+type Fail = (what: string) => never;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function optionalString(v: unknown, at: string, fail: Fail): string | undefined {
+  if (v === undefined || v === null || v === "") return undefined;
+  return typeof v === "string" ? v : fail(`${at} is not a string`);
+}
+
+function urnList(v: unknown, at: string, fail: Fail): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || !v.every((u) => typeof u === "string"))
+    return fail(`${at} is not a list of URNs`);
+  return v as string[];
+}
+
+function propertyDependencies(v: unknown, at: string, fail: Fail): Record<string, string[]> {
+  if (v === undefined || v === null) return {};
+  if (!isObject(v)) return fail(`${at} is not an object`);
+  const out: Record<string, string[]> = {};
+  for (const [key, urns] of Object.entries(v)) out[key] = urnList(urns, `${at}.${key}`, fail);
+  return out;
+}
+
+function properties(v: unknown, at: string, fail: Fail): Record<string, unknown> {
+  if (v === undefined || v === null) return {};
+  if (!isObject(v)) return fail(`${at} is not an object`);
+  return plain(v) as Record<string, unknown>;
+}
+
+/** State values as plain data: secrets hidden, references and assets named. */
+function plain(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = plain(value[i]);
+      if (v !== value[i]) (out ??= value.slice())[i] = v;
+    }
+    return out ?? value;
+  }
+  const obj = value as Record<string, unknown>;
+  const sig = obj[SIG];
+  if (sig !== undefined) {
+    if (sig === SECRET_SIG) return "[secret]";
+    if (sig === RESOURCE_SIG) return typeof obj.urn === "string" ? obj.urn : "[resource]";
+    if (sig === ASSET_SIG) return "[asset]";
+    if (sig === ARCHIVE_SIG) return "[archive]";
+    return `[${String(sig)}]`;
+  }
+  let out: Record<string, unknown> | undefined;
+  for (const key in obj) {
+    const v = obj[key];
+    const p = plain(v);
+    if (p !== v) (out ??= { ...obj })[key] = p;
+  }
+  return out ?? obj;
+}

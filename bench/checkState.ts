@@ -1,0 +1,71 @@
+// Benchmark: `aa check --state` against a plain JSON.parse of the same stack export.
+//   npm run build && node dist/bench/checkState.js [sizes, default 20000,200000] [runs, default 3]
+// Prints, per size: file size, JSON.parse time (read + parse, in its own process), the wall time
+// of `aa check --state FILE --json` (a separate process, as a user runs it) and their ratio.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { writeSyntheticExport } from "./syntheticExport";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const AA = path.join(ROOT, "dist", "automation", "cli.js");
+
+function parseMs(file: string): number {
+  const script =
+    'const fs=require("fs");const t=process.hrtime.bigint();' +
+    "JSON.parse(fs.readFileSync(process.argv[1],'utf8'));" +
+    "console.log(Number(process.hrtime.bigint()-t)/1e6)";
+  const out = spawnSync(process.execPath, ["-e", script, file], {
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
+  if (out.status !== 0) throw new Error(out.stderr);
+  return Number(out.stdout.trim());
+}
+
+function checkMs(file: string): { ms: number; code: number | null } {
+  const t = process.hrtime.bigint();
+  const out = spawnSync(process.execPath, [AA, "check", "--state", file, "--json"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (out.status !== 0 && out.status !== 1) throw new Error(`aa check failed:\n${out.stderr}`);
+  return { ms, code: out.status };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function main(): void {
+  const sizes = (process.argv[2] ?? "20000,200000").split(",").map(Number);
+  const runs = Number(process.argv[3] ?? 3);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-bench-"));
+  const rows: string[] = [];
+  try {
+    console.log(
+      `node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? "?"}), ${runs} run(s) each, medians`,
+    );
+    console.log("resources | file MB | JSON.parse ms | aa check --state ms | ratio");
+    for (const size of sizes) {
+      const file = path.join(dir, `export-${size}.json`);
+      const count = writeSyntheticExport(file, size);
+      const mb = fs.statSync(file).size / 1e6;
+      const parse = median(Array.from({ length: runs }, () => parseMs(file)));
+      const checks = Array.from({ length: runs }, () => checkMs(file));
+      const check = median(checks.map((c) => c.ms));
+      const row = `${count} | ${mb.toFixed(1)} | ${parse.toFixed(0)} | ${check.toFixed(0)} | ${(check / parse).toFixed(2)}x`;
+      rows.push(row);
+      console.log(row);
+      fs.rmSync(file);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();

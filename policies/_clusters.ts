@@ -1,0 +1,41 @@
+import type { GraphCluster } from "../graph/membership";
+import type { ResourceNode } from "../graph/resourceGraph";
+import { at, str, UNKNOWN_VALUE, type Read } from "./_props";
+import type { StackView } from "./_view";
+
+/** Type token of the AWS resource behind every EKS cluster. */
+export const AWS_EKS_CLUSTER = "aws:eks/cluster:Cluster";
+/** Type token of the @pulumi/eks component. */
+export const EKS_COMPONENT = "eks:index:Cluster";
+
+/**
+ * The resource whose properties describe cluster settings: the `aws:eks/cluster:Cluster` the
+ * @pulumi/eks component created, when the graph has it (a real preview or a stack export), else
+ * the cluster resource itself (offline, where the component has no children).
+ */
+export function clusterSettingsNode(view: StackView, cluster: GraphCluster): ResourceNode {
+  const root = view.byUrn.get(cluster.urn) as ResourceNode;
+  if (root.type === AWS_EKS_CLUSTER) return root;
+  return view.descendants(root.urn).find((n) => n.type === AWS_EKS_CLUSTER) ?? root;
+}
+
+/** The Kubernetes version a cluster runs or is declared with, e.g. "1.33". */
+export function clusterVersion(view: StackView, cluster: GraphCluster): Read<string> {
+  const node = clusterSettingsNode(view, cluster);
+  const own = versionOf(node.inputs.version);
+  if (own !== undefined) return own;
+  // The @pulumi/eks component's outputs carry the AWS cluster it created.
+  return versionOf(at(node.inputs, "eksCluster", "version"));
+}
+
+function versionOf(value: unknown): Read<string> {
+  if (value === UNKNOWN_VALUE) return UNKNOWN_VALUE;
+  if (typeof value === "number") return String(value);
+  return str(value);
+}
+
+/** The minor of a Kubernetes version: "1.33" -> 33, "v1.31.2" -> 31; undefined if unparsable. */
+export function minorOf(version: string): number | undefined {
+  const m = /^v?1\.(\d+)/.exec(version.trim());
+  return m ? Number(m[1]) : undefined;
+}

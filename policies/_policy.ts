@@ -1,0 +1,104 @@
+import type { ResourceNode } from "../graph/resourceGraph";
+
+/** CrossGuard enforcement levels. */
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+
+/** One problem a policy found. */
+export interface Finding {
+  /** What is wrong: which clusters, which resource, and how to fix it. */
+  message: string;
+  /** The resource the finding is about; omitted when it is about the stack as a whole. */
+  urn?: string;
+}
+
+/** The JSON schema of one configuration property (the subset CrossGuard config uses). */
+export interface ConfigProperty {
+  type: "integer" | "number" | "boolean" | "string" | "array";
+  description: string;
+  default: unknown;
+  minimum?: number;
+  maximum?: number;
+  enum?: string[];
+  items?: { type: "string"; enum?: string[] };
+}
+
+/**
+ * One policy of the pack: metadata plus a pure check over plain data. The same check runs in the
+ * pack (under `pulumi preview --policy-pack`, `aa check`) and directly in unit tests.
+ */
+export interface PolicySpec<C extends object> {
+  /** The policy name: a contract with users' policy config files; never rename. */
+  name: string;
+  /** One sentence: what the policy requires. */
+  description: string;
+  /** Default enforcement level (users override it per policy in the policy config). */
+  enforcementLevel: EnforcementLevel;
+  /**
+   * "stack": the check sees every resource of the stack at once (AnalyzeStack).
+   * "resource": the check sees one resource at a time, as it is registered (Analyze).
+   */
+  scope: "stack" | "resource";
+  /** Configuration properties, each with a JSON schema and a default (the thresholds). */
+  config: { [K in keyof C]: ConfigProperty };
+  /**
+   * The check. Pure: the same nodes and config give the same findings. `nodes` are the whole
+   * stack (scope "stack") or the one resource being registered (scope "resource").
+   */
+  validate(nodes: readonly ResourceNode[], config: C): Finding[];
+}
+
+/** The defaults of a policy's configuration. */
+export function defaultsOf<C extends object>(spec: PolicySpec<C>): C {
+  const out: Record<string, unknown> = {};
+  for (const [key, prop] of Object.entries(spec.config) as [string, ConfigProperty][]) {
+    out[key] = prop.default;
+  }
+  return out as C;
+}
+
+/**
+ * The configuration a check runs with: the defaults, overridden by the values given (as the
+ * engine passes them, already validated against the schema). Values of the wrong type are
+ * ignored in favour of the default, so a policy never runs with a nonsensical threshold.
+ */
+export function resolveConfig<C extends object>(
+  spec: PolicySpec<C>,
+  given: Record<string, unknown> = {},
+): C {
+  const out = defaultsOf(spec) as Record<string, unknown>;
+  for (const [key, prop] of Object.entries(spec.config) as [string, ConfigProperty][]) {
+    const value = given[key];
+    if (value !== undefined && fitsType(value, prop)) out[key] = value;
+  }
+  return out as C;
+}
+
+function fitsType(value: unknown, prop: ConfigProperty): boolean {
+  switch (prop.type) {
+    case "integer":
+      return Number.isInteger(value);
+    case "number":
+      return typeof value === "number" && Number.isFinite(value);
+    case "boolean":
+      return typeof value === "boolean";
+    case "string":
+      return typeof value === "string";
+    case "array":
+      return Array.isArray(value) && value.every((v) => typeof v === "string");
+  }
+}
+
+/** Runs a policy the way the pack does: config resolved over its defaults. */
+export function runPolicy<C extends object>(
+  spec: PolicySpec<C>,
+  nodes: readonly ResourceNode[],
+  config: Partial<C> = {},
+): Finding[] {
+  const resolved = resolveConfig(spec, config as Record<string, unknown>);
+  if (spec.scope === "stack") return spec.validate(nodes, resolved);
+  return nodes.flatMap((n) => spec.validate([n], resolved));
+}
+
+/** A policy of any configuration type (for lists of policies). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each policy has its own config type
+export type AnyPolicySpec = PolicySpec<any>;

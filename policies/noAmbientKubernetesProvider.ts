@@ -1,0 +1,58 @@
+import { isDefaultProvider, isKubernetesResource } from "../graph/resourceGraph";
+import { names } from "./_props";
+import type { Finding, PolicySpec } from "./_policy";
+import { label, stackView } from "./_view";
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the level is the only setting
+export interface NoAmbientKubernetesProviderConfig {}
+
+const FIX =
+  "Create one k8s.Provider per cluster from that cluster's kubeconfig, pass it explicitly " +
+  "(`{ provider }`) to every Kubernetes resource, and disable default providers " +
+  '(`pulumi:disable-default-providers: ["kubernetes"]` in the stack config).';
+
+/**
+ * `no-ambient-kubernetes-provider`: every Kubernetes resource uses an explicit provider that
+ * depends on exactly one cluster; never the default provider, which deploys to whatever cluster
+ * the local kubeconfig points at.
+ */
+export const noAmbientKubernetesProvider: PolicySpec<NoAmbientKubernetesProviderConfig> = {
+  name: "no-ambient-kubernetes-provider",
+  description:
+    "Every Kubernetes resource uses an explicit provider built from exactly one cluster's kubeconfig.",
+  enforcementLevel: "mandatory",
+  scope: "stack",
+  config: {},
+  validate(nodes) {
+    const view = stackView(nodes);
+    const findings: Finding[] = [];
+    for (const node of nodes) {
+      if (!isKubernetesResource(node)) continue;
+      const provider = node.provider ? view.byUrn.get(node.provider) : undefined;
+      if (!node.provider || isDefaultProvider(node.provider)) {
+        findings.push({
+          urn: node.urn,
+          message:
+            `${label(node)} uses the default Kubernetes provider, which deploys to whatever ` +
+            `cluster the ambient kubeconfig points at, so no cluster owns it. ${FIX}`,
+        });
+        continue;
+      }
+      // Membership gives a Kubernetes resource the cluster its provider depends on, if exactly one.
+      if (view.clusterOf(node.urn)) continue;
+      const reached = view.reaches(node.provider);
+      const what = provider ? label(provider) : `provider ${node.provider}`;
+      findings.push({
+        urn: node.urn,
+        message:
+          reached.length === 0
+            ? `${label(node)} uses ${what}, which depends on no EKS cluster of this stack (its ` +
+              `kubeconfig comes from outside the program), so its cluster cannot be known. ${FIX}`
+            : `${label(node)} uses ${what}, which depends on clusters ` +
+              `${names(reached.map((c) => c.name))}; a provider must belong to exactly one ` +
+              `cluster. ${FIX}`,
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,130 @@
+import type { GraphCluster } from "../graph/membership";
+import type { ResourceNode } from "../graph/resourceGraph";
+import { AWS_EKS_CLUSTER, EKS_COMPONENT } from "./_clusters";
+import { kindOf, objectName } from "./_kubernetes";
+import { bool, str, UNKNOWN_VALUE } from "./_props";
+import type { Finding, PolicySpec } from "./_policy";
+import { stackView, type StackView } from "./_view";
+
+export interface SystemPodsPerClusterConfig {
+  /** System components every cluster must run itself. */
+  required: string[];
+}
+
+type Component = "vpc-cni" | "coredns" | "kube-proxy" | "kyverno";
+const COMPONENTS: Component[] = ["vpc-cni", "coredns", "kube-proxy", "kyverno"];
+
+/** Workload names (DaemonSet, Deployment) that are each component when deployed by hand. */
+const WORKLOAD_NAMES: Record<Component, string[]> = {
+  "vpc-cni": ["aws-node"],
+  coredns: ["coredns"],
+  "kube-proxy": ["kube-proxy"],
+  kyverno: ["kyverno", "kyverno-admission-controller"],
+};
+
+const WHERE_LOOKED: Record<Component, string> = {
+  "vpc-cni": "no EKS add-on, none installed by its EKS cluster, no aws-node DaemonSet",
+  coredns: "no EKS add-on, none installed by its EKS cluster, no coredns Deployment",
+  "kube-proxy": "no EKS add-on, none installed by its EKS cluster, no kube-proxy DaemonSet",
+  kyverno: "no Helm release of the kyverno chart and no kyverno Deployment on it",
+};
+
+const HOW_TO_ADD: Record<Component, string> = {
+  "vpc-cni": 'an aws.eks.Addon with addonName "vpc-cni" and this cluster\'s clusterName',
+  coredns: 'an aws.eks.Addon with addonName "coredns" and this cluster\'s clusterName',
+  "kube-proxy": 'an aws.eks.Addon with addonName "kube-proxy" and this cluster\'s clusterName',
+  kyverno: "a k8s.helm.v3.Release of the kyverno chart with this cluster's provider",
+};
+
+/**
+ * `system-pods-per-cluster`: each cluster runs its own vpc-cni, coredns and kube-proxy (EKS
+ * add-ons, the add-ons EKS or @pulumi/eks install for the cluster, or equivalent workloads) and
+ * its own Kyverno, so add-ons are pinned and upgraded one cluster at a time.
+ */
+export const systemPodsPerCluster: PolicySpec<SystemPodsPerClusterConfig> = {
+  name: "system-pods-per-cluster",
+  description:
+    "Each cluster runs its own vpc-cni, coredns, kube-proxy and Kyverno, managed with that cluster.",
+  enforcementLevel: "mandatory",
+  scope: "stack",
+  config: {
+    required: {
+      type: "array",
+      items: { type: "string", enum: COMPONENTS },
+      default: COMPONENTS,
+      description: "System components every cluster must run itself.",
+    },
+  },
+  validate(nodes, config) {
+    const view = stackView(nodes);
+    const required = COMPONENTS.filter((c) => config.required.includes(c));
+    const present = new Map<string, Set<Component>>(view.clusters.map((c) => [c.urn, new Set()]));
+    for (const node of nodes) {
+      const cluster = view.clusterOf(node.urn);
+      if (!cluster) continue;
+      for (const c of provides(view, node, cluster)) present.get(cluster.urn)?.add(c);
+    }
+    const findings: Finding[] = [];
+    for (const cluster of view.clusters) {
+      const has = present.get(cluster.urn) as Set<Component>;
+      const missing = required.filter((c) => !has.has(c));
+      for (const component of missing) {
+        findings.push({
+          urn: cluster.urn,
+          message:
+            `Cluster "${cluster.name}" has no ${component} of its own: ${WHERE_LOOKED[component]}. ` +
+            `Without it the cluster either cannot run pods reliably or depends on something set ` +
+            `up outside the program that is not pinned and upgraded with this cluster. Add ` +
+            `${HOW_TO_ADD[component]}.`,
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+/** The system components a resource of `cluster` provides. */
+function provides(view: StackView, node: ResourceNode, cluster: GraphCluster): Component[] {
+  if (node.type === "aws:eks/addon:Addon") {
+    const name = str(node.inputs, "addonName");
+    return COMPONENTS.filter((c) => c === name);
+  }
+  if (node.urn === cluster.urn) return installedByCluster(node);
+  if (node.type === AWS_EKS_CLUSTER && view.byUrn.get(cluster.urn)?.type !== EKS_COMPONENT) {
+    return installedByCluster(node);
+  }
+  if (node.type.startsWith("kubernetes:helm.sh/")) {
+    const chart = str(node.inputs, "chart");
+    const name = str(node.inputs, "name");
+    const text = `${typeof chart === "string" ? chart : ""} ${typeof name === "string" ? name : ""}`;
+    return COMPONENTS.filter((c) => text.split(/[\s/]+/).includes(c));
+  }
+  const kind = kindOf(node);
+  if (kind === "DaemonSet" || kind === "Deployment") {
+    const name = objectName(node);
+    if (typeof name !== "string") return [];
+    return COMPONENTS.filter((c) => WORKLOAD_NAMES[c].includes(name));
+  }
+  return [];
+}
+
+/**
+ * What an EKS cluster installs by itself: a raw aws.eks.Cluster bootstraps vpc-cni, coredns and
+ * kube-proxy unless `bootstrapSelfManagedAddons` is false; the @pulumi/eks component also adds
+ * them as add-ons unless told not to.
+ */
+function installedByCluster(node: ResourceNode): Component[] {
+  const bootstraps = bool(node.inputs, "bootstrapSelfManagedAddons") !== false;
+  if (node.type === AWS_EKS_CLUSTER) return bootstraps ? ["vpc-cni", "coredns", "kube-proxy"] : [];
+  if (node.type !== EKS_COMPONENT) return [];
+  const autoMode = bool(node.inputs, "autoMode", "enabled") === true;
+  const addon = (opts: string) => {
+    const v = bool(node.inputs, opts, "enabled");
+    return v === UNKNOWN_VALUE || v === undefined ? !autoMode : v;
+  };
+  const out: Component[] = [];
+  if (bool(node.inputs, "useDefaultVpcCni") === false || bootstraps) out.push("vpc-cni");
+  if (addon("corednsAddonOptions") || bootstraps) out.push("coredns");
+  if (addon("kubeProxyAddonOptions") || bootstraps) out.push("kube-proxy");
+  return out;
+}

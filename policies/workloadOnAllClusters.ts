@@ -1,0 +1,168 @@
+import type { GraphCluster } from "../graph/membership";
+import type { ResourceNode } from "../graph/resourceGraph";
+import { containerImages, kindOf, objectName, objectNamespace } from "./_kubernetes";
+import { names, num, UNKNOWN_VALUE } from "./_props";
+import type { Finding, PolicySpec } from "./_policy";
+import { label, stackView } from "./_view";
+
+export interface WorkloadOnAllClustersConfig {
+  /** Kubernetes kinds that must exist on every cluster. */
+  kinds: string[];
+  /** Namespaces left out of the check. */
+  ignoreNamespaces: string[];
+  /** Require the same replica count on every cluster. */
+  compareReplicas: boolean;
+  /** Require the same container images on every cluster. */
+  compareImages: boolean;
+}
+
+const KINDS = [
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "CronJob",
+  "Job",
+  "Service",
+  "Ingress",
+  "ConfigMap",
+  "Secret",
+];
+
+const WITH_REPLICAS = new Set(["Deployment", "StatefulSet", "ReplicaSet"]);
+
+interface Copy {
+  cluster: GraphCluster;
+  node: ResourceNode;
+}
+
+/**
+ * `workload-on-all-clusters`: every workload (by kind, namespace and name) on one cluster is on
+ * every cluster, with the same replicas and images, so that losing a cluster loses 1/N of each
+ * service and never a whole service.
+ */
+export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
+  name: "workload-on-all-clusters",
+  description:
+    "Every workload on one cluster runs on every cluster, with the same replicas and images.",
+  enforcementLevel: "mandatory",
+  scope: "stack",
+  config: {
+    kinds: {
+      type: "array",
+      items: { type: "string" },
+      default: KINDS,
+      description: "Kubernetes kinds that must exist on every cluster.",
+    },
+    ignoreNamespaces: {
+      type: "array",
+      items: { type: "string" },
+      default: [],
+      description: "Namespaces left out of the check.",
+    },
+    compareReplicas: {
+      type: "boolean",
+      default: true,
+      description: "Require the same replica count on every cluster.",
+    },
+    compareImages: {
+      type: "boolean",
+      default: true,
+      description: "Require the same container images on every cluster.",
+    },
+  },
+  validate(nodes, config) {
+    const view = stackView(nodes);
+    if (view.clusters.length < 2) return [];
+    const kinds = new Set(config.kinds);
+    const ignored = new Set(config.ignoreNamespaces);
+
+    // kind/namespace/name -> the copies on each cluster, in registration order.
+    const workloads = new Map<string, Copy[]>();
+    // kind -> clusters with an object of that kind whose name is not known yet (a preview):
+    // it may be the "missing" copy, so those clusters are not reported as missing it.
+    const unknownNames = new Map<string, Set<string>>();
+    for (const node of nodes) {
+      const kind = kindOf(node);
+      if (!kind || !kinds.has(kind)) continue;
+      const cluster = view.clusterOf(node.urn);
+      const name = objectName(node);
+      const namespace = objectNamespace(node);
+      if (!cluster) continue;
+      if (name === UNKNOWN_VALUE || namespace === UNKNOWN_VALUE) {
+        const set = unknownNames.get(kind) ?? new Set<string>();
+        unknownNames.set(kind, set.add(cluster.urn));
+        continue;
+      }
+      // Auto-named objects get a random suffix per cluster and cannot be matched.
+      if (typeof name !== "string" || typeof namespace !== "string") continue;
+      if (ignored.has(namespace)) continue;
+      const key = `${kind} ${namespace}/${name}`;
+      const copies = workloads.get(key);
+      if (copies) copies.push({ cluster, node });
+      else workloads.set(key, [{ cluster, node }]);
+    }
+
+    const findings: Finding[] = [];
+    for (const [key, copies] of workloads) {
+      const [kind] = key.split(" ");
+      const present = new Set(copies.map((c) => c.cluster.urn));
+      const maybe = unknownNames.get(kind) ?? new Set<string>();
+      const missing = view.clusters.filter((c) => !present.has(c.urn) && !maybe.has(c.urn));
+      const on = view.clusters.filter((c) => present.has(c.urn)).map((c) => c.name);
+      if (missing.length > 0) {
+        findings.push({
+          urn: copies[0].node.urn,
+          message:
+            `${key} runs on cluster(s) ${names(on)} but not on ${names(missing.map((c) => c.name))} ` +
+            `(declared as ${label(copies[0].node)}). A workload on a subset of clusters turns the ` +
+            `loss of one cluster into an outage of that workload. Declare it on every cluster with ` +
+            `that cluster's provider (ServiceFleet does this for each service).`,
+        });
+      }
+      if (config.compareReplicas && WITH_REPLICAS.has(kind)) {
+        const finding = differs(copies, key, "replicas", (n) => {
+          const r = num(n.inputs, "spec", "replicas");
+          return r === UNKNOWN_VALUE ? undefined : String(r ?? 1);
+        });
+        if (finding) findings.push(finding);
+      }
+      if (config.compareImages) {
+        const finding = differs(copies, key, "images", (n) => {
+          const images = containerImages(n, kind);
+          return Array.isArray(images) ? images.join(", ") : undefined;
+        });
+        if (finding) findings.push(finding);
+      }
+    }
+    return findings;
+  },
+};
+
+/** A finding when `read` differs between copies (copies whose value is unknown are skipped). */
+function differs(
+  copies: Copy[],
+  key: string,
+  what: string,
+  read: (n: ResourceNode) => string | undefined,
+): Finding | undefined {
+  const values = copies
+    .map((c) => ({ cluster: c.cluster.name, node: c.node, value: read(c.node) }))
+    .filter(
+      (v): v is { cluster: string; node: ResourceNode; value: string } => v.value !== undefined,
+    );
+  if (new Set(values.map((v) => v.value)).size <= 1) return undefined;
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v.value, (counts.get(v.value) ?? 0) + 1);
+  const common = [...counts].sort((a, b) => b[1] - a[1])[0][0];
+  const odd = values.find((v) => v.value !== common) ?? values[0];
+  return {
+    urn: odd.node.urn,
+    message:
+      `${key} has different ${what} per cluster: ` +
+      values.map((v) => `${v.cluster}: ${v.value}`).join("; ") +
+      `. Every cluster must run the same ${what} so that each carries the same share of traffic ` +
+      `and a bad version is rolled out one cluster at a time, not hidden on one. Make ` +
+      `${label(odd.node)} on cluster "${odd.cluster}" match the others, or roll the change out ` +
+      `to every cluster.`,
+  };
+}

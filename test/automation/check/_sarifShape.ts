@@ -1,0 +1,52 @@
+import * as assert from "node:assert/strict";
+
+/**
+ * Checks a SARIF log against the structure SARIF 2.1.0 requires (and GitHub code scanning reads):
+ * version and runs; a tool driver with a name and rules with unique ids; results whose ruleId and
+ * ruleIndex point at a rule, with a level from the spec's enum, a message text, and at least one
+ * location whose physical location is a relative URI with an optional 1-based region.
+ */
+export function assertValidSarif(log: unknown): void {
+  const l = log as Record<string, unknown>;
+  assert.equal(l.version, "2.1.0");
+  assert.equal(typeof l.$schema, "string");
+  assert.ok(Array.isArray(l.runs) && l.runs.length > 0, "runs is a non-empty array");
+  for (const run of l.runs as Record<string, unknown>[]) {
+    const driver = (run.tool as { driver?: Record<string, unknown> })?.driver;
+    assert.ok(driver, "run.tool.driver");
+    assert.equal(typeof driver.name, "string");
+    const rules = driver.rules as { id: unknown; shortDescription?: { text?: unknown } }[];
+    assert.ok(Array.isArray(rules));
+    const ids = rules.map((r) => r.id);
+    assert.equal(new Set(ids).size, ids.length, "rule ids are unique");
+    for (const r of rules) {
+      assert.equal(typeof r.id, "string");
+      assert.equal(typeof r.shortDescription?.text, "string");
+    }
+    assert.ok(Array.isArray(run.results), "run.results is an array");
+    for (const result of run.results as Record<string, unknown>[]) {
+      assert.ok(ids.includes(result.ruleId), `result.ruleId ${String(result.ruleId)} is a rule`);
+      assert.equal(ids[result.ruleIndex as number], result.ruleId, "ruleIndex points at the rule");
+      assert.ok(["none", "note", "warning", "error"].includes(result.level as string));
+      const text = (result.message as { text?: unknown })?.text;
+      assert.ok(typeof text === "string" && text.length > 0, "result.message.text");
+      const locations = result.locations as Record<string, unknown>[];
+      assert.ok(Array.isArray(locations) && locations.length >= 1, "at least one location");
+      for (const loc of locations) {
+        const physical = loc.physicalLocation as
+          { artifactLocation?: { uri?: unknown }; region?: { startLine?: unknown } } | undefined;
+        const logical = loc.logicalLocations as { fullyQualifiedName?: unknown }[] | undefined;
+        assert.ok(physical || logical, "a location is physical, logical or both");
+        if (physical) {
+          const uri = physical.artifactLocation?.uri;
+          assert.ok(typeof uri === "string" && !uri.includes("\\") && !/^[a-z]+:/i.test(uri));
+          if (physical.region) {
+            const line = physical.region.startLine;
+            assert.ok(Number.isInteger(line) && (line as number) >= 1, "startLine is 1-based");
+          }
+        }
+        for (const ll of logical ?? []) assert.equal(typeof ll.fullyQualifiedName, "string");
+      }
+    }
+  }
+}

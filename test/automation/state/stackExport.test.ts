@@ -1,0 +1,159 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { UsageError } from "../../../automation/exitCodes";
+import { readStackExport } from "../../../automation/state/readStackExport";
+import { fromStackExport, StackExportError } from "../../../automation/state/stackExport";
+import { clusterMembership } from "../../../graph/membership";
+import { deployedEnvironmentExport, ExportBuilder } from "./_exportFixture";
+
+describe("converting a pulumi stack export to the resource graph", () => {
+  it("reads every live resource with its parent, provider, dependencies and properties", () => {
+    const doc = deployedEnvironmentExport().document();
+    const { stack, project, nodes } = fromStackExport(doc, "state.json");
+    assert.equal(stack, "prod");
+    assert.equal(project, "acme");
+    assert.ok(!nodes.some((n) => n.name === "old-logs"), "a resource pending deletion is not live");
+
+    const deployment = nodes.find((n) => n.name === "prod-a-shop");
+    assert.ok(deployment);
+    assert.equal(deployment.custom, true);
+    assert.equal(deployment.parent, nodes[0].urn);
+    assert.equal(
+      deployment.provider,
+      "urn:pulumi:prod::acme::pulumi:providers:kubernetes::prod-a-k8s",
+      "the provider reference loses its id",
+    );
+    const eks = nodes.find(
+      (n) => n.type === "aws:eks/cluster:Cluster" && n.name === "prod-c-eksCluster",
+    );
+    assert.ok(eks);
+    assert.equal(eks.parent, "urn:pulumi:prod::acme::eks:index:Cluster::prod-c");
+    assert.equal((eks.outputs as { version: string }).version, "1.33");
+
+    const provider = nodes.find((n) => n.name === "prod-b-k8s");
+    assert.deepEqual(provider?.propertyDependencies, {
+      kubeconfig: ["urn:pulumi:prod::acme::eks:index:Cluster::prod-b"],
+    });
+    assert.deepEqual(provider?.dependencies, ["urn:pulumi:prod::acme::eks:index:Cluster::prod-b"]);
+  });
+
+  it("hides secrets, encrypted or not, and never keeps their ciphertext", () => {
+    const b = new ExportBuilder();
+    b.add({
+      type: "kubernetes:core/v1:Secret",
+      name: "creds",
+      inputs: {
+        stringData: {
+          "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+          plaintext: '"hunter2"',
+        },
+      },
+    });
+    const { nodes } = fromStackExport(b.document(), "state.json");
+    assert.deepEqual(nodes[1].inputs, { stringData: "[secret]" });
+    const all = JSON.stringify(fromStackExport(deployedEnvironmentExport().document(), "s").nodes);
+    assert.ok(!all.includes("ciphertext") && !all.includes("hunter2"));
+    assert.ok(all.includes('"kubeconfig":"[secret]"'));
+  });
+
+  it("finds the clusters of the deployed environment from the graph", () => {
+    const { nodes } = fromStackExport(deployedEnvironmentExport().document(), "state.json");
+    const membership = clusterMembership(nodes);
+    // Named by the tag of the aws.eks.Cluster each component created.
+    assert.deepEqual(
+      membership.clusters.map((c) => c.name),
+      ["a", "b", "c"],
+    );
+    const shop = nodes.find((n) => n.name === "prod-c-shop");
+    assert.equal(
+      membership.clusterOf.get(shop?.urn ?? ""),
+      "urn:pulumi:prod::acme::eks:index:Cluster::prod-c",
+    );
+  });
+
+  const malformed: [string, unknown, RegExp][] = [
+    ["a list", [], /the top level is not a JSON object/],
+    ["version 2", { version: 2, deployment: { resources: [] } }, /"version" is 2, expected 3/],
+    ["no deployment", { version: 3 }, /no "deployment" object/],
+    [
+      "resources not a list",
+      { version: 3, deployment: { resources: {} } },
+      /"deployment.resources" is not a list/,
+    ],
+    [
+      "a resource without a URN",
+      { version: 3, deployment: { resources: [{ type: "aws:s3/bucket:Bucket" }] } },
+      /deployment.resources\[0\].urn is missing/,
+    ],
+    [
+      "a malformed URN",
+      { version: 3, deployment: { resources: [{ urn: "urn:pulumi:x", type: "t" }] } },
+      /deployment.resources\[0\].urn "urn:pulumi:x" does not have the form/,
+    ],
+    [
+      "dependencies that are not URNs",
+      {
+        version: 3,
+        deployment: { resources: [{ urn: "urn:pulumi:s::p::t::n", type: "t", dependencies: [1] }] },
+      },
+      /deployment.resources\[0\].dependencies is not a list of URNs/,
+    ],
+  ];
+  for (const [what, doc, message] of malformed) {
+    it(`rejects ${what} with one message naming the field`, () => {
+      assert.throws(
+        () => fromStackExport(doc, "state.json"),
+        (err: Error) =>
+          err instanceof StackExportError &&
+          /^state.json is not a stack export aa can read: /.test(err.message) &&
+          message.test(err.message),
+      );
+    });
+  }
+
+  it("accepts a new stack's export without resources", () => {
+    assert.deepEqual(fromStackExport({ version: 3, deployment: { manifest: {} } }, "s").nodes, []);
+  });
+});
+
+describe("reading a stack export file", () => {
+  let dir: string;
+  before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-state-"))));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("reads a file, or standard input for -", () => {
+    const text = JSON.stringify(deployedEnvironmentExport().document());
+    const file = path.join(dir, "state.json");
+    fs.writeFileSync(file, text);
+    assert.equal(readStackExport(file).nodes.length, readStackExport("-", () => text).nodes.length);
+  });
+
+  for (const [what, text, message] of [
+    [
+      "text that is not JSON",
+      "{ not json",
+      /standard input is not valid JSON .*pulumi stack export/,
+    ],
+    ["an empty input", "  \n", /standard input is empty/],
+    ["the wrong version", '{"version": 1, "deployment": {}}', /expected 3/],
+  ] as const) {
+    it(`turns ${what} into one usage error`, () => {
+      assert.throws(
+        () => readStackExport("-", () => text),
+        (err: Error) =>
+          err instanceof UsageError && message.test(err.message) && !err.message.includes("\n"),
+      );
+    });
+  }
+
+  it("names a missing file and how to create it", () => {
+    assert.throws(
+      () => readStackExport(path.join(dir, "nope.json")),
+      (err: Error) =>
+        err instanceof UsageError &&
+        /does not exist; create it with `pulumi stack export --file/.test(err.message),
+    );
+  });
+});

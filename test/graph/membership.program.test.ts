@@ -1,0 +1,56 @@
+import * as assert from "node:assert/strict";
+import { clusterMembership, type Membership } from "../../graph/membership";
+import type { ResourceNode } from "../../graph/resourceGraph";
+import { runOffline } from "../../automation/offline/evaluate";
+import { foreignProgram } from "../_foreignProgram";
+
+describe("clusterMembership on a program that does not use our components", () => {
+  let nodes: ResourceNode[];
+  let membership: Membership;
+  const owner = (type: string, name: string) => {
+    const node = nodes.find((n) => n.type === type && n.name === name);
+    assert.ok(node, `the program registers ${type} ${name}`);
+    const cluster = membership.clusterOf.get(node.urn);
+    const found = membership.clusters.find((c) => c.urn === cluster);
+    return [found?.name ?? null, membership.reason.get(node.urn)];
+  };
+
+  before(async () => {
+    const run = await runOffline({
+      project: "acme",
+      stack: "prod",
+      config: { "aws:region": "us-east-1" },
+      program: foreignProgram,
+    });
+    assert.equal(run.error, undefined);
+    nodes = run.resources;
+    membership = clusterMembership(nodes);
+  });
+
+  it("finds both raw aws.eks.Cluster resources as clusters", () => {
+    assert.deepEqual(
+      membership.clusters.map((c) => c.name),
+      ["east", "west"],
+    );
+  });
+
+  it("places each resource by the graph alone", () => {
+    assert.deepEqual(owner("aws:eks/cluster:Cluster", "east"), ["east", "is-cluster"]);
+    // Only cluster east uses its subnet, and only the subnet uses the VPC.
+    assert.deepEqual(owner("aws:ec2/subnet:Subnet", "east-subnet"), ["east", "used-by"]);
+    assert.deepEqual(owner("aws:ec2/vpc:Vpc", "east-vpc"), ["east", "used-by"]);
+    // Inside a component that holds exactly one cluster.
+    assert.deepEqual(owner("aws:kms/key:Key", "west-key"), ["west", "in-cell"]);
+    // Providers whose kubeconfig comes from one cluster, and what they deploy.
+    assert.deepEqual(owner("pulumi:providers:kubernetes", "east"), ["east", "depends-on"]);
+    assert.deepEqual(owner("kubernetes:apps/v1:Deployment", "west-shop"), ["west", "provider"]);
+    // A DNS record pointing at one cluster's load balancer is inside that cluster's blast radius.
+    assert.deepEqual(owner("aws:route53/record:Record", "www"), ["east", "depends-on"]);
+  });
+
+  it("keeps what several clusters use, what none uses, and ambient Kubernetes resources environment-level", () => {
+    assert.deepEqual(owner("aws:dynamodb/table:Table", "sessions"), [null, "environment"]);
+    assert.deepEqual(owner("aws:s3/bucket:Bucket", "logs"), [null, "environment"]);
+    assert.deepEqual(owner("kubernetes:core/v1:ConfigMap", "stray"), [null, "environment"]);
+  });
+});

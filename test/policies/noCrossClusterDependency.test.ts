@@ -1,0 +1,70 @@
+import * as assert from "node:assert/strict";
+import { noCrossClusterDependency } from "../../policies/noCrossClusterDependency";
+import { assertOneFinding, check } from "./_assert";
+import { environmentGraph } from "./_environment";
+
+describe("no-cross-cluster-dependency", () => {
+  it("is mandatory and passes when every cluster uses only its own resources", () => {
+    assert.equal(noCrossClusterDependency.enforcementLevel, "mandatory");
+    assert.deepEqual(check(noCrossClusterDependency, environmentGraph().nodes), []);
+  });
+
+  it("rejects a node group of cluster b in a subnet of cluster a (property dependency)", () => {
+    const { nodes, clusters } = environmentGraph();
+    clusters.b.nodeGroup.propertyDependencies.subnetIds = [clusters.a.subnet.urn];
+    assertOneFinding(
+      check(noCrossClusterDependency, nodes),
+      clusters.b.nodeGroup.urn,
+      /aws.eks.NodeGroup "prod-b-nodes" belongs to cluster "b" but depends on aws.ec2.Subnet "prod-a-private-0" of cluster "a" \(through its property "subnetIds"\)/,
+      /Give cluster "b" its own aws.ec2.Subnet/,
+    );
+  });
+
+  it("rejects a Deployment of cluster c that waits on cluster a's node group (dependsOn)", () => {
+    const { nodes, clusters } = environmentGraph();
+    clusters.c.deployment.dependencies.push(clusters.a.nodeGroup.urn);
+    assertOneFinding(
+      check(noCrossClusterDependency, nodes),
+      clusters.c.deployment.urn,
+      /belongs to cluster "c" but depends on aws.eks.NodeGroup "prod-a-nodes" of cluster "a" \(through dependsOn\)/,
+    );
+  });
+
+  it("rejects a Kubernetes resource on cluster b's provider parented to cluster a's cell", () => {
+    const { nodes, clusters } = environmentGraph();
+    clusters.b.kyverno.parent = clusters.a.cell.urn;
+    assertOneFinding(
+      check(noCrossClusterDependency, nodes),
+      clusters.b.kyverno.urn,
+      /k8s.helm.v3.Release "prod-b-kyverno" belongs to cluster "b" but depends on active-active.ClusterCell "prod-a" of cluster "a" \(as its parent\)/,
+      /Create it under a component of cluster "b"/,
+    );
+  });
+
+  it("rejects a Kubernetes provider of cluster b built from cluster a's kubeconfig", () => {
+    const { nodes, clusters } = environmentGraph();
+    // The provider stays in b's cell, but its kubeconfig now comes from a's cluster.
+    clusters.b.provider.propertyDependencies.kubeconfig = [clusters.a.eks.urn];
+    clusters.b.provider.dependencies = [clusters.a.eks.urn];
+    const findings = check(noCrossClusterDependency, nodes);
+    assert.ok(
+      findings.some(
+        (f) =>
+          f.urn === clusters.b.provider.urn &&
+          /depends on eks.Cluster "prod-a-eks" of cluster "a" \(through its property "kubeconfig"\)/.test(
+            f.message,
+          ),
+      ),
+      findings.map((f) => f.message).join("\n"),
+    );
+  });
+
+  it("ignores the types listed in ignoreTypes", () => {
+    const { nodes, clusters } = environmentGraph();
+    clusters.b.nodeGroup.propertyDependencies.subnetIds = [clusters.a.subnet.urn];
+    assert.deepEqual(
+      check(noCrossClusterDependency, nodes, { ignoreTypes: ["aws:ec2/subnet:Subnet"] }),
+      [],
+    );
+  });
+});
