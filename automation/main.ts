@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/errors";
 import { registerCheck } from "./commands/check";
+import { registerCost } from "./commands/cost";
 import { registerPlan } from "./commands/plan";
 import { registerRollout } from "./commands/rollout";
 import { registerStatus } from "./commands/status";
@@ -34,6 +35,7 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
   registerPlan(program, io, done);
   registerRollout(program, io, done);
   registerStatus(program, io, done);
+  registerCost(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: "user" });

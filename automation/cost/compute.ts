@@ -1,0 +1,424 @@
+import { ConfigError, fieldName } from "../../config/errors";
+import type { Environment } from "../../config/load";
+import type { EnvironmentConfig } from "../../config/schema";
+import { controlPlaneRate } from "./controlPlane";
+import { cents, money } from "./format";
+import { drainShares, planLayouts, type LayoutPlan } from "./layouts";
+import {
+  LINE_ITEMS,
+  type ClusterCost,
+  type CostReport,
+  type LayoutCost,
+  type LineItem,
+  type LineItemKey,
+  type NodeShape,
+  type PriceTable,
+  type Requests,
+} from "./model";
+import { nodeShape } from "./node";
+import { resolvePrices } from "./prices";
+import { requests, systemPods, systemRequests } from "./systemPods";
+
+/** What the report leaves out, and why. */
+export const NOT_COUNTED =
+  "not counted: traffic-priced charges (NAT data processing, NLB capacity units, data transfer, Route 53 queries), which N clusters split rather than multiply; control-plane log ingestion, which grows per cluster with its API activity";
+
+/** What the cost report is computed from. */
+export interface CostInput {
+  environment: Environment;
+  /** The day EKS support tiers are read for, "YYYY-MM-DD". */
+  asOf: string;
+  /** The stack file, for messages. */
+  source: string;
+  /** The stack's `aws:region`, when known (the default prices are us-east-1's). */
+  region?: string;
+}
+
+/** Everything a layout's cost depends on besides the layout itself. */
+interface Context {
+  config: EnvironmentConfig;
+  prices: PriceTable;
+  node: NodeShape;
+  asOf: string;
+  /** System pod requests per cluster (Deployments) and per node (DaemonSets). */
+  system: ReturnType<typeof systemRequests>;
+  /** What one node offers to everything but the DaemonSets. */
+  usable: Requests & { pods: number };
+  /** The whole traffic's requests and pods. */
+  workload: Requests & { pods: number };
+}
+
+/**
+ * The monthly overhead of running the environment as N clusters instead of one, for N-1, N and
+ * N+1, from the validated config alone (no cloud). Pure: the same input gives the same report.
+ * Throws a ConfigError when the price table lacks the node's instance type or a Kyverno value
+ * cannot be read. The formulas are in docs/cost.md.
+ */
+export function costReport(input: CostInput): CostReport {
+  const { config } = input.environment;
+  const prices = resolvePrices(config.costs);
+  const node = nodeShape(config.nodeGroup, prices, input.source);
+  const pods = systemPods(config, prices, input.source);
+  const system = systemRequests(pods.pods);
+  const usable = {
+    cpuMilli: node.allocatable.cpuMilli - system.perNode.cpuMilli,
+    memoryMiB: node.allocatable.memoryMiB - system.perNode.memoryMiB,
+    pods: node.maxPods - system.podsPerNode,
+  };
+  if (usable.cpuMilli <= 0 || usable.memoryMiB <= 0 || usable.pods <= 0) {
+    throw new ConfigError(input.source, [
+      {
+        field: fieldName(["nodeGroup", "instanceTypes", 0]),
+        message:
+          `"${node.instanceType}" has nothing left for pods after the kubelet's reserve and the ` +
+          `DaemonSets (${describe(system.perNode)} and ${system.podsPerNode} pods per node); ` +
+          "use a larger instance type",
+      },
+    ]);
+  }
+
+  const n = config.clusters.length;
+  const services = config.services.map((s) => ({
+    name: s.name,
+    replicasPerCluster: s.replicas,
+    perPod: requests(s.resources.requests.cpu, s.resources.requests.memory),
+  }));
+  const workload = {
+    cpuMilli: n * sum(services.map((s) => s.replicasPerCluster * s.perPod.cpuMilli)),
+    memoryMiB: n * sum(services.map((s) => s.replicasPerCluster * s.perPod.memoryMiB)),
+    pods: n * sum(services.map((s) => s.replicasPerCluster)),
+  };
+
+  const ctx: Context = { config, prices, node, asOf: input.asOf, system, usable, workload };
+  const plans = planLayouts(config);
+  const notes: string[] = [];
+  const single = layoutCost(plans.single, ctx, notes);
+  const layouts = plans.layouts.map((plan) => withOverhead(layoutCost(plan, ctx, notes), single));
+  const configured = layouts.find((l) => l.label === "N");
+  if (configured) notes.push(...desiredSizeNotes(configured, ctx));
+
+  return {
+    schemaVersion: 1,
+    environment: input.environment.name,
+    asOf: input.asOf,
+    currency: prices.currency,
+    hoursPerMonth: prices.hoursPerMonth,
+    configuredClusters: n,
+    minClusters: config.minClusters,
+    prices: {
+      eks: prices.eks,
+      network: prices.network,
+      ebsGp3PerGiBMonth: prices.nodes.ebsGp3PerGiBMonth,
+    },
+    node,
+    workload: {
+      total: { cpuMilli: workload.cpuMilli, memoryMiB: workload.memoryMiB },
+      pods: workload.pods,
+      services,
+    },
+    systemPods: pods.pods,
+    systemRequests: { perCluster: system.perCluster, perNode: system.perNode },
+    single: withOverhead(single, single),
+    layouts,
+    assumptions: assumptions(ctx),
+    notes: unique([...inputNotes(input, ctx, services), ...pods.notes, ...notes, NOT_COUNTED]),
+  };
+}
+
+/** Nodes one cluster needs for `load` (its services at the drain share) plus its system pods. */
+export function nodesNeeded(
+  load: Requests & { pods: number },
+  ctx: Pick<Context, "system" | "usable" | "config">,
+): number {
+  const { perCluster, podsPerCluster } = ctx.system;
+  const byCpu = (perCluster.cpuMilli + load.cpuMilli) / ctx.usable.cpuMilli;
+  const byMemory = (perCluster.memoryMiB + load.memoryMiB) / ctx.usable.memoryMiB;
+  const byPods = (podsPerCluster + load.pods) / ctx.usable.pods;
+  // Tolerate floating-point dust: 2.0000000000000004 nodes is 2 nodes.
+  const needed = Math.ceil(Math.max(byCpu, byMemory, byPods) - 1e-9);
+  return Math.max(ctx.config.nodeGroup.minSize, needed);
+}
+
+/** The fraction of one node's allocatable capacity a set of requests takes (its larger side). */
+export function nodeShare(req: Requests, node: NodeShape): number {
+  return Math.max(
+    req.cpuMilli / node.allocatable.cpuMilli,
+    req.memoryMiB / node.allocatable.memoryMiB,
+  );
+}
+
+function layoutCost(plan: LayoutPlan, ctx: Context, notes: string[]): LayoutCost {
+  const { prices, node, config, workload } = ctx;
+  const hours = prices.hoursPerMonth;
+  const currency = prices.currency;
+  const k = plan.clusters.length;
+  const shares = drainShares(plan.clusters.map((c) => c.weight));
+  const scale = (f: number): Requests & { pods: number } => ({
+    cpuMilli: workload.cpuMilli * f,
+    memoryMiB: workload.memoryMiB * f,
+    pods: workload.pods * f,
+  });
+
+  const perCluster: ClusterCost[] = plan.clusters.map((c, i) => {
+    const { share, drainShare } = shares[i];
+    const nodes = nodesNeeded(scale(drainShare), ctx);
+    const cp = controlPlaneRate(c.kubernetesVersion, prices.eks, ctx.asOf, currency);
+    if (cp.note) notes.push(cp.note);
+    const normal = scale(share);
+    const extra = scale(drainShare - share);
+    return {
+      name: c.name,
+      weight: c.weight,
+      share,
+      drainShare,
+      headroom: share > 0 ? drainShare / share - 1 : null,
+      kubernetesVersion: c.kubernetesVersion,
+      controlPlane: { support: cp.support, perHour: cp.perHour },
+      nodes,
+      requests: {
+        services: { cpuMilli: normal.cpuMilli, memoryMiB: normal.memoryMiB },
+        drainHeadroom: { cpuMilli: extra.cpuMilli, memoryMiB: extra.memoryMiB },
+        systemPods: {
+          cpuMilli: ctx.system.perCluster.cpuMilli + nodes * ctx.system.perNode.cpuMilli,
+          memoryMiB: ctx.system.perCluster.memoryMiB + nodes * ctx.system.perNode.memoryMiB,
+        },
+      },
+    };
+  });
+
+  const nodeMonth = node.pricePerMonth;
+  const priced = (pick: (c: ClusterCost) => Requests) =>
+    cents(sum(perCluster.map((c) => nodeShare(pick(c), node) * nodeMonth)));
+  const nodes = sum(perCluster.map((c) => c.nodes));
+  const servicesMonthly = priced((c) => c.requests.services);
+  const systemMonthly = priced((c) => c.requests.systemPods);
+  const headroomMonthly = priced((c) => c.requests.drainHeadroom);
+  const nodesMonthly = cents(nodes * nodeMonth);
+
+  const net = prices.network;
+  const services = config.services.length;
+  const ipsPerLoadBalancer =
+    config.network.mode === "shared-vpc"
+      ? config.network.publicSubnetIds.length
+      : config.network.availabilityZones;
+  const natPerCluster =
+    config.network.mode === "shared-vpc"
+      ? 0
+      : config.network.natGateways === "single"
+        ? 1
+        : config.network.availabilityZones;
+  const hostnames = config.dns.hostnames.length;
+  const fast = config.dns.healthCheckIntervalSeconds === 10;
+  const checksPerCluster = plan.label === "1" ? 0 : hostnames;
+  const healthCheckMonthly =
+    net.healthCheckPerMonth + (fast ? net.healthCheckFastIntervalPerMonth : 0);
+  const nodeMonthText = money(nodeMonth, currency);
+
+  const item = (monthly: number, detail: string): LineItem => ({
+    monthly: cents(monthly),
+    overhead: 0,
+    detail,
+  });
+  const cpRates = perCluster.map((c) => c.controlPlane.perHour);
+  const items: Record<LineItemKey, LineItem> = {
+    controlPlanes: item(
+      sum(cpRates) * hours,
+      unique(cpRates).length === 1
+        ? `${k} control plane(s) x ${cpRates[0]}/h x ${hours} h`
+        : `(${cpRates.join(" + ")})/h x ${hours} h`,
+    ),
+    systemPods: item(
+      systemMonthly,
+      `per cluster ${describe(ctx.system.perCluster)} + ${describe(ctx.system.perNode)} per node, ` +
+        `as node shares x ${nodeMonthText} per node-month`,
+    ),
+    loadBalancers: item(
+      k * services * (net.loadBalancerPerHour + ipsPerLoadBalancer * net.publicIpv4PerHour) * hours,
+      `${k} cluster(s) x ${services} service(s) x (${net.loadBalancerPerHour} + ${ipsPerLoadBalancer} IPv4 x ${net.publicIpv4PerHour})/h x ${hours} h`,
+    ),
+    natGateways: item(
+      k * natPerCluster * (net.natGatewayPerHour + net.publicIpv4PerHour) * hours,
+      config.network.mode === "shared-vpc"
+        ? "shared VPC: its NAT gateways are not per cluster"
+        : `${k} cluster(s) x ${natPerCluster} NAT gateway(s) x (${net.natGatewayPerHour} + ${net.publicIpv4PerHour} IPv4)/h x ${hours} h`,
+    ),
+    healthChecks: item(
+      k * checksPerCluster * healthCheckMonthly,
+      plan.label === "1"
+        ? "one cluster: no weighted split to steer, no health checks"
+        : `${k} cluster(s) x ${hostnames} hostname(s) x ${healthCheckMonthly}/month`,
+    ),
+    kmsKeys: item(k * net.kmsKeyPerMonth, `${k} key(s) x ${net.kmsKeyPerMonth}/month`),
+    drainHeadroom: item(
+      headroomMonthly,
+      plan.label === "1"
+        ? "one cluster: nothing to drain to it"
+        : `services x (sum of drain shares - 1) = ${describe(sumRequests(perCluster.map((c) => c.requests.drainHeadroom)))}, as node shares`,
+    ),
+    nodeRounding: item(
+      nodesMonthly - servicesMonthly - systemMonthly - headroomMonthly,
+      `${nodes} node(s) x ${nodeMonthText} = ${money(nodesMonthly, currency)}, minus the node shares of services, system pods and headroom`,
+    ),
+  };
+  const servicesItem = item(
+    servicesMonthly,
+    `${describe(workload)} as node shares (the same in every layout)`,
+  );
+
+  return {
+    label: plan.label,
+    clusters: k,
+    belowMinClusters: plan.belowMinClusters,
+    perCluster,
+    nodes,
+    services: servicesItem,
+    items,
+    monthly: cents(servicesItem.monthly + sum(LINE_ITEMS.map((key) => items[key].monthly))),
+    overhead: 0,
+    warnings: warnings(plan, perCluster, config),
+  };
+}
+
+/** The layout with every item's overhead over the single cluster's, and their sum. */
+function withOverhead(layout: LayoutCost, single: LayoutCost): LayoutCost {
+  const items = Object.fromEntries(
+    LINE_ITEMS.map((key) => [
+      key,
+      {
+        ...layout.items[key],
+        overhead: cents(layout.items[key].monthly - single.items[key].monthly),
+      },
+    ]),
+  ) as Record<LineItemKey, LineItem>;
+  return {
+    ...layout,
+    services: {
+      ...layout.services,
+      overhead: cents(layout.services.monthly - single.services.monthly),
+    },
+    items,
+    overhead: cents(sum(LINE_ITEMS.map((key) => items[key].overhead))),
+  };
+}
+
+function warnings(plan: LayoutPlan, clusters: ClusterCost[], config: EnvironmentConfig): string[] {
+  const out: string[] = [];
+  if (plan.label === "1") return out;
+  const ng = config.nodeGroup;
+  if (plan.belowMinClusters) {
+    out.push(
+      `${plan.clusters.length} clusters is below minClusters ${config.minClusters}: shown for comparison only, the config would be rejected`,
+    );
+  }
+  for (const [nodes, names] of namesByNodes(clusters)) {
+    const who =
+      names.length === clusters.length ? "every cluster needs" : `${names.join(", ")} need(s)`;
+    if (nodes > ng.maxSize) {
+      out.push(
+        `${who} ${nodes} nodes to absorb a drained cluster's share, above nodeGroup.maxSize ${ng.maxSize}: ` +
+          "the capacity check would refuse the drain; raise maxSize or use a larger instance type",
+      );
+    } else if (plan.label === "N" && nodes > ng.desiredSize) {
+      out.push(
+        `${who} ${nodes} nodes to absorb a drained cluster's share, above nodeGroup.desiredSize ${ng.desiredSize}: ` +
+          "the node group must scale up before a drain, or the capacity check refuses it",
+      );
+    }
+  }
+  return out;
+}
+
+/** Nodes the configured desiredSize keeps beyond what the model needs (not counted above). */
+function desiredSizeNotes(layout: LayoutCost, ctx: Context): string[] {
+  const desired = ctx.config.nodeGroup.desiredSize;
+  const idle = sum(layout.perCluster.map((c) => Math.max(0, desired - c.nodes)));
+  if (idle === 0) return [];
+  return [
+    `nodeGroup.desiredSize starts every cluster at ${desired} nodes; the N = ${layout.clusters} layout needs ` +
+      `${layout.perCluster.map((c) => c.nodes).join(", ")}: ${idle} node(s) more than needed, ` +
+      `${money(idle * ctx.node.pricePerMonth, ctx.prices.currency)} per month not counted above`,
+  ];
+}
+
+function inputNotes(
+  input: CostInput,
+  ctx: Context,
+  services: { name: string; perPod: Requests }[],
+): string[] {
+  const { config, node, usable } = ctx;
+  const notes: string[] = [];
+  if (config.costs === undefined) {
+    notes.push(
+      "no active-active:costs in this stack: every price is a built-in default (us-east-1 on-demand list price); set yours under active-active:costs",
+    );
+  }
+  if (input.region && input.region !== "us-east-1") {
+    notes.push(
+      `the stack runs in ${input.region}, but the default prices are us-east-1's: set your region's prices under active-active:costs`,
+    );
+  }
+  if (config.nodeGroup.instanceTypes.length > 1) {
+    notes.push(
+      `nodes priced as ${node.instanceType}, the first of nodeGroup.instanceTypes (${config.nodeGroup.instanceTypes.join(", ")})`,
+    );
+  }
+  if (node.capacityType === "SPOT") {
+    notes.push(
+      `nodeGroup.capacityType is SPOT but ${node.instanceType} is priced at its on-demand price; set costs.nodes.instances."${node.instanceType}".pricePerHour to your Spot average`,
+    );
+  }
+  if (config.network.mode === "shared-vpc") {
+    notes.push(
+      "network.mode is shared-vpc: the shared VPC's NAT gateways serve every cluster and are not counted per cluster",
+    );
+  }
+  for (const s of services) {
+    if (s.perPod.cpuMilli > usable.cpuMilli || s.perPod.memoryMiB > usable.memoryMiB) {
+      notes.push(
+        `a pod of service "${s.name}" requests ${describe(s.perPod)}, more than one ${node.instanceType} offers after the DaemonSets (${describe(usable)}): it cannot be scheduled`,
+      );
+    }
+  }
+  return notes;
+}
+
+function assumptions(ctx: Context): string[] {
+  const { config, node } = ctx;
+  return [
+    `The services' requests on all ${config.clusters.length} configured clusters (replicas x requests x N, drained clusters included) are what the whole traffic needs; every layout spreads that by weight.`,
+    "Drain headroom: while one cluster is drained, the others absorb its share in proportion to their weights, so each cluster keeps capacity for share / (1 - drained share) of the traffic, for the heaviest other cluster; with equal weights that is 1/(N-1) of the traffic, 1/(N-1) more than its share. One cluster serving everything has no drain headroom: when it fails, everything fails.",
+    `Nodes: each cluster runs max(nodeGroup.minSize, needed) ${node.instanceType} nodes, where needed covers its system pods and its services at the drain share by CPU, memory and pod count, after the kubelet's reserve and the DaemonSets; pods are not bin-packed.`,
+    "Requests are priced by node share: a set of requests costs the larger of its CPU and memory fraction of one node's allocatable capacity, times the node's monthly price (instance-hours plus root volume). Whole-node rounding is what the whole nodes cost beyond those shares; it is negative when small clusters fill their nodes better than one large cluster.",
+    "N-1 leaves out the last cluster of the list; N+1 adds one at the environment's Kubernetes version with the clusters' mean weight.",
+    "One cluster serving everything has 1 control plane, 1 NLB per service, its NAT gateways, 1 KMS key and no Route 53 health checks (there is no split to steer).",
+  ];
+}
+
+/** "1500m CPU, 1536Mi" */
+export function describe(req: Requests): string {
+  const cpu = Math.round(req.cpuMilli * 100) / 100;
+  const mem = Math.round(req.memoryMiB * 100) / 100;
+  return `${cpu}m CPU, ${mem}Mi`;
+}
+
+function sumRequests(list: Requests[]): Requests {
+  return {
+    cpuMilli: sum(list.map((r) => r.cpuMilli)),
+    memoryMiB: sum(list.map((r) => r.memoryMiB)),
+  };
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** Cluster names by the number of nodes they need, in cluster order. */
+function namesByNodes(clusters: ClusterCost[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const c of clusters) out.set(c.nodes, [...(out.get(c.nodes) ?? []), c.name]);
+  return out;
+}
