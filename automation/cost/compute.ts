@@ -2,7 +2,7 @@ import { ConfigError, fieldName } from "../../config/errors";
 import type { Environment } from "../../config/load";
 import type { EnvironmentConfig } from "../../config/schema";
 import { controlPlaneRate } from "./controlPlane";
-import { cents, money } from "./format";
+import { cents, money, showRequests } from "./format";
 import { drainShares, planLayouts, type LayoutPlan } from "./layouts";
 import {
   LINE_ITEMS,
@@ -71,7 +71,7 @@ export function costReport(input: CostInput): CostReport {
         field: fieldName(["nodeGroup", "instanceTypes", 0]),
         message:
           `"${node.instanceType}" has nothing left for pods after the kubelet's reserve and the ` +
-          `DaemonSets (${describe(system.perNode)} and ${system.podsPerNode} pods per node); ` +
+          `DaemonSets (${showRequests(system.perNode)} and ${system.podsPerNode} pods per node); ` +
           "use a larger instance type",
       },
     ]);
@@ -96,6 +96,11 @@ export function costReport(input: CostInput): CostReport {
   const layouts = plans.layouts.map((plan) => withOverhead(layoutCost(plan, ctx, notes), single));
   const configured = layouts.find((l) => l.label === "N");
   if (configured) notes.push(...desiredSizeNotes(configured, ctx));
+  if (!layouts.some((l) => l.label === "N-1")) {
+    notes.push(
+      `N-1 is not shown: ${n - 1} cluster is the single cluster every overhead is measured against`,
+    );
+  }
 
   return {
     schemaVersion: 1,
@@ -176,8 +181,8 @@ function layoutCost(plan: LayoutPlan, ctx: Context, notes: string[]): LayoutCost
       controlPlane: { support: cp.support, perHour: cp.perHour },
       nodes,
       requests: {
-        services: { cpuMilli: normal.cpuMilli, memoryMiB: normal.memoryMiB },
-        drainHeadroom: { cpuMilli: extra.cpuMilli, memoryMiB: extra.memoryMiB },
+        services: tidy(normal),
+        drainHeadroom: tidy(extra),
         systemPods: {
           cpuMilli: ctx.system.perCluster.cpuMilli + nodes * ctx.system.perNode.cpuMilli,
           memoryMiB: ctx.system.perCluster.memoryMiB + nodes * ctx.system.perNode.memoryMiB,
@@ -190,7 +195,9 @@ function layoutCost(plan: LayoutPlan, ctx: Context, notes: string[]): LayoutCost
   const priced = (pick: (c: ClusterCost) => Requests) =>
     cents(sum(perCluster.map((c) => nodeShare(pick(c), node) * nodeMonth)));
   const nodes = sum(perCluster.map((c) => c.nodes));
-  const servicesMonthly = priced((c) => c.requests.services);
+  // The shares add up to 1, so the services cost what they cost on one cluster: computed once,
+  // not summed per cluster, so no layout differs from another by a rounding cent.
+  const servicesMonthly = cents(nodeShare(workload, node) * nodeMonth);
   const systemMonthly = priced((c) => c.requests.systemPods);
   const headroomMonthly = priced((c) => c.requests.drainHeadroom);
   const nodesMonthly = cents(nodes * nodeMonth);
@@ -229,7 +236,7 @@ function layoutCost(plan: LayoutPlan, ctx: Context, notes: string[]): LayoutCost
     ),
     systemPods: item(
       systemMonthly,
-      `per cluster ${describe(ctx.system.perCluster)} + ${describe(ctx.system.perNode)} per node, ` +
+      `per cluster ${showRequests(ctx.system.perCluster)} + ${showRequests(ctx.system.perNode)} per node, ` +
         `as node shares x ${nodeMonthText} per node-month`,
     ),
     loadBalancers: item(
@@ -253,7 +260,7 @@ function layoutCost(plan: LayoutPlan, ctx: Context, notes: string[]): LayoutCost
       headroomMonthly,
       plan.label === "1"
         ? "one cluster: nothing to drain to it"
-        : `services x (sum of drain shares - 1) = ${describe(sumRequests(perCluster.map((c) => c.requests.drainHeadroom)))}, as node shares`,
+        : `services x (sum of drain shares - 1) = ${showRequests(sumRequests(perCluster.map((c) => c.requests.drainHeadroom)))}, as node shares`,
     ),
     nodeRounding: item(
       nodesMonthly - servicesMonthly - systemMonthly - headroomMonthly,
@@ -262,7 +269,7 @@ function layoutCost(plan: LayoutPlan, ctx: Context, notes: string[]): LayoutCost
   };
   const servicesItem = item(
     servicesMonthly,
-    `${describe(workload)} as node shares (the same in every layout)`,
+    `${showRequests(workload)} as node shares (the same in every layout)`,
   );
 
   return {
@@ -375,7 +382,7 @@ function inputNotes(
   for (const s of services) {
     if (s.perPod.cpuMilli > usable.cpuMilli || s.perPod.memoryMiB > usable.memoryMiB) {
       notes.push(
-        `a pod of service "${s.name}" requests ${describe(s.perPod)}, more than one ${node.instanceType} offers after the DaemonSets (${describe(usable)}): it cannot be scheduled`,
+        `a pod of service "${s.name}" requests ${showRequests(s.perPod)}, more than one ${node.instanceType} offers after the DaemonSets (${showRequests(usable)}): it cannot be scheduled`,
       );
     }
   }
@@ -394,11 +401,12 @@ function assumptions(ctx: Context): string[] {
   ];
 }
 
-/** "1500m CPU, 1536Mi" */
-export function describe(req: Requests): string {
-  const cpu = Math.round(req.cpuMilli * 100) / 100;
-  const mem = Math.round(req.memoryMiB * 100) / 100;
-  return `${cpu}m CPU, ${mem}Mi`;
+/** Requests to a hundredth of a millicore and MiB: no floating-point dust in the report. */
+function tidy(req: Requests): Requests {
+  return {
+    cpuMilli: Math.round(req.cpuMilli * 100) / 100,
+    memoryMiB: Math.round(req.memoryMiB * 100) / 100,
+  };
 }
 
 function sumRequests(list: Requests[]): Requests {

@@ -1,5 +1,5 @@
 import Table from "cli-table3";
-import { money, percent } from "./format";
+import { money, percent, rate, showRequests } from "./format";
 import { LINE_ITEMS, LINE_ITEM_LABELS, type CostReport, type LayoutCost } from "./model";
 
 /**
@@ -34,6 +34,8 @@ export function renderCostReport(report: CostReport, source: string): string {
       "costs over one cluster serving everything",
     `${cur} per month of ${report.hoursPerMonth} h; EKS support tiers as of ${report.asOf}; ` +
       `nodes ${report.node.instanceType} at ${money(report.node.pricePerMonth, cur)}/month each`,
+    controlPlaneLine(report),
+    systemPodLine(report),
     withRules(table.toString(), [1, 1 + LINE_ITEMS.length]),
     `One cluster serving everything: ${money(single.monthly, cur)} per month on ${single.nodes} ` +
       `${report.node.instanceType} node(s). Each line above is what a layout pays beyond that.`,
@@ -69,11 +71,35 @@ function nodes(l: LayoutCost): string {
 }
 
 function headroom(l: LayoutCost): string {
-  const values = l.perCluster
-    .map((c) => c.headroom)
-    .filter((h): h is number => h !== null)
-    .map(percent);
-  const distinct = [...new Set(values)];
-  if (distinct.length === 0) return "-";
-  return distinct.length === 1 ? distinct[0] : `${distinct[0]} .. ${distinct[distinct.length - 1]}`;
+  const values = l.perCluster.map((c) => c.headroom).filter((h): h is number => h !== null);
+  if (values.length === 0) return "-";
+  const [low, high] = [percent(Math.min(...values)), percent(Math.max(...values))];
+  return low === high ? low : `${low} .. ${high}`;
+}
+
+/** Which EKS rate the configured clusters are priced at, by version. */
+function controlPlaneLine(report: CostReport): string {
+  const configured = report.layouts.find((l) => l.label === "N") ?? report.single;
+  const byVersion = new Map<string, string>();
+  for (const c of configured.perCluster) {
+    byVersion.set(
+      c.kubernetesVersion,
+      `${c.kubernetesVersion} in ${c.controlPlane.support} support, ${rate(c.controlPlane.perHour, report.currency, "h")}`,
+    );
+  }
+  return `EKS control plane rate on ${report.asOf}: ${[...byVersion.values()].join("; ")} per cluster`;
+}
+
+/** What the system pods request, per cluster and per node, and which they are. */
+function systemPodLine(report: CostReport): string {
+  const names = (kind: "Deployment" | "DaemonSet") =>
+    report.systemPods
+      .filter((p) => p.kind === kind)
+      .map((p) => (p.replicas && p.replicas > 1 ? `${p.name} x${p.replicas}` : p.name))
+      .join(", ");
+  const { perCluster, perNode } = report.systemRequests;
+  return (
+    `System pods: ${showRequests(perCluster)} per cluster (${names("Deployment")}); ` +
+    `${showRequests(perNode)} per node (${names("DaemonSet")})`
+  );
 }

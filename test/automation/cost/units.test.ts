@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { kubeReservedCpuMilli } from "../../../automation/cost/node";
+import { cents, money } from "../../../automation/cost/format";
 import { cpuMillicores, memoryMiB } from "../../../automation/cost/quantity";
 
 describe("node capacity", () => {
@@ -19,5 +20,20 @@ describe("node capacity", () => {
     assert.equal(memoryMiB("0"), 0);
     assert.equal(memoryMiB("1G"), Math.round((1e9 / 2 ** 20) * 1e6) / 1e6);
     assert.equal(cpuMillicores("lots"), undefined);
+  });
+});
+
+describe("money", () => {
+  it("rounds to cents half away from zero, on the decimal digits", () => {
+    assert.equal(cents(1.005), 1.01);
+    assert.equal(cents(71.175), 71.18);
+    assert.equal(cents(-30.325), -30.33);
+    assert.ok(Object.is(cents(-0.001), 0));
+  });
+
+  it("formats amounts for the table", () => {
+    assert.equal(money(1015.07, "USD"), "$1,015.07");
+    assert.equal(money(-30.32, "USD"), "-$30.32");
+    assert.equal(money(1234567.5, "EUR"), "1,234,567.50 EUR");
   });
 });
