@@ -1,10 +1,17 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { costReport } from "../../../automation/cost/compute";
-import { INSTANCE_TYPES, METRICS_AGENTS } from "../../../automation/cost/defaults";
+import {
+  EKS_STANDARD_SUPPORT_ENDS,
+  INSTANCE_TYPES,
+  METRICS_AGENTS,
+} from "../../../automation/cost/defaults";
 import { resolvePrices } from "../../../automation/cost/prices";
 import { planClusters } from "../../../config/clusters";
 import { ConfigError } from "../../../config/errors";
 import { parseEnvironment } from "../../../config/load";
+import { ROOT } from "../../_cli";
 import { environmentFixture } from "../../_fixtures";
 
 /** The ConfigError message for an environment with these `costs`, or a failure if accepted. */
@@ -216,5 +223,19 @@ describe("active-active:costs (the price table)", () => {
       planClusters(priced.config).map((c) => c.generation),
       planClusters(plain.config).map((c) => c.generation),
     );
+  });
+
+  it("lists in docs/cost.md exactly the built-in instance types and EKS calendar", () => {
+    const docs = fs.readFileSync(path.join(ROOT, "docs", "cost.md"), "utf8").replace(/\s+/g, " ");
+    const documented = Object.fromEntries(
+      [...docs.matchAll(/([a-z0-9]+\.[a-z0-9]+) (\d+)\/(\d+)\/(\d+)\/(\d+(?:\.\d+)?)/g)].map(
+        (m) => [m[1], { vcpu: +m[2], memoryGiB: +m[3], maxPods: +m[4], pricePerHour: +m[5] }],
+      ),
+    );
+    assert.deepEqual(documented, INSTANCE_TYPES);
+    const calendar = Object.fromEntries(
+      [...docs.matchAll(/(1\.\d+): (\d{4}-\d{2}-\d{2})/g)].map((m) => [m[1], m[2]]),
+    );
+    assert.deepEqual(calendar, EKS_STANDARD_SUPPORT_ENDS);
   });
 });
