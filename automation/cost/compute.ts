@@ -2,7 +2,7 @@ import { ConfigError, fieldName } from "../../config/errors";
 import type { Environment } from "../../config/load";
 import type { EnvironmentConfig } from "../../config/schema";
 import { controlPlaneRate } from "./controlPlane";
-import { cents, money, showRequests } from "./format";
+import { cents, money, showRequests } from "./_format";
 import { drainShares, planLayouts, type LayoutPlan } from "./layouts";
 import {
   LINE_ITEMS,
@@ -25,6 +25,7 @@ export const NOT_COUNTED =
 
 /** What the cost report is computed from. */
 export interface CostInput {
+  /** The validated environment: its name and config (with the optional price table). */
   environment: Environment;
   /** The day EKS support tiers are read for, "YYYY-MM-DD". */
   asOf: string;

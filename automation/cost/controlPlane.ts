@@ -1,5 +1,5 @@
 import { EKS_EXTENDED_SUPPORT_MONTHS } from "./defaults";
-import { rate as showRate } from "./format";
+import { rate as showRate } from "./_format";
 import type { PriceTable, SupportTier } from "./model";
 
 /** The rate one EKS control plane is billed at on a given day, and why. */

@@ -64,7 +64,11 @@ export interface PriceTable {
   };
   nodes: {
     ebsGp3PerGiBMonth: number;
-    instances: Record<string, InstanceType>;
+    /**
+     * Instance types by name. A type the stack adds may lack fields; `nodeShape` names what is
+     * missing for the type the node group uses.
+     */
+    instances: Record<string, Partial<InstanceType>>;
   };
   systemPods: {
     coredns: Required<PodRequests>;

@@ -6,12 +6,15 @@ import type { InstanceType, PriceTable } from "./model";
  * The price table `aa cost` uses: `active-active:costs` merged over the built-in defaults
  * (automation/cost/defaults.ts). Objects merge key by key; a `metricsAgents` list replaces the
  * built-in one; an instance type given in config merges over the built-in entry of that name.
- * Instance entries may stay partial here: {@link nodeShape} names what is missing for the type
- * the node group uses.
+ * Instance entries may stay partial here: `nodeShape` names what is missing for the type the node
+ * group uses.
  */
 export function resolvePrices(costs: CostsConfig | undefined): PriceTable {
   const c = costs ?? {};
-  const instances: Record<string, Partial<InstanceType>> = { ...defaults.INSTANCE_TYPES };
+  // Fresh objects throughout: the defaults are shared module constants and stay untouched.
+  const instances: Record<string, Partial<InstanceType>> = Object.fromEntries(
+    Object.entries(defaults.INSTANCE_TYPES).map(([name, entry]) => [name, { ...entry }]),
+  );
   for (const [name, entry] of Object.entries(c.nodes?.instances ?? {})) {
     instances[name] = { ...instances[name], ...definedOnly(entry) };
   }
@@ -30,8 +33,7 @@ export function resolvePrices(costs: CostsConfig | undefined): PriceTable {
     network: { ...defaults.NETWORK, ...definedOnly(c.network ?? {}) },
     nodes: {
       ebsGp3PerGiBMonth: c.nodes?.ebsGp3PerGiBMonth ?? defaults.EBS_GP3_PER_GIB_MONTH,
-      // Partial entries are completed or rejected by nodeShape, for the type actually used.
-      instances: instances as Record<string, InstanceType>,
+      instances,
     },
     systemPods: {
       coredns: { ...defaults.SYSTEM_PODS.coredns, ...definedOnly(c.systemPods?.coredns ?? {}) },
@@ -40,7 +42,9 @@ export function resolvePrices(costs: CostsConfig | undefined): PriceTable {
         ...definedOnly(c.systemPods?.kubeProxy ?? {}),
       },
       vpcCni: { ...defaults.SYSTEM_PODS.vpcCni, ...definedOnly(c.systemPods?.vpcCni ?? {}) },
-      metricsAgents: c.systemPods?.metricsAgents ?? defaults.METRICS_AGENTS,
+      metricsAgents: (c.systemPods?.metricsAgents ?? defaults.METRICS_AGENTS).map((a) => ({
+        ...a,
+      })),
     },
   };
 }

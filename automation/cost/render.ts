@@ -1,5 +1,5 @@
 import Table from "cli-table3";
-import { money, percent, rate, showRequests } from "./format";
+import { money, percent, rate, showRequests } from "./_format";
 import { LINE_ITEMS, LINE_ITEM_LABELS, type CostReport, type LayoutCost } from "./model";
 
 /**
@@ -9,8 +9,7 @@ import { LINE_ITEMS, LINE_ITEM_LABELS, type CostReport, type LayoutCost } from "
  */
 export function renderCostReport(report: CostReport, source: string): string {
   const cur = report.currency;
-  const heading = (l: LayoutCost) =>
-    `${l.label === "N" ? "N" : l.label} = ${l.clusters}${l.belowMinClusters ? " *" : ""}`;
+  const heading = (l: LayoutCost) => `${l.label} = ${l.clusters}${l.belowMinClusters ? " *" : ""}`;
   const table = new Table({
     head: ["per month", ...report.layouts.map(heading)],
     colAligns: ["left", ...report.layouts.map(() => "right" as const)],

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { kubeReservedCpuMilli } from "../../../automation/cost/node";
-import { cents, money } from "../../../automation/cost/format";
-import { cpuMillicores, memoryMiB } from "../../../automation/cost/quantity";
+import { cents, money } from "../../../automation/cost/_format";
+import { cpuMillicores, memoryMiB } from "../../../automation/cost/_quantity";
 
 describe("node capacity", () => {
   it("reserves CPU for the kubelet the way the EKS AMI does", () => {
