@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { costReport } from "../../../automation/cost/compute";
 import { renderCostReport } from "../../../automation/cost/render";
+import { ConfigError } from "../../../config/errors";
 import { parseEnvironment } from "../../../config/load";
 import { clusterFixture, environmentFixture } from "../../_fixtures";
 
@@ -163,6 +164,48 @@ describe("the cost report's inputs", () => {
     assert.match(
       renderCostReport(r, "test stack"),
       /│ Drain headroom per cluster\s+│.*│\s+\+33% \.\. \+100% │/,
+    );
+  });
+});
+
+describe("the cost report's limits", () => {
+  it("rejects a node type that the DaemonSets fill up, naming the node group", () => {
+    assert.throws(
+      () =>
+        report({
+          nodeGroup: { instanceTypes: ["t3.medium"], minSize: 1, desiredSize: 1, maxSize: 3 },
+          costs: {
+            systemPods: {
+              metricsAgents: [{ name: "heavy-agent", kind: "DaemonSet", cpu: "2", memory: "1Gi" }],
+            },
+          },
+        }),
+      (err: Error) =>
+        err instanceof ConfigError &&
+        /active-active:nodeGroup\.instanceTypes\[0\]: "t3\.medium" has nothing left for pods after the kubelet's reserve and the DaemonSets \(2150m CPU, 1024Mi and 3 pods per node\); use a larger instance type/.test(
+          err.message,
+        ),
+    );
+  });
+
+  it("notes a service pod that no node can hold", () => {
+    const r = report({
+      services: [
+        {
+          name: "api",
+          image: "ghcr.io/acme/api:1.0.0",
+          port: 8080,
+          resources: { requests: { cpu: "4", memory: "1Gi" } },
+        },
+      ],
+    });
+    assert.ok(
+      r.notes.some((n) =>
+        /a pod of service "api" requests 4000m CPU, 1024Mi, more than one m6i\.large offers after the DaemonSets \(1530m CPU, 7390Mi\): it cannot be scheduled/.test(
+          n,
+        ),
+      ),
+      r.notes.join("\n"),
     );
   });
 });
