@@ -36,6 +36,22 @@ export function kyvernoPods(
   const pods: SystemPod[] = [];
   for (const controller of KYVERNO_CONTROLLERS) {
     const at = (...rest: string[]) => [controller.key, ...rest];
+    // The maps the chart reads this controller's values from: a scalar there breaks the chart.
+    const maps = controller.requestsPath
+      .slice(0, -1)
+      .map((_, i) => at(...controller.requestsPath.slice(0, i + 1)));
+    const broken = [at(), ...maps].find((path) => {
+      const v = lookup(values, path);
+      return v.state === "value" && !isMap(v.value);
+    });
+    if (broken) {
+      const v = lookup(values, broken) as { value: unknown };
+      problems.push({
+        field: field(broken),
+        message: `${show(v.value)} is not a map; the chart reads ${broken.join(".")} as a map of values, e.g. {replicas: 1}`,
+      });
+      continue;
+    }
     let enabled = true;
     if (controller.canDisable) {
       const e = lookup(values, at("enabled"));

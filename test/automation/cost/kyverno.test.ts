@@ -109,6 +109,18 @@ describe("Kyverno's controllers, from the chart values", () => {
         shows: /"yes" is not true or false/,
       },
       {
+        why: "a controller's values that are not a map",
+        values: { backgroundController: "on" },
+        field: "active-active:kyverno.values.backgroundController",
+        shows: /"on" is not a map; the chart reads backgroundController as a map of values/,
+      },
+      {
+        why: "resources that are not a map",
+        values: { admissionController: { container: { resources: "small" } } },
+        field: "active-active:kyverno.values.admissionController.container.resources",
+        shows: /"small" is not a map/,
+      },
+      {
         why: "requests that are not a map",
         values: { admissionController: { container: { resources: { requests: "small" } } } },
         field: "active-active:kyverno.values.admissionController.container.resources.requests",
