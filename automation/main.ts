@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/errors";
 import { registerCheck } from "./commands/check";
 import { registerCompletion } from "./commands/completion";
+import { registerCost } from "./commands/cost";
 import { registerPlan } from "./commands/plan";
 import { registerRollout } from "./commands/rollout";
 import { registerStatus } from "./commands/status";
@@ -35,6 +36,7 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
   registerPlan(program, io, done);
   registerRollout(program, io, done);
   registerStatus(program, io, done);
+  registerCost(program, io, done);
   // Last: completion describes every command registered before it.
   registerCompletion(program, io, done);
 

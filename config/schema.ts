@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cidrsOverlap, parseCidr, subnetBits } from "./_cidr";
+import { costsSchema } from "./costs";
 import { minorOf } from "./_version";
 
 /**
@@ -295,6 +296,8 @@ export const environmentSchema = z
     namespace: dnsName("namespace", "apps", 63).default("apps"),
     dns: dnsSchema,
     services: z.array(serviceSchema).default([]),
+    /** Price table of `aa cost` (see config/costs.ts and docs/cost.md). @default built-in prices */
+    costs: costsSchema.optional(),
   })
   .superRefine((env, ctx) => {
     const fail = (path: PropertyKey[], input: unknown, message: string) =>
