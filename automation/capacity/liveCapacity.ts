@@ -1,5 +1,5 @@
 import type { V1Pod } from "@kubernetes/client-node";
-import { quantity } from "./_quantity";
+import { parseQuantity } from "../quantity";
 import { guardedCheck } from "../health/_guard";
 import { kubeCall, kubeSession, listAll, PAGE_SIZE } from "../health/_kube";
 import type { GateResult } from "../health/gate";
@@ -99,14 +99,21 @@ function podRequest(pod: V1Pod, resource: "cpu" | "memory"): number {
   return Math.max(app, init) + parse(pod.spec?.overhead?.[resource]);
 }
 
-/** CPU quantity ("250m", "1", "1.5") in millicores; absent is 0. */
+/** CPU quantity ("250m", "1", "1.5") in millicores; absent is 0, unreadable throws. */
 export function cpuMilli(value: string | undefined): number {
-  return value ? Math.round(quantity(value) * 1000) : 0;
+  return value ? Math.round(read(value) * 1000) : 0;
 }
 
-/** Memory quantity ("256Mi", "1Gi", "1G", "1048576") in MiB; absent is 0. */
+/** Memory quantity ("256Mi", "1Gi", "1G", "1048576") in MiB; absent is 0, unreadable throws. */
 export function memoryMiB(value: string | undefined): number {
-  return value ? Math.round(quantity(value) / (1024 * 1024)) : 0;
+  return value ? Math.round(read(value) / (1024 * 1024)) : 0;
+}
+
+/** A quantity that cannot be read must not count as 0 (that would read as free room). */
+function read(value: string): number {
+  const parsed = parseQuantity(value);
+  if (parsed === undefined) throw new Error(`"${value}" is not a Kubernetes quantity`);
+  return parsed;
 }
 
 function sum(values: number[]): number {

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { quantity } from "../../../automation/capacity/_quantity";
+import { parseQuantity } from "../../../automation/quantity";
 import { cpuMilli, memoryMiB } from "../../../automation/capacity/liveCapacity";
 
 describe("Kubernetes quantities", () => {
@@ -16,12 +16,13 @@ describe("Kubernetes quantities", () => {
     ["100n", 1e-7],
   ];
   for (const [text, value] of table) {
-    it(`reads ${text}`, () => assert.ok(Math.abs(quantity(text) - value) < 1e-12));
+    it(`reads ${text}`, () => assert.ok(Math.abs(parseQuantity(text)! - value) < 1e-12));
   }
 
   it("refuses what it cannot read instead of counting it as 0", () => {
-    assert.throws(() => quantity("lots"), /"lots" is not a Kubernetes quantity/);
-    assert.throws(() => quantity("1Qi"));
+    assert.equal(parseQuantity("lots"), undefined);
+    assert.equal(parseQuantity("1Qi"), undefined);
+    assert.throws(() => cpuMilli("lots"), /"lots" is not a Kubernetes quantity/);
   });
 
   it("converts to millicores and MiB for the capacity math", () => {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { kubeReservedCpuMilli } from "../../../automation/cost/node";
 import { cents, money } from "../../../automation/cost/_format";
-import { cpuMillicores, memoryMiB } from "../../../automation/cost/_quantity";
+import { cpuMillicores, memoryMiB } from "../../../automation/quantity";
 
 describe("node capacity", () => {
   it("reserves CPU for the kubelet the way the EKS AMI does", () => {

@@ -1,12 +1,17 @@
 /**
- * Kubernetes resource quantities ("250m", "1", "70Mi", "1G") as the numbers the cost model uses:
- * CPU in millicores, memory in MiB. Pure; the syntax is the one `config/schema.ts` accepts.
+ * Kubernetes resource quantities ("250m", "1", "70Mi", "1G", "1e3") as plain numbers: CPU in
+ * millicores, memory in MiB. Pure. Used by the cost model (quantities from the config) and the
+ * capacity check (quantities from live clusters). @kubernetes/client-node parses quantities
+ * internally but does not export its parser.
  */
 
-const QUANTITY = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
+const QUANTITY =
+  /^(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+)(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
 const FACTOR: Record<string, number> = {
   "": 1,
+  n: 1e-9,
+  u: 1e-6,
   m: 1e-3,
   k: 1e3,
   M: 1e6,
@@ -16,6 +21,10 @@ const FACTOR: Record<string, number> = {
   Mi: 2 ** 20,
   Gi: 2 ** 30,
   Ti: 2 ** 40,
+  P: 1e15,
+  E: 1e18,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /** The quantity in base units (cores or bytes), or undefined when it is not a quantity. */
