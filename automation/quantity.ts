@@ -5,8 +5,7 @@
  * internally but does not export its parser.
  */
 
-const QUANTITY =
-  /^(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+)(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+const QUANTITY = /^(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+)(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
 const FACTOR: Record<string, number> = {
   "": 1,

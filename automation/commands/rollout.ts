@@ -174,6 +174,7 @@ async function simulate(
     lock: sim.lock,
     clock: sim.clock,
     emit,
+    drainGates: [sim.capacity],
   };
   for (let attempt = 1; ; attempt++) {
     try {

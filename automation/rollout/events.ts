@@ -31,6 +31,7 @@ export type RolloutEvent = Base &
         done: string[];
       }
     | { event: "precheck"; ok: boolean; gates: GateOutcome[] }
+    | { event: "drain-check"; ok: boolean; gates: GateOutcome[] }
     | { event: "preflight-preview"; ok: boolean; changes: number; outside: Outside[] }
     | { event: "step-started"; pass: number; changes: string[] }
     | { event: "drain"; weight: number; waitSeconds: number }

@@ -117,6 +117,8 @@ class Orchestrator {
   private record: RolloutRecord | null = null;
   /** Clusters at weight 0 as the stack stands now. */
   private drainedNow: string[] = [];
+  /** Whether this run has changed the environment yet (an update ran). */
+  private changedThisRun = false;
   /** This rollout's hold on the lock, checked before every change. */
   private lease: unknown;
 
@@ -332,7 +334,7 @@ class Orchestrator {
       const results = await gate.check(step.cluster);
       const failed = results.filter((r) => !r.ok);
       this.emit({
-        event: "precheck",
+        event: "drain-check",
         ok: failed.length === 0,
         gates: results,
         cluster: step.cluster,
@@ -401,6 +403,7 @@ class Orchestrator {
         "unknown",
       );
     }
+    this.changedThisRun = true;
     this.setDeployed(step.cluster, step.toGeneration);
     this.emit({ event: "update-finished", cluster: step.cluster, step: step.number });
   }
@@ -486,6 +489,10 @@ class Orchestrator {
   }
 
   private async halt(halt: Halt): Promise<RolloutOutcome> {
+    if (halt.applied === "no" && !this.changedThisRun && this.drainedNow.length === 0) {
+      // Stopped before this run changed anything: that is a refusal, not a halt.
+      return this.finish("refused", halt.message);
+    }
     this.emit({
       event: "halted",
       cluster: halt.cluster,
@@ -532,6 +539,7 @@ class Orchestrator {
       { drained: partial.drained, record: partial.record },
       `aa rollout ${this.options.environment}: ${what}`,
     );
+    this.changedThisRun = true;
     this.drainedNow = partial.drained;
   }
 

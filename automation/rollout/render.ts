@@ -44,6 +44,10 @@ export function renderEvent(e: RolloutEvent): string | undefined {
       return e.ok
         ? `${t}${who} pre-check: ${e.gates.length} gate(s) pass on ${new Set(e.gates.map((g) => g.cluster)).size} cluster(s)`
         : `${t}${who} pre-check FAILED: ${firstFailure(e.gates)}`;
+    case "drain-check":
+      return e.ok
+        ? `${t}${who}${step} capacity: the other clusters can absorb its share (${e.gates[0]?.detail ?? "nothing to absorb"})`
+        : `${t}${who}${step} capacity check FAILED: ${firstFailure(e.gates)}`;
     case "preflight-preview":
       return e.ok
         ? `${t}${who}${step} preflight preview: ${e.changes} change(s), all inside ${e.cluster}`

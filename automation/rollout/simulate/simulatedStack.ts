@@ -30,7 +30,7 @@ export interface SimUpdate {
  * `crash-after-up`.
  */
 export class SimulatedStack implements RolloutStack {
-  private clusters: DeployedCluster[];
+  private clusters_: DeployedCluster[];
   private rollout: RolloutRecord | null = null;
   private readonly crashed = new Set<string>();
   /** Every update run, in order. */
@@ -43,23 +43,28 @@ export class SimulatedStack implements RolloutStack {
     private readonly faults: readonly Fault[],
     private readonly onClusterChanged: (cluster: string) => void = () => undefined,
   ) {
-    this.clusters = initial.map((c) => ({ ...c }));
+    this.clusters_ = initial.map((c) => ({ ...c }));
+  }
+
+  /** The clusters as deployed now. */
+  clusters(): readonly DeployedCluster[] {
+    return this.clusters_;
   }
 
   /** The Kubernetes version a cluster is deployed at now. */
   versionOf(cluster: string): string {
-    return this.clusters.find((c) => c.name === cluster)?.kubernetesVersion ?? "unknown";
+    return this.clusters_.find((c) => c.name === cluster)?.kubernetesVersion ?? "unknown";
   }
 
   async readState(): Promise<RolloutStackState> {
-    return structuredClone({ clusters: this.clusters, rollout: this.rollout });
+    return structuredClone({ clusters: this.clusters_, rollout: this.rollout });
   }
 
   async preview(directive: Directive): Promise<Change[]> {
     const next = this.resolve(directive);
     const changes: Change[] = [];
     for (const after of next) {
-      const before = this.clusters.find((c) => c.name === after.name);
+      const before = this.clusters_.find((c) => c.name === after.name);
       if (!before) continue;
       if (before.generation !== after.generation && before.settings) {
         changes.push(...this.settingsChanges(after.name, before.settings, after.settings!));
@@ -85,9 +90,9 @@ export class SimulatedStack implements RolloutStack {
     }
     const next = this.resolve(directive);
     const changed = next
-      .filter((n) => this.clusters.find((c) => c.name === n.name)?.generation !== n.generation)
+      .filter((n) => this.clusters_.find((c) => c.name === n.name)?.generation !== n.generation)
       .map((n) => n.name);
-    this.clusters = next;
+    this.clusters_ = next;
     this.rollout = directive.record ? structuredClone(directive.record) : null;
     const drained = next.filter((c) => c.weight === 0).map((c) => c.name);
     this.updates.push({ message, directive: structuredClone(directive), changed, drained });
@@ -113,11 +118,11 @@ export class SimulatedStack implements RolloutStack {
   private resolve(directive: Directive): DeployedCluster[] {
     const effective = resolveEffective(
       this.desired,
-      { clusters: this.clusters, rollout: this.rollout },
+      { clusters: this.clusters_, rollout: this.rollout },
       directive,
     );
     return effective.specs.map((spec) => {
-      const before = this.clusters.find((c) => c.name === spec.name);
+      const before = this.clusters_.find((c) => c.name === spec.name);
       return {
         name: spec.name,
         weight: spec.weight,

@@ -6,6 +6,7 @@ import type { Evaluation } from "../../offline/evaluate";
 import type { BlastRadius, RolloutLockPort } from "../ports";
 import type { Fault } from "./faults";
 import { MemoryRolloutLock } from "./memoryLock";
+import { SimulatedCapacity } from "./simulatedCapacity";
 import { SimulatedHealth } from "./simulatedHealth";
 import { SimulatedStack, type SimResource } from "./simulatedStack";
 import { VirtualClock } from "./virtualClock";
@@ -15,6 +16,8 @@ export interface Simulation {
   clock: VirtualClock;
   stack: SimulatedStack;
   health: SimulatedHealth;
+  /** The capacity check before each drain, from the config's node group and services. */
+  capacity: SimulatedCapacity;
   lock: MemoryRolloutLock & RolloutLockPort;
   blastRadius: BlastRadius;
   desired: ClusterSpec[];
@@ -70,10 +73,15 @@ export function createSimulation(args: SimulationArgs): Simulation {
   });
   healthRef.current = health;
 
+  const capacity = new SimulatedCapacity(args.environment, () =>
+    Object.fromEntries(stack.clusters().map((c) => [c.name, c.weight])),
+  );
+
   return {
     clock,
     stack,
     health,
+    capacity,
     lock: new MemoryRolloutLock(args.environment.name, clock, args.startedBy ?? "simulation"),
     blastRadius: { ownerLookup: async () => (urn: string) => owner.get(urn) },
     desired,

@@ -12,13 +12,19 @@ import type { Fault } from "../../../automation/rollout/simulate/faults";
 import { createSimulation, type Simulation } from "../../../automation/rollout/simulate/simulation";
 import { parseEnvironment, type Environment } from "../../../config/load";
 import type { DeployedCluster } from "../../../config/rolloutState";
-import { environmentFixture, stackConfigFixture } from "../../_fixtures";
+import { environmentFixture, serviceFixture, stackConfigFixture } from "../../_fixtures";
 
-/** One environment evaluated once per test file (the program's URNs for the simulated stack). */
+/**
+ * One environment evaluated once per test file (the program's URNs for the simulated stack). Its
+ * service autoscales, so the other clusters can absorb a drained one, as in a real setup.
+ */
 export async function simulatedEnvironment(
   overrides: Record<string, unknown> = {},
 ): Promise<{ environment: Environment; evaluation: Evaluation }> {
-  const raw = environmentFixture(overrides);
+  const raw = environmentFixture({
+    services: [serviceFixture({ autoscaling: { maxReplicas: 4 } })],
+    ...overrides,
+  });
   const environment = parseEnvironment("sim", raw, "test");
   const evaluation = await evaluateStack({
     project: "active-active",
@@ -55,6 +61,7 @@ export async function runOnce(
         lock: sim.lock,
         clock: sim.clock,
         emit: (e) => events.push(e),
+        drainGates: [sim.capacity],
       },
       {
         environment: environment.name,

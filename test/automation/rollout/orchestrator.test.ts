@@ -3,6 +3,7 @@ import type { Evaluation } from "../../../automation/offline/evaluate";
 import type { RolloutEvent } from "../../../automation/rollout/events";
 import type { RolloutStack } from "../../../automation/rollout/ports";
 import type { Environment } from "../../../config/load";
+import { serviceFixture } from "../../_fixtures";
 import {
   assertInvariants,
   changesPerCluster,
@@ -39,6 +40,7 @@ describe("rollout orchestrator (simulated environment)", () => {
     const order = [
       "step-started",
       "precheck",
+      "drain-check",
       "drain",
       "preview",
       "update-started",
@@ -298,5 +300,22 @@ describe("rollout orchestrator and a lost lock", () => {
     assert.equal(run.outcome.result, "halted");
     assert.match(run.outcome.reason!, /no longer held by this rollout/);
     assert.equal(sim.stack.updates.length, 2, "no update after the lock was lost");
+  });
+});
+
+describe("rollout orchestrator and capacity", () => {
+  it("refuses to drain a cluster the others could not absorb, with numbers, and drains nothing", async () => {
+    // Fixed replicas (no autoscaling): the other clusters cannot take a third more traffic.
+    const env = await simulatedEnvironment({ services: [serviceFixture()] });
+    const sim = simulation(env);
+    const run = await runOnce(sim, env.environment);
+    assert.ok(run.outcome !== "crashed");
+    assert.equal(run.outcome.result, "refused");
+    assert.match(
+      run.outcome.reason!,
+      /not draining a: b cannot absorb a's share \(x1\.50\): api needs 3 replicas, it runs a fixed 2/,
+    );
+    assert.equal(sim.stack.updates.length, 0);
+    assert.ok(names(run.events).includes("drain-check"));
   });
 });

@@ -1,0 +1,59 @@
+import { capacityOutcomes } from "../../capacity/drainGate";
+import { assessDrain, type ClusterCapacity } from "../../capacity/assess";
+import { nodeShape } from "../../cost/node";
+import { resolvePrices } from "../../cost/prices";
+import { requests, systemPods, systemRequests } from "../../cost/systemPods";
+import type { Environment } from "../../../config/load";
+import type { DrainGate, GateOutcome } from "../ports";
+
+/**
+ * The capacity check of a simulated environment: every cluster runs its node group's desired
+ * nodes (sized from the instance table of `aa cost`), the system pods of the cost model and each
+ * service's configured replicas; a service may scale to its `autoscaling.maxReplicas`. The same
+ * arithmetic as the live check ({@link assessDrain}), on numbers the config implies.
+ */
+export class SimulatedCapacity implements DrainGate {
+  private readonly capacity: Omit<ClusterCapacity, "weight">[];
+
+  constructor(
+    environment: Environment,
+    private readonly weights: () => Record<string, number>,
+  ) {
+    const { config } = environment;
+    const prices = resolvePrices(config.costs);
+    const node = nodeShape(config.nodeGroup, prices, `stack ${environment.name}`);
+    const system = systemRequests(systemPods(config, prices, `stack ${environment.name}`).pods);
+    const nodes = config.nodeGroup.desiredSize;
+    const services = config.services.map((s) => {
+      const r = requests(s.resources.requests.cpu, s.resources.requests.memory);
+      return {
+        service: s.name,
+        replicas: s.replicas,
+        maxReplicas: s.autoscaling?.maxReplicas ?? s.replicas,
+        cpuMilli: r.cpuMilli,
+        memoryMiB: r.memoryMiB,
+      };
+    });
+    const used = {
+      cpuMilli:
+        system.perCluster.cpuMilli +
+        nodes * system.perNode.cpuMilli +
+        services.reduce((sum, s) => sum + s.replicas * s.cpuMilli, 0),
+      memoryMiB:
+        system.perCluster.memoryMiB +
+        nodes * system.perNode.memoryMiB +
+        services.reduce((sum, s) => sum + s.replicas * s.memoryMiB, 0),
+    };
+    const headroom = {
+      cpuMilli: Math.round(nodes * node.allocatable.cpuMilli - used.cpuMilli),
+      memoryMiB: Math.round(nodes * node.allocatable.memoryMiB - used.memoryMiB),
+    };
+    this.capacity = config.clusters.map((c) => ({ cluster: c.name, services, headroom }));
+  }
+
+  async check(cluster: string): Promise<GateOutcome[]> {
+    const weights = this.weights();
+    const clusters = this.capacity.map((c) => ({ ...c, weight: weights[c.cluster] ?? 0 }));
+    return capacityOutcomes(assessDrain(cluster, clusters));
+  }
+}
