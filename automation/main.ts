@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/errors";
 import { registerCheck } from "./commands/check";
+import { registerKubeconfig } from "./commands/kubeconfig";
+import { registerKubectl } from "./commands/kubectl";
 import { registerPlan } from "./commands/plan";
 import { registerRollout } from "./commands/rollout";
 import { registerStatus } from "./commands/status";
@@ -34,6 +36,8 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
   registerPlan(program, io, done);
   registerRollout(program, io, done);
   registerStatus(program, io, done);
+  registerKubeconfig(program, io, done);
+  registerKubectl(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: "user" });

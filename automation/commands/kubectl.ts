@@ -1,0 +1,299 @@
+import * as fs from "node:fs";
+import { performance } from "node:perf_hooks";
+import type { PulumiCommand } from "@pulumi/pulumi/automation";
+import type { Command } from "commander";
+import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
+import type { Io } from "../io";
+import { readCurrentContext } from "../kube/currentContext";
+import { fanOut, type ClusterResult, type KubectlOutcome } from "../kube/fanOut";
+import { inferEnvironment, selectClusters } from "../kube/inference";
+import { kubeconfigPrecedence } from "../kube/kubeconfigPaths";
+import { findKubectl, KubectlProcess } from "../kube/kubectlProcess";
+import {
+  inOrder,
+  prefixedLines,
+  renderGroup,
+  renderSummary,
+  type KubectlReport,
+} from "../kube/render";
+import { RunKubeconfigs } from "../kube/runKubeconfigs";
+import { readSelectedStack } from "../kube/selectedStack";
+import { redactValues, secretValues } from "../kube/_secretValues";
+import { classifyKubectlArgs, readsStdin } from "../kube/verbs";
+import { findProject, listEnvironments } from "../project";
+import { AutomationStack } from "../stack/automationStack";
+import { accessFromStack } from "./kubeconfig";
+
+/** aa kubectl's options (before `--`). */
+export interface KubectlOptions {
+  /** `--cluster NAME|all`. */
+  cluster?: string;
+  /** `--all-clusters`. */
+  allClusters?: boolean;
+  /** `--parallel`. */
+  parallel?: boolean;
+  /** `--json`. */
+  json?: boolean;
+}
+
+/** What `aa kubectl` needs from its surroundings; production: the process. */
+export interface KubectlDeps {
+  io: Io;
+  /** The environment kubectl runs with; also KUBECONFIG/HOME (the current context), PATH and AA_KUBECTL (which kubectl). */
+  env: NodeJS.ProcessEnv;
+  /** @default process.cwd() */
+  cwd?: string;
+  /** The Pulumi project. @default the nearest Pulumi.yaml at or above cwd */
+  projectDir?: string;
+  /** @default the `pulumi` on PATH */
+  pulumiCommand?: PulumiCommand;
+  /** The clock for durations, in milliseconds. @default performance.now */
+  now?: () => number;
+  /** Reads this process's stdin (for `-f -`). @default fd 0 */
+  stdin?: () => string;
+  /** Stops the runs (SIGINT/SIGTERM in production). */
+  signal?: AbortSignal;
+  /** Where the per-run kubeconfigs go. @default os.tmpdir() */
+  tmpdir?: string;
+}
+
+/** `aa kubectl [env] -- <kubectl args>`: kubectl on every cluster, grouped output and a summary. */
+export function registerKubectl(
+  program: Command,
+  io: Io,
+  done: (code: ExitCodeValue) => void,
+): void {
+  program
+    .command("kubectl")
+    .summary("run kubectl on every cluster of an environment, output grouped per cluster")
+    .description(
+      "Runs the kubectl on PATH (or $AA_KUBECTL) once per cluster, each with that cluster's own\n" +
+        "kubeconfig from the stack outputs (a private temporary file, removed afterwards). Read-only\n" +
+        "verbs run on every cluster at once; a verb that may change a cluster runs on one cluster, or\n" +
+        "on all with --all-clusters, one at a time. Without <env>, the environment comes from the\n" +
+        "current kube context if it is one of ours (<env>-<cluster>), else from the selected Pulumi\n" +
+        "stack; aa says on stderr what it inferred. Everything after -- goes to kubectl.",
+    )
+    .argument("[env]", "environment name; inferred when left out")
+    .argument("[kubectl-args...]", "kubectl's arguments, after --")
+    .option("--cluster <name>", "run on this cluster only, or `all`")
+    .option("--all-clusters", "run on every cluster; required for a verb that may change them")
+    .option("--parallel", "with --all-clusters: run a changing verb on every cluster at once")
+    .option("--json", "print one JSON document with each cluster's exit code, duration and output")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  aa kubectl dev -- get pods -A\n  aa kubectl -- get nodes            (environment inferred)\n" +
+        "  aa kubectl prod --cluster b -- rollout restart deploy/web -n apps\n" +
+        "  aa kubectl prod --all-clusters -- apply -f web.yaml\n" +
+        "  aa kubectl dev --json -- get deploy -n apps -o name\n" +
+        "\nVerbs: read-only (get, describe, logs, top, events, explain, version, api-resources,\n" +
+        "auth can-i, rollout status, diff, wait, ...) run on every cluster in parallel. Any other verb\n" +
+        "(apply, delete, scale, patch, rollout restart, exec, unknown ones) runs on one cluster, or with\n" +
+        "--all-clusters on all, one at a time, stopping at the first failure (--parallel: at once).\n" +
+        "edit, attach, port-forward, proxy and exec/run/debug -it run on one cluster, on the terminal.\n" +
+        "\nExit codes: 0 kubectl succeeded on every cluster, 1 it failed (or was skipped) on at least\n" +
+        "one, 2 invalid usage (refused verb or flag, unknown environment or cluster, no kubectl),\n" +
+        "6 stack unusable.",
+    )
+    .action(async (env: string | undefined, rest: string[], options: KubectlOptions) => {
+      const { environment, args } = splitOperands(program, env, rest);
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+      try {
+        done(
+          await runKubectl(environment, args, options, {
+            io,
+            env: process.env,
+            signal: controller.signal,
+          }),
+        );
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+      }
+    });
+}
+
+/**
+ * Runs kubectl on the selected clusters of the environment and reports; resolves to aa's exit
+ * code: 0 when kubectl succeeded on every cluster, 1 when it failed or was skipped on any.
+ * Usage problems throw a {@link UsageError}, stack problems a StackError.
+ */
+export async function runKubectl(
+  given: string | undefined,
+  args: readonly string[],
+  options: KubectlOptions,
+  deps: KubectlDeps,
+): Promise<ExitCodeValue> {
+  const { io } = deps;
+  const command = classifyKubectlArgs(args);
+  if (options.json && command.class === "interactive") {
+    throw new UsageError(`--json cannot be used with kubectl ${command.verb}: ${command.why}`);
+  }
+  const cwd = deps.cwd ?? process.cwd();
+  const project = findProject(deps.projectDir ?? cwd);
+  const environments = listEnvironments(project);
+  const { context, problem } = readCurrentContext(
+    kubeconfigPrecedence(deps.env, cwd, deps.env.HOME),
+  );
+  const facts = { given, environments, context };
+  let choice = inferEnvironment(facts);
+  if ("lookUp" in choice) {
+    if (problem) io.stderr(`aa: the current kube context is unknown: ${problem}\n`);
+    const selectedStack = await readSelectedStack({
+      projectDir: project.dir,
+      ...(deps.pulumiCommand ? { pulumiCommand: deps.pulumiCommand } : {}),
+    });
+    choice = inferEnvironment({ ...facts, selectedStack });
+    if ("lookUp" in choice)
+      throw new Error("the selected stack was looked up, yet asked for again");
+  }
+  if (choice.note) io.stderr(`aa: ${choice.note}\n`);
+  const environment = choice.environment;
+
+  const stack = await AutomationStack.open({
+    environment,
+    projectDir: project.dir,
+    ...(deps.pulumiCommand ? { pulumiCommand: deps.pulumiCommand } : {}),
+  });
+  const access = accessFromStack(environment, (await stack.kubeconfigs()).reveal());
+  const selection = selectClusters({
+    environment,
+    clusters: access.map((a) => a.cluster),
+    ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
+    allClusters: Boolean(options.allClusters),
+    parallel: Boolean(options.parallel),
+    command,
+    ...(context ? { context } : {}),
+    environments,
+  });
+  io.stderr(`aa: ${selection.note}\n`);
+
+  const kubectl = new KubectlProcess(findKubectl(deps.env), deps.env);
+  const stdin =
+    command.class !== "interactive" && readsStdin(args)
+      ? (deps.stdin ?? (() => fs.readFileSync(0, "utf8")))()
+      : undefined;
+  const selected = access.filter((a) => selection.clusters.includes(a.cluster));
+  const secrets = secretValues(selected);
+  const clean = (text: string) => redactValues(text, secrets);
+  const stdio = command.class === "interactive" ? "terminal" : "capture";
+  const mode = options.json
+    ? "json"
+    : stdio === "terminal"
+      ? "terminal"
+      : command.streams
+        ? "lines"
+        : "groups";
+
+  const showGroup = inOrder((result: ClusterResult) => {
+    const group = renderGroup(result);
+    io.stdout(group.stdout);
+    if (group.stderr) io.stderr(group.stderr);
+  });
+  const files = RunKubeconfigs.create(selected, deps.tmpdir);
+  let results: ClusterResult[];
+  try {
+    results = await fanOut({
+      targets: selected.map((a) => ({ cluster: a.cluster, context: a.context })),
+      parallel: selection.parallel,
+      stopOnFailure: selection.stopOnFailure,
+      now: deps.now ?? (() => performance.now()),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      run: async (target): Promise<KubectlOutcome> => {
+        const lines =
+          mode === "lines"
+            ? {
+                stdout: prefixedLines(target.context, io.stdout, clean),
+                stderr: prefixedLines(target.context, io.stderr, clean),
+              }
+            : undefined;
+        const outcome = await kubectl.run({
+          ...target,
+          kubeconfig: files.fileOf(target.cluster),
+          args,
+          stdio,
+          ...(stdin !== undefined ? { stdin } : {}),
+          ...(lines ? { onOutput: (stream, text) => lines[stream].push(text) } : {}),
+          ...(deps.signal ? { signal: deps.signal } : {}),
+        });
+        lines?.stdout.flush();
+        lines?.stderr.flush();
+        return { ...outcome, stdout: clean(outcome.stdout), stderr: clean(outcome.stderr) };
+      },
+      onResult: (result, index) => {
+        if (mode === "groups") showGroup(result, index);
+      },
+    });
+  } finally {
+    files.dispose();
+  }
+
+  const code = results.every((r) => r.status === "succeeded") ? ExitCode.Ok : ExitCode.Violations;
+  if (mode === "json") {
+    const report: KubectlReport = {
+      environment,
+      environmentFrom: choice.source,
+      args: [...args],
+      verb: command.verb,
+      verbClass: command.class,
+      parallel: selection.parallel,
+      clusters: results.map((r) => ({
+        cluster: r.cluster,
+        context: r.context,
+        status: r.status,
+        exitCode: r.exitCode,
+        signal: r.signal,
+        durationMs: r.durationMs,
+        stdout: r.stdout,
+        stderr: r.stderr,
+        ...(r.reason ? { reason: r.reason } : {}),
+      })),
+      exitCode: code,
+    };
+    io.stdout(JSON.stringify(report, null, 2) + "\n");
+  } else if (mode === "terminal") {
+    const r = results[0];
+    if (r.status !== "succeeded") {
+      io.stderr(
+        `aa: kubectl on ${r.context} ${r.reason ?? `exited with ${r.exitCode ?? r.signal}`}\n`,
+      );
+    }
+  } else {
+    io.stdout(`\n${renderSummary(results)}`);
+  }
+  return code;
+}
+
+/**
+ * Splits aa's operands into the environment and kubectl's arguments. Commander hands over the
+ * operands on both sides of `--` as one list; kubectl's arguments are exactly the words after the
+ * first `--` that follows `kubectl` on the command line (so `aa kubectl -- get pods` has no
+ * environment, and `aa kubectl dev -- get pods` has one).
+ */
+export function splitOperands(
+  program: Command,
+  env: string | undefined,
+  rest: string[],
+): { environment: string | undefined; args: string[] } {
+  const raw = (program as unknown as { rawArgs: string[] }).rawArgs;
+  const start = raw.indexOf("kubectl");
+  const dashes = raw.indexOf("--", start + 1);
+  if (start < 0 || dashes < 0) {
+    throw new UsageError(
+      "put kubectl's arguments after --, e.g. `aa kubectl dev -- get pods -A` " +
+        "(or `aa kubectl -- get pods -A` to infer the environment)",
+    );
+  }
+  const after = raw.length - dashes - 1;
+  const operands = env === undefined ? [] : [env, ...rest];
+  if (operands.length === after) return { environment: undefined, args: operands };
+  if (operands.length === after + 1) return { environment: operands[0], args: operands.slice(1) };
+  throw new UsageError(
+    `aa kubectl takes at most one environment before --; got ${operands
+      .slice(0, operands.length - after)
+      .join(" ")}`,
+  );
+}
