@@ -77,13 +77,13 @@ export function parseKubeconfig(text: string, where: string): KubeconfigDoc {
 
 /** Parses the text as a YAML document (comments and formatting kept), failing like {@link parseKubeconfig}. */
 export function parseYamlDocument(text: string, where: string): YAML.Document {
-  const doc = YAML.parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  // Only the position and the error code are used: the message quotes the text.
+  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: false });
   const error = doc.errors[0];
   if (error) {
     const line = error.linePos?.[0]?.line;
     throw new KubeconfigError(
-      `${where} is not valid YAML or JSON${line ? ` (line ${line}: ${error.code})` : ` (${error.code})`}; ` +
-        `fix it, or move it away and run again`,
+      `${where} is not valid YAML or JSON${line ? ` (line ${line}: ${error.code})` : ` (${error.code})`}`,
     );
   }
   return doc;
@@ -128,11 +128,14 @@ export function itemsOf<L extends ListName>(
   return (doc[list] ?? []) as NonNullable<KubeconfigDoc[L]>;
 }
 
-/** YAML text of a kubeconfig; long values (certificate data) stay on one line. */
+/**
+ * YAML text of a kubeconfig in kubectl's own layout (list items not indented under their key);
+ * long values (certificate data) stay on one line.
+ */
 export function serializeKubeconfig(doc: KubeconfigDoc | YAML.Document): string {
   return YAML.isDocument(doc)
-    ? doc.toString({ lineWidth: 0 })
-    : YAML.stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+    ? doc.toString({ lineWidth: 0, indentSeq: false })
+    : YAML.stringify(doc, { lineWidth: 0, indentSeq: false, aliasDuplicateObjects: false });
 }
 
 export function isMap(value: unknown): value is Record<string, unknown> {

@@ -27,8 +27,13 @@ export function readKubeconfigFile(file: string, where: string = file): Kubeconf
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new KubeconfigError(`cannot read ${where}: ${(err as Error).message}`);
   }
-  const document = parseYamlDocument(text, where);
-  return { document, config: checkShape(document.toJS() as unknown, where) };
+  try {
+    const document = parseYamlDocument(text, where);
+    return { document, config: checkShape(document.toJS() as unknown, where) };
+  } catch (err) {
+    if (!(err instanceof KubeconfigError)) throw err;
+    throw new KubeconfigError(`${err.message}; fix it, or move it away and run again`);
+  }
 }
 
 /**
