@@ -79,7 +79,7 @@ export function registerKubeconfig(
     .action(async (env: string, options: KubeconfigOptions) => {
       const summary = await writeKubeconfig(env, options, { io, env: process.env });
       if (options.json) io.stdout(JSON.stringify(summary, null, 2) + "\n");
-      else io.stdout(renderSummary(summary, options, process.env));
+      else io.stdout(renderKubeconfigSummary(summary, Boolean(options.out), process.env.HOME));
       done(ExitCode.Ok);
     });
 }
@@ -143,12 +143,13 @@ export function accessFromStack(
   }
 }
 
-function renderSummary(
+/** What `aa kubeconfig` prints: the contexts written and the current context; never a credential. */
+export function renderKubeconfigSummary(
   s: KubeconfigSummary,
-  options: KubeconfigOptions,
-  env: NodeJS.ProcessEnv,
+  out: boolean,
+  home: string | undefined,
 ): string {
-  const where = tildify(s.file, env.HOME);
+  const where = tildify(s.file, home);
   const width = Math.max(...s.contexts.map((c) => c.context.length));
   const lines = [
     `wrote ${s.contexts.length} context(s) of ${s.environment} to ${where} (mode 0600):`,
@@ -171,7 +172,7 @@ function renderSummary(
         ` or \`aa kubeconfig ${s.environment} --use ${s.contexts[0].cluster}\``,
     );
   }
-  if (options.out)
+  if (out)
     lines.push(
       `use it with: KUBECONFIG=${where} kubectl --context ${s.contexts[0].context} get nodes`,
     );

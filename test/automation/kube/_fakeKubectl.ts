@@ -55,11 +55,8 @@ export async function main(root: string): Promise<void> {
   const access = currentAccess(text);
   const context = access.context;
   const server = access.server;
-  const stdinStat = fs.fstatSync(0);
-  const stdin =
-    stdinStat.isFIFO() || stdinStat.isSocket() || stdinStat.isFile()
-      ? fs.readFileSync(0, "utf8")
-      : "";
+  // Only `-f -` reads stdin: an inherited stdin (exec -it) may be a pipe that never ends.
+  const stdin = argv.includes("-") ? fs.readFileSync(0, "utf8") : "";
   const call: KubectlCall = {
     argv,
     context,

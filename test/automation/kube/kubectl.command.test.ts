@@ -292,6 +292,13 @@ describe("aa kubectl: fan-out with a scripted kubectl against API servers on 127
       none.error.message,
       /cannot tell which environment to use: .* and no Pulumi stack is selected\. Name it/,
     );
+
+    // No scripted answer: the scripted pulumi fails `stack ls` as a CLI without a backend would.
+    const failing = await env.run(undefined, ["version"]);
+    assert.match(
+      failing.error?.message ?? "",
+      /the selected Pulumi stack could not be read \(`pulumi stack ls` failed: .+\)/,
+    );
   });
 
   it("reads a manifest on stdin once and gives every cluster a copy", async () => {
