@@ -58,11 +58,12 @@ export function registerKubeconfig(
     .command("kubeconfig")
     .summary("write a kube context per cluster (<env>-<cluster>) from the stack outputs")
     .description(
-      "Writes one context per cluster of the environment, named <env>-<cluster>, from the stack's\n" +
-        "kubeconfigs output, into the kubeconfig kubectl uses: the first existing file of $KUBECONFIG,\n" +
-        "else its first file, else ~/.kube/config (or --out FILE). The environment's earlier contexts\n" +
-        "are replaced; everything else in the file, the current context included, stays as it is.\n" +
-        "Written atomically with mode 0600. Prints the contexts written, never a credential.",
+      "Writes one context per cluster of the environment, named <env>-<cluster>, from the " +
+        "stack's kubeconfigs output, into the kubeconfig kubectl uses: the first existing file " +
+        "of $KUBECONFIG, else its first file, else ~/.kube/config (or --out FILE). The " +
+        "environment's earlier contexts are replaced; everything else in the file, the current " +
+        "context included, stays as it is. Written atomically with mode 0600. Prints the " +
+        "contexts written, never a credential.",
     )
     .argument("<env>", "environment name (a stack with a file stacks/Pulumi.<env>.yaml)")
     .option("--out <file>", "write to (merge into) this file instead of kubectl's kubeconfig")
@@ -72,7 +73,7 @@ export function registerKubeconfig(
     .addHelpText(
       "after",
       "\nExamples:\n  aa kubeconfig dev\n  aa kubeconfig prod --use a\n" +
-        "  aa kubeconfig staging --out ./staging.kubeconfig && KUBECONFIG=./staging.kubeconfig kubectl get nodes\n" +
+        "  aa kubeconfig staging --out ./staging.kubeconfig --use a\n" +
         "\nExit codes: 0 written, 2 invalid input (unknown environment or cluster, unreadable kubeconfig,\n" +
         "a name conflict without --force), 6 stack unusable (no outputs, CLI failure).",
     )

@@ -67,13 +67,15 @@ export function registerKubectl(
     .command("kubectl")
     .summary("run kubectl on every cluster of an environment, output grouped per cluster")
     .description(
-      "Runs the kubectl on PATH (or $AA_KUBECTL) once per cluster, each with that cluster's own\n" +
-        "kubeconfig from the stack outputs (a private temporary file, removed afterwards). Read-only\n" +
-        "verbs run on every cluster at once; a verb that may change a cluster runs on one cluster, or\n" +
-        "on all with --all-clusters, one at a time. Without <env>, the environment comes from the\n" +
-        "current kube context if it is one of ours (<env>-<cluster>), else from the selected Pulumi\n" +
-        "stack; aa says on stderr what it inferred. Everything after -- goes to kubectl.",
+      "Runs the kubectl on PATH (or $AA_KUBECTL) once per cluster, each with that cluster's own " +
+        "kubeconfig from the stack outputs (a private temporary file, removed afterwards). " +
+        "Read-only verbs run on every cluster at once; a verb that may change a cluster runs on " +
+        "one cluster, or on all with --all-clusters, one at a time. Without <env>, the " +
+        "environment comes from the current kube context if it is one of ours (<env>-<cluster>), " +
+        "else from the selected Pulumi stack; aa says on stderr what it inferred. Everything " +
+        "after -- goes to kubectl.",
     )
+    .usage("[options] [env] -- <kubectl arguments...>")
     .argument("[env]", "environment name; inferred when left out")
     .argument("[kubectl-args...]", "kubectl's arguments, after --")
     .option("--cluster <name>", "run on this cluster only, or `all`")
@@ -97,8 +99,13 @@ export function registerKubectl(
     )
     .action(async (env: string | undefined, rest: string[], options: KubectlOptions) => {
       const { environment, args } = splitOperands(program, env, rest);
+      // The first Ctrl-C stops the runs (kubectl gets it from the terminal too) and still prints
+      // the summary; a second one exits at once (the runs' kubeconfigs are removed on exit).
       const controller = new AbortController();
-      const stop = () => controller.abort();
+      const stop = () => {
+        if (controller.signal.aborted) process.exit(130);
+        controller.abort();
+      };
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);
       try {
@@ -194,6 +201,8 @@ export async function runKubectl(
     if (group.stderr) io.stderr(group.stderr);
   });
   const files = RunKubeconfigs.create(selected, deps.tmpdir);
+  const dispose = () => files.dispose();
+  process.on("exit", dispose); // even when a second Ctrl-C ends the process mid-run
   let results: ClusterResult[];
   try {
     results = await fanOut({
@@ -228,6 +237,7 @@ export async function runKubectl(
       },
     });
   } finally {
+    process.off("exit", dispose);
     files.dispose();
   }
 

@@ -39,7 +39,9 @@ export function renderGroup(result: ClusterResult): { stdout: string; stderr: st
   let body = result.stdout;
   if (result.status === "skipped") body = `(skipped: ${result.reason})\n`;
   else if (result.reason) body += `(${result.reason})\n`;
-  else if (!body && !result.stderr) body = "(no output)\n";
+  else if (!body && !result.stderr) {
+    body = result.signal ? `(stopped by ${result.signal})\n` : "(no output)\n";
+  }
   return {
     stdout: groupHeader(result) + withNewline(body),
     stderr: withNewline(result.stderr),

@@ -33,6 +33,10 @@ describe("kubectl output", () => {
     });
     assert.deepEqual(renderGroup(result()), { stdout: "==> dev-a <==\n(no output)\n", stderr: "" });
     assert.equal(
+      renderGroup(result({ status: "failed", exitCode: null, signal: "SIGTERM" })).stdout,
+      "==> dev-a <==\n(stopped by SIGTERM)\n",
+    );
+    assert.equal(
       renderGroup(result({ status: "skipped", reason: "cluster a failed first" })).stdout,
       "==> dev-a <==\n(skipped: cluster a failed first)\n",
     );
