@@ -5,14 +5,13 @@ import type { Command } from "commander";
 import YAML from "yaml";
 import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
 import type { Io } from "../io";
-import { clusterAccessFromStack, type ClusterAccess } from "../kube/clusterAccess";
-import { KubeconfigError, serializeKubeconfig } from "../kube/kubeconfigDoc";
+import { clusterAccessFromStack } from "../kube/clusterAccess";
+import { serializeKubeconfig } from "../kube/kubeconfigDoc";
 import { readKubeconfigFile, writeKubeconfigFile } from "../kube/kubeconfigFile";
 import { kubeconfigDestination, kubeconfigPrecedence, tildify } from "../kube/kubeconfigPaths";
 import { planMerge, type MergePlan } from "../kube/merge";
 import { applyMergeToDocument } from "../kube/_documentMerge";
 import { AutomationStack } from "../stack/automationStack";
-import { StackOutputsError } from "../stack/errors";
 import { findProject } from "../project";
 
 interface KubeconfigOptions {
@@ -100,7 +99,7 @@ export async function writeKubeconfig(
     projectDir: deps.projectDir ?? findProject(cwd).dir,
     ...(deps.pulumiCommand ? { pulumiCommand: deps.pulumiCommand } : {}),
   });
-  const access = accessFromStack(environment, (await stack.kubeconfigs()).reveal());
+  const access = clusterAccessFromStack(environment, (await stack.kubeconfigs()).reveal());
 
   const file = options.out
     ? path.resolve(cwd, options.out)
@@ -129,19 +128,6 @@ export async function writeKubeconfig(
       changed: plan.currentBefore !== plan.currentAfter,
     },
   };
-}
-
-/** The clusters' access from the stack; a kubeconfig the stack holds that cannot be used is the stack's problem. */
-export function accessFromStack(
-  environment: string,
-  kubeconfigs: Record<string, string>,
-): ClusterAccess[] {
-  try {
-    return clusterAccessFromStack(environment, kubeconfigs);
-  } catch (err) {
-    if (err instanceof KubeconfigError) throw new StackOutputsError(environment, [err.message]);
-    throw err;
-  }
 }
 
 /** What `aa kubeconfig` prints: the contexts written and the current context; never a credential. */

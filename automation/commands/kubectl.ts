@@ -4,9 +4,16 @@ import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import type { Command } from "commander";
 import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
 import type { Io } from "../io";
+import { clusterAccessFromStack } from "../kube/clusterAccess";
 import { readCurrentContext } from "../kube/currentContext";
 import { fanOut, type ClusterResult, type KubectlOutcome } from "../kube/fanOut";
-import { inferEnvironment, selectClusters } from "../kube/inference";
+import {
+  inferEnvironment,
+  selectClusters,
+  type EnvironmentChoice,
+  type EnvironmentFacts,
+  type SelectedStack,
+} from "../kube/inference";
 import { kubeconfigPrecedence } from "../kube/kubeconfigPaths";
 import { findKubectl, KubectlProcess } from "../kube/kubectlProcess";
 import {
@@ -22,7 +29,6 @@ import { redactValues, secretValues } from "../kube/_secretValues";
 import { classifyKubectlArgs, readsStdin } from "../kube/verbs";
 import { findProject, listEnvironments } from "../project";
 import { AutomationStack } from "../stack/automationStack";
-import { accessFromStack } from "./kubeconfig";
 
 /** aa kubectl's options (before `--`). */
 export interface KubectlOptions {
@@ -123,6 +129,9 @@ export function registerKubectl(
     });
 }
 
+/** How the results are shown. */
+type OutputMode = "groups" | "lines" | "terminal" | "json";
+
 /**
  * Runs kubectl on the selected clusters of the environment and reports; resolves to aa's exit
  * code: 0 when kubectl succeeded on every cluster, 1 when it failed or was skipped on any.
@@ -145,35 +154,27 @@ export async function runKubectl(
   const { context, problem } = readCurrentContext(
     kubeconfigPrecedence(deps.env, cwd, deps.env.HOME),
   );
-  const facts = { given, environments, context };
-  let choice = inferEnvironment(facts);
-  if ("lookUp" in choice) {
+  const choice = await chooseEnvironment({ given, environments, context }, async () => {
     if (problem) io.stderr(`aa: the current kube context is unknown: ${problem}\n`);
-    const selectedStack = await readSelectedStack({
-      projectDir: project.dir,
-      ...(deps.pulumiCommand ? { pulumiCommand: deps.pulumiCommand } : {}),
-    });
-    choice = inferEnvironment({ ...facts, selectedStack });
-    if ("lookUp" in choice)
-      throw new Error("the selected stack was looked up, yet asked for again");
-  }
+    return readSelectedStack({ projectDir: project.dir, pulumiCommand: deps.pulumiCommand });
+  });
   if (choice.note) io.stderr(`aa: ${choice.note}\n`);
   const environment = choice.environment;
 
   const stack = await AutomationStack.open({
     environment,
     projectDir: project.dir,
-    ...(deps.pulumiCommand ? { pulumiCommand: deps.pulumiCommand } : {}),
+    pulumiCommand: deps.pulumiCommand,
   });
-  const access = accessFromStack(environment, (await stack.kubeconfigs()).reveal());
+  const access = clusterAccessFromStack(environment, (await stack.kubeconfigs()).reveal());
   const selection = selectClusters({
     environment,
     clusters: access.map((a) => a.cluster),
-    ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
+    cluster: options.cluster,
     allClusters: Boolean(options.allClusters),
     parallel: Boolean(options.parallel),
     command,
-    ...(context ? { context } : {}),
+    context,
     environments,
   });
   io.stderr(`aa: ${selection.note}\n`);
@@ -186,20 +187,19 @@ export async function runKubectl(
   const selected = access.filter((a) => selection.clusters.includes(a.cluster));
   const secrets = secretValues(selected);
   const clean = (text: string) => redactValues(text, secrets);
-  const stdio = command.class === "interactive" ? "terminal" : "capture";
-  const mode = options.json
+  const mode: OutputMode = options.json
     ? "json"
-    : stdio === "terminal"
+    : command.class === "interactive"
       ? "terminal"
       : command.streams
         ? "lines"
         : "groups";
-
   const showGroup = inOrder((result: ClusterResult) => {
     const group = renderGroup(result);
     io.stdout(group.stdout);
     if (group.stderr) io.stderr(group.stderr);
   });
+
   const files = RunKubeconfigs.create(selected, deps.tmpdir);
   const dispose = () => files.dispose();
   process.on("exit", dispose); // even when a second Ctrl-C ends the process mid-run
@@ -210,7 +210,7 @@ export async function runKubectl(
       parallel: selection.parallel,
       stopOnFailure: selection.stopOnFailure,
       now: deps.now ?? (() => performance.now()),
-      ...(deps.signal ? { signal: deps.signal } : {}),
+      signal: deps.signal,
       run: async (target): Promise<KubectlOutcome> => {
         const lines =
           mode === "lines"
@@ -223,10 +223,10 @@ export async function runKubectl(
           ...target,
           kubeconfig: files.fileOf(target.cluster),
           args,
-          stdio,
-          ...(stdin !== undefined ? { stdin } : {}),
-          ...(lines ? { onOutput: (stream, text) => lines[stream].push(text) } : {}),
-          ...(deps.signal ? { signal: deps.signal } : {}),
+          stdio: mode === "terminal" ? "terminal" : "capture",
+          stdin,
+          onOutput: lines && ((stream, text) => lines[stream].push(text)),
+          signal: deps.signal,
         });
         lines?.stdout.flush();
         lines?.stderr.flush();
@@ -275,6 +275,18 @@ export async function runKubectl(
     io.stdout(`\n${renderSummary(results)}`);
   }
   return code;
+}
+
+/** The environment from the facts, looking up the selected Pulumi stack only when they need it. */
+async function chooseEnvironment(
+  facts: EnvironmentFacts,
+  selectedStack: () => Promise<SelectedStack>,
+): Promise<EnvironmentChoice> {
+  const first = inferEnvironment(facts);
+  if (!("lookUp" in first)) return first;
+  const second = inferEnvironment({ ...facts, selectedStack: await selectedStack() });
+  if ("lookUp" in second) throw new Error("inferEnvironment asked again for the selected stack");
+  return second;
 }
 
 /**

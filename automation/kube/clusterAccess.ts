@@ -1,3 +1,4 @@
+import { StackOutputsError } from "../stack/errors";
 import {
   itemsOf,
   KubeconfigError,
@@ -26,23 +27,29 @@ export interface ClusterAccess extends Owner {
 
 /**
  * Each cluster's access from the stack's `kubeconfigs` output (cluster name -> kubeconfig, the
- * JSON @pulumi/eks generates: one cluster, one user, one context). Sorted by cluster name. Fails
- * with a {@link KubeconfigError} that names the cluster and what is missing, never a value.
+ * JSON @pulumi/eks generates: one cluster, one user, one context). Sorted by cluster name. A
+ * kubeconfig that cannot be used is the stack's problem: a {@link StackOutputsError} that names
+ * the cluster and what is missing, never a value.
  */
 export function clusterAccessFromStack(
   environment: string,
   kubeconfigs: Readonly<Record<string, string>>,
 ): ClusterAccess[] {
-  const clusters = Object.keys(kubeconfigs).sort();
-  if (clusters.length === 0) {
-    throw new KubeconfigError(`stack ${environment} exports no kubeconfigs (an empty map)`);
+  try {
+    const clusters = Object.keys(kubeconfigs).sort();
+    if (clusters.length === 0) {
+      throw new KubeconfigError(`output kubeconfigs: an empty map, no cluster in it`);
+    }
+    return clusters.map((cluster) =>
+      accessOf(
+        { environment, cluster },
+        parseKubeconfig(kubeconfigs[cluster], `the kubeconfig of cluster ${cluster}`),
+      ),
+    );
+  } catch (err) {
+    if (err instanceof KubeconfigError) throw new StackOutputsError(environment, [err.message]);
+    throw err;
   }
-  return clusters.map((cluster) =>
-    accessOf(
-      { environment, cluster },
-      parseKubeconfig(kubeconfigs[cluster], `the kubeconfig of cluster ${cluster}`),
-    ),
-  );
 }
 
 /** One cluster's access from its own kubeconfig. */

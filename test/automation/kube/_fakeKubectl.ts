@@ -2,8 +2,8 @@
  * A scripted `kubectl` for tests of `aa kubectl`. The harness writes `<root>/bin/kubectl`, a node
  * script that calls {@link main} with `<root>`. Each call:
  *
- * - reads the kubeconfig `$KUBECONFIG` names, and records argv, the current context, its server,
- *   the file's mode and stdin in `<root>/calls.jsonl`;
+ * - reads the kubeconfig `$KUBECONFIG` names, and records argv, its environment, the current
+ *   context, its server, the file's mode and stdin in `<root>/calls.jsonl`;
  * - appends `start <context>` / `end <context>` to `<root>/events.log`, and `overlap <context>`
  *   when another run was in progress when it started (the proof of serial execution);
  * - behaves as `<root>/script.json` says for its context (else its `default`): waits at a barrier
@@ -44,6 +44,8 @@ export interface KubectlCall {
   kubeconfigMode: number;
   kubeconfigPath: string;
   stdin: string;
+  /** kubectl's whole environment. */
+  env: Record<string, string | undefined>;
 }
 
 const BARRIER_TIMEOUT_MS = 20_000;
@@ -64,6 +66,7 @@ export async function main(root: string): Promise<void> {
     kubeconfigMode: fs.statSync(kubeconfigPath).mode & 0o777,
     kubeconfigPath,
     stdin,
+    env: { ...process.env },
   };
   fs.appendFileSync(path.join(root, "calls.jsonl"), JSON.stringify(call) + "\n");
 

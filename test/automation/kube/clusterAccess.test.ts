@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { clusterAccessFromStack } from "../../../automation/kube/clusterAccess";
-import { KubeconfigError } from "../../../automation/kube/kubeconfigDoc";
+import { StackOutputsError } from "../../../automation/stack/errors";
 import { ownerOf } from "../../../automation/kube/ownership";
 import { eksKubeconfig, fixtureCa, fixtureToken } from "./_kubeconfigFixtures";
 
@@ -80,7 +80,7 @@ describe("clusterAccessFromStack", () => {
       assert.throws(
         () => clusterAccessFromStack("dev", { a: JSON.stringify(doc) }),
         (e: unknown) =>
-          e instanceof KubeconfigError &&
+          e instanceof StackOutputsError &&
           message.test(e.message) &&
           !e.message.includes("SECRET") &&
           !e.message.includes("secret"),
@@ -95,10 +95,10 @@ describe("clusterAccessFromStack", () => {
           a: 'users:\n- name: x\n  user: {token: "k8s-aws-v1.SECRET-x',
         }),
       (e: unknown) =>
-        e instanceof KubeconfigError &&
+        e instanceof StackOutputsError &&
         /the kubeconfig of cluster a is not valid YAML or JSON \(line \d+: \w+\)/.test(e.message) &&
         !e.message.includes("SECRET"),
     );
-    assert.throws(() => clusterAccessFromStack("dev", {}), /exports no kubeconfigs/);
+    assert.throws(() => clusterAccessFromStack("dev", {}), /output kubeconfigs: an empty map/);
   });
 });

@@ -196,10 +196,10 @@ describe("aa kubectl: fan-out with a scripted kubectl against API servers on 127
       assertClean(env, r);
     }
     for (const call of env.kubectl.calls()) {
-      assert.ok(
-        !env.secrets.some((s) => call.argv.join(" ").includes(s)),
-        "no credential on a command line",
-      );
+      const exposed = call.argv.join(" ") + JSON.stringify(call.env);
+      assert.ok(!env.secrets.some((s) => exposed.includes(s)), "no credential in argv or env");
+      assert.equal(path.dirname(path.dirname(call.kubeconfigPath)), env.tmpdir);
+      assert.equal(call.env.KUBECONFIG, call.kubeconfigPath);
     }
   });
 
