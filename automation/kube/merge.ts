@@ -10,7 +10,7 @@ import {
   type NamedContext,
   type NamedUser,
 } from "./kubeconfigDoc";
-import { ownerOf } from "./ownership";
+import { contextName, ownerOf } from "./ownership";
 
 /** Arguments of {@link planMerge}. */
 export interface MergeArgs {
@@ -69,10 +69,14 @@ export function planMerge(existing: KubeconfigDoc, args: MergeArgs): MergePlan {
   const remove: Record<ListName, string[]> = { clusters: [], users: [], contexts: [] };
   for (const list of LISTS) {
     for (const item of itemsOf(existing, list)) {
+      // Ours: marked for this environment and still named as we name it. A marked entry the
+      // user renamed (kubectl config rename-context) is theirs now and left alone.
       const owner = ownerOf((item[ITEM_FIELD[list]] as { extensions?: unknown })?.extensions);
-      const ours = owner?.environment === args.environment;
+      const ours =
+        owner?.environment === args.environment &&
+        item.name === contextName(owner.environment, owner.cluster);
       if (names.has(item.name)) {
-        if (!ours || `${owner.environment}-${owner.cluster}` !== item.name) foreign.add(item.name);
+        if (!ours) foreign.add(item.name);
       } else if (ours) {
         remove[list].push(item.name);
       }

@@ -83,6 +83,16 @@ describe("mergeKubeconfig", () => {
     assert.deepEqual(names(config, "contexts"), ["minikube", "ops", "prod-a", "dev-b"]);
   });
 
+  it("leaves alone a context the user renamed, while refreshing the entries it uses", () => {
+    const before = withDev(["a", "b"]);
+    itemsOf(before, "contexts")[2].name = "my-dev-a"; // kubectl config rename-context keeps the mark
+    const access = accessFixture("dev", ["a"]);
+    const { config, plan } = mergeKubeconfig(before, { environment: "dev", access });
+    assert.deepEqual(names(config, "contexts"), ["minikube", "ops", "my-dev-a", "dev-a"]);
+    assert.deepEqual(plan.removed, ["dev-b"]);
+    assert.deepEqual(names(config, "users"), ["minikube", "ops-admin", "dev-a"]);
+  });
+
   it("keeps the namespace chosen for one of its contexts", () => {
     const before = withDev(["a", "b"]);
     itemsOf(before, "contexts")[2].context.namespace = "apps";
