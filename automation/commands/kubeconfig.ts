@@ -71,10 +71,21 @@ export function registerKubeconfig(
     .option("--json", "print a JSON summary")
     .addHelpText(
       "after",
-      "\nExamples:\n  aa kubeconfig dev\n  aa kubeconfig prod --use a\n" +
-        "  aa kubeconfig staging --out ./staging.kubeconfig --use a\n" +
-        "\nExit codes: 0 written, 2 invalid input (unknown environment or cluster, unreadable kubeconfig,\n" +
-        "a name conflict without --force), 6 stack unusable (no outputs, CLI failure).",
+      [
+        "",
+        "Examples:",
+        "  aa kubeconfig dev                                         # dev-a, dev-b, ... into ~/.kube/config",
+        "  aa kubeconfig prod --use a                                # and switch to prod-a",
+        "  aa kubeconfig staging --out ./staging.kubeconfig --use a  # a file of its own",
+        "",
+        "Exit codes:",
+        "  0  written",
+        "  2  invalid input: unknown environment or --use cluster, an unreadable kubeconfig, a name",
+        "     conflict without --force, the kubeconfig locked by another writer",
+        "  6  the stack cannot be used (not deployed, Pulumi CLI failure, unusable kubeconfigs output)",
+        "",
+        "See also: aa kubectl",
+      ].join("\n"),
     )
     .action(async (env: string, options: KubeconfigOptions) => {
       const summary = await writeKubeconfig(env, options, { io, env: process.env });

@@ -90,18 +90,34 @@ export function registerKubectl(
     .option("--json", "print one JSON document with each cluster's exit code, duration and output")
     .addHelpText(
       "after",
-      "\nExamples:\n  aa kubectl dev -- get pods -A\n  aa kubectl -- get nodes            (environment inferred)\n" +
-        "  aa kubectl prod --cluster b -- rollout restart deploy/web -n apps\n" +
-        "  aa kubectl prod --all-clusters -- apply -f web.yaml\n" +
-        "  aa kubectl dev --json -- get deploy -n apps -o name\n" +
-        "\nVerbs: read-only (get, describe, logs, top, events, explain, version, api-resources,\n" +
-        "auth can-i, rollout status, diff, wait, ...) run on every cluster in parallel. Any other verb\n" +
-        "(apply, delete, scale, patch, rollout restart, exec, unknown ones) runs on one cluster, or with\n" +
-        "--all-clusters on all, one at a time, stopping at the first failure (--parallel: at once).\n" +
-        "edit, attach, port-forward, proxy and exec/run/debug -it run on one cluster, on the terminal.\n" +
-        "\nExit codes: 0 kubectl succeeded on every cluster, 1 it failed (or was skipped) on at least\n" +
-        "one, 2 invalid usage (refused verb or flag, unknown environment or cluster, no kubectl),\n" +
-        "6 stack unusable.",
+      [
+        "",
+        "Examples:",
+        "  aa kubectl dev -- get pods -A                        # every cluster of dev, in parallel",
+        "  aa kubectl -- get nodes                              # environment inferred (see stderr)",
+        "  aa kubectl prod --cluster b -- rollout restart deploy/web -n apps",
+        "  aa kubectl prod --all-clusters -- apply -f web.yaml  # a, then b, then c; stops at a failure",
+        "  aa kubectl prod -- logs -f deploy/web -n apps        # lines prefixed with the context",
+        "  aa kubectl dev --json -- get deploy -n apps -o name  # one JSON document",
+        "",
+        "Verbs:",
+        "  read-only    get, describe, logs, top, events, explain, version, api-resources, diff, wait,",
+        "               auth can-i, rollout status/history, any --dry-run=client|server: every cluster",
+        "               at once",
+        "  mutating     apply, delete, scale, patch, rollout restart, exec, ... and unknown verbs: one",
+        "               cluster, or every cluster with --all-clusters, one at a time (--parallel: at once)",
+        "  interactive  edit, attach, port-forward, proxy, exec/run/debug -i/-t: one cluster, on the",
+        "               terminal",
+        "",
+        "Exit codes:",
+        "  0  kubectl succeeded on every selected cluster",
+        "  1  it failed, was stopped or was skipped on at least one cluster (see the summary)",
+        "  2  invalid usage, nothing run: no --, a refused verb or flag, a mutating verb on several",
+        "     clusters without --all-clusters, an unknown environment or cluster, no kubectl",
+        "  6  the stack cannot be used (not deployed, Pulumi CLI failure)",
+        "",
+        "See also: aa kubeconfig",
+      ].join("\n"),
     )
     .action(async (env: string | undefined, rest: string[], options: KubectlOptions) => {
       const { environment, args } = splitOperands(program, env, rest);
