@@ -3,6 +3,8 @@ import { ConfigError } from "../config/errors";
 import { registerCheck } from "./commands/check";
 import { registerCompletion } from "./commands/completion";
 import { registerCost } from "./commands/cost";
+import { registerKubeconfig } from "./commands/kubeconfig";
+import { registerKubectl } from "./commands/kubectl";
 import { registerPlan } from "./commands/plan";
 import { registerRollout } from "./commands/rollout";
 import { registerStatus } from "./commands/status";
@@ -37,6 +39,8 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
   registerRollout(program, io, done);
   registerStatus(program, io, done);
   registerCost(program, io, done);
+  registerKubeconfig(program, io, done);
+  registerKubectl(program, io, done);
   // Last: completion describes every command registered before it.
   registerCompletion(program, io, done);
 

@@ -69,7 +69,16 @@ describe("shell completion", () => {
   });
 
   it("gives every command a man-style --help with examples and exit codes", () => {
-    for (const command of ["check", "plan", "rollout", "status", "cost", "completion"]) {
+    for (const command of [
+      "check",
+      "plan",
+      "rollout",
+      "status",
+      "cost",
+      "kubeconfig",
+      "kubectl",
+      "completion",
+    ]) {
       const help = aa([command, "--help"]);
       assert.equal(help.code, 0, command);
       assert.match(help.stdout, /^Usage: aa /, command);
