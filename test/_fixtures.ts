@@ -1,3 +1,5 @@
+import type { ClusterSpec } from "../config/clusters";
+import type { DeployedCluster } from "../config/rolloutState";
 /**
  * Small factories for test inputs. Each returns a fresh, valid value; tests change one field.
  */
@@ -61,4 +63,17 @@ export function stackConfigFixture(
   };
   for (const [key, value] of Object.entries(env)) config[`active-active:${key}`] = value;
   return config;
+}
+
+/** What the stack outputs say about each cluster after deploying these specs. */
+export function deployedFrom(specs: ClusterSpec[]): DeployedCluster[] {
+  return specs.map((s) => ({
+    name: s.name,
+    weight: s.weight,
+    kubernetesVersion: s.settings.kubernetesVersion,
+    addons: s.settings.addons,
+    generation: s.generation,
+    settings: s.settings,
+    ingress: {},
+  }));
 }

@@ -1,25 +1,13 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { planClusters, type ClusterSpec } from "../../config/clusters";
+import { planClusters } from "../../config/clusters";
 import { resolveEffective, RolloutRefusal } from "../../config/effective";
 import { parseEnvironment } from "../../config/load";
-import type { DeployedCluster, RolloutRecord } from "../../config/rolloutState";
-import { clusterFixture, environmentFixture } from "../_fixtures";
+import type { RolloutRecord } from "../../config/rolloutState";
+import { deployedFrom, clusterFixture, environmentFixture } from "../_fixtures";
 
 const specs = (overrides: Record<string, unknown> = {}) =>
   planClusters(parseEnvironment("test", environmentFixture(overrides), "test").config);
-
-/** What the stack outputs say after deploying `from`. */
-const deployedFrom = (from: ClusterSpec[]): DeployedCluster[] =>
-  from.map((s) => ({
-    name: s.name,
-    weight: s.weight,
-    kubernetesVersion: s.settings.kubernetesVersion,
-    addons: s.settings.addons,
-    generation: s.generation,
-    settings: s.settings,
-    ingress: {},
-  }));
 
 const at134 = () =>
   specs({

@@ -1,12 +1,11 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { planClusters, type ClusterSpec } from "../../../config/clusters";
+import { planClusters } from "../../../config/clusters";
 import { parseEnvironment } from "../../../config/load";
-import type { DeployedCluster } from "../../../config/rolloutState";
 import type { EnvironmentConfig } from "../../../config/schema";
 import { planRollout, PlanRefusal } from "../../../automation/rollout/plan";
 import { minorOf } from "../../../config/_version";
-import { clusterFixture, environmentFixture } from "../../_fixtures";
+import { deployedFrom, clusterFixture, environmentFixture } from "../../_fixtures";
 
 const MATRIX = {
   "1.32": {
@@ -40,17 +39,6 @@ function envAt(version: "1.32" | "1.33" | "1.34", more: Record<string, unknown> 
     "test",
   ).config;
 }
-
-const deployedFrom = (specs: ClusterSpec[]): DeployedCluster[] =>
-  specs.map((s) => ({
-    name: s.name,
-    weight: s.weight,
-    kubernetesVersion: s.settings.kubernetesVersion,
-    addons: s.settings.addons,
-    generation: s.generation,
-    settings: s.settings,
-    ingress: {},
-  }));
 
 const plan = (from: EnvironmentConfig, to: EnvironmentConfig, order?: string[]) =>
   planRollout(planClusters(to), deployedFrom(planClusters(from)), to, order);
