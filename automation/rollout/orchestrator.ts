@@ -353,6 +353,18 @@ class Orchestrator {
   }
 
   private async drain(step: RolloutStep) {
+    // N-1 clusters must keep serving: a cluster already at weight 0 (by config) means draining
+    // this one would leave N-2.
+    const idle = this.state.clusters.filter((c) => c.name !== step.cluster && c.weight === 0);
+    if (idle.length > 0) {
+      throw new Halt(
+        step.cluster,
+        step,
+        `not draining ${step.cluster}: cluster ${idle.map((c) => c.name).join(", ")} already has weight 0, ` +
+          `so draining ${step.cluster} would leave fewer than N-1 clusters serving; give ${idle[0].name} its weight back first`,
+        "no",
+      );
+    }
     const waitSeconds = this.options.config.dns.ttl + this.drainSeconds;
     this.record = {
       ...this.requireRecord(),
@@ -541,6 +553,15 @@ class Orchestrator {
     );
     this.changedThisRun = true;
     this.drainedNow = partial.drained;
+    // What the program deployed: drained clusters at 0, every other at its configured weight.
+    const weight = new Map(this.options.desired.map((d) => [d.name, d.weight]));
+    this.state = {
+      ...this.state,
+      clusters: this.state.clusters.map((c) => ({
+        ...c,
+        weight: partial.drained.includes(c.name) ? 0 : (weight.get(c.name) ?? c.weight),
+      })),
+    };
   }
 
   private directive(args: { advance: RolloutStep; drained: string[] }): Directive {

@@ -3,7 +3,7 @@ import type { Evaluation } from "../../../automation/offline/evaluate";
 import type { RolloutEvent } from "../../../automation/rollout/events";
 import type { RolloutStack } from "../../../automation/rollout/ports";
 import type { Environment } from "../../../config/load";
-import { serviceFixture } from "../../_fixtures";
+import { clusterFixture, serviceFixture } from "../../_fixtures";
 import {
   assertInvariants,
   changesPerCluster,
@@ -317,5 +317,26 @@ describe("rollout orchestrator and capacity", () => {
     );
     assert.equal(sim.stack.updates.length, 0);
     assert.ok(names(run.events).includes("drain-check"));
+  });
+});
+
+describe("rollout orchestrator and N-1 serving", () => {
+  it("refuses to drain while another cluster is already at weight 0", async () => {
+    const env = await simulatedEnvironment({
+      clusters: [
+        clusterFixture("a", 0),
+        clusterFixture("b", 1),
+        clusterFixture("c", 2, { weight: 0 }),
+      ],
+    });
+    const sim = simulation(env);
+    const run = await runOnce(sim, env.environment);
+    assert.ok(run.outcome !== "crashed");
+    assert.equal(run.outcome.result, "refused");
+    assert.match(
+      run.outcome.reason!,
+      /not draining a: cluster c already has weight 0, so draining a would leave fewer than N-1/,
+    );
+    assert.equal(sim.stack.updates.length, 0);
   });
 });
