@@ -1,4 +1,21 @@
 import * as assert from "node:assert/strict";
+import Ajv from "ajv-draft-04";
+
+/**
+ * The SARIF 2.1.0 JSON schema (2.1.0-rtm.5, the OASIS standard's schema, draft-04), as shipped in
+ * the @microsoft/sarif-matcher-utils package: only its schema file is used.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const SARIF_SCHEMA = require("@microsoft/sarif-matcher-utils/lib/schemas/sarif-2.1.0-rtm.5.json");
+
+/** Validates a SARIF log against the SARIF 2.1.0 JSON schema; fails with the schema's errors. */
+export function assertSarifSchema(log: unknown): void {
+  // The schema's `language` pattern has a stray "]" that only non-unicode regular expressions accept.
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  const validate = ajv.compile(SARIF_SCHEMA);
+  const ok = validate(log);
+  assert.ok(ok, `not valid SARIF 2.1.0: ${JSON.stringify(validate.errors, null, 2)}`);
+}
 
 /**
  * Checks a SARIF log against the structure SARIF 2.1.0 requires (and GitHub code scanning reads):
@@ -7,6 +24,7 @@ import * as assert from "node:assert/strict";
  * location whose physical location is a relative URI with an optional 1-based region.
  */
 export function assertValidSarif(log: unknown): void {
+  assertSarifSchema(log);
   const l = log as Record<string, unknown>;
   assert.equal(l.version, "2.1.0");
   assert.equal(typeof l.$schema, "string");
