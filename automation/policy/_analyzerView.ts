@@ -1,0 +1,112 @@
+import type { ResourceNode } from "../../graph/resourceGraph";
+
+/**
+ * The resources exactly as the shipped pack's policies see them when they are served over gRPC:
+ * what the engine puts in an `AnalyzeRequest` / `AnalyzeStackRequest` (see `WireBuilder` in
+ * `_wire.ts`), as `@pulumi/policy`'s server hands it to a policy, and as `policies/_pack.ts` turns
+ * it back into a {@link ResourceNode}. The in-process runner uses these so that both paths give
+ * the same findings; a test runs both on the same graphs and compares.
+ *
+ * The round trip changes only what the policies can observe through these fields:
+ *  - custom: components never carry a provider; every custom resource does (its explicit one, or
+ *    the engine's default provider for its package), and provider resources count as custom;
+ *  - stack resources: properties are the outputs (the inputs when no outputs are recorded);
+ *    dependencies and property dependencies keep only URNs of the stack; property dependencies
+ *    arrive with their keys in sorted order (a protobuf map; the order decides which way a
+ *    dependency is reported, and the order of clusters in messages);
+ *  - `Analyze` resources: properties are the inputs; no dependencies.
+ * Property values themselves arrive unchanged (a JSON document survives the protobuf Struct
+ * round trip; only the key order of objects changes, and no policy iterates property keys), so
+ * they are shared, never copied.
+ */
+export class AnalyzerView {
+  private readonly present: ReadonlySet<string>;
+
+  constructor(
+    nodes: readonly ResourceNode[],
+    private readonly stack: string,
+    private readonly project: string,
+  ) {
+    this.present = new Set(nodes.map((n) => n.urn));
+  }
+
+  /** A resource of `AnalyzeStack`. Shares the node's values; copies only what changes. */
+  stackResource(n: ResourceNode): ResourceNode {
+    const outputs = n.outputs;
+    return {
+      urn: n.urn,
+      type: n.type,
+      name: n.name,
+      custom: isCustom(n),
+      parent: n.parent || undefined,
+      provider: this.providerOf(n),
+      dependencies: this.inStack(n.dependencies),
+      propertyDependencies: this.propertyDependencies(n.propertyDependencies),
+      inputs: outputs && hasKeys(outputs) ? outputs : n.inputs,
+    };
+  }
+
+  /** The resource of one `Analyze` call. */
+  analyzeResource(n: ResourceNode): ResourceNode {
+    return {
+      urn: n.urn,
+      type: n.type,
+      name: n.name,
+      custom: isCustom(n),
+      parent: n.parent || undefined,
+      provider: this.providerOf(n),
+      dependencies: [],
+      propertyDependencies: {},
+      inputs: n.inputs,
+    };
+  }
+
+  /** A custom resource's provider: its explicit one, else the engine's default for its package. */
+  private providerOf(n: ResourceNode): string | undefined {
+    if (!n.custom || isProviderType(n.type)) return undefined;
+    return (
+      n.provider ??
+      `urn:pulumi:${this.stack}::${this.project}::pulumi:providers:${n.type.split(":")[0]}::default`
+    );
+  }
+
+  /** The URNs that are resources of the stack (the same array when all of them are). */
+  private inStack(urns: string[]): string[] {
+    for (let i = 0; i < urns.length; i++) {
+      if (!this.present.has(urns[i])) return urns.filter((u) => this.present.has(u));
+    }
+    return urns;
+  }
+
+  /** Keys in sorted order, URNs of the stack only (the same object when nothing changes). */
+  private propertyDependencies(deps: Record<string, string[]>): Record<string, string[]> {
+    let previous: string | undefined;
+    let same = true;
+    for (const key in deps) {
+      const urns = deps[key];
+      if ((previous !== undefined && key < previous) || this.inStack(urns) !== urns) {
+        same = false;
+        break;
+      }
+      previous = key;
+    }
+    if (same) return deps;
+    const out: Record<string, string[]> = {};
+    for (const key of Object.keys(deps).sort()) out[key] = this.inStack(deps[key]);
+    return out;
+  }
+}
+
+function isProviderType(type: string): boolean {
+  return type.startsWith("pulumi:providers:");
+}
+
+/** What `policies/_pack.ts` reads as custom: a provider came with it, or it is a provider. */
+function isCustom(n: ResourceNode): boolean {
+  return n.custom || isProviderType(n.type);
+}
+
+function hasKeys(obj: Record<string, unknown>): boolean {
+  for (const _ in obj) return true;
+  return false;
+}
