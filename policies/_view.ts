@@ -1,9 +1,4 @@
-import {
-  clusterMembership,
-  edgesOf,
-  type GraphCluster,
-  type Membership,
-} from "../graph/membership";
+import { clusterMembership, type GraphCluster, type Membership } from "../graph/membership";
 import type { ResourceNode } from "../graph/resourceGraph";
 
 /**
@@ -31,9 +26,13 @@ export interface StackView {
 
 const NONE: readonly ResourceNode[] = [];
 
-/** Builds the view of a stack. Linear in the size of the graph; indexes are built on first use. */
-export function stackView(nodes: readonly ResourceNode[]): StackView {
-  const membership = clusterMembership(nodes);
+/**
+ * Builds the view of a stack. Linear in the size of the graph; indexes are built on first use.
+ * `membership` is the {@link clusterMembership} of exactly these nodes, when the caller has it
+ * already (computed here otherwise).
+ */
+export function stackView(nodes: readonly ResourceNode[], membership?: Membership): StackView {
+  membership ??= clusterMembership(nodes);
   const byUrn = new Map(nodes.map((n) => [n.urn, n]));
   const clusterByUrn = new Map(membership.clusters.map((c) => [c.urn, c]));
   let children: Map<string, ResourceNode[]> | undefined;
@@ -71,14 +70,34 @@ export function stackView(nodes: readonly ResourceNode[]): StackView {
       return out;
     },
     dependents: (urn) => {
-      if (!dependents) {
-        dependents = new Map();
-        for (const n of nodes) for (const dep of edgesOf(n, false)) push(dependents, dep, n);
-      }
+      dependents ??= dependentIndex(nodes);
       return dependents.get(urn) ?? NONE;
     },
   };
   return view;
+}
+
+/**
+ * Resource URN -> the resources that use it, each once, in registration order: the reverse of
+ * `edgesOf(n, false)` (graph/membership), with one set reused for every resource.
+ */
+function dependentIndex(nodes: readonly ResourceNode[]): Map<string, ResourceNode[]> {
+  const index = new Map<string, ResourceNode[]>();
+  const seen = new Set<string>();
+  const add = (n: ResourceNode, dep: string) => {
+    if (dep === n.urn || seen.has(dep)) return;
+    seen.add(dep);
+    push(index, dep, n);
+  };
+  for (const n of nodes) {
+    for (const dep of n.dependencies) add(n, dep);
+    for (const key in n.propertyDependencies) {
+      for (const dep of n.propertyDependencies[key]) add(n, dep);
+    }
+    if (n.provider) add(n, n.provider);
+    seen.clear();
+  }
+  return index;
 }
 
 /** How messages name a resource: its SDK class and logical name, e.g. `k8s.apps.v1.Deployment "web-a"`. */

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { clusterMembership } from "../../graph/membership";
+import { clusterMembership, readsSameMembership } from "../../graph/membership";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import { POLICIES } from "../../policies/all";
 import { resolveConfig, type AnyPolicySpec } from "../../policies/_policy";
@@ -67,9 +67,13 @@ export function runPoliciesInProcess(input: PolicyRunInput): PolicyRunResult {
   }
   // AnalyzeStack: the whole graph with its outputs, one shared view, every stack policy.
   const stackPolicies = enabled.filter((p) => p.spec.scope === "stack");
+  const membership = input.membership ?? clusterMembership(input.nodes);
   if (stackPolicies.length > 0) {
     const resources: ResourceNode[] = input.nodes.map((n) => analyzer.stackResource(n));
-    const view = stackView(resources);
+    // The graph as the pack receives it is, as a rule, the graph as read: then its membership is
+    // the one already computed (for the report); otherwise it is computed for the policies.
+    const same = resources.every((r, i) => readsSameMembership(input.nodes[i], r));
+    const view = stackView(resources, same ? membership : undefined);
     for (const p of stackPolicies) report(p, p.spec.validate(resources, p.settings, view));
   }
 
@@ -79,7 +83,7 @@ export function runPoliciesInProcess(input: PolicyRunInput): PolicyRunResult {
     violations: toViolations(
       diagnostics,
       input.nodes,
-      input.membership ?? clusterMembership(input.nodes),
+      membership,
       policies.map((p) => p.name),
     ),
   };
