@@ -184,7 +184,7 @@ async function resolveTarget(
   if (options.state) {
     if (options.program)
       throw new UsageError("--program runs a program; it cannot be combined with --state");
-    const { stateTarget } = await import("../check/targets");
+    const { stateTarget } = await import("../check/stateTarget");
     return stateTarget(options.state);
   }
   const { findProject, readEnvironmentStack, readStackFile } = await import("../project");
