@@ -51,9 +51,11 @@ export function writeSyntheticExport(file: string, resources: number, clusters =
       outputs: { ...opts.inputs, ...(opts.outputs ?? {}), id },
       parent: opts.parent,
       dependencies: [...new Set(deps)],
-      provider:
-        opts.provider ??
-        `${urn("pulumi:providers:aws", "default_7_48_0")}::0e7b1e5c-6a77-4d3b-a0f3-2a2a8a1b9f10`,
+      // Provider resources are not managed by a provider: the engine records none for them.
+      provider: type.startsWith("pulumi:providers:")
+        ? undefined
+        : (opts.provider ??
+          `${urn("pulumi:providers:aws", "default_7_48_0")}::0e7b1e5c-6a77-4d3b-a0f3-2a2a8a1b9f10`),
       propertyDependencies: opts.deps ?? {},
       created: time,
       modified: time,
