@@ -66,7 +66,7 @@ export function clusterMembership(nodes: readonly ResourceNode[]): Membership {
     const parent = parentOfNode[i];
     const parentCluster = parent === NONE ? NONE : inside[parent];
     if (parentCluster !== NONE) inside[at] = parentCluster;
-    else if (EKS_CLUSTER_TYPES.has(n.type)) {
+    else if (isEksCluster(n.type)) {
       inside[at] = at;
       clusters.push({ urn: n.urn, name: clusterName(n) });
     }
@@ -289,9 +289,15 @@ class IndexedGraph {
     for (let i = 0; i < count; i++) {
       const n = nodes[i];
       this.edgeStart[i] = length;
-      for (const d of n.dependencies) push(d);
+      const dependencies = n.dependencies;
+      for (const d of dependencies) push(d);
+      // Property dependencies are, as a rule, among the dependencies: an edge already, found
+      // by comparing with the resource's own few URNs rather than a lookup in the whole graph.
+      const few = dependencies.length <= 16;
       const byProperty = n.propertyDependencies;
-      for (const key in byProperty) for (const d of byProperty[key]) push(d);
+      for (const key in byProperty) {
+        for (const d of byProperty[key]) if (!few || !dependencies.includes(d)) push(d);
+      }
       if (n.provider) {
         this.providerOfNode[i] = this.find(n.provider);
         push(n.provider);
@@ -352,6 +358,11 @@ function settleByAncestor(
     }
     path.length = 0;
   }
+}
+
+/** {@link EKS_CLUSTER_TYPES}, by comparison (cheaper than hashing every type token once). */
+function isEksCluster(type: string): boolean {
+  return type === "eks:index:Cluster" || type === "aws:eks/cluster:Cluster";
 }
 
 function first<T>(set: ReadonlySet<T>): T {
