@@ -79,14 +79,23 @@ export function stackView(nodes: readonly ResourceNode[], membership?: Membershi
 
 /**
  * Resource URN -> the resources that use it, each once, in registration order: the reverse of
- * `edgesOf(n, false)` (graph/membership), with one set reused for every resource.
+ * `edgesOf(n, false)` (graph/membership). A resource's few edges are deduplicated by comparing
+ * them with each other, so only distinct edges touch the index.
  */
 function dependentIndex(nodes: readonly ResourceNode[]): Map<string, ResourceNode[]> {
   const index = new Map<string, ResourceNode[]>();
-  const seen = new Set<string>();
+  const seen: string[] = [];
+  let many: Set<string> | undefined; // for a resource with many edges
   const add = (n: ResourceNode, dep: string) => {
-    if (dep === n.urn || seen.has(dep)) return;
-    seen.add(dep);
+    if (dep === n.urn) return;
+    if (many) {
+      if (many.has(dep)) return;
+      many.add(dep);
+    } else {
+      if (seen.includes(dep)) return;
+      seen.push(dep);
+      if (seen.length > 16) many = new Set(seen);
+    }
     push(index, dep, n);
   };
   for (const n of nodes) {
@@ -95,7 +104,8 @@ function dependentIndex(nodes: readonly ResourceNode[]): Map<string, ResourceNod
       for (const dep of n.propertyDependencies[key]) add(n, dep);
     }
     if (n.provider) add(n, n.provider);
-    seen.clear();
+    seen.length = 0;
+    many = undefined;
   }
   return index;
 }

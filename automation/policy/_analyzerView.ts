@@ -20,19 +20,22 @@ import type { ResourceNode } from "../../graph/resourceGraph";
  * they are shared, never copied.
  */
 export class AnalyzerView {
-  private readonly present: ReadonlySet<string>;
-
+  /**
+   * @param isResource whether a URN is a resource of the stack (e.g. `membership.reaches.has`,
+   *   which has an entry for every resource, so no further index of a large graph is built)
+   */
   constructor(
-    nodes: readonly ResourceNode[],
+    private readonly isResource: (urn: string) => boolean,
     private readonly stack: string,
     private readonly project: string,
-  ) {
-    this.present = new Set(nodes.map((n) => n.urn));
-  }
+  ) {}
 
   /** A resource of `AnalyzeStack`. Shares the node's values; copies only what changes. */
   stackResource(n: ResourceNode): ResourceNode {
     const outputs = n.outputs;
+    const dependencies = this.inStack(n.dependencies);
+    // When every dependency is in the stack, property dependencies among them are too.
+    const complete = dependencies === n.dependencies ? dependencies : [];
     return {
       urn: n.urn,
       type: n.type,
@@ -40,8 +43,8 @@ export class AnalyzerView {
       custom: isCustom(n),
       parent: n.parent || undefined,
       provider: this.providerOf(n),
-      dependencies: this.inStack(n.dependencies),
-      propertyDependencies: this.propertyDependencies(n.propertyDependencies),
+      dependencies,
+      propertyDependencies: this.propertyDependencies(n.propertyDependencies, complete),
       inputs: outputs && hasKeys(outputs) ? outputs : n.inputs,
     };
   }
@@ -70,21 +73,30 @@ export class AnalyzerView {
     );
   }
 
-  /** The URNs that are resources of the stack (the same array when all of them are). */
-  private inStack(urns: string[]): string[] {
+  /**
+   * The URNs that are resources of the stack (the same array when all of them are). URNs among
+   * `known`, a list already found complete, are not looked up again (property dependencies are,
+   * as a rule, among the resource's dependencies).
+   */
+  private inStack(urns: string[], known: readonly string[] = []): string[] {
+    const few = known.length <= 16;
+    const present = (u: string) => (few && known.includes(u)) || this.isResource(u);
     for (let i = 0; i < urns.length; i++) {
-      if (!this.present.has(urns[i])) return urns.filter((u) => this.present.has(u));
+      if (!present(urns[i])) return urns.filter(present);
     }
     return urns;
   }
 
   /** Keys in sorted order, URNs of the stack only (the same object when nothing changes). */
-  private propertyDependencies(deps: Record<string, string[]>): Record<string, string[]> {
+  private propertyDependencies(
+    deps: Record<string, string[]>,
+    complete: readonly string[],
+  ): Record<string, string[]> {
     let previous: string | undefined;
     let same = true;
     for (const key in deps) {
       const urns = deps[key];
-      if ((previous !== undefined && key < previous) || this.inStack(urns) !== urns) {
+      if ((previous !== undefined && key < previous) || this.inStack(urns, complete) !== urns) {
         same = false;
         break;
       }
@@ -92,7 +104,7 @@ export class AnalyzerView {
     }
     if (same) return deps;
     const out: Record<string, string[]> = {};
-    for (const key of Object.keys(deps).sort()) out[key] = this.inStack(deps[key]);
+    for (const key of Object.keys(deps).sort()) out[key] = this.inStack(deps[key], complete);
     return out;
   }
 }

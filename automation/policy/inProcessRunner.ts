@@ -41,7 +41,13 @@ export function runPoliciesInProcess(input: PolicyRunInput): PolicyRunResult {
     };
   }).filter((p) => p.level !== "disabled");
 
-  const analyzer = new AnalyzerView(input.nodes, input.stack, input.project);
+  const membership = input.membership ?? clusterMembership(input.nodes);
+  // Every resource has an entry in `reaches`: the membership doubles as the index of URNs.
+  const analyzer = new AnalyzerView(
+    (urn) => membership.reaches.has(urn),
+    input.stack,
+    input.project,
+  );
   const diagnostics: Diagnostic[] = [];
   const report = (p: (typeof enabled)[number], findings: { message: string; urn?: string }[]) => {
     for (const f of findings) {
@@ -67,7 +73,6 @@ export function runPoliciesInProcess(input: PolicyRunInput): PolicyRunResult {
   }
   // AnalyzeStack: the whole graph with its outputs, one shared view, every stack policy.
   const stackPolicies = enabled.filter((p) => p.spec.scope === "stack");
-  const membership = input.membership ?? clusterMembership(input.nodes);
   if (stackPolicies.length > 0) {
     const resources: ResourceNode[] = input.nodes.map((n) => analyzer.stackResource(n));
     // The graph as the pack receives it is, as a rule, the graph as read: then its membership is
