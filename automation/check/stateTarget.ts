@@ -1,5 +1,4 @@
 import { clusterMembership } from "../../graph/membership";
-import { displayPath } from "../project";
 import { readStackExport } from "../state/readStackExport";
 import { buildGraphReport } from "./report";
 import type { CheckTarget } from "./targets";
@@ -14,7 +13,13 @@ export function stateTarget(file: string, stdin?: () => string): CheckTarget {
   return {
     project: exported.project,
     stack: exported.stack,
-    source: file === "-" ? "standard input" : displayPath(file),
+    // Resolved on use (the text report and SARIF name it, --json does not): ../project reads
+    // YAML, which checking an export does not otherwise need.
+    get source() {
+      if (file === "-") return "standard input";
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return (require("../project") as typeof import("../project")).displayPath(file);
+    },
     nodes: exported.nodes,
     membership,
     stackConfig: {},

@@ -4,7 +4,6 @@ import type { ResourceNode } from "../../graph/resourceGraph";
 import { POLICIES } from "../../policies/all";
 import { resolveConfig, type AnyPolicySpec } from "../../policies/_policy";
 import { stackView } from "../../policies/_view";
-import { PACKAGE_DIR } from "../project";
 import type { Diagnostic } from "./analyzerClient";
 import type { PolicyRunInput, PolicyRunResult } from "./analyzerRunner";
 import { reconcilePolicyConfig, type Level, type PolicyInfo } from "./policyConfig";
@@ -107,9 +106,12 @@ function policyInfo(spec: AnyPolicySpec): PolicyInfo {
   };
 }
 
-/** The pack's version: what @pulumi/policy reads from the pack directory's package.json. */
+/**
+ * The pack's version: what @pulumi/policy reads from the pack directory's package.json
+ * (`policies/` of this package; this file runs from dist/automation/policy/).
+ */
 function shippedPackVersion(): string {
+  const file = path.resolve(__dirname, "..", "..", "..", "policies", "package.json");
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a JSON file beside the pack
-  return (require(path.join(PACKAGE_DIR, "policies", "package.json")) as { version: string })
-    .version;
+  return (require(file) as { version: string }).version;
 }
