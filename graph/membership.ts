@@ -222,16 +222,28 @@ export function clusterMembership(nodes: readonly ResourceNode[]): Membership {
   }
 
   const clusterOf = new Map<string, string>();
-  const reason = new Map<string, MembershipReason>();
   const reaches = new Map<string, ReadonlySet<string>>();
   for (let i = 0; i < count; i++) {
     const urn = nodes[i].urn;
     const at = slotOfNode[i];
     if (ownerAt[at] !== NONE) clusterOf.set(urn, urnAt[ownerAt[at]]);
-    reason.set(urn, reasonAt[at]);
     reaches.set(urn, reachAt[at] as ReadonlySet<string>);
   }
-  return { clusters, clusterOf, reaches, reason };
+  // Why each resource belongs where it does is for explaining, rarely asked: built when it is.
+  let reason: Map<string, MembershipReason> | undefined;
+  return {
+    clusters,
+    clusterOf,
+    reaches,
+    get reason() {
+      if (!reason) {
+        reason = new Map();
+        // From the index, not `nodes`: the caller's array may have changed since.
+        for (const at of slotOfNode) reason.set(urnAt[at], reasonAt[at]);
+      }
+      return reason;
+    },
+  };
 }
 
 /**
@@ -326,7 +338,8 @@ class IndexedGraph {
 /**
  * Gives every entry where `known` is false the value of its nearest ancestor where `known` is
  * true (NONE when there is none, or the parents form a cycle); entries where it is true keep
- * their own value. Each entry is walked once.
+ * their own value. Each entry is settled once: in order when its parent is settled already (a
+ * parent registered first, the rule), by a walk up otherwise.
  */
 function settleByAncestor(
   value: Int32Array,
@@ -335,22 +348,29 @@ function settleByAncestor(
 ): void {
   const size = value.length;
   const state = new Uint8Array(size); // 0 open, 1 on the current walk, 2 settled
+  for (let at = 0; at < size; at++) if (known(at)) state[at] = 2;
   const path: number[] = [];
   for (let start = 0; start < size; start++) {
-    if (state[start] === 2 || known(start)) continue;
-    // Walk up to the nearest known ancestor or settled entry; then settle the whole walk.
+    if (state[start] === 2) continue;
+    const parent = parentOf[start];
+    if (parent === NONE || state[parent] === 2) {
+      value[start] = parent === NONE ? NONE : value[parent];
+      state[start] = 2;
+      continue;
+    }
+    // Walk up to the nearest settled ancestor; then settle the whole walk.
     let at = start;
     let result = NONE;
     for (;;) {
       state[at] = 1;
       path.push(at);
-      const parent = parentOf[at];
-      if (parent === NONE || state[parent] === 1) break;
-      if (known(parent) || state[parent] === 2) {
-        result = value[parent];
+      const up = parentOf[at];
+      if (up === NONE || state[up] === 1) break;
+      if (state[up] === 2) {
+        result = value[up];
         break;
       }
-      at = parent;
+      at = up;
     }
     for (const p of path) {
       value[p] = result;
