@@ -45,14 +45,27 @@ export function stackView(nodes: readonly ResourceNode[], membership?: Membershi
     }
     return children;
   };
+  const lookUp = (urn: string) => {
+    const c = membership.clusterOf.get(urn);
+    return c ? clusterByUrn.get(c) : undefined;
+  };
+  // The stack policies walk the nodes in registration order and ask each node's cluster: those
+  // questions are answered from an array, in order, without a lookup in the large map (a cursor
+  // that follows the walk; any other URN is looked up).
+  let owners: (GraphCluster | undefined)[] | undefined;
+  let next = 0;
   const view: StackView = {
     nodes,
     byUrn,
     membership,
     clusters: membership.clusters,
     clusterOf: (urn) => {
-      const c = membership.clusterOf.get(urn);
-      return c ? clusterByUrn.get(c) : undefined;
+      if (next >= nodes.length || nodes[next].urn !== urn) {
+        if (nodes[0]?.urn !== urn) return lookUp(urn);
+        next = 0;
+      }
+      owners ??= nodes.map((n) => lookUp(n.urn));
+      return owners[next++];
     },
     reaches: (urn) =>
       [...(membership.reaches.get(urn) ?? [])]
