@@ -273,10 +273,15 @@ class IndexedGraph {
       this.slotOfNode[i] = at;
       this.nodeAt[at] = nodes[i];
     }
+    // Siblings are registered one after another, and so are a cluster's resources on one
+    // provider: a resource's parent or provider is, as a rule, its predecessor's, found by
+    // comparing with it rather than by a lookup in the whole graph.
     this.parentOfNode = new Int32Array(count).fill(NONE);
     for (let i = 0; i < count; i++) {
       const parent = nodes[i].parent;
-      if (parent) this.parentOfNode[i] = this.slot(parent);
+      if (!parent) continue;
+      this.parentOfNode[i] =
+        i > 0 && parent === nodes[i - 1].parent ? this.parentOfNode[i - 1] : this.slot(parent);
     }
     this.size = this.urnAt.length;
     this.parentOf = new Int32Array(this.size).fill(NONE);
@@ -288,15 +293,17 @@ class IndexedGraph {
     this.edgeStart = new Int32Array(count + 1);
     let edges = new Int32Array(Math.max(16, count * 4));
     let length = 0;
-    const push = (urn: string) => {
-      const at = this.find(urn);
-      if (at === NONE) return;
+    const add = (at: number) => {
       if (length === edges.length) {
         const grown = new Int32Array(edges.length * 2);
         grown.set(edges);
         edges = grown;
       }
       edges[length++] = at;
+    };
+    const push = (urn: string) => {
+      const at = this.find(urn);
+      if (at !== NONE) add(at);
     };
     for (let i = 0; i < count; i++) {
       const n = nodes[i];
@@ -311,8 +318,10 @@ class IndexedGraph {
         for (const d of byProperty[key]) if (!few || !dependencies.includes(d)) push(d);
       }
       if (n.provider) {
-        this.providerOfNode[i] = this.find(n.provider);
-        push(n.provider);
+        const same = i > 0 && n.provider === nodes[i - 1].provider;
+        const at = same ? this.providerOfNode[i - 1] : this.find(n.provider);
+        this.providerOfNode[i] = at;
+        if (at !== NONE) add(at);
       }
     }
     this.edgeStart[count] = length;
