@@ -1,3 +1,4 @@
+import { GraphIndex } from "./graphIndex";
 import { EKS_CLUSTER_TYPES, isKubernetesResource, type ResourceNode } from "./resourceGraph";
 
 /** An EKS cluster found in the graph. */
@@ -20,6 +21,11 @@ export interface Membership {
   reaches: Map<string, ReadonlySet<string>>;
   /** How each resource's membership was decided. */
   reason: Map<string, MembershipReason>;
+  /**
+   * The numbered graph the membership was decided on (positions are those of the nodes given),
+   * for views of the same graph to reuse.
+   */
+  index?: GraphIndex;
 }
 
 export type MembershipReason =
@@ -53,7 +59,7 @@ const NONE = -1;
  * exactly that cluster).
  */
 export function clusterMembership(nodes: readonly ResourceNode[]): Membership {
-  const g = new IndexedGraph(nodes);
+  const g = new GraphIndex(nodes);
   const { size, urnAt, nodeAt, parentOf, slotOfNode, parentOfNode } = g;
   const count = nodes.length;
 
@@ -235,6 +241,7 @@ export function clusterMembership(nodes: readonly ResourceNode[]): Membership {
     clusters,
     clusterOf,
     reaches,
+    index: g,
     get reason() {
       if (!reason) {
         reason = new Map();
@@ -244,104 +251,6 @@ export function clusterMembership(nodes: readonly ResourceNode[]): Membership {
       return reason;
     },
   };
-}
-
-/**
- * Every URN the graph mentions as a resource or a parent, numbered ("slots"); per slot the node
- * (the last one registered with that URN, as a lookup by URN finds) and the slot of its parent;
- * per node its own slot, its parent's, its provider's, and its dependency edges (dependencies,
- * property dependencies, provider; in that order, repeats kept, URNs the graph does not mention
- * left out) as slots, so the passes over the graph look up each URN once.
- */
-class IndexedGraph {
-  readonly size: number;
-  readonly urnAt: string[] = [];
-  readonly nodeAt: (ResourceNode | undefined)[] = [];
-  readonly parentOf: Int32Array;
-  readonly slotOfNode: Int32Array;
-  readonly parentOfNode: Int32Array;
-  readonly providerOfNode: Int32Array;
-  readonly edgeStart: Int32Array;
-  readonly edges: Int32Array;
-  private readonly slots = new Map<string, number>();
-
-  constructor(nodes: readonly ResourceNode[]) {
-    const count = nodes.length;
-    this.slotOfNode = new Int32Array(count);
-    for (let i = 0; i < count; i++) {
-      const at = this.slot(nodes[i].urn);
-      this.slotOfNode[i] = at;
-      this.nodeAt[at] = nodes[i];
-    }
-    // Siblings are registered one after another, and so are a cluster's resources on one
-    // provider: a resource's parent or provider is, as a rule, its predecessor's, found by
-    // comparing with it rather than by a lookup in the whole graph.
-    this.parentOfNode = new Int32Array(count).fill(NONE);
-    for (let i = 0; i < count; i++) {
-      const parent = nodes[i].parent;
-      if (!parent) continue;
-      this.parentOfNode[i] =
-        i > 0 && parent === nodes[i - 1].parent ? this.parentOfNode[i - 1] : this.slot(parent);
-    }
-    this.size = this.urnAt.length;
-    this.parentOf = new Int32Array(this.size).fill(NONE);
-    for (let i = 0; i < count; i++) {
-      const at = this.slotOfNode[i];
-      if (this.nodeAt[at] === nodes[i]) this.parentOf[at] = this.parentOfNode[i];
-    }
-    this.providerOfNode = new Int32Array(count).fill(NONE);
-    this.edgeStart = new Int32Array(count + 1);
-    let edges = new Int32Array(Math.max(16, count * 4));
-    let length = 0;
-    const add = (at: number) => {
-      if (length === edges.length) {
-        const grown = new Int32Array(edges.length * 2);
-        grown.set(edges);
-        edges = grown;
-      }
-      edges[length++] = at;
-    };
-    const push = (urn: string) => {
-      const at = this.find(urn);
-      if (at !== NONE) add(at);
-    };
-    for (let i = 0; i < count; i++) {
-      const n = nodes[i];
-      this.edgeStart[i] = length;
-      const dependencies = n.dependencies;
-      for (const d of dependencies) push(d);
-      // Property dependencies are, as a rule, among the dependencies: an edge already, found
-      // by comparing with the resource's own few URNs rather than a lookup in the whole graph.
-      const few = dependencies.length <= 16;
-      const byProperty = n.propertyDependencies;
-      for (const key in byProperty) {
-        for (const d of byProperty[key]) if (!few || !dependencies.includes(d)) push(d);
-      }
-      if (n.provider) {
-        const same = i > 0 && n.provider === nodes[i - 1].provider;
-        const at = same ? this.providerOfNode[i - 1] : this.find(n.provider);
-        this.providerOfNode[i] = at;
-        if (at !== NONE) add(at);
-      }
-    }
-    this.edgeStart[count] = length;
-    this.edges = edges;
-  }
-
-  /** The slot of a URN, or NONE when the graph does not mention it. */
-  find(urn: string): number {
-    return this.slots.get(urn) ?? NONE;
-  }
-
-  private slot(urn: string): number {
-    let at = this.slots.get(urn);
-    if (at === undefined) {
-      at = this.urnAt.length;
-      this.slots.set(urn, at);
-      this.urnAt.push(urn);
-    }
-    return at;
-  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { GraphIndex, NodesByUrn } from "../graph/graphIndex";
 import { clusterMembership, type GraphCluster, type Membership } from "../graph/membership";
 import type { ResourceNode } from "../graph/resourceGraph";
 
@@ -28,23 +29,18 @@ const NONE: readonly ResourceNode[] = [];
 
 /**
  * Builds the view of a stack. Linear in the size of the graph; indexes are built on first use.
- * `membership` is the {@link clusterMembership} of exactly these nodes, when the caller has it
- * already (computed here otherwise).
+ * `membership` is the {@link clusterMembership} of these nodes, or of a graph that reads the same
+ * resource by resource (`readsSameMembership`), when the caller has it already (computed here
+ * otherwise); its numbered graph then serves this view too.
  */
 export function stackView(nodes: readonly ResourceNode[], membership?: Membership): StackView {
   membership ??= clusterMembership(nodes);
-  const byUrn = new Map(nodes.map((n) => [n.urn, n]));
+  const index =
+    membership.index?.nodes.length === nodes.length ? membership.index : new GraphIndex(nodes);
+  const byUrn = new NodesByUrn(index, nodes);
   const clusterByUrn = new Map(membership.clusters.map((c) => [c.urn, c]));
-  let children: Map<string, ResourceNode[]> | undefined;
-  let dependents: Map<string, ResourceNode[]> | undefined;
-
-  const childIndex = () => {
-    if (!children) {
-      children = new Map();
-      for (const n of nodes) if (n.parent) push(children, n.parent, n);
-    }
-    return children;
-  };
+  const nodesAt = (positions: Int32Array): readonly ResourceNode[] =>
+    positions.length === 0 ? NONE : Array.from(positions, (i) => nodes[i]);
   const lookUp = (urn: string) => {
     const c = membership.clusterOf.get(urn);
     return c ? clusterByUrn.get(c) : undefined;
@@ -71,7 +67,7 @@ export function stackView(nodes: readonly ResourceNode[], membership?: Membershi
       [...(membership.reaches.get(urn) ?? [])]
         .map((c) => clusterByUrn.get(c))
         .filter((c): c is GraphCluster => c !== undefined),
-    children: (urn) => childIndex().get(urn) ?? NONE,
+    children: (urn) => nodesAt(index.childrenOf(urn)),
     descendants: (urn) => {
       const out: ResourceNode[] = [];
       const stack = [...view.children(urn)];
@@ -82,45 +78,9 @@ export function stackView(nodes: readonly ResourceNode[], membership?: Membershi
       }
       return out;
     },
-    dependents: (urn) => {
-      dependents ??= dependentIndex(nodes);
-      return dependents.get(urn) ?? NONE;
-    },
+    dependents: (urn) => nodesAt(index.usersOf(urn)),
   };
   return view;
-}
-
-/**
- * Resource URN -> the resources that use it, each once, in registration order: the reverse of
- * `edgesOf(n, false)` (graph/membership). A resource's few edges are deduplicated by comparing
- * them with each other, so only distinct edges touch the index.
- */
-function dependentIndex(nodes: readonly ResourceNode[]): Map<string, ResourceNode[]> {
-  const index = new Map<string, ResourceNode[]>();
-  const seen: string[] = [];
-  let many: Set<string> | undefined; // for a resource with many edges
-  const add = (n: ResourceNode, dep: string) => {
-    if (dep === n.urn) return;
-    if (many) {
-      if (many.has(dep)) return;
-      many.add(dep);
-    } else {
-      if (seen.includes(dep)) return;
-      seen.push(dep);
-      if (seen.length > 16) many = new Set(seen);
-    }
-    push(index, dep, n);
-  };
-  for (const n of nodes) {
-    for (const dep of n.dependencies) add(n, dep);
-    for (const key in n.propertyDependencies) {
-      for (const dep of n.propertyDependencies[key]) add(n, dep);
-    }
-    if (n.provider) add(n, n.provider);
-    seen.length = 0;
-    many = undefined;
-  }
-  return index;
 }
 
 /** How messages name a resource: its SDK class and logical name, e.g. `k8s.apps.v1.Deployment "web-a"`. */
@@ -144,10 +104,4 @@ export function sdkName(type: string): string {
   }
   const mod = module.split("/")[0];
   return mod === "index" ? `${alias(pkg)}.${name}` : `${alias(pkg)}.${mod}.${name}`;
-}
-
-function push<V>(map: Map<string, V[]>, key: string, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
