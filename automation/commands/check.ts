@@ -6,8 +6,8 @@ import type { Io } from "../io";
 import { manPage } from "./_help";
 import type { PolicyRunResult } from "../policy/analyzerRunner";
 
-// The rest is loaded on demand (`require` below): `aa check --state` on a large export must not
-// pay for the program, the cloud SDKs, the config schemas or the gRPC stack it does not use.
+// The rest is loaded on demand (`await import` below): `aa check --state` on a large export must
+// not pay for the program, the cloud SDKs, the config schemas or the gRPC stack it does not use.
 
 interface CheckOptions {
   stackFile?: string;
@@ -79,8 +79,9 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
     seeAlso: ["aa plan", "aa status"],
   });
   command.action(async (env: string | undefined, options: CheckOptions) => {
+    const analyzer = analyzerOf(options);
     const target = await resolveTarget(env, options, io);
-    const policies = await evaluate(target, options);
+    const policies = await evaluate(target, options, analyzer);
     const report = target.report(policies.violations);
     if (options.json) io.stdout(JSON.stringify(report, null, 2) + "\n");
     else {
@@ -121,7 +122,11 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
  * protocol's cost on a graph of many thousand resources); everything else, and any other pack,
  * through the pack's gRPC protocol exactly as the Pulumi CLI serves it.
  */
-async function evaluate(target: CheckTarget, options: CheckOptions): Promise<PolicyRunResult> {
+async function evaluate(
+  target: CheckTarget,
+  options: CheckOptions,
+  analyzer: Analyzer,
+): Promise<PolicyRunResult> {
   const { readPolicyConfig } = await import("../policy/readPolicyConfig");
   const input = {
     nodes: target.nodes,
@@ -132,7 +137,7 @@ async function evaluate(target: CheckTarget, options: CheckOptions): Promise<Pol
     packDir: options.policyPack,
     ...readPolicyConfig(options.policyPackConfig),
   };
-  if (analyzerOf(options) === "in-process") {
+  if (analyzer === "in-process") {
     const { runPoliciesInProcess } = await import("../policy/inProcessRunner");
     return runPoliciesInProcess(input);
   }
@@ -140,6 +145,7 @@ async function evaluate(target: CheckTarget, options: CheckOptions): Promise<Pol
   return runPolicyPack(input);
 }
 
+/** How to evaluate, from the flags; checked before any work, so a wrong combination fails fast. */
 function analyzerOf(options: CheckOptions): Analyzer {
   if (options.analyzer === "in-process") {
     if (!options.state) {

@@ -17,7 +17,8 @@ import type { ResourceNode } from "../../graph/resourceGraph";
  *  - `Analyze` resources: properties are the inputs; no dependencies.
  * Property values themselves arrive unchanged (a JSON document survives the protobuf Struct
  * round trip; only the key order of objects changes, and no policy iterates property keys), so
- * they are shared, never copied.
+ * they are shared, never copied. Not modelled, as no export written by the engine holds them: a
+ * string with unpaired UTF-16 surrogates (the wire would carry U+FFFD) and a key "__proto__".
  */
 export class AnalyzerView {
   /**
