@@ -1,19 +1,43 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/errors";
-import { registerCheck } from "./commands/check";
-import { registerCompletion } from "./commands/completion";
-import { registerCost } from "./commands/cost";
-import { registerKubeconfig } from "./commands/kubeconfig";
-import { registerKubectl } from "./commands/kubectl";
-import { registerPlan } from "./commands/plan";
-import { registerRollout } from "./commands/rollout";
-import { registerStatus } from "./commands/status";
 import { RolloutLockError } from "./stack/lock";
 import { StackError } from "./stack/errors";
-import { RolloutRefusal } from "../config/rolloutState";
 import { ExitCode, UsageError, type ExitCodeValue } from "./exitCodes";
 import type { Io } from "./io";
-import { EvaluationError } from "./offline/evaluate";
+
+type Register = (program: Command, io: Io, done: (code: ExitCodeValue) => void) => void;
+
+/* eslint-disable @typescript-eslint/no-require-imports -- each command's module is loaded on demand */
+/**
+ * Every command, in the order `aa --help` lists them, each loaded only when it is registered:
+ * a command's module pulls in what it needs (the Pulumi runtime, the cloud SDKs, gRPC), and a
+ * run of one command should not pay for every other (`aa check --state` on a large export is
+ * measured against a plain JSON.parse of it). Completion comes last: it describes every command
+ * registered before it, and owns the hidden `__environments` command its scripts call.
+ */
+const COMMANDS: [names: string[], load: () => Register][] = [
+  [["check"], () => require("./commands/check").registerCheck],
+  [["plan"], () => require("./commands/plan").registerPlan],
+  [["rollout"], () => require("./commands/rollout").registerRollout],
+  [["status"], () => require("./commands/status").registerStatus],
+  [["cost"], () => require("./commands/cost").registerCost],
+  [["kubeconfig"], () => require("./commands/kubeconfig").registerKubeconfig],
+  [["kubectl"], () => require("./commands/kubectl").registerKubectl],
+  [["completion", "__environments"], () => require("./commands/completion").registerCompletion],
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * The commands to register for these arguments: only the one named, when it names one (its help,
+ * options and errors are its own); every command for anything else (`aa --help`, `aa help ...`,
+ * completion, an unknown command that needs the list for its suggestion).
+ */
+function commandsFor(argv: string[]): (() => Register)[] {
+  const name = argv.find((a) => !a.startsWith("-"));
+  const named = COMMANDS.find(([names]) => name !== undefined && names.includes(name));
+  if (named && !named[0].includes("completion")) return [named[1]];
+  return COMMANDS.map(([, load]) => load);
+}
 
 /**
  * Runs `aa` with the given arguments (without "node aa") and resolves to the exit code. Every
@@ -34,15 +58,7 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
       writeErr: (text) => io.stderr(text),
     });
   const done = (c: ExitCodeValue) => (code = c);
-  registerCheck(program, io, done);
-  registerPlan(program, io, done);
-  registerRollout(program, io, done);
-  registerStatus(program, io, done);
-  registerCost(program, io, done);
-  registerKubeconfig(program, io, done);
-  registerKubectl(program, io, done);
-  // Last: completion describes every command registered before it.
-  registerCompletion(program, io, done);
+  for (const load of commandsFor(argv)) load()(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -61,7 +77,7 @@ function report(err: unknown, io: Io): ExitCodeValue {
     io.stderr(`aa: ${err.message}\n`);
     return ExitCode.Usage;
   }
-  if (err instanceof RolloutLockError || err instanceof RolloutRefusal) {
+  if (err instanceof RolloutLockError || isError(err, "RolloutRefusal")) {
     io.stderr(`aa: ${err.message}\n`);
     return ExitCode.Refused;
   }
@@ -69,7 +85,7 @@ function report(err: unknown, io: Io): ExitCodeValue {
     io.stderr(`aa: ${err.message}\n`);
     return ExitCode.Stack;
   }
-  if (err instanceof EvaluationError) {
+  if (isError(err, "EvaluationError")) {
     io.stderr(`aa: ${err.message}\n`);
     return ExitCode.Internal;
   }
@@ -79,6 +95,15 @@ function report(err: unknown, io: Io): ExitCodeValue {
     io.stderr(`${err.stack}\n`);
   else io.stderr("aa: rerun with AA_DEBUG=1 to see the stack trace, and report it as a bug\n");
   return ExitCode.Internal;
+}
+
+/**
+ * An error of a class whose module is not loaded just to test for it (RolloutRefusal in
+ * config/rolloutState, EvaluationError in offline/evaluate: the config schemas, the Pulumi
+ * runtime). Each sets its `name`, and only code that loaded its module can throw it.
+ */
+function isError(err: unknown, name: "RolloutRefusal" | "EvaluationError"): err is Error {
+  return err instanceof Error && err.name === name;
 }
 
 function version(): string {

@@ -1,7 +1,9 @@
 // Benchmark: `aa check --state` against a plain JSON.parse of the same stack export.
-//   npm run build && node dist/bench/checkState.js [sizes, default 20000,200000] [runs, default 3]
-// Prints, per size: file size, JSON.parse time (read + parse, in its own process), the wall time
-// of `aa check --state FILE --json` (a separate process, as a user runs it) and their ratio.
+//   npm run build && node dist/bench/checkState.js [sizes, default 20000,200000] [runs, default 3] [aa options...]
+// Prints, per size: file size, JSON.parse time (read + parse, timed inside its own process), the
+// wall time of the whole `aa check --state FILE --json` process (as a user runs it), and their
+// ratio; medians of the runs. Further arguments go to aa, e.g. `--analyzer=grpc` to time the
+// pack's gRPC protocol instead of the default in-process evaluation.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -24,9 +26,9 @@ function parseMs(file: string): number {
   return Number(out.stdout.trim());
 }
 
-function checkMs(file: string): { ms: number; code: number | null } {
+function checkMs(file: string, extra: string[]): { ms: number; code: number | null } {
   const t = process.hrtime.bigint();
-  const out = spawnSync(process.execPath, [AA, "check", "--state", file, "--json"], {
+  const out = spawnSync(process.execPath, [AA, "check", "--state", file, "--json", ...extra], {
     cwd: ROOT,
     encoding: "utf8",
     maxBuffer: 1 << 30,
@@ -44,11 +46,13 @@ function median(values: number[]): number {
 function main(): void {
   const sizes = (process.argv[2] ?? "20000,200000").split(",").map(Number);
   const runs = Number(process.argv[3] ?? 3);
+  const extra = process.argv.slice(4);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-bench-"));
   const rows: string[] = [];
   try {
     console.log(
-      `node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? "?"}), ${runs} run(s) each, medians`,
+      `node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? "?"}), ${runs} run(s) each, medians` +
+        (extra.length ? `, aa ${extra.join(" ")}` : ""),
     );
     console.log("resources | file MB | JSON.parse ms | aa check --state ms | ratio");
     for (const size of sizes) {
@@ -56,7 +60,7 @@ function main(): void {
       const count = writeSyntheticExport(file, size);
       const mb = fs.statSync(file).size / 1e6;
       const parse = median(Array.from({ length: runs }, () => parseMs(file)));
-      const checks = Array.from({ length: runs }, () => checkMs(file));
+      const checks = Array.from({ length: runs }, () => checkMs(file, extra));
       const check = median(checks.map((c) => c.ms));
       const row = `${count} | ${mb.toFixed(1)} | ${parse.toFixed(0)} | ${check.toFixed(0)} | ${(check / parse).toFixed(2)}x`;
       rows.push(row);

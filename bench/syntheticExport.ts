@@ -2,12 +2,13 @@ import * as fs from "node:fs";
 
 /**
  * Writes a synthetic `pulumi stack export` (deployment version 3) of about `resources` resources,
- * shaped like a deployed active-active environment: per cluster a cell (VPC, subnets, route
- * tables, NAT gateways, an eks.Cluster with the aws.eks.Cluster it created, add-ons, launch
- * template, node group, Kubernetes provider with an encrypted kubeconfig, Kyverno, namespace),
- * then services, each a Deployment, Service, PodDisruptionBudget and ConfigMap on every cluster
- * plus a health-checked weighted record per cluster. Resources carry inputs and outputs of
- * realistic size. Streams to disk, so 200,000 resources need little memory.
+ * shaped like a deployed active-active environment: per cluster a cell (VPC, subnets, KMS key,
+ * an eks.Cluster with the aws.eks.Cluster it created, add-ons, launch template, node group,
+ * Kubernetes provider with an encrypted kubeconfig, Kyverno, namespace), then services, each a
+ * Deployment, Service, PodDisruptionBudget and ConfigMap on every cluster plus a health-checked
+ * weighted record per cluster. Resources carry inputs and outputs of realistic size, written as
+ * the engine writes them (property maps with sorted keys, no provider for provider resources).
+ * Streams to disk, so 200,000 resources need little memory.
  */
 export function writeSyntheticExport(file: string, resources: number, clusters = 3): number {
   const fd = fs.openSync(file, "w");
@@ -18,6 +19,10 @@ export function writeSyntheticExport(file: string, resources: number, clusters =
   const urn = (type: string, name: string, parentType?: string) =>
     `urn:pulumi:${stack}::${project}::${parentType ? `${parentType}$` : ""}${type}::${name}`;
   const emit = (r: Record<string, unknown>) => {
+    // The engine writes property maps with their keys in sorted order (Go's encoding/json).
+    for (const key of ["inputs", "outputs", "propertyDependencies"]) {
+      if (r[key] !== undefined) r[key] = sortedKeys(r[key]);
+    }
     fs.writeSync(fd, (first ? "" : ",\n") + JSON.stringify(r));
     first = false;
     written++;
@@ -51,9 +56,11 @@ export function writeSyntheticExport(file: string, resources: number, clusters =
       outputs: { ...opts.inputs, ...(opts.outputs ?? {}), id },
       parent: opts.parent,
       dependencies: [...new Set(deps)],
-      provider:
-        opts.provider ??
-        `${urn("pulumi:providers:aws", "default_7_48_0")}::0e7b1e5c-6a77-4d3b-a0f3-2a2a8a1b9f10`,
+      // Provider resources are not managed by a provider: the engine records none for them.
+      provider: type.startsWith("pulumi:providers:")
+        ? undefined
+        : (opts.provider ??
+          `${urn("pulumi:providers:aws", "default_7_48_0")}::0e7b1e5c-6a77-4d3b-a0f3-2a2a8a1b9f10`),
       propertyDependencies: opts.deps ?? {},
       created: time,
       modified: time,
@@ -363,4 +370,15 @@ export function writeSyntheticExport(file: string, resources: number, clusters =
   fs.writeSync(fd, "\n]}}\n");
   fs.closeSync(fd);
   return written;
+}
+
+/** A copy of a JSON value with the keys of every object in sorted order. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    out[key] = sortedKeys((value as Record<string, unknown>)[key]);
+  }
+  return out;
 }

@@ -1,3 +1,4 @@
+import { GraphIndex } from "./graphIndex";
 import { EKS_CLUSTER_TYPES, isKubernetesResource, type ResourceNode } from "./resourceGraph";
 
 /** An EKS cluster found in the graph. */
@@ -20,6 +21,11 @@ export interface Membership {
   reaches: Map<string, ReadonlySet<string>>;
   /** How each resource's membership was decided. */
   reason: Map<string, MembershipReason>;
+  /**
+   * The numbered graph the membership was decided on (positions are those of the nodes given),
+   * for views of the same graph to reuse.
+   */
+  index?: GraphIndex;
 }
 
 export type MembershipReason =
@@ -32,6 +38,7 @@ export type MembershipReason =
   | "environment";
 
 const EMPTY: ReadonlySet<string> = new Set();
+const NONE = -1;
 
 /**
  * Decides, from the graph alone, which cluster each resource belongs to. A resource belongs to
@@ -44,134 +51,303 @@ const EMPTY: ReadonlySet<string> = new Set();
  *     (it is inside X's blast radius, like a DNS record pointing at X's load balancer);
  *  5. it reaches no cluster, and everything that depends on it belongs to X alone.
  * Anything else (reaching no cluster, or several) is environment-level.
- * Runs in one pass over the nodes in registration order (dependencies come first), so it is
- * linear in the size of the graph.
+ *
+ * Linear in the size of the graph: one pass over the nodes in registration order (dependencies
+ * come first), every per-resource fact computed once and kept in arrays indexed by resource
+ * (a stack export of 200,000 resources is a normal input), and the sets of clusters a resource
+ * reaches shared between resources whenever they are equal (most resources of a cluster reach
+ * exactly that cluster).
  */
 export function clusterMembership(nodes: readonly ResourceNode[]): Membership {
-  const byUrn = new Map(nodes.map((n) => [n.urn, n]));
-  const children = new Map<string, string[]>();
-  for (const n of nodes) {
-    if (n.parent) push(children, n.parent, n.urn);
-  }
+  const g = new GraphIndex(nodes);
+  const { size, urnAt, nodeAt, parentOf, slotOfNode, parentOfNode } = g;
+  const count = nodes.length;
 
   // 1. Cluster roots: EKS clusters that are not inside another EKS cluster.
-  const insideCluster = new Map<string, string>();
+  const inside = new Int32Array(size).fill(NONE);
   const clusters: GraphCluster[] = [];
-  for (const n of nodes) {
-    const parentCluster = n.parent ? insideCluster.get(n.parent) : undefined;
-    if (parentCluster) insideCluster.set(n.urn, parentCluster);
-    else if (EKS_CLUSTER_TYPES.has(n.type)) {
-      insideCluster.set(n.urn, n.urn);
+  for (let i = 0; i < count; i++) {
+    const n = nodes[i];
+    const at = slotOfNode[i];
+    const parent = parentOfNode[i];
+    const parentCluster = parent === NONE ? NONE : inside[parent];
+    if (parentCluster !== NONE) inside[at] = parentCluster;
+    else if (isEksCluster(n.type)) {
+      inside[at] = at;
       clusters.push({ urn: n.urn, name: clusterName(n) });
     }
   }
-  // Descendants registered before their parent is known are rare; settle them by walking up.
-  for (const n of nodes) {
-    if (!insideCluster.has(n.urn)) {
-      const root = ancestorIn(n, byUrn, insideCluster);
-      if (root) insideCluster.set(n.urn, root);
-    }
-  }
+  // Descendants registered before their parent are rare; settle them by their nearest ancestor
+  // that is inside a cluster (every EKS cluster is, by now).
+  settleByAncestor(inside, parentOf, (at) => inside[at] !== NONE);
   // An eks.Cluster component whose own tags are not recorded (a stack export keeps no component
   // arguments) is named by the tag of the aws.eks.Cluster it created.
-  const childTag = new Map<string, string>();
-  for (const n of nodes) {
-    const root = n.type === "aws:eks/cluster:Cluster" ? insideCluster.get(n.urn) : undefined;
-    const tag = root && root !== n.urn ? clusterTag(n) : undefined;
-    if (root && tag && !childTag.has(root)) childTag.set(root, tag);
+  const childTag = new Map<number, string>();
+  for (let i = 0; i < count; i++) {
+    const n = nodes[i];
+    if (n.type !== "aws:eks/cluster:Cluster") continue;
+    const at = slotOfNode[i];
+    const root = inside[at];
+    const tag = root !== NONE && root !== at ? clusterTag(n) : undefined;
+    if (tag && !childTag.has(root)) childTag.set(root, tag);
   }
   for (const c of clusters) {
-    const root = byUrn.get(c.urn);
-    const tag = childTag.get(c.urn);
+    const at = g.find(c.urn);
+    const root = nodeAt[at];
+    const tag = childTag.get(at);
     if (root && tag && clusterTag(root) === undefined) c.name = tag;
   }
 
-  // 2. Cells: the clusters contained in each subtree.
-  const contained = new Map<string, Set<string>>();
+  // 2. Cells: how many clusters each subtree contains (and which, when it is one).
+  const containedCount = new Int32Array(size);
+  const containedFirst = new Int32Array(size).fill(NONE);
   for (const c of clusters) {
-    for (let urn: string | undefined = c.urn; urn; urn = byUrn.get(urn)?.parent) {
-      let set = contained.get(urn);
-      if (!set) contained.set(urn, (set = new Set()));
-      set.add(c.urn);
+    const cluster = g.find(c.urn);
+    for (let at = cluster, steps = 0; at !== NONE && steps <= size; at = parentOf[at], steps++) {
+      if (containedFirst[at] === cluster) break; // a cycle of parents
+      if (containedCount[at]++ === 0) containedFirst[at] = cluster;
     }
   }
-  const cellOf = (n: ResourceNode): string | undefined => {
-    for (let urn: string | undefined = n.urn; urn; urn = byUrn.get(urn)?.parent) {
-      const set = contained.get(urn);
-      if (set) return set.size === 1 ? [...set][0] : undefined;
-    }
-    return undefined;
-  };
-
-  const clusterOf = new Map<string, string>();
-  const reason = new Map<string, MembershipReason>();
-  const reaches = new Map<string, ReadonlySet<string>>();
-  const structural = (urn: string): string | undefined => {
-    const inside = insideCluster.get(urn);
-    if (inside) return inside;
-    const n = byUrn.get(urn);
-    return n ? cellOf(n) : undefined;
-  };
-  const reachOf = (urn: string): ReadonlySet<string> => {
-    const own = structural(urn);
-    const further = reaches.get(urn) ?? EMPTY;
-    if (!own || further.has(own)) return further;
-    return new Set([...further, own]);
-  };
+  // The cell of each resource: the clusters of its nearest ancestor (or itself) that has any.
+  const cell = new Int32Array(size).fill(NONE);
+  for (let at = 0; at < size; at++) if (containedCount[at] === 1) cell[at] = containedFirst[at];
+  settleByAncestor(cell, parentOf, (at) => containedCount[at] > 0);
 
   // 3./4. One pass in registration order: dependencies are always registered first.
-  for (const n of nodes) {
-    const edges = edgesOf(n);
-    let reach: Set<string> | undefined;
-    for (const dep of edges) {
-      for (const c of reachOf(dep)) (reach ??= new Set()).add(c);
+  const reachAt: (ReadonlySet<string> | undefined)[] = new Array(size);
+  const closureAt: (ReadonlySet<string> | undefined)[] = new Array(size);
+  /** The clusters a resource reaches, its own structural cluster included. */
+  const closure = (at: number): ReadonlySet<string> => {
+    let result = closureAt[at];
+    if (result) return result;
+    const further = reachAt[at] ?? EMPTY;
+    const own = inside[at] !== NONE ? inside[at] : nodeAt[at] ? cell[at] : NONE;
+    result = own === NONE || further.has(urnAt[own]) ? further : new Set([...further, urnAt[own]]);
+    // Final only once the resource itself has been placed (a forward reference sees less).
+    if (reachAt[at]) closureAt[at] = result;
+    return result;
+  };
+  const ownerAt = new Int32Array(size).fill(NONE);
+  const reasonAt: MembershipReason[] = new Array(size);
+  const { edgeStart, edges, providerOfNode } = g;
+  for (let i = 0; i < count; i++) {
+    const n = nodes[i];
+    const self = slotOfNode[i];
+    let reach: ReadonlySet<string> = EMPTY;
+    let owned = false; // whether `reach` is this resource's own set, safe to add to
+    const parent = parentOfNode[i];
+    const end = edgeStart[i + 1];
+    for (let e = edgeStart[i]; e <= end; e++) {
+      // The dependencies, property dependencies and provider, then the parent.
+      const dep = e < end ? edges[e] : parent;
+      if (dep === NONE || dep === self) continue;
+      const more = closure(dep);
+      if (more === reach || more.size === 0) continue;
+      if (reach.size === 0) {
+        reach = more;
+        continue;
+      }
+      for (const c of more) {
+        if (reach.has(c)) continue;
+        if (!owned) {
+          reach = new Set(reach);
+          owned = true;
+        }
+        (reach as Set<string>).add(c);
+      }
     }
-    reaches.set(n.urn, reach ?? EMPTY);
+    reachAt[self] = reach;
+    closureAt[self] = undefined;
 
-    const inside = insideCluster.get(n.urn);
-    if (inside) {
-      clusterOf.set(n.urn, inside);
-      reason.set(n.urn, inside === n.urn ? "is-cluster" : "inside-cluster");
-      continue;
-    }
-    if (isKubernetesResource(n)) {
-      const via = n.provider ? reachOf(n.provider) : EMPTY;
+    const own = inside[self];
+    if (own !== NONE) {
+      ownerAt[self] = own;
+      reasonAt[self] = own === self ? "is-cluster" : "inside-cluster";
+    } else if (isKubernetesResource(n)) {
+      const provider = providerOfNode[i];
+      const via = provider === NONE ? EMPTY : closure(provider);
       if (via.size === 1) {
-        clusterOf.set(n.urn, [...via][0]);
-        reason.set(n.urn, "provider");
-      } else reason.set(n.urn, "environment");
-      continue;
-    }
-    const cell = cellOf(n);
-    if (cell) {
-      clusterOf.set(n.urn, cell);
-      reason.set(n.urn, "in-cell");
-      continue;
-    }
-    if (reach && reach.size === 1) {
-      clusterOf.set(n.urn, [...reach][0]);
-      reason.set(n.urn, "depends-on");
-      continue;
-    }
-    reason.set(n.urn, "environment");
+        ownerAt[self] = g.find(first(via));
+        reasonAt[self] = "provider";
+      } else reasonAt[self] = "environment";
+    } else if (cell[self] !== NONE) {
+      ownerAt[self] = cell[self];
+      reasonAt[self] = "in-cell";
+    } else if (reach.size === 1) {
+      ownerAt[self] = g.find(first(reach));
+      reasonAt[self] = "depends-on";
+    } else reasonAt[self] = "environment";
   }
 
   // 5. Reverse: unowned resources that reach nothing but are used by one cluster only.
-  const dependents = new Map<string, string[]>();
-  for (const n of nodes) for (const dep of edgesOf(n, false)) push(dependents, dep, n.urn);
-  for (let i = nodes.length - 1; i >= 0; i--) {
+  const unowned = (i: number) => {
+    const at = slotOfNode[i];
     const n = nodes[i];
-    if (clusterOf.has(n.urn) || (reaches.get(n.urn)?.size ?? 0) > 0) continue;
-    if (isKubernetesResource(n) || !n.custom) continue;
-    const users = dependents.get(n.urn) ?? [];
-    const owners = new Set(users.map((u) => clusterOf.get(u)));
-    if (users.length > 0 && owners.size === 1 && !owners.has(undefined)) {
-      clusterOf.set(n.urn, [...owners][0] as string);
-      reason.set(n.urn, "used-by");
+    return (
+      ownerAt[at] === NONE && (reachAt[at]?.size ?? 0) === 0 && n.custom && !isKubernetesResource(n)
+    );
+  };
+  const candidate = new Uint8Array(size);
+  let candidates = 0;
+  for (let i = 0; i < count; i++) {
+    if (unowned(i)) {
+      candidate[slotOfNode[i]] = 1;
+      candidates++;
+    }
+  }
+  if (candidates > 0) {
+    const usersAt: (number[] | undefined)[] = new Array(size);
+    for (let i = 0; i < count; i++) {
+      const self = slotOfNode[i];
+      for (let e = edgeStart[i]; e < edgeStart[i + 1]; e++) {
+        const dep = edges[e];
+        if (dep === self || candidate[dep] === 0) continue;
+        const users = (usersAt[dep] ??= []);
+        if (users[users.length - 1] !== self) users.push(self);
+      }
+    }
+    for (let i = count - 1; i >= 0; i--) {
+      if (!unowned(i)) continue;
+      const at = slotOfNode[i];
+      const users = usersAt[at];
+      if (!users) continue;
+      let owner = NONE;
+      for (const u of users) {
+        const o = ownerAt[u];
+        if (o === NONE || (owner !== NONE && o !== owner)) {
+          owner = NONE;
+          break;
+        }
+        owner = o;
+      }
+      if (owner !== NONE) {
+        ownerAt[at] = owner;
+        reasonAt[at] = "used-by";
+      }
     }
   }
 
-  return { clusters, clusterOf, reaches, reason };
+  const clusterOf = new Map<string, string>();
+  const reaches = new Map<string, ReadonlySet<string>>();
+  for (let i = 0; i < count; i++) {
+    const urn = nodes[i].urn;
+    const at = slotOfNode[i];
+    if (ownerAt[at] !== NONE) clusterOf.set(urn, urnAt[ownerAt[at]]);
+    reaches.set(urn, reachAt[at] as ReadonlySet<string>);
+  }
+  // Why each resource belongs where it does is for explaining, rarely asked: built when it is.
+  let reason: Map<string, MembershipReason> | undefined;
+  return {
+    clusters,
+    clusterOf,
+    reaches,
+    index: g,
+    get reason() {
+      if (!reason) {
+        reason = new Map();
+        // From the index, not `nodes`: the caller's array may have changed since.
+        for (const at of slotOfNode) reason.set(urnAt[at], reasonAt[at]);
+      }
+      return reason;
+    },
+  };
+}
+
+/**
+ * Gives every entry where `known` is false the value of its nearest ancestor where `known` is
+ * true (NONE when there is none, or the parents form a cycle); entries where it is true keep
+ * their own value. Each entry is settled once: in order when its parent is settled already (a
+ * parent registered first, the rule), by a walk up otherwise.
+ */
+function settleByAncestor(
+  value: Int32Array,
+  parentOf: Int32Array,
+  known: (at: number) => boolean,
+): void {
+  const size = value.length;
+  const state = new Uint8Array(size); // 0 open, 1 on the current walk, 2 settled
+  for (let at = 0; at < size; at++) if (known(at)) state[at] = 2;
+  const path: number[] = [];
+  for (let start = 0; start < size; start++) {
+    if (state[start] === 2) continue;
+    const parent = parentOf[start];
+    if (parent === NONE || state[parent] === 2) {
+      value[start] = parent === NONE ? NONE : value[parent];
+      state[start] = 2;
+      continue;
+    }
+    // Walk up to the nearest settled ancestor; then settle the whole walk.
+    let at = start;
+    let result = NONE;
+    for (;;) {
+      state[at] = 1;
+      path.push(at);
+      const up = parentOf[at];
+      if (up === NONE || state[up] === 1) break;
+      if (state[up] === 2) {
+        result = value[up];
+        break;
+      }
+      at = up;
+    }
+    for (const p of path) {
+      value[p] = result;
+      state[p] = 2;
+    }
+    path.length = 0;
+  }
+}
+
+/** {@link EKS_CLUSTER_TYPES}, by comparison (cheaper than hashing every type token once). */
+function isEksCluster(type: string): boolean {
+  return type === "eks:index:Cluster" || type === "aws:eks/cluster:Cluster";
+}
+
+function first<T>(set: ReadonlySet<T>): T {
+  return set.values().next().value as T;
+}
+
+/**
+ * True when {@link clusterMembership} reads the same from `a` as from `b`, two records of one
+ * resource (e.g. as read from a stack export, and as a policy pack receives it, with its outputs
+ * as properties and its property dependencies in sorted order): the same URN, type, kind, parent,
+ * provider and dependencies, the same cluster tag for an EKS cluster, and property dependencies
+ * that are the same or, on both sides, all among the dependencies (then they add no edge and
+ * change no order). When it holds for every resource, a membership of one graph is the
+ * membership of the other, and need not be computed twice.
+ */
+export function readsSameMembership(a: ResourceNode, b: ResourceNode): boolean {
+  if (a === b) return true;
+  if (
+    a.urn !== b.urn ||
+    a.type !== b.type ||
+    a.custom !== b.custom ||
+    a.parent !== b.parent ||
+    a.provider !== b.provider
+  ) {
+    return false;
+  }
+  if (EKS_CLUSTER_TYPES.has(a.type) && clusterTag(a) !== clusterTag(b)) return false;
+  if (!sameList(a.dependencies, b.dependencies)) return false;
+  if (a.propertyDependencies === b.propertyDependencies) return true;
+  return (
+    allAmong(a.propertyDependencies, a.dependencies) &&
+    allAmong(b.propertyDependencies, b.dependencies)
+  );
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function allAmong(byProperty: Record<string, string[]>, dependencies: readonly string[]): boolean {
+  for (const key in byProperty) {
+    for (const urn of byProperty[key]) if (!dependencies.includes(urn)) return false;
+  }
+  return true;
 }
 
 /** The dependency edges of a node: dependencies, property dependencies, provider and parent. */
@@ -195,26 +371,4 @@ function clusterTag(n: ResourceNode): string | undefined {
     if (typeof tag === "string" && tag) return tag;
   }
   return undefined;
-}
-
-function ancestorIn(
-  n: ResourceNode,
-  byUrn: Map<string, ResourceNode>,
-  inside: Map<string, string>,
-): string | undefined {
-  const seen = new Set<string>();
-  for (let urn = n.parent; urn && !seen.has(urn); urn = byUrn.get(urn)?.parent) {
-    seen.add(urn);
-    const root = inside.get(urn);
-    if (root) return root;
-    const p = byUrn.get(urn);
-    if (p && EKS_CLUSTER_TYPES.has(p.type)) return p.urn;
-  }
-  return undefined;
-}
-
-function push(map: Map<string, string[]>, key: string, value: string): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

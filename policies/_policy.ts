@@ -1,4 +1,5 @@
 import type { ResourceNode } from "../graph/resourceGraph";
+import type { StackView } from "./_view";
 
 /** CrossGuard enforcement levels. */
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
@@ -42,9 +43,12 @@ export interface PolicySpec<C extends object> {
   config: { [K in keyof C]: ConfigProperty };
   /**
    * The check. Pure: the same nodes and config give the same findings. `nodes` are the whole
-   * stack (scope "stack") or the one resource being registered (scope "resource").
+   * stack (scope "stack") or the one resource being registered (scope "resource"). `view` is the
+   * {@link StackView} of exactly these `nodes`, when the caller has built it already so that the
+   * stack policies of one check share it (`aa check --state` does); stack policies build it from
+   * `nodes` when it is omitted, resource policies ignore it.
    */
-  validate(nodes: readonly ResourceNode[], config: C): Finding[];
+  validate(nodes: readonly ResourceNode[], config: C, view?: StackView): Finding[];
 }
 
 /** The defaults of a policy's configuration. */

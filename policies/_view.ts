@@ -1,9 +1,5 @@
-import {
-  clusterMembership,
-  edgesOf,
-  type GraphCluster,
-  type Membership,
-} from "../graph/membership";
+import { GraphIndex, NodesByUrn } from "../graph/graphIndex";
+import { clusterMembership, type GraphCluster, type Membership } from "../graph/membership";
 import type { ResourceNode } from "../graph/resourceGraph";
 
 /**
@@ -31,35 +27,47 @@ export interface StackView {
 
 const NONE: readonly ResourceNode[] = [];
 
-/** Builds the view of a stack. Linear in the size of the graph; indexes are built on first use. */
-export function stackView(nodes: readonly ResourceNode[]): StackView {
-  const membership = clusterMembership(nodes);
-  const byUrn = new Map(nodes.map((n) => [n.urn, n]));
+/**
+ * Builds the view of a stack. Linear in the size of the graph; indexes are built on first use.
+ * `membership` is the {@link clusterMembership} of these nodes, or of a graph that reads the same
+ * resource by resource (`readsSameMembership`), when the caller has it already (computed here
+ * otherwise); its numbered graph then serves this view too.
+ */
+export function stackView(nodes: readonly ResourceNode[], membership?: Membership): StackView {
+  membership ??= clusterMembership(nodes);
+  const index =
+    membership.index?.nodes.length === nodes.length ? membership.index : new GraphIndex(nodes);
+  const byUrn = new NodesByUrn(index, nodes);
   const clusterByUrn = new Map(membership.clusters.map((c) => [c.urn, c]));
-  let children: Map<string, ResourceNode[]> | undefined;
-  let dependents: Map<string, ResourceNode[]> | undefined;
-
-  const childIndex = () => {
-    if (!children) {
-      children = new Map();
-      for (const n of nodes) if (n.parent) push(children, n.parent, n);
-    }
-    return children;
+  const nodesAt = (positions: Int32Array): readonly ResourceNode[] =>
+    positions.length === 0 ? NONE : Array.from(positions, (i) => nodes[i]);
+  const lookUp = (urn: string) => {
+    const c = membership.clusterOf.get(urn);
+    return c ? clusterByUrn.get(c) : undefined;
   };
+  // The stack policies walk the nodes in registration order and ask each node's cluster: those
+  // questions are answered from an array, in order, without a lookup in the large map (a cursor
+  // that follows the walk; any other URN is looked up).
+  let owners: (GraphCluster | undefined)[] | undefined;
+  let next = 0;
   const view: StackView = {
     nodes,
     byUrn,
     membership,
     clusters: membership.clusters,
     clusterOf: (urn) => {
-      const c = membership.clusterOf.get(urn);
-      return c ? clusterByUrn.get(c) : undefined;
+      if (next >= nodes.length || nodes[next].urn !== urn) {
+        if (nodes[0]?.urn !== urn) return lookUp(urn);
+        next = 0;
+      }
+      owners ??= nodes.map((n) => lookUp(n.urn));
+      return owners[next++];
     },
     reaches: (urn) =>
       [...(membership.reaches.get(urn) ?? [])]
         .map((c) => clusterByUrn.get(c))
         .filter((c): c is GraphCluster => c !== undefined),
-    children: (urn) => childIndex().get(urn) ?? NONE,
+    children: (urn) => nodesAt(index.childrenOf(urn)),
     descendants: (urn) => {
       const out: ResourceNode[] = [];
       const stack = [...view.children(urn)];
@@ -70,13 +78,7 @@ export function stackView(nodes: readonly ResourceNode[]): StackView {
       }
       return out;
     },
-    dependents: (urn) => {
-      if (!dependents) {
-        dependents = new Map();
-        for (const n of nodes) for (const dep of edgesOf(n, false)) push(dependents, dep, n);
-      }
-      return dependents.get(urn) ?? NONE;
-    },
+    dependents: (urn) => nodesAt(index.usersOf(urn)),
   };
   return view;
 }
@@ -102,10 +104,4 @@ export function sdkName(type: string): string {
   }
   const mod = module.split("/")[0];
   return mod === "index" ? `${alias(pkg)}.${name}` : `${alias(pkg)}.${mod}.${name}`;
-}
-
-function push<V>(map: Map<string, V[]>, key: string, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

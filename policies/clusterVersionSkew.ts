@@ -25,8 +25,8 @@ export const clusterVersionSkew: PolicySpec<ClusterVersionSkewConfig> = {
       description: "Largest difference in Kubernetes minor versions allowed between two clusters.",
     },
   },
-  validate(nodes, config) {
-    const view = stackView(nodes);
+  validate(nodes, config, prebuilt) {
+    const view = prebuilt ?? stackView(nodes);
     const versions = view.clusters
       .map((cluster) => {
         const version = clusterVersion(view, cluster);

@@ -24,8 +24,8 @@ export const minClusters: PolicySpec<MinClustersConfig> = {
       description: "Fewest EKS clusters the environment may have.",
     },
   },
-  validate(nodes, config) {
-    const { clusters } = stackView(nodes);
+  validate(nodes, config, prebuilt) {
+    const { clusters } = prebuilt ?? stackView(nodes);
     if (clusters.length >= config.minClusters) return [];
     const found =
       clusters.length === 0

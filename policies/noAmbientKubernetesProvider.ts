@@ -23,8 +23,8 @@ export const noAmbientKubernetesProvider: PolicySpec<NoAmbientKubernetesProvider
   enforcementLevel: "mandatory",
   scope: "stack",
   config: {},
-  validate(nodes) {
-    const view = stackView(nodes);
+  validate(nodes, _config, prebuilt) {
+    const view = prebuilt ?? stackView(nodes);
     const findings: Finding[] = [];
     for (const node of nodes) {
       if (!isKubernetesResource(node)) continue;

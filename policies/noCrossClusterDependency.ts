@@ -25,8 +25,8 @@ export const noCrossClusterDependency: PolicySpec<NoCrossClusterDependencyConfig
       description: "Type tokens of resources left out of the check.",
     },
   },
-  validate(nodes, config) {
-    const view = stackView(nodes);
+  validate(nodes, config, prebuilt) {
+    const view = prebuilt ?? stackView(nodes);
     if (view.clusters.length < 2) return [];
     const ignored = new Set(config.ignoreTypes);
     const findings: Finding[] = [];

@@ -30,8 +30,8 @@ export const noSharedSingleClusterDependency: PolicySpec<NoSharedSingleClusterDe
       description: "Type tokens of resources left out of the check.",
     },
   },
-  validate(nodes, config) {
-    const view = stackView(nodes);
+  validate(nodes, config, prebuilt) {
+    const view = prebuilt ?? stackView(nodes);
     const total = view.clusters.length;
     if (total < 2) return [];
     const ignored = new Set(config.ignoreTypes);

@@ -38,8 +38,8 @@ export const nodesRequireImdsv2: PolicySpec<NodesRequireImdsv2Config> = {
       description: "Largest allowed httpPutResponseHopLimit.",
     },
   },
-  validate(nodes, config) {
-    const view = stackView(nodes);
+  validate(nodes, config, prebuilt) {
+    const view = prebuilt ?? stackView(nodes);
     const findings: Finding[] = [];
     const checkedTemplates = new Set<string>();
     for (const node of nodes) {

@@ -60,8 +60,8 @@ export const sharedStateOutsideClusters: PolicySpec<SharedStateOutsideClustersCo
       description: "Most clusters whose private subnets may route through one NAT gateway.",
     },
   },
-  validate(nodes, config) {
-    const view = stackView(nodes);
+  validate(nodes, config, prebuilt) {
+    const view = prebuilt ?? stackView(nodes);
     const stateful = new Set(config.statefulTypes);
     const findings: Finding[] = [];
 

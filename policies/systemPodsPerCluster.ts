@@ -55,8 +55,8 @@ export const systemPodsPerCluster: PolicySpec<SystemPodsPerClusterConfig> = {
       description: "System components every cluster must run itself.",
     },
   },
-  validate(nodes, config) {
-    const view = stackView(nodes);
+  validate(nodes, config, prebuilt) {
+    const view = prebuilt ?? stackView(nodes);
     const required = COMPONENTS.filter((c) => config.required.includes(c));
     const present = new Map<string, Set<Component>>(view.clusters.map((c) => [c.urn, new Set()]));
     for (const node of nodes) {

@@ -45,8 +45,8 @@ export const trafficReachesAllClusters: PolicySpec<TrafficReachesAllClustersConf
       description: "Require a Route 53 health check on every weighted record.",
     },
   },
-  validate(nodes, config) {
-    const view = stackView(nodes);
+  validate(nodes, config, prebuilt) {
+    const view = prebuilt ?? stackView(nodes);
     if (view.clusters.length === 0) return [];
 
     // Records that send traffic to the clusters, grouped by hosted zone and name.

@@ -70,8 +70,8 @@ export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
       description: "Require the same container images on every cluster.",
     },
   },
-  validate(nodes, config) {
-    const view = stackView(nodes);
+  validate(nodes, config, prebuilt) {
+    const view = prebuilt ?? stackView(nodes);
     if (view.clusters.length < 2) return [];
     const kinds = new Set(config.kinds);
     const ignored = new Set(config.ignoreNamespaces);

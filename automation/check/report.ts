@@ -69,7 +69,9 @@ export function buildGraphReport(
 ): CheckReport {
   const resources = resourcesOf(nodes, membership);
   const counts = countPerCluster(resources);
-  const byUrn = new Map(nodes.map((n) => [n.urn, n]));
+  const clusterUrns = new Set(membership.clusters.map((c) => c.urn));
+  const clusterNodes = new Map<string, ResourceNode>();
+  for (const n of nodes) if (clusterUrns.has(n.urn)) clusterNodes.set(n.urn, n);
   const weights = new Map<string, number>();
   for (const n of nodes) {
     if (n.type !== "aws:route53/record:Record") continue;
@@ -83,7 +85,7 @@ export function buildGraphReport(
     if (n.type === "aws:eks/cluster:Cluster" && n.parent) awsClusterOf.set(n.parent, n);
   }
   const versionOf = (urn: string): string | null => {
-    const root = byUrn.get(urn);
+    const root = clusterNodes.get(urn);
     if (!root) return null;
     const child = awsClusterOf.get(urn);
     const candidates = child ? [root, child] : [root];

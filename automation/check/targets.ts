@@ -6,7 +6,6 @@ import { clusterMembership, type Membership } from "../../graph/membership";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import { UsageError } from "../exitCodes";
 import { displayPath, findProject, type Project, type StackFile } from "../project";
-import { readStackExport } from "../state/readStackExport";
 import { buildCheckReport, buildGraphReport, type CheckReport, type Violation } from "./report";
 
 /** What `aa check` evaluates with the policy pack: a resource graph and where it came from. */
@@ -93,22 +92,5 @@ export async function foreignProgramTarget(
     stackFile: { path: file.path, text: fs.readFileSync(file.path, "utf8") },
     clusters: [],
     report: (violations) => buildGraphReport(file.stack, run.resources, membership, violations),
-  };
-}
-
-/** A `pulumi stack export` file (or "-" for standard input). */
-export function stateTarget(file: string, stdin?: () => string): CheckTarget {
-  const exported = readStackExport(file, stdin);
-  const membership = clusterMembership(exported.nodes);
-  return {
-    project: exported.project,
-    stack: exported.stack,
-    source: file === "-" ? "standard input" : displayPath(file),
-    nodes: exported.nodes,
-    membership,
-    stackConfig: {},
-    clusters: [],
-    report: (violations) =>
-      buildGraphReport(exported.stack, exported.nodes, membership, violations),
   };
 }

@@ -1,20 +1,13 @@
 import * as fs from "node:fs";
-import type { Command } from "commander";
-import { renderCheckReport } from "../check/render";
-import { renderViolations } from "../check/renderViolations";
-import { buildSarif } from "../check/sarif";
-import {
-  foreignProgramTarget,
-  programTarget,
-  stateTarget,
-  type CheckTarget,
-} from "../check/targets";
+import { Option, type Command } from "commander";
+import type { CheckTarget } from "../check/targets";
 import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
 import type { Io } from "../io";
 import { manPage } from "./_help";
-import { runPolicyPack } from "../policy/analyzerRunner";
-import { readPolicyConfig } from "../policy/readPolicyConfig";
-import { displayPath, findProject, readEnvironmentStack, readStackFile } from "../project";
+import type { PolicyRunResult } from "../policy/analyzerRunner";
+
+// The rest is loaded on demand (`await import` below): `aa check --state` on a large export must
+// not pay for the program, the cloud SDKs, the config schemas or the gRPC stack it does not use.
 
 interface CheckOptions {
   stackFile?: string;
@@ -24,7 +17,11 @@ interface CheckOptions {
   sarif?: string;
   policyPack?: string;
   policyPackConfig?: string;
+  analyzer?: Analyzer;
 }
+
+/** How the policies are evaluated: by the pack over its gRPC protocol, or in this process. */
+type Analyzer = "grpc" | "in-process";
 
 /**
  * `aa check`: evaluate an environment offline (or a deployed stack's export) with the CrossGuard
@@ -57,6 +54,12 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
     .option(
       "--policy-pack-config <file>",
       "policy config JSON, as for `pulumi preview --policy-pack-config` (levels and thresholds)",
+    )
+    .addOption(
+      new Option(
+        "--analyzer <how>",
+        "run the shipped pack's policies in-process (default with --state) or serve the pack over gRPC as the Pulumi CLI does (default otherwise)",
+      ).choices(["in-process", "grpc"]),
     );
   manPage(command, {
     examples: [
@@ -64,6 +67,7 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
       ["aa check prod --json --sarif prod.sarif", "JSON report, and SARIF for code scanning"],
       ["aa check --stack-file ./Pulumi.qa.yaml", "a stack file anywhere"],
       ["pulumi stack export -s prod | aa check --state -", "audit what is deployed"],
+      ["aa check --state prod.json --analyzer grpc", "the same, through the pack's gRPC protocol"],
       ["aa check --stack-file Pulumi.prod.yaml --program ./bin/index.js", "another team's program"],
     ],
     exitCodes: [
@@ -75,23 +79,20 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
     seeAlso: ["aa plan", "aa status"],
   });
   command.action(async (env: string | undefined, options: CheckOptions) => {
+    const analyzer = analyzerOf(options);
     const target = await resolveTarget(env, options, io);
-    const policies = await runPolicyPack({
-      nodes: target.nodes,
-      membership: target.membership,
-      project: target.project,
-      stack: target.stack,
-      stackConfig: target.stackConfig,
-      packDir: options.policyPack,
-      ...readPolicyConfig(options.policyPackConfig),
-    });
+    const policies = await evaluate(target, options, analyzer);
     const report = target.report(policies.violations);
     if (options.json) io.stdout(JSON.stringify(report, null, 2) + "\n");
     else {
+      const { renderCheckReport } = await import("../check/render");
+      const { renderViolations } = await import("../check/renderViolations");
       io.stdout(renderCheckReport(report, target.clusters, target.source));
       io.stdout(renderViolations(report.violations, policies.policies.length));
     }
     if (options.sarif) {
+      const { buildSarif } = await import("../check/sarif");
+      const { displayPath } = await import("../project");
       const sarif = buildSarif({
         violations: report.violations,
         policies: policies.policies,
@@ -113,6 +114,56 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
     const mandatory = report.violations.some((v) => v.level === "mandatory");
     done(mandatory ? ExitCode.Violations : ExitCode.Ok);
   });
+}
+
+/**
+ * Evaluates the target with the policy pack. A stack export is evaluated in-process by default
+ * (the shipped pack's own policies, see `runPoliciesInProcess`: same findings, without the
+ * protocol's cost on a graph of many thousand resources); everything else, and any other pack,
+ * through the pack's gRPC protocol exactly as the Pulumi CLI serves it.
+ */
+async function evaluate(
+  target: CheckTarget,
+  options: CheckOptions,
+  analyzer: Analyzer,
+): Promise<PolicyRunResult> {
+  const { readPolicyConfig } = await import("../policy/readPolicyConfig");
+  const input = {
+    nodes: target.nodes,
+    membership: target.membership,
+    project: target.project,
+    stack: target.stack,
+    stackConfig: target.stackConfig,
+    packDir: options.policyPack,
+    ...readPolicyConfig(options.policyPackConfig),
+  };
+  if (analyzer === "in-process") {
+    const { runPoliciesInProcess } = await import("../policy/inProcessRunner");
+    return runPoliciesInProcess(input);
+  }
+  const { runPolicyPack } = await import("../policy/analyzerRunner");
+  return runPolicyPack(input);
+}
+
+/** How to evaluate, from the flags; checked before any work, so a wrong combination fails fast. */
+function analyzerOf(options: CheckOptions): Analyzer {
+  if (options.analyzer === "in-process") {
+    if (!options.state) {
+      throw new UsageError(
+        "--analyzer in-process evaluates a stack export (--state); an environment or stack file " +
+          "is checked through the pack's gRPC protocol, drop --analyzer",
+      );
+    }
+    if (options.policyPack) {
+      throw new UsageError(
+        "--analyzer in-process runs the policies shipped with aa; another pack (--policy-pack) " +
+          "runs through its gRPC protocol: use --analyzer grpc or drop --analyzer",
+      );
+    }
+    return "in-process";
+  }
+  if (options.analyzer === "grpc") return "grpc";
+  return options.state && !options.policyPack ? "in-process" : "grpc";
 }
 
 async function resolveTarget(
@@ -139,8 +190,11 @@ async function resolveTarget(
   if (options.state) {
     if (options.program)
       throw new UsageError("--program runs a program; it cannot be combined with --state");
+    const { stateTarget } = await import("../check/stateTarget");
     return stateTarget(options.state);
   }
+  const { findProject, readEnvironmentStack, readStackFile } = await import("../project");
+  const { foreignProgramTarget, programTarget } = await import("../check/targets");
   const project = findProject();
   const file = options.stackFile
     ? readStackFile(options.stackFile)

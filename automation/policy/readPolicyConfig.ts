@@ -1,6 +1,5 @@
 import * as fs from "node:fs";
 import { UsageError } from "../exitCodes";
-import { displayPath } from "../project";
 
 /** Reads a `--policy-config` JSON file; no file, no config. */
 export function readPolicyConfig(file: string | undefined): {
@@ -15,6 +14,9 @@ export function readPolicyConfig(file: string | undefined): {
     throw new UsageError(`cannot read policy config ${file}: ${(err as Error).message}`);
   }
   try {
+    // Loaded here, not at the top: ../project reads YAML, which `aa check --state` does not need.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { displayPath } = require("../project") as typeof import("../project");
     return {
       policyConfig: JSON.parse(text),
       policyConfigSource: `policy config ${displayPath(file)}`,

@@ -18,7 +18,6 @@ export function toViolations(
   policyOrder: readonly string[],
 ): Violation[] {
   const root = nodes.find((n) => n.type === "pulumi:pulumi:Stack")?.urn ?? "";
-  const order = new Map(nodes.map((n, i) => [n.urn, i]));
   const clusterName = new Map(membership.clusters.map((c) => [c.urn, c.name]));
   const seen = new Set<string>();
   const out: Violation[] = [];
@@ -39,6 +38,12 @@ export function toViolations(
       cluster: owner ? (clusterName.get(owner) ?? null) : null,
       message,
     });
+  }
+  // Registration order, of the resources that have violations only (a graph may be large).
+  const urns = new Set(out.map((v) => v.urn));
+  const order = new Map<string, number>();
+  if (urns.size > 0) {
+    for (let i = 0; i < nodes.length; i++) if (urns.has(nodes[i].urn)) order.set(nodes[i].urn, i);
   }
   const policyIndex = (p: string) => {
     const i = policyOrder.indexOf(p);

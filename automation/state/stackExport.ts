@@ -51,85 +51,99 @@ export function fromStackExport(doc: unknown, source: string): ExportedStack {
   const nodes: ResourceNode[] = [];
   let stack: string | undefined;
   let project: string | undefined;
+  // One pass, no copies of what is already plain data; field paths for messages are only
+  // spelled out when something is wrong (a deployed stack may hold 200,000 resources).
   for (let i = 0; i < resources.length; i++) {
     const r: unknown = resources[i];
-    const at = `deployment.resources[${i}]`;
-    if (!isObject(r)) return fail(`${at} is not an object`);
+    const at = (field = "") => `deployment.resources[${i}]${field}`;
+    if (!isObject(r)) return fail(`${at()} is not an object`);
     const { urn, type } = r;
     if (typeof urn !== "string" || !urn.startsWith("urn:pulumi:")) {
       return fail(
-        `${at}.urn is ${JSON.stringify(urn) ?? "missing"}, expected "urn:pulumi:<stack>::<project>::<type>::<name>"`,
+        `${at(".urn")} is ${JSON.stringify(urn) ?? "missing"}, expected "urn:pulumi:<stack>::<project>::<type>::<name>"`,
       );
     }
-    const parts = urn.split("::");
-    if (parts.length < 4)
+    // urn:pulumi:<stack>::<project>::<qualified type>::<name> (the name may contain "::").
+    const afterStack = urn.indexOf("::");
+    const afterProject = afterStack < 0 ? -1 : urn.indexOf("::", afterStack + 2);
+    const afterType = afterProject < 0 ? -1 : urn.indexOf("::", afterProject + 2);
+    if (afterType < 0)
       return fail(
-        `${at}.urn "${urn}" does not have the form urn:pulumi:<stack>::<project>::<type>::<name>`,
+        `${at(".urn")} "${urn}" does not have the form urn:pulumi:<stack>::<project>::<type>::<name>`,
       );
-    if (typeof type !== "string" || type === "") return fail(`${at}.type is missing`);
+    if (typeof type !== "string" || type === "") return fail(`${at(".type")} is missing`);
     if (r.delete === true) continue;
-    stack ??= parts[0].slice("urn:pulumi:".length);
-    project ??= parts[1];
+    stack ??= urn.slice("urn:pulumi:".length, afterStack);
+    project ??= urn.slice(afterStack + 2, afterProject);
     nodes.push({
       urn,
       type,
-      name: parts.slice(3).join("::"),
+      name: urn.slice(afterType + 2),
       custom: r.custom === true,
-      parent: optionalString(r.parent, `${at}.parent`, fail),
-      provider: providerUrn(optionalString(r.provider, `${at}.provider`, fail)),
-      dependencies: urnList(r.dependencies, `${at}.dependencies`, fail),
+      parent: optionalString(r.parent, () => at(".parent"), fail),
+      provider: providerUrn(optionalString(r.provider, () => at(".provider"), fail)),
+      dependencies: urnList(r.dependencies, () => at(".dependencies"), fail),
       propertyDependencies: propertyDependencies(
         r.propertyDependencies,
-        `${at}.propertyDependencies`,
+        () => at(".propertyDependencies"),
         fail,
       ),
-      inputs: properties(r.inputs, `${at}.inputs`, fail),
-      outputs: properties(r.outputs, `${at}.outputs`, fail),
+      inputs: properties(r.inputs, () => at(".inputs"), fail),
+      outputs: properties(r.outputs, () => at(".outputs"), fail),
     });
   }
   return { stack: stack ?? "unknown", project: project ?? "unknown", nodes };
 }
 
 type Fail = (what: string) => never;
+/** Where a value is, e.g. "deployment.resources[3].parent"; spelled out only for a message. */
+type At = () => string;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-function optionalString(v: unknown, at: string, fail: Fail): string | undefined {
+function optionalString(v: unknown, at: At, fail: Fail): string | undefined {
   if (v === undefined || v === null || v === "") return undefined;
-  return typeof v === "string" ? v : fail(`${at} is not a string`);
+  return typeof v === "string" ? v : fail(`${at()} is not a string`);
 }
 
-function urnList(v: unknown, at: string, fail: Fail): string[] {
+function urnList(v: unknown, at: At, fail: Fail): string[] {
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || !v.every((u) => typeof u === "string"))
-    return fail(`${at} is not a list of URNs`);
+  if (!Array.isArray(v)) return fail(`${at()} is not a list of URNs`);
+  for (let i = 0; i < v.length; i++) {
+    if (typeof v[i] !== "string") return fail(`${at()} is not a list of URNs`);
+  }
   return v as string[];
 }
 
-function propertyDependencies(v: unknown, at: string, fail: Fail): Record<string, string[]> {
+/** The export's own object, once every entry is checked to be a list of URNs. */
+function propertyDependencies(v: unknown, at: At, fail: Fail): Record<string, string[]> {
   if (v === undefined || v === null) return {};
-  if (!isObject(v)) return fail(`${at} is not an object`);
-  const out: Record<string, string[]> = {};
-  for (const [key, urns] of Object.entries(v)) out[key] = urnList(urns, `${at}.${key}`, fail);
-  return out;
+  if (!isObject(v)) return fail(`${at()} is not an object`);
+  for (const key in v) urnList(v[key], () => `${at()}.${key}`, fail);
+  return v as Record<string, string[]>;
 }
 
-function properties(v: unknown, at: string, fail: Fail): Record<string, unknown> {
+function properties(v: unknown, at: At, fail: Fail): Record<string, unknown> {
   if (v === undefined || v === null) return {};
-  if (!isObject(v)) return fail(`${at} is not an object`);
+  if (!isObject(v)) return fail(`${at()} is not an object`);
   return plain(v) as Record<string, unknown>;
 }
 
-/** State values as plain data: secrets hidden, references and assets named. */
+/**
+ * State values as plain data: secrets hidden, references and assets named. Returns the value
+ * itself when nothing in it changes (the rule), a copy of only what does otherwise.
+ */
 function plain(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const v = plain(value[i]);
-      if (v !== value[i]) (out ??= value.slice())[i] = v;
+      const item: unknown = value[i];
+      if (item === null || typeof item !== "object") continue;
+      const v = plain(item);
+      if (v !== item) (out ??= value.slice())[i] = v;
     }
     return out ?? value;
   }
@@ -145,6 +159,7 @@ function plain(value: unknown): unknown {
   let out: Record<string, unknown> | undefined;
   for (const key in obj) {
     const v = obj[key];
+    if (v === null || typeof v !== "object") continue;
     const p = plain(v);
     if (p !== v) (out ??= { ...obj })[key] = p;
   }

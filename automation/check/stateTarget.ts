@@ -1,0 +1,30 @@
+import { clusterMembership } from "../../graph/membership";
+import { readStackExport } from "../state/readStackExport";
+import { buildGraphReport } from "./report";
+import type { CheckTarget } from "./targets";
+
+// Kept apart from the program targets (targets.ts), which load the config schemas: checking a
+// large export should load no more than it uses.
+
+/** A `pulumi stack export` file (or "-" for standard input). */
+export function stateTarget(file: string, stdin?: () => string): CheckTarget {
+  const exported = readStackExport(file, stdin);
+  const membership = clusterMembership(exported.nodes);
+  return {
+    project: exported.project,
+    stack: exported.stack,
+    // Resolved on use (the text report and SARIF name it, --json does not): ../project reads
+    // YAML, which checking an export does not otherwise need.
+    get source() {
+      if (file === "-") return "standard input";
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return (require("../project") as typeof import("../project")).displayPath(file);
+    },
+    nodes: exported.nodes,
+    membership,
+    stackConfig: {},
+    clusters: [],
+    report: (violations) =>
+      buildGraphReport(exported.stack, exported.nodes, membership, violations),
+  };
+}

@@ -1,0 +1,227 @@
+import type { ResourceNode } from "./resourceGraph";
+
+const NONE = -1;
+
+/**
+ * A resource graph numbered for the passes over it. Every URN the graph mentions (a resource, a
+ * parent, the target of a dependency, a provider) gets a slot; per resource (by its position in
+ * the nodes given) its slot, its parent's and its provider's, and its dependency edges
+ * (dependencies, property dependencies, provider; repeats kept) as slots. Looking URNs up is what
+ * costs in a large graph (a deployed stack may hold 200,000 resources), so each is looked up once
+ * here and the membership and the policies' view work on numbers. Built once per graph; nothing
+ * in it changes after construction except indexes built on first use.
+ */
+export class GraphIndex {
+  /** How many slots (distinct URNs mentioned). */
+  readonly size: number;
+  /** The URN of each slot. */
+  readonly urnAt: string[] = [];
+  /** The resource of each slot: the last one registered with that URN (as a lookup by URN finds); undefined for a URN that is not a resource. */
+  readonly nodeAt: (ResourceNode | undefined)[] = [];
+  /** Position (in `nodes`) of the resource of each slot, NONE (-1) for a URN that is not a resource. */
+  readonly positionAt: Int32Array;
+  /** The parent slot of each slot's resource, NONE without one. */
+  readonly parentOf: Int32Array;
+  /** Per position: the resource's slot, its parent's and its provider's (NONE without). */
+  readonly slotOfNode: Int32Array;
+  readonly parentOfNode: Int32Array;
+  readonly providerOfNode: Int32Array;
+  /** Per position `i`, its edges are `edges[edgeStart[i]]` to `edges[edgeStart[i + 1] - 1]`. */
+  readonly edgeStart: Int32Array;
+  readonly edges: Int32Array;
+  private readonly slots = new Map<string, number>();
+  private children?: Reverse;
+  private users?: Reverse;
+
+  constructor(readonly nodes: readonly ResourceNode[]) {
+    const count = nodes.length;
+    this.slotOfNode = new Int32Array(count);
+    for (let i = 0; i < count; i++) this.slotOfNode[i] = this.slot(nodes[i].urn);
+    // Siblings are registered one after another, and so are a cluster's resources on one
+    // provider: a resource's parent or provider is, as a rule, its predecessor's, found by
+    // comparing with it rather than by a lookup in the whole graph.
+    this.parentOfNode = new Int32Array(count).fill(NONE);
+    for (let i = 0; i < count; i++) {
+      const parent = nodes[i].parent;
+      if (!parent) continue;
+      this.parentOfNode[i] =
+        i > 0 && parent === nodes[i - 1].parent ? this.parentOfNode[i - 1] : this.slot(parent);
+    }
+    this.providerOfNode = new Int32Array(count).fill(NONE);
+    this.edgeStart = new Int32Array(count + 1);
+    let edges = new Int32Array(Math.max(16, count * 4));
+    let length = 0;
+    const add = (at: number) => {
+      if (length === edges.length) {
+        const grown = new Int32Array(edges.length * 2);
+        grown.set(edges);
+        edges = grown;
+      }
+      edges[length++] = at;
+    };
+    for (let i = 0; i < count; i++) {
+      const n = nodes[i];
+      this.edgeStart[i] = length;
+      const dependencies = n.dependencies;
+      for (const d of dependencies) add(this.slot(d));
+      // Property dependencies are, as a rule, among the dependencies: an edge already, found
+      // by comparing with the resource's own few URNs rather than a lookup in the whole graph.
+      const few = dependencies.length <= 16;
+      const byProperty = n.propertyDependencies;
+      for (const key in byProperty) {
+        for (const d of byProperty[key]) if (!few || !dependencies.includes(d)) add(this.slot(d));
+      }
+      if (n.provider) {
+        const same = i > 0 && n.provider === nodes[i - 1].provider;
+        const at = same ? this.providerOfNode[i - 1] : this.slot(n.provider);
+        this.providerOfNode[i] = at;
+        add(at);
+      }
+    }
+    this.edgeStart[count] = length;
+    this.edges = edges;
+
+    this.size = this.urnAt.length;
+    this.positionAt = new Int32Array(this.size).fill(NONE);
+    this.parentOf = new Int32Array(this.size).fill(NONE);
+    for (let i = 0; i < count; i++) {
+      const at = this.slotOfNode[i];
+      this.positionAt[at] = i;
+      this.nodeAt[at] = nodes[i];
+      this.parentOf[at] = this.parentOfNode[i];
+    }
+  }
+
+  /** The slot of a URN, or NONE (-1) when the graph does not mention it. */
+  find(urn: string): number {
+    return this.slots.get(urn) ?? NONE;
+  }
+
+  /** Positions of the resources whose parent is `urn`, in registration order. */
+  childrenOf(urn: string): Int32Array {
+    this.children ??= reverse(this.size, this.nodes.length, (i, visit) => {
+      const parent = this.parentOfNode[i];
+      if (parent !== NONE) visit(parent);
+    });
+    return this.children.of(this.find(urn));
+  }
+
+  /**
+   * Positions of the resources that use `urn` (as a dependency, a property dependency or their
+   * provider; not as a parent), each once, in registration order.
+   */
+  usersOf(urn: string): Int32Array {
+    this.users ??= reverse(this.size, this.nodes.length, (i, visit) => {
+      const self = this.slotOfNode[i];
+      for (let e = this.edgeStart[i]; e < this.edgeStart[i + 1]; e++) {
+        if (this.edges[e] !== self) visit(this.edges[e]);
+      }
+    });
+    return this.users.of(this.find(urn));
+  }
+
+  private slot(urn: string): number {
+    let at = this.slots.get(urn);
+    if (at === undefined) {
+      at = this.urnAt.length;
+      this.slots.set(urn, at);
+      this.urnAt.push(urn);
+    }
+    return at;
+  }
+}
+
+/** For each slot, the positions that point at it (each once, in order). */
+interface Reverse {
+  of(slot: number): Int32Array;
+}
+
+const NO_POSITIONS = new Int32Array(0);
+
+/** Reverses the edges `forEach` gives per position into lists per slot, in two counting passes. */
+function reverse(
+  size: number,
+  count: number,
+  forEach: (position: number, visit: (slot: number) => void) => void,
+): Reverse {
+  const start = new Int32Array(size + 1);
+  const last = new Int32Array(size).fill(NONE); // the last position counted for each slot
+  for (let i = 0; i < count; i++) {
+    forEach(i, (slot) => {
+      if (last[slot] === i) return;
+      last[slot] = i;
+      start[slot + 1]++;
+    });
+  }
+  for (let s = 0; s < size; s++) start[s + 1] += start[s];
+  const positions = new Int32Array(start[size]);
+  const fill = start.slice(0, size);
+  last.fill(NONE);
+  for (let i = 0; i < count; i++) {
+    forEach(i, (slot) => {
+      if (last[slot] === i) return;
+      last[slot] = i;
+      positions[fill[slot]++] = i;
+    });
+  }
+  return {
+    of: (slot) => (slot === NONE ? NO_POSITIONS : positions.subarray(start[slot], start[slot + 1])),
+  };
+}
+
+/**
+ * The resources of a node list by URN, through a {@link GraphIndex} of the same graph (the same
+ * URNs at the same positions): what `new Map(nodes.map((n) => [n.urn, n]))` holds, without
+ * building it. Iterating builds that map once.
+ */
+export class NodesByUrn implements ReadonlyMap<string, ResourceNode> {
+  private map?: Map<string, ResourceNode>;
+
+  constructor(
+    private readonly index: GraphIndex,
+    private readonly nodes: readonly ResourceNode[],
+  ) {}
+
+  get(urn: string): ResourceNode | undefined {
+    const at = this.index.find(urn);
+    return at === NONE || this.index.positionAt[at] === NONE
+      ? undefined
+      : this.nodes[this.index.positionAt[at]];
+  }
+
+  has(urn: string): boolean {
+    return this.get(urn) !== undefined;
+  }
+
+  get size(): number {
+    return this.all().size;
+  }
+
+  forEach(
+    callback: (value: ResourceNode, key: string, map: ReadonlyMap<string, ResourceNode>) => void,
+    thisArg?: unknown,
+  ): void {
+    this.all().forEach((value, key) => callback.call(thisArg, value, key, this));
+  }
+
+  entries(): MapIterator<[string, ResourceNode]> {
+    return this.all().entries();
+  }
+
+  keys(): MapIterator<string> {
+    return this.all().keys();
+  }
+
+  values(): MapIterator<ResourceNode> {
+    return this.all().values();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, ResourceNode]> {
+    return this.all()[Symbol.iterator]();
+  }
+
+  private all(): Map<string, ResourceNode> {
+    this.map ??= new Map(this.nodes.map((n) => [n.urn, n]));
+    return this.map;
+  }
+}

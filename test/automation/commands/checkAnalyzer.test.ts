@@ -1,0 +1,104 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { aa, ROOT } from "../../_cli";
+import { deployedEnvironmentExport } from "../state/_exportFixture";
+
+describe("aa check --analyzer (as a user runs it)", () => {
+  let dir: string;
+  let state: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-analyzer-"));
+    state = path.join(dir, "prod.json");
+    fs.writeFileSync(state, JSON.stringify(deployedEnvironmentExport().document()));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("prints the same report and SARIF for --state in-process (the default) and over gRPC", () => {
+    const sarif = (name: string) => path.join(dir, `${name}.sarif`);
+    const byDefault = aa(["check", "--state", state, "--json", "--sarif", sarif("default")]);
+    const inProcess = aa([
+      "check",
+      "--state",
+      state,
+      "--json",
+      "--analyzer",
+      "in-process",
+      "--sarif",
+      sarif("in-process"),
+    ]);
+    const grpc = aa([
+      "check",
+      "--state",
+      state,
+      "--json",
+      "--analyzer",
+      "grpc",
+      "--sarif",
+      sarif("grpc"),
+    ]);
+    assert.equal(grpc.code, 1, grpc.stderr);
+    assert.ok(JSON.parse(grpc.stdout).violations.length >= 5);
+    for (const run of [byDefault, inProcess]) {
+      assert.equal(run.code, grpc.code, run.stderr);
+      assert.equal(run.stdout, grpc.stdout);
+      assert.equal(run.stderr, grpc.stderr);
+    }
+    const text = (name: string) => fs.readFileSync(sarif(name), "utf8");
+    assert.equal(text("default"), text("grpc"));
+    assert.equal(text("in-process"), text("grpc"));
+  });
+
+  it("prints the same text report both ways", () => {
+    const inProcess = aa(["check", "--state", state]);
+    const grpc = aa(["check", "--state", state, "--analyzer", "grpc"]);
+    assert.equal(inProcess.code, 1, inProcess.stderr);
+    assert.equal(inProcess.stdout, grpc.stdout);
+    assert.match(
+      inProcess.stdout,
+      /policies: 5 mandatory violation\(s\), 0 advisory \(12 policies checked\)/,
+    );
+  });
+
+  it("serves another pack (--policy-pack) over gRPC, as for a program", () => {
+    const other = aa([
+      "check",
+      "--state",
+      state,
+      "--json",
+      "--policy-pack",
+      path.join(ROOT, "policies"),
+    ]);
+    const inProcess = aa(["check", "--state", state, "--json"]);
+    assert.equal(other.code, 1, other.stderr);
+    assert.equal(other.stdout, inProcess.stdout);
+  });
+
+  it("exits 2 naming the fix for --analyzer in-process with an environment", () => {
+    const r = aa(["check", "dev", "--analyzer", "in-process"]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^aa: --analyzer in-process evaluates a stack export \(--state\)/);
+  });
+
+  it("exits 2 for --analyzer in-process with another pack", () => {
+    const r = aa([
+      "check",
+      "--state",
+      state,
+      "--analyzer",
+      "in-process",
+      "--policy-pack",
+      path.join(ROOT, "policies"),
+    ]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /another pack \(--policy-pack\) runs through its gRPC protocol/);
+  });
+
+  it("exits 2 listing the choices for an unknown --analyzer", () => {
+    const r = aa(["check", "--state", state, "--analyzer", "fast"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /argument 'fast' is invalid\. Allowed choices are in-process, grpc/);
+  });
+});

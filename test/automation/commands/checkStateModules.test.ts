@@ -1,0 +1,65 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ROOT } from "../../_cli";
+import { deployedEnvironmentExport } from "../state/_exportFixture";
+
+/** Packages `aa check --state` must not load: it evaluates plain data, in-process. */
+const NOT_NEEDED = [
+  "@pulumi/pulumi",
+  "@pulumi/policy",
+  "@pulumi/aws",
+  "@pulumi/eks",
+  "@pulumi/kubernetes",
+  "@aws-sdk/",
+  "@kubernetes/client-node",
+  "@grpc/grpc-js",
+  "google-protobuf",
+  "zod",
+  "yaml/", // --json names no file, so no stack file or project is read
+];
+
+/** The modules a run of `aa` loaded, as the process saw them when it exited. */
+function modulesLoadedBy(args: string[], dir: string): { code: number | null; modules: string[] } {
+  const out = path.join(dir, "modules.json");
+  const preload = path.join(dir, "record-modules.js");
+  fs.writeFileSync(
+    preload,
+    `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(out)}, ` +
+      "JSON.stringify(Object.keys(require.cache))));\n",
+  );
+  const run = spawnSync(
+    process.execPath,
+    ["-r", preload, path.join(ROOT, "dist", "automation", "cli.js"), ...args],
+    { cwd: dir, encoding: "utf8", env: { ...process.env, AA_DEBUG: "" } },
+  );
+  return { code: run.status, modules: JSON.parse(fs.readFileSync(out, "utf8")) as string[] };
+}
+
+describe("aa check --state start-up", () => {
+  let dir: string;
+  before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-modules-"))));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("loads neither the Pulumi runtime, the cloud SDKs, gRPC, the config schemas nor YAML", () => {
+    fs.writeFileSync(
+      path.join(dir, "prod.json"),
+      JSON.stringify(deployedEnvironmentExport().document()),
+    );
+    const { code, modules } = modulesLoadedBy(["check", "--state", "prod.json", "--json"], dir);
+    assert.equal(code, 1, "the fixture has mandatory violations");
+    assert.ok(modules.some((m) => m.includes(`${path.sep}policies${path.sep}`)));
+    const loaded = modules.filter((m) => NOT_NEEDED.some((p) => m.includes(`node_modules/${p}`)));
+    assert.deepEqual(loaded, []);
+  });
+
+  it("loads gRPC when asked to serve the pack (--analyzer grpc)", () => {
+    const { modules } = modulesLoadedBy(
+      ["check", "--state", "prod.json", "--json", "--analyzer", "grpc"],
+      dir,
+    );
+    assert.ok(modules.some((m) => m.includes("node_modules/@grpc/grpc-js")));
+  });
+});

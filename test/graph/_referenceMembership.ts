@@ -1,0 +1,197 @@
+// The first implementation of cluster membership, kept as the reference the optimized one in
+// graph/membership.ts must agree with (test/graph/membership.reference.test.ts): a direct reading
+// of the rules, with maps keyed by URN and a set per resource. Test code only.
+import {
+  EKS_CLUSTER_TYPES,
+  isKubernetesResource,
+  type ResourceNode,
+} from "../../graph/resourceGraph";
+import type { GraphCluster, Membership, MembershipReason } from "../../graph/membership";
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/**
+ * Decides, from the graph alone, which cluster each resource belongs to. A resource belongs to
+ * cluster X when:
+ *  1. it is EKS cluster X (`eks:index:Cluster` or `aws:eks/cluster:Cluster`) or a descendant of it;
+ *  2. its nearest ancestor component that contains any EKS cluster contains exactly one, X (a
+ *     "cell": e.g. X's VPC, IAM roles and KMS key, created beside the cluster);
+ *  3. it is a Kubernetes resource whose provider depends on cluster X (and no other);
+ *  4. its dependencies (explicit, per property, provider, parent) reach exactly one cluster, X
+ *     (it is inside X's blast radius, like a DNS record pointing at X's load balancer);
+ *  5. it reaches no cluster, and everything that depends on it belongs to X alone.
+ * Anything else (reaching no cluster, or several) is environment-level.
+ * Runs in one pass over the nodes in registration order (dependencies come first), so it is
+ * linear in the size of the graph.
+ */
+export function referenceMembership(nodes: readonly ResourceNode[]): Membership {
+  const byUrn = new Map(nodes.map((n) => [n.urn, n]));
+  const children = new Map<string, string[]>();
+  for (const n of nodes) {
+    if (n.parent) push(children, n.parent, n.urn);
+  }
+
+  // 1. Cluster roots: EKS clusters that are not inside another EKS cluster.
+  const insideCluster = new Map<string, string>();
+  const clusters: GraphCluster[] = [];
+  for (const n of nodes) {
+    const parentCluster = n.parent ? insideCluster.get(n.parent) : undefined;
+    if (parentCluster) insideCluster.set(n.urn, parentCluster);
+    else if (EKS_CLUSTER_TYPES.has(n.type)) {
+      insideCluster.set(n.urn, n.urn);
+      clusters.push({ urn: n.urn, name: clusterName(n) });
+    }
+  }
+  // Descendants registered before their parent is known are rare; settle them by walking up.
+  for (const n of nodes) {
+    if (!insideCluster.has(n.urn)) {
+      const root = ancestorIn(n, byUrn, insideCluster);
+      if (root) insideCluster.set(n.urn, root);
+    }
+  }
+  // An eks.Cluster component whose own tags are not recorded (a stack export keeps no component
+  // arguments) is named by the tag of the aws.eks.Cluster it created.
+  const childTag = new Map<string, string>();
+  for (const n of nodes) {
+    const root = n.type === "aws:eks/cluster:Cluster" ? insideCluster.get(n.urn) : undefined;
+    const tag = root && root !== n.urn ? clusterTag(n) : undefined;
+    if (root && tag && !childTag.has(root)) childTag.set(root, tag);
+  }
+  for (const c of clusters) {
+    const root = byUrn.get(c.urn);
+    const tag = childTag.get(c.urn);
+    if (root && tag && clusterTag(root) === undefined) c.name = tag;
+  }
+
+  // 2. Cells: the clusters contained in each subtree.
+  const contained = new Map<string, Set<string>>();
+  for (const c of clusters) {
+    for (let urn: string | undefined = c.urn; urn; urn = byUrn.get(urn)?.parent) {
+      let set = contained.get(urn);
+      if (!set) contained.set(urn, (set = new Set()));
+      set.add(c.urn);
+    }
+  }
+  const cellOf = (n: ResourceNode): string | undefined => {
+    for (let urn: string | undefined = n.urn; urn; urn = byUrn.get(urn)?.parent) {
+      const set = contained.get(urn);
+      if (set) return set.size === 1 ? [...set][0] : undefined;
+    }
+    return undefined;
+  };
+
+  const clusterOf = new Map<string, string>();
+  const reason = new Map<string, MembershipReason>();
+  const reaches = new Map<string, ReadonlySet<string>>();
+  const structural = (urn: string): string | undefined => {
+    const inside = insideCluster.get(urn);
+    if (inside) return inside;
+    const n = byUrn.get(urn);
+    return n ? cellOf(n) : undefined;
+  };
+  const reachOf = (urn: string): ReadonlySet<string> => {
+    const own = structural(urn);
+    const further = reaches.get(urn) ?? EMPTY;
+    if (!own || further.has(own)) return further;
+    return new Set([...further, own]);
+  };
+
+  // 3./4. One pass in registration order: dependencies are always registered first.
+  for (const n of nodes) {
+    const edges = edgesOf(n);
+    let reach: Set<string> | undefined;
+    for (const dep of edges) {
+      for (const c of reachOf(dep)) (reach ??= new Set()).add(c);
+    }
+    reaches.set(n.urn, reach ?? EMPTY);
+
+    const inside = insideCluster.get(n.urn);
+    if (inside) {
+      clusterOf.set(n.urn, inside);
+      reason.set(n.urn, inside === n.urn ? "is-cluster" : "inside-cluster");
+      continue;
+    }
+    if (isKubernetesResource(n)) {
+      const via = n.provider ? reachOf(n.provider) : EMPTY;
+      if (via.size === 1) {
+        clusterOf.set(n.urn, [...via][0]);
+        reason.set(n.urn, "provider");
+      } else reason.set(n.urn, "environment");
+      continue;
+    }
+    const cell = cellOf(n);
+    if (cell) {
+      clusterOf.set(n.urn, cell);
+      reason.set(n.urn, "in-cell");
+      continue;
+    }
+    if (reach && reach.size === 1) {
+      clusterOf.set(n.urn, [...reach][0]);
+      reason.set(n.urn, "depends-on");
+      continue;
+    }
+    reason.set(n.urn, "environment");
+  }
+
+  // 5. Reverse: unowned resources that reach nothing but are used by one cluster only.
+  const dependents = new Map<string, string[]>();
+  for (const n of nodes) for (const dep of edgesOf(n, false)) push(dependents, dep, n.urn);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i];
+    if (clusterOf.has(n.urn) || (reaches.get(n.urn)?.size ?? 0) > 0) continue;
+    if (isKubernetesResource(n) || !n.custom) continue;
+    const users = dependents.get(n.urn) ?? [];
+    const owners = new Set(users.map((u) => clusterOf.get(u)));
+    if (users.length > 0 && owners.size === 1 && !owners.has(undefined)) {
+      clusterOf.set(n.urn, [...owners][0] as string);
+      reason.set(n.urn, "used-by");
+    }
+  }
+
+  return { clusters, clusterOf, reaches, reason };
+}
+
+/** The dependency edges of a node: dependencies, property dependencies, provider and parent. */
+function edgesOf(n: ResourceNode, withParent = true): Set<string> {
+  const edges = new Set<string>(n.dependencies);
+  for (const deps of Object.values(n.propertyDependencies)) deps.forEach((d) => edges.add(d));
+  if (n.provider) edges.add(n.provider);
+  if (withParent && n.parent) edges.add(n.parent);
+  edges.delete(n.urn);
+  return edges;
+}
+
+function clusterName(n: ResourceNode): string {
+  return clusterTag(n) ?? n.name;
+}
+
+function clusterTag(n: ResourceNode): string | undefined {
+  const tags = n.inputs.tags;
+  if (tags && typeof tags === "object") {
+    const tag = (tags as Record<string, unknown>)["active-active/cluster"];
+    if (typeof tag === "string" && tag) return tag;
+  }
+  return undefined;
+}
+
+function ancestorIn(
+  n: ResourceNode,
+  byUrn: Map<string, ResourceNode>,
+  inside: Map<string, string>,
+): string | undefined {
+  const seen = new Set<string>();
+  for (let urn = n.parent; urn && !seen.has(urn); urn = byUrn.get(urn)?.parent) {
+    seen.add(urn);
+    const root = inside.get(urn);
+    if (root) return root;
+    const p = byUrn.get(urn);
+    if (p && EKS_CLUSTER_TYPES.has(p.type)) return p.urn;
+  }
+  return undefined;
+}
+
+function push(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

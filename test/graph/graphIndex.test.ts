@@ -1,0 +1,74 @@
+import * as assert from "node:assert/strict";
+import fc from "fast-check";
+import { GraphIndex, NodesByUrn } from "../../graph/graphIndex";
+import { edgesOf } from "../../graph/membership";
+import type { ResourceNode } from "../../graph/resourceGraph";
+import { drawn, graphOf } from "./_randomGraph";
+
+/** A random graph, some resources registered twice under one URN (the last one counts). */
+const graphs = fc
+  .tuple(fc.array(drawn, { minLength: 1, maxLength: 30 }), fc.array(fc.nat(), { maxLength: 3 }))
+  .map(([d, twice]) => {
+    const nodes = graphOf(d);
+    for (const i of twice) {
+      const j = i % nodes.length;
+      if (j > 0) nodes[j] = { ...nodes[j], urn: nodes[i % j].urn };
+    }
+    return nodes;
+  });
+
+/** Every URN a graph mentions, and one it does not. */
+function urnsOf(nodes: ResourceNode[]): string[] {
+  const urns = new Set(["urn:not-in-the-graph"]);
+  for (const n of nodes) {
+    urns.add(n.urn);
+    if (n.parent) urns.add(n.parent);
+    for (const e of edgesOf(n)) urns.add(e);
+  }
+  return [...urns];
+}
+
+describe("GraphIndex", () => {
+  it("lists each URN's children, in registration order, as a scan does (property)", () => {
+    fc.assert(
+      fc.property(graphs, (nodes) => {
+        const index = new GraphIndex(nodes);
+        for (const urn of urnsOf(nodes)) {
+          const expected = nodes.flatMap((n, i) => (n.parent === urn ? [i] : []));
+          assert.deepEqual([...index.childrenOf(urn)], expected, urn);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("lists each URN's users once, in registration order, as edgesOf does (property)", () => {
+    fc.assert(
+      fc.property(graphs, (nodes) => {
+        const index = new GraphIndex(nodes);
+        for (const urn of urnsOf(nodes)) {
+          const expected = nodes.flatMap((n, i) => (edgesOf(n, false).has(urn) ? [i] : []));
+          assert.deepEqual([...index.usersOf(urn)], expected, urn);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("finds resources by URN as a map of the nodes does, the last registration winning (property)", () => {
+    fc.assert(
+      fc.property(graphs, (nodes) => {
+        const byUrn = new NodesByUrn(new GraphIndex(nodes), nodes);
+        const map = new Map(nodes.map((n) => [n.urn, n]));
+        for (const urn of urnsOf(nodes)) {
+          assert.equal(byUrn.get(urn), map.get(urn), urn);
+          assert.equal(byUrn.has(urn), map.has(urn), urn);
+        }
+        assert.equal(byUrn.size, map.size);
+        assert.deepEqual([...byUrn], [...map]);
+        assert.deepEqual([...byUrn.keys()], [...map.keys()]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
