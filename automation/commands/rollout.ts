@@ -1,4 +1,6 @@
+import * as fs from "node:fs";
 import type { Command } from "commander";
+import { parsePreviousState, type PreviousState } from "../../config/rolloutState";
 import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
 import type { Io } from "../io";
 import { manPage } from "./_help";
@@ -19,6 +21,7 @@ import {
 import { forceUnlock, runProductionRollout } from "../rollout/production";
 
 interface RolloutCliOptions {
+  simState?: string;
   stackFile?: string;
   simulate?: boolean;
   fault: string[];
@@ -58,6 +61,10 @@ export function registerRollout(
       [] as string[],
     )
     .option("--deployed <file>", "with --simulate, start from this `pulumi stack output --json`")
+    .option(
+      "--sim-state <file>",
+      "with --simulate, keep the simulated environment in this file: a later run resumes it",
+    )
     .option("--order <clusters>", "cluster order within each pass, e.g. c,a,b", clusterList)
     .option(
       "--soak <seconds>",
@@ -88,6 +95,11 @@ export function registerRollout(
       ["aa rollout prod", "roll the committed config out, one cluster at a time"],
       ["aa rollout dev --simulate", "rehearse it in-process, in seconds"],
       ["aa rollout dev --simulate --fault b:gate-fails --json", "game day: b never gets healthy"],
+      [
+        "aa rollout dev --simulate --fault b:gate-fails --sim-state gd.json",
+        "halt, keeping the state",
+      ],
+      ["aa rollout dev --simulate --sim-state gd.json", "then resume the halted rehearsal"],
       ["aa rollout prod --force-unlock", "remove a dead rollout's lock"],
     ],
     exitCodes: [
@@ -129,7 +141,7 @@ export function registerRollout(
       pollSeconds: options.poll,
       startedBy: whoAmI(),
     };
-    if (!options.simulate && (options.fault.length > 0 || options.deployed)) {
+    if (!options.simulate && (options.fault.length > 0 || options.deployed || options.simState)) {
       throw new UsageError("--fault and --deployed are for rehearsals; add --simulate");
     }
     const outcome = options.simulate
@@ -143,6 +155,30 @@ export function registerRollout(
           : ExitCode.Refused,
     );
   });
+}
+
+/** A simulated environment kept between rehearsals (`--sim-state`): the stack's deployed state. */
+function readSimState(file: string): PreviousState | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const doc = JSON.parse(fs.readFileSync(file, "utf8")) as {
+      clusters?: unknown;
+      rollout?: unknown;
+    };
+    return parsePreviousState(doc.clusters, doc.rollout ?? null);
+  } catch (err) {
+    throw new UsageError(
+      `--sim-state ${file} is not a simulated environment written by aa (${(err as Error).message}); remove it to start afresh`,
+    );
+  }
+}
+
+function writeSimState(file: string, state: PreviousState): void {
+  try {
+    fs.writeFileSync(file, JSON.stringify(state, null, 2) + "\n");
+  } catch (err) {
+    throw new UsageError(`cannot write --sim-state ${file}: ${(err as Error).message}`);
+  }
 }
 
 /** Runs the orchestrator against a simulated environment; a simulated crash is resumed. */
@@ -160,13 +196,25 @@ async function simulate(
     config: loaded.file.config,
     source: loaded.source,
   });
+  const saved = options.simState ? readSimState(options.simState) : undefined;
+  if (saved && options.deployed) {
+    throw new UsageError(
+      `--sim-state ${options.simState} already holds a simulated environment; drop --deployed, or use a new --sim-state file`,
+    );
+  }
   const sim = createSimulation({
     environment: loaded.environment,
     evaluation,
-    deployed: options.deployed ? readDeployedFile(options.deployed).clusters : undefined,
+    deployed:
+      saved?.clusters ??
+      (options.deployed ? readDeployedFile(options.deployed).clusters : undefined),
+    rollout: saved?.rollout ?? null,
     faults,
     startedBy: rolloutOptions.startedBy,
   });
+  const keep = async () => {
+    if (options.simState) writeSimState(options.simState, await sim.stack.readState());
+  };
   const deps = {
     stack: sim.stack,
     health: sim.health,
@@ -178,7 +226,9 @@ async function simulate(
   };
   for (let attempt = 1; ; attempt++) {
     try {
-      return await runRollout(deps, rolloutOptions);
+      const outcome = await runRollout(deps, rolloutOptions);
+      await keep();
+      return outcome;
     } catch (err) {
       if (!(err instanceof SimulatedCrash) || attempt > FAULT_KINDS.length) throw err;
       // The process died here. An operator finds the dead rollout's lock, removes it, runs again.

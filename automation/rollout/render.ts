@@ -46,7 +46,7 @@ export function renderEvent(e: RolloutEvent): string | undefined {
         : `${t}${who} pre-check FAILED: ${firstFailure(e.gates)}`;
     case "drain-check":
       return e.ok
-        ? `${t}${who}${step} capacity: the other clusters can absorb its share (${e.gates[0]?.detail ?? "nothing to absorb"})`
+        ? `${t}${who}${step} capacity ok: ${e.gates.map((g) => `${g.cluster} ${g.detail}`).join("; ") || "nothing to absorb"}`
         : `${t}${who}${step} capacity check FAILED: ${firstFailure(e.gates)}`;
     case "preflight-preview":
       return e.ok

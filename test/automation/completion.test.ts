@@ -40,7 +40,8 @@ describe("shell completion", () => {
 
   it("completes commands, options, option values and environments in bash", () => {
     assert.deepEqual(bashComplete(bash, ["aa", "ro"]), ["rollout"]);
-    assert.deepEqual(bashComplete(bash, ["aa", "rollout", "--si"]), ["--simulate"]);
+    assert.deepEqual(bashComplete(bash, ["aa", "rollout", "--sim"]), ["--simulate", "--sim-state"]);
+    assert.deepEqual(bashComplete(bash, ["aa", "rollout", "--for"]), ["--force-unlock"]);
     assert.deepEqual(bashComplete(bash, ["aa", "check", ""]).sort(), ["dev", "prod", "staging"]);
     assert.deepEqual(bashComplete(bash, ["aa", "status", "pr"]), ["prod"]);
     assert.deepEqual(bashComplete(bash, ["aa", "completion", "z"]), ["zsh"]);

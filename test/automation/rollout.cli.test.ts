@@ -38,6 +38,31 @@ describe("aa rollout / plan / status (as a user runs them)", () => {
     assert.ok(!/get-token|certificate-authority-data|kubeconfig":/.test(r.stdout));
   });
 
+  it("halts a rehearsal with only b drained, then resumes it to completion (--sim-state)", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "aa-sim-")), "gameday.json");
+    const halted = aa([
+      "rollout",
+      "dev",
+      "--simulate",
+      "--fault",
+      "b:gate-fails",
+      "--sim-state",
+      file,
+    ]);
+    assert.equal(halted.code, 4, halted.stderr);
+    assert.match(halted.stdout, /clusters: a=done, b=drained, c=pending/);
+    const resumed = aa(["rollout", "dev", "--simulate", "--sim-state", file, "--json"]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const events = lines(resumed.stdout);
+    assert.ok(events.some((e) => e.event === "recovering" && e.cluster === "b"));
+    assert.ok(!events.some((e) => e.event === "update-started" && e.cluster !== "c"));
+    assert.deepEqual(events.at(-1).clusters, [
+      { name: "a", state: "done" },
+      { name: "b", state: "done" },
+      { name: "c", state: "done" },
+    ]);
+  });
+
   it("exits 5 when the rollout is refused before changing anything", () => {
     const r = aa(["rollout", "dev", "--simulate", "--fault", "a:unhealthy-before"]);
     assert.equal(r.code, 5);

@@ -42,8 +42,10 @@ export class SimulatedStack implements RolloutStack {
     private readonly resources: ReadonlyMap<string, SimResource[]>,
     private readonly faults: readonly Fault[],
     private readonly onClusterChanged: (cluster: string) => void = () => undefined,
+    rollout: RolloutRecord | null = null,
   ) {
     this.clusters_ = initial.map((c) => ({ ...c }));
+    this.rollout = rollout ? structuredClone(rollout) : null;
   }
 
   /** The clusters as deployed now. */

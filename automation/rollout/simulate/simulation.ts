@@ -1,6 +1,6 @@
 import { clusterSpec, planClusters, type ClusterSpec } from "../../../config/clusters";
 import type { Environment } from "../../../config/load";
-import type { DeployedCluster } from "../../../config/rolloutState";
+import type { DeployedCluster, RolloutRecord } from "../../../config/rolloutState";
 import { minorOf } from "../../../config/_version";
 import type { Evaluation } from "../../offline/evaluate";
 import type { BlastRadius, RolloutLockPort } from "../ports";
@@ -31,6 +31,8 @@ export interface SimulationArgs {
   evaluation: Evaluation;
   /** The deployed state to start from. @default the config one Kubernetes minor below */
   deployed?: DeployedCluster[];
+  /** The rollout record the simulated stack holds (a halted rehearsal being resumed). @default none */
+  rollout?: RolloutRecord | null;
   faults?: Fault[];
   startedBy?: string;
 }
@@ -62,8 +64,13 @@ export function createSimulation(args: SimulationArgs): Simulation {
 
   // The stack tells the health model when a cluster changed; health asks the stack its version.
   const healthRef: { current?: SimulatedHealth } = {};
-  const stack = new SimulatedStack(desired, initial, resources, faults, (cluster) =>
-    healthRef.current?.clusterChanged(cluster),
+  const stack = new SimulatedStack(
+    desired,
+    initial,
+    resources,
+    faults,
+    (cluster) => healthRef.current?.clusterChanged(cluster),
+    args.rollout ?? null,
   );
   const health = new SimulatedHealth(clock, {
     clusters: desired.map((d) => d.name),
