@@ -38,8 +38,7 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
  */
 export function splitCidr(cidr: Cidr, count: number): Cidr[] {
   const block = new Netmask(cidr);
-  const extraBits = Math.ceil(Math.log2(Math.max(1, count)));
-  const prefix = block.bitmask + extraBits;
+  const prefix = block.bitmask + subnetBits(count);
   if (prefix > 28) {
     throw new Error(`${cidr} is too small to hold ${count} subnets of at least /28`);
   }

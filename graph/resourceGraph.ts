@@ -37,11 +37,6 @@ export function isKubernetesResource(node: Pick<ResourceNode, "type" | "custom">
   return node.custom && node.type.startsWith("kubernetes:");
 }
 
-/** True for a provider resource (`pulumi:providers:<package>`). */
-export function isProvider(node: Pick<ResourceNode, "type">): boolean {
-  return node.type.startsWith("pulumi:providers:");
-}
-
 /** Splits a provider reference "urn::id" into its URN. */
 export function providerUrn(ref: string | undefined): string | undefined {
   if (!ref) return undefined;

@@ -51,6 +51,14 @@ export interface PolicySpec<C extends object> {
   validate(nodes: readonly ResourceNode[], config: C, view?: StackView): Finding[];
 }
 
+/** The `ignoreTypes` setting the dependency policies share. */
+export const IGNORE_TYPES: ConfigProperty = {
+  type: "array",
+  items: { type: "string" },
+  default: [],
+  description: "Type tokens of resources left out of the check.",
+};
+
 /** The defaults of a policy's configuration. */
 export function defaultsOf<C extends object>(spec: PolicySpec<C>): C {
   const out: Record<string, unknown> = {};

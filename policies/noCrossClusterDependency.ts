@@ -1,5 +1,5 @@
 import type { ResourceNode } from "../graph/resourceGraph";
-import type { Finding, PolicySpec } from "./_policy";
+import { IGNORE_TYPES, type Finding, type PolicySpec } from "./_policy";
 import { label, sdkName, stackView } from "./_view";
 
 export interface NoCrossClusterDependencyConfig {
@@ -18,12 +18,7 @@ export const noCrossClusterDependency: PolicySpec<NoCrossClusterDependencyConfig
   enforcementLevel: "mandatory",
   scope: "stack",
   config: {
-    ignoreTypes: {
-      type: "array",
-      items: { type: "string" },
-      default: [],
-      description: "Type tokens of resources left out of the check.",
-    },
+    ignoreTypes: IGNORE_TYPES,
   },
   validate(nodes, config, prebuilt) {
     const view = prebuilt ?? stackView(nodes);

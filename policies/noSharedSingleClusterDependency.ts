@@ -1,7 +1,7 @@
 import { edgesOf } from "../graph/membership";
 import { isKubernetesResource, type ResourceNode } from "../graph/resourceGraph";
 import { names } from "./_props";
-import type { Finding, PolicySpec } from "./_policy";
+import { IGNORE_TYPES, type Finding, type PolicySpec } from "./_policy";
 import { label, sdkName, stackView, type StackView } from "./_view";
 
 export interface NoSharedSingleClusterDependencyConfig {
@@ -23,12 +23,7 @@ export const noSharedSingleClusterDependency: PolicySpec<NoSharedSingleClusterDe
   enforcementLevel: "mandatory",
   scope: "stack",
   config: {
-    ignoreTypes: {
-      type: "array",
-      items: { type: "string" },
-      default: [],
-      description: "Type tokens of resources left out of the check.",
-    },
+    ignoreTypes: IGNORE_TYPES,
   },
   validate(nodes, config, prebuilt) {
     const view = prebuilt ?? stackView(nodes);

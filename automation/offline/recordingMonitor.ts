@@ -29,32 +29,21 @@ export class RecordingMonitor extends MockMonitor {
   }
 
   override async registerResource(req: any, callback: (err: any, resp?: any) => void) {
-    const urn = engineUrn(req.getParent(), req.getType(), req.getName());
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
       const urns: string[] = deps.getUrnsList();
       if (urns.length > 0) propertyDependencies[key] = urns;
     });
-    const node: ResourceNode = {
-      urn,
-      type: req.getType(),
-      name: req.getName(),
+    const node = this.record(req, {
       custom: req.getCustom(),
       remote: req.getRemote() || undefined,
-      parent: req.getParent() || undefined,
-      provider: providerUrn(req.getProvider()),
-      dependencies: req.getDependenciesList(),
       propertyDependencies,
-      inputs: redact(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-    };
-    if (!this.byUrn.has(urn)) {
-      this.nodes.push(node);
-      this.byUrn.set(urn, node);
-    }
+      inputs: plain(req.getObject()),
+    });
     return super.registerResource(req, (err: any, resp?: any) => {
       if (!err && resp) {
         node.id = resp.getId() || undefined;
-        node.outputs = redact(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        node.outputs = plain(resp.getObject());
       }
       callback(err, resp);
     });
@@ -62,40 +51,51 @@ export class RecordingMonitor extends MockMonitor {
 
   /** Reads (`get` functions, StackReferences) are resources in the graph too. */
   override async readResource(req: any, callback: (err: any, resp?: any) => void) {
-    const urn = engineUrn(req.getParent(), req.getType(), req.getName());
-    const node: ResourceNode = {
-      urn,
-      type: req.getType(),
-      name: req.getName(),
+    const node = this.record(req, {
       id: req.getId() || undefined,
       custom: true,
-      parent: req.getParent() || undefined,
-      provider: providerUrn(req.getProvider()),
-      dependencies: req.getDependenciesList(),
       propertyDependencies: {},
-      inputs: redact(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
-    };
-    if (!this.byUrn.has(urn)) {
-      this.nodes.push(node);
-      this.byUrn.set(urn, node);
-    }
+      inputs: plain(req.getProperties()),
+    });
     return super.readResource(req, (err: any, resp?: any) => {
-      if (!err && resp) {
-        node.outputs = redact(resp.getProperties()?.toJavaScript() ?? {}) as Record<
-          string,
-          unknown
-        >;
-      }
+      if (!err && resp) node.outputs = plain(resp.getProperties());
       callback(err, resp);
     });
   }
 
   override registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void) {
     const node = this.byUrn.get(req.getUrn());
-    if (node)
-      node.outputs = redact(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    if (node) node.outputs = plain(req.getOutputs());
     return super.registerResourceOutputs(req, callback);
   }
+
+  /** Records a registration or read (the first one of a URN) and returns its node. */
+  private record(
+    req: any,
+    own: Pick<ResourceNode, "custom" | "propertyDependencies" | "inputs"> &
+      Partial<Pick<ResourceNode, "id" | "remote">>,
+  ): ResourceNode {
+    const urn = engineUrn(req.getParent(), req.getType(), req.getName());
+    const node: ResourceNode = {
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent() || undefined,
+      provider: providerUrn(req.getProvider()),
+      dependencies: req.getDependenciesList(),
+      ...own,
+    };
+    if (!this.byUrn.has(urn)) {
+      this.nodes.push(node);
+      this.byUrn.set(urn, node);
+    }
+    return node;
+  }
+}
+
+/** A protobuf Struct as plain, redacted data. */
+function plain(struct: any): Record<string, unknown> {
+  return redact(struct?.toJavaScript() ?? {}) as Record<string, unknown>;
 }
 
 /**

@@ -1,9 +1,4 @@
-import {
-  clusterSpec,
-  generationOf,
-  type ClusterSettings,
-  type ClusterSpec,
-} from "../../config/clusters";
+import { generationOf, type ClusterSettings, type ClusterSpec } from "../../config/clusters";
 import type { DeployedCluster } from "../../config/rolloutState";
 import { kubeProxySkew } from "../../config/schema";
 import type { EnvironmentConfig } from "../../config/schema";
@@ -246,15 +241,4 @@ export function describeChanges(from: ClusterSettings, to: ClusterSettings): str
 
 function fmt(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v);
-}
-
-/** The spec a step deploys for its cluster (identity from the desired spec). */
-export function stepSpec(desired: ClusterSpec, settings: ClusterSettings): ClusterSpec {
-  return clusterSpec({
-    name: desired.name,
-    index: desired.index,
-    weight: desired.weight,
-    cidr: desired.cidr,
-    settings,
-  });
 }

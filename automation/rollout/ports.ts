@@ -61,10 +61,7 @@ export interface BlastRadius {
 }
 
 /** Time, injectable: the real clock in production, a virtual one in simulations and tests. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
+export type { Clock } from "../health/clock";
 
 /** One rollout per environment at a time. */
 export interface RolloutLockPort {
@@ -74,9 +71,3 @@ export interface RolloutLockPort {
   verify(lease: unknown): Promise<void>;
   release(lease: unknown): Promise<void>;
 }
-
-/** The real clock. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};

@@ -3,6 +3,7 @@ import { main } from "../../program";
 import type { LoadedEnvironment } from "../commands/_environment";
 import { UsageError } from "../exitCodes";
 import { CapacityGate } from "../capacity/drainGate";
+import { systemClock } from "../health/clock";
 import {
   clusterTargetFromConfig,
   runGates,
@@ -17,7 +18,6 @@ import type { DeployedState } from "../stack/deployedState";
 import type { RolloutEvent } from "./events";
 import { runRollout, type RolloutOptions, type RolloutOutcome } from "./orchestrator";
 import {
-  systemClock,
   type BlastRadius,
   type Change,
   type ClusterHealth,
@@ -188,7 +188,7 @@ export async function runProductionRollout(
       health: new GateHealth(targets),
       blastRadius: new ProgramBlastRadius(loaded, deployed),
       lock: stack.rolloutLock(),
-      clock: systemClock,
+      clock: systemClock(),
       emit,
       drainGates: [new CapacityGate(targets)],
     },
