@@ -22,10 +22,17 @@ export interface Membership {
   /** How each resource's membership was decided. */
   reason: Map<string, MembershipReason>;
   /**
-   * The numbered graph the membership was decided on (positions are those of the nodes given),
-   * for views of the same graph to reuse.
+   * The membership on the numbered graph it was decided on (positions are those of the nodes
+   * given), for views of the same graph to reuse and for passes that would otherwise look URNs up.
    */
-  index?: GraphIndex;
+  numbered?: NumberedMembership;
+}
+
+/** {@link Membership} by slot of a {@link GraphIndex}. */
+export interface NumberedMembership {
+  index: GraphIndex;
+  /** Per slot: the slot of the cluster its resource belongs to; -1 for environment-level (and URNs that are no resource). */
+  owner: Int32Array;
 }
 
 export type MembershipReason =
@@ -241,7 +248,7 @@ export function clusterMembership(nodes: readonly ResourceNode[]): Membership {
     clusters,
     clusterOf,
     reaches,
-    index: g,
+    numbered: { index: g, owner: ownerAt },
     get reason() {
       if (!reason) {
         reason = new Map();

@@ -64,7 +64,13 @@ const UNKNOWN_SENTINELS = new Set([
 
 /** True for a value that is not known yet (computed during the update). */
 export function isUnknown(value: unknown): boolean {
-  return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
+  // Sentinels are 9 or 36 characters long: comparing lengths first spares hashing every string
+  // a policy reads (images, names, ARNs) in a large graph.
+  return (
+    typeof value === "string" &&
+    (value.length === 36 || value.length === UNKNOWN.length) &&
+    UNKNOWN_SENTINELS.has(value)
+  );
 }
 
 /** True for the provider URN of a default ("ambient") provider the engine creates on its own. */

@@ -4,7 +4,12 @@ import { at, list, str, UNKNOWN_VALUE, type Read } from "./_props";
 /** The Kubernetes kind of a resource: "kubernetes:apps/v1:Deployment" -> "Deployment". */
 export function kindOf(n: Pick<ResourceNode, "type" | "custom">): string | undefined {
   if (!isKubernetesResource(n)) return undefined;
-  return n.type.split(":")[2];
+  // "kubernetes:<group/version>:<Kind>": the third part (as `split(":")[2]`, without the array).
+  const type = n.type;
+  const second = type.indexOf(":", "kubernetes:".length);
+  if (second < 0) return undefined;
+  const third = type.indexOf(":", second + 1);
+  return third < 0 ? type.slice(second + 1) : type.slice(second + 1, third);
 }
 
 /** The object's `metadata.name` as declared; undefined when auto-named. */

@@ -8,7 +8,7 @@ import type {
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { UnknownValueError } from "@pulumi/policy";
 import { UNKNOWN, type ResourceNode } from "../graph/resourceGraph";
-import { resolveConfig, type AnyPolicySpec } from "./_policy";
+import { checksType, resolveConfig, type AnyPolicySpec } from "./_policy";
 
 /**
  * The adapter between CrossGuard and the pure policies: turns a {@link PolicySpec} into the
@@ -39,8 +39,11 @@ export function crossGuardPolicy(
   if (spec.scope === "resource") {
     return {
       ...base,
-      validateResource: (args, reportViolation) =>
-        report(reportViolation, [nodeOfResource(args)], args.getConfig()),
+      validateResource: (args, reportViolation) => {
+        if (checksType(spec, args.type)) {
+          report(reportViolation, [nodeOfResource(args)], args.getConfig());
+        }
+      },
     };
   }
   return {

@@ -39,6 +39,12 @@ export interface PolicySpec<C extends object> {
    * "resource": the check sees one resource at a time, as it is registered (Analyze).
    */
   scope: "stack" | "resource";
+  /**
+   * Resource policies: the type tokens the check can find anything in. A resource of another
+   * type is not passed to `validate` at all (a stack export holds tens of thousands of them);
+   * omitted, every resource is. Stack policies see every resource and leave it out.
+   */
+  types?: readonly string[];
   /** Configuration properties, each with a JSON schema and a default (the thresholds). */
   config: { [K in keyof C]: ConfigProperty };
   /**
@@ -100,6 +106,11 @@ function fitsType(value: unknown, prop: ConfigProperty): boolean {
   }
 }
 
+/** Whether a resource policy checks resources of this type (see {@link PolicySpec.types}). */
+export function checksType(spec: AnyPolicySpec, type: string): boolean {
+  return spec.types === undefined || spec.types.includes(type);
+}
+
 /** Runs a policy the way the pack does: config resolved over its defaults. */
 export function runPolicy<C extends object>(
   spec: PolicySpec<C>,
@@ -108,7 +119,7 @@ export function runPolicy<C extends object>(
 ): Finding[] {
   const resolved = resolveConfig(spec, config as Record<string, unknown>);
   if (spec.scope === "stack") return spec.validate(nodes, resolved);
-  return nodes.flatMap((n) => spec.validate([n], resolved));
+  return nodes.flatMap((n) => (checksType(spec, n.type) ? spec.validate([n], resolved) : []));
 }
 
 /** A policy of any configuration type (for lists of policies). */

@@ -1,5 +1,10 @@
 import { GraphIndex, NodesByUrn } from "../graph/graphIndex";
-import { clusterMembership, type GraphCluster, type Membership } from "../graph/membership";
+import {
+  clusterMembership,
+  type GraphCluster,
+  type Membership,
+  type NumberedMembership,
+} from "../graph/membership";
 import type { ResourceNode } from "../graph/resourceGraph";
 
 /**
@@ -23,6 +28,11 @@ export interface StackView {
   descendants(urn: string): ResourceNode[];
   /** Resources that use this one (dependency, property dependency or provider; not parent). */
   dependents(urn: string): readonly ResourceNode[];
+  /**
+   * The membership on the numbered graph of `nodes` (position `i` of the index is `nodes[i]`),
+   * for a pass over a large graph that would otherwise look up URNs for every edge.
+   */
+  numbered: NumberedMembership;
 }
 
 const NONE: readonly ResourceNode[] = [];
@@ -35,16 +45,19 @@ const NONE: readonly ResourceNode[] = [];
  */
 export function stackView(nodes: readonly ResourceNode[], membership?: Membership): StackView {
   membership ??= clusterMembership(nodes);
-  const index =
-    membership.index?.nodes.length === nodes.length ? membership.index : new GraphIndex(nodes);
+  const numbered =
+    membership.numbered?.index.nodes.length === nodes.length
+      ? membership.numbered
+      : numberedOf(nodes, membership);
+  const index = numbered.index;
   const byUrn = new NodesByUrn(index, nodes);
   const clusterByUrn = new Map(membership.clusters.map((c) => [c.urn, c]));
   const nodesAt = (positions: Int32Array): readonly ResourceNode[] =>
     positions.length === 0 ? NONE : Array.from(positions, (i) => nodes[i]);
-  const lookUp = (urn: string) => {
-    const c = membership.clusterOf.get(urn);
-    return c ? clusterByUrn.get(c) : undefined;
-  };
+  const { owner } = numbered;
+  const clusterBySlot = new Map(membership.clusters.map((c) => [index.find(c.urn), c]));
+  const clusterAtSlot = (at: number) => (at === -1 ? undefined : clusterBySlot.get(owner[at]));
+  const lookUp = (urn: string) => clusterAtSlot(index.find(urn));
   // The stack policies walk the nodes in registration order and ask each node's cluster: those
   // questions are answered from an array, in order, without a lookup in the large map (a cursor
   // that follows the walk; any other URN is looked up).
@@ -60,7 +73,7 @@ export function stackView(nodes: readonly ResourceNode[], membership?: Membershi
         if (nodes[0]?.urn !== urn) return lookUp(urn);
         next = 0;
       }
-      owners ??= nodes.map((n) => lookUp(n.urn));
+      owners ??= Array.from(index.slotOfNode, clusterAtSlot);
       return owners[next++];
     },
     reaches: (urn) =>
@@ -79,8 +92,20 @@ export function stackView(nodes: readonly ResourceNode[], membership?: Membershi
       return out;
     },
     dependents: (urn) => nodesAt(index.usersOf(urn)),
+    numbered,
   };
   return view;
+}
+
+/** A membership given without its numbered form (e.g. decided by another implementation), numbered. */
+function numberedOf(nodes: readonly ResourceNode[], membership: Membership): NumberedMembership {
+  const index = new GraphIndex(nodes);
+  const owner = new Int32Array(index.size).fill(-1);
+  for (let i = 0; i < nodes.length; i++) {
+    const cluster = membership.clusterOf.get(nodes[i].urn);
+    if (cluster !== undefined) owner[index.slotOfNode[i]] = index.find(cluster);
+  }
+  return { index, owner };
 }
 
 /** How messages name a resource: its SDK class and logical name, e.g. `k8s.apps.v1.Deployment "web-a"`. */

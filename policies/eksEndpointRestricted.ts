@@ -1,3 +1,4 @@
+import { AWS_EKS_CLUSTER, EKS_COMPONENT } from "./_clusters";
 import { UNKNOWN_VALUE } from "./_props";
 import { eksName, eksSettings } from "./_eksSettings";
 import type { Finding, PolicySpec } from "./_policy";
@@ -22,6 +23,7 @@ export const eksEndpointRestricted: PolicySpec<EksEndpointRestrictedConfig> = {
     "Each EKS cluster's API endpoint is private, or public only to listed CIDRs (never 0.0.0.0/0).",
   enforcementLevel: "mandatory",
   scope: "resource",
+  types: [EKS_COMPONENT, AWS_EKS_CLUSTER],
   config: {
     allowPublicEndpoint: {
       type: "boolean",

@@ -1,3 +1,4 @@
+import { AWS_EKS_CLUSTER, EKS_COMPONENT } from "./_clusters";
 import { eksName, eksSettings } from "./_eksSettings";
 import type { Finding, PolicySpec } from "./_policy";
 import { label } from "./_view";
@@ -11,6 +12,7 @@ export const eksSecretsEncrypted: PolicySpec<EksSecretsEncryptedConfig> = {
   description: "Each EKS cluster encrypts Kubernetes secrets with its own KMS key.",
   enforcementLevel: "mandatory",
   scope: "resource",
+  types: [EKS_COMPONENT, AWS_EKS_CLUSTER],
   config: {},
   validate(nodes) {
     const findings: Finding[] = [];

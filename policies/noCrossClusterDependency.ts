@@ -1,6 +1,6 @@
 import type { ResourceNode } from "../graph/resourceGraph";
 import { IGNORE_TYPES, type Finding, type PolicySpec } from "./_policy";
-import { label, sdkName, stackView } from "./_view";
+import { label, sdkName, stackView, type StackView } from "./_view";
 
 export interface NoCrossClusterDependencyConfig {
   /** Type tokens of resources left out of the check (as dependents or dependencies). */
@@ -25,7 +25,12 @@ export const noCrossClusterDependency: PolicySpec<NoCrossClusterDependencyConfig
     if (view.clusters.length < 2) return [];
     const ignored = new Set(config.ignoreTypes);
     const findings: Finding[] = [];
-    for (const node of nodes) {
+    const reachesOtherCluster = crossingTest(view);
+    for (let i = 0; i < nodes.length; i++) {
+      // Most resources of a large graph depend only on their own cluster's and shared
+      // resources: that is settled on the numbered graph, without looking up any URN.
+      if (!reachesOtherCluster(i)) continue;
+      const node = nodes[i];
       const own = view.clusterOf(node.urn);
       if (!own || ignored.has(node.type)) continue;
       for (const [dep, via] of edgesWithKind(node)) {
@@ -44,6 +49,27 @@ export const noCrossClusterDependency: PolicySpec<NoCrossClusterDependencyConfig
     return findings;
   },
 };
+
+/**
+ * Whether the resource at a position belongs to a cluster and has an edge (dependency, property
+ * dependency, provider or parent) to a resource of another cluster: the resources the check
+ * below can report, and a few more (it also leaves out ignored types).
+ */
+function crossingTest(view: StackView): (position: number) => boolean {
+  const { index, owner } = view.numbered;
+  const { slotOfNode, parentOfNode, edgeStart, edges } = index;
+  return (i) => {
+    const own = owner[slotOfNode[i]];
+    if (own === -1) return false;
+    const parent = parentOfNode[i];
+    if (parent !== -1 && owner[parent] !== -1 && owner[parent] !== own) return true;
+    for (let e = edgeStart[i]; e < edgeStart[i + 1]; e++) {
+      const other = owner[edges[e]];
+      if (other !== -1 && other !== own) return true;
+    }
+    return false;
+  };
+}
 
 /** Each dependency of a node with how it depends on it; the first way found wins. */
 function edgesWithKind(n: ResourceNode): Map<string, string> {

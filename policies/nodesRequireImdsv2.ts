@@ -18,6 +18,15 @@ const EKS_NODE_GROUPS = new Set([
   "eks:index:ManagedNodeGroup",
 ]);
 
+/** Every type this check looks at. */
+const NODE_TYPES = new Set([
+  MANAGED_NODE_GROUP,
+  LAUNCH_TEMPLATE,
+  INSTANCE,
+  ...EKS_NODE_GROUPS,
+  EKS_COMPONENT,
+]);
+
 /**
  * `nodes-require-imdsv2`: every node of every cluster requires IMDSv2 (session tokens for the
  * instance metadata service), so a compromised pod cannot steal node credentials with a simple
@@ -43,6 +52,7 @@ export const nodesRequireImdsv2: PolicySpec<NodesRequireImdsv2Config> = {
     const findings: Finding[] = [];
     const checkedTemplates = new Set<string>();
     for (const node of nodes) {
+      if (!NODE_TYPES.has(node.type)) continue;
       const cluster = view.clusterOf(node.urn);
       const where = cluster ? ` of cluster "${cluster.name}"` : "";
       if (node.type === MANAGED_NODE_GROUP) {

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { clusterMembership, readsSameMembership } from "../../graph/membership";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import { POLICIES } from "../../policies/all";
-import { resolveConfig, type AnyPolicySpec } from "../../policies/_policy";
+import { checksType, resolveConfig, type AnyPolicySpec } from "../../policies/_policy";
 import { stackView } from "../../policies/_view";
 import type { Diagnostic } from "./analyzerClient";
 import type { PolicyRunInput, PolicyRunResult } from "./analyzerRunner";
@@ -66,8 +66,12 @@ export function runPoliciesInProcess(input: PolicyRunInput): PolicyRunResult {
   const resourcePolicies = enabled.filter((p) => p.spec.scope === "resource");
   if (resourcePolicies.length > 0) {
     for (const n of input.nodes) {
-      const resource = [analyzer.analyzeResource(n)];
-      for (const p of resourcePolicies) report(p, p.spec.validate(resource, p.settings));
+      let resource: ResourceNode[] | undefined;
+      for (const p of resourcePolicies) {
+        if (!checksType(p.spec, n.type)) continue;
+        resource ??= [analyzer.analyzeResource(n)];
+        report(p, p.spec.validate(resource, p.settings));
+      }
     }
   }
   // AnalyzeStack: the whole graph with its outputs, one shared view, every stack policy.
