@@ -99,10 +99,11 @@ export class GraphIndex {
 
   /** Positions of the resources whose parent is `urn`, in registration order. */
   childrenOf(urn: string): Int32Array {
-    this.children ??= reverse(this.size, this.nodes.length, (i, visit) => {
-      const parent = this.parentOfNode[i];
-      if (parent !== NONE) visit(parent);
-    });
+    if (!this.children) {
+      const one = new Int32Array(this.nodes.length + 1); // one edge per position: its parent
+      for (let i = 0; i < one.length; i++) one[i] = i;
+      this.children = reverse(this.size, this.parentOfNode, one);
+    }
     return this.children.of(this.find(urn));
   }
 
@@ -111,12 +112,7 @@ export class GraphIndex {
    * provider; not as a parent), each once, in registration order.
    */
   usersOf(urn: string): Int32Array {
-    this.users ??= reverse(this.size, this.nodes.length, (i, visit) => {
-      const self = this.slotOfNode[i];
-      for (let e = this.edgeStart[i]; e < this.edgeStart[i + 1]; e++) {
-        if (this.edges[e] !== self) visit(this.edges[e]);
-      }
-    });
+    this.users ??= reverse(this.size, this.edges, this.edgeStart, this.slotOfNode);
     return this.users.of(this.find(urn));
   }
 
@@ -138,31 +134,43 @@ interface Reverse {
 
 const NO_POSITIONS = new Int32Array(0);
 
-/** Reverses the edges `forEach` gives per position into lists per slot, in two counting passes. */
+/**
+ * Reverses edges given per position into lists of positions per slot, in two counting passes
+ * (plain loops over the arrays: this runs on graphs of 200,000 resources before anything in it
+ * is optimised). The edges of position `i` are `targets[starts[i]]` to `targets[starts[i+1]-1]`;
+ * NONE targets and those equal to `skip[i]` (a resource's own slot) are left out, and a slot a
+ * position points at more than once gets that position once.
+ */
 function reverse(
   size: number,
-  count: number,
-  forEach: (position: number, visit: (slot: number) => void) => void,
+  targets: Int32Array,
+  starts: Int32Array,
+  skip?: Int32Array,
 ): Reverse {
+  const count = starts.length - 1;
   const start = new Int32Array(size + 1);
   const last = new Int32Array(size).fill(NONE); // the last position counted for each slot
   for (let i = 0; i < count; i++) {
-    forEach(i, (slot) => {
-      if (last[slot] === i) return;
+    const own = skip ? skip[i] : NONE;
+    for (let e = starts[i], end = starts[i + 1]; e < end; e++) {
+      const slot = targets[e];
+      if (slot === NONE || slot === own || last[slot] === i) continue;
       last[slot] = i;
       start[slot + 1]++;
-    });
+    }
   }
   for (let s = 0; s < size; s++) start[s + 1] += start[s];
   const positions = new Int32Array(start[size]);
   const fill = start.slice(0, size);
   last.fill(NONE);
   for (let i = 0; i < count; i++) {
-    forEach(i, (slot) => {
-      if (last[slot] === i) return;
+    const own = skip ? skip[i] : NONE;
+    for (let e = starts[i], end = starts[i + 1]; e < end; e++) {
+      const slot = targets[e];
+      if (slot === NONE || slot === own || last[slot] === i) continue;
       last[slot] = i;
       positions[fill[slot]++] = i;
-    });
+    }
   }
   return {
     of: (slot) => (slot === NONE ? NO_POSITIONS : positions.subarray(start[slot], start[slot + 1])),
@@ -170,23 +178,24 @@ function reverse(
 }
 
 /**
- * The resources of a node list by URN, through a {@link GraphIndex} of the same graph (the same
- * URNs at the same positions): what `new Map(nodes.map((n) => [n.urn, n]))` holds, without
- * building it. Iterating builds that map once.
+ * A map from the URN of each resource of a {@link GraphIndex} to a value kept per slot, read
+ * through the index: what `new Map(nodes.map((n) => [n.urn, value]))` holds (entries in
+ * registration order; a URN registered twice has the value of its last registration), without
+ * building it. A large graph is asked about a few URNs far more often than it is iterated;
+ * iterating builds that map once.
  */
-export class NodesByUrn implements ReadonlyMap<string, ResourceNode> {
-  private map?: Map<string, ResourceNode>;
+export class BySlot<V> implements ReadonlyMap<string, V> {
+  private map?: Map<string, V>;
 
+  /** @param valueAt the value of a resource's slot; undefined leaves the URN out */
   constructor(
     private readonly index: GraphIndex,
-    private readonly nodes: readonly ResourceNode[],
+    private readonly valueAt: (slot: number) => V | undefined,
   ) {}
 
-  get(urn: string): ResourceNode | undefined {
+  get(urn: string): V | undefined {
     const at = this.index.find(urn);
-    return at === NONE || this.index.positionAt[at] === NONE
-      ? undefined
-      : this.nodes[this.index.positionAt[at]];
+    return at === NONE || this.index.positionAt[at] === NONE ? undefined : this.valueAt(at);
   }
 
   has(urn: string): boolean {
@@ -198,13 +207,13 @@ export class NodesByUrn implements ReadonlyMap<string, ResourceNode> {
   }
 
   forEach(
-    callback: (value: ResourceNode, key: string, map: ReadonlyMap<string, ResourceNode>) => void,
+    callback: (value: V, key: string, map: ReadonlyMap<string, V>) => void,
     thisArg?: unknown,
   ): void {
     this.all().forEach((value, key) => callback.call(thisArg, value, key, this));
   }
 
-  entries(): MapIterator<[string, ResourceNode]> {
+  entries(): MapIterator<[string, V]> {
     return this.all().entries();
   }
 
@@ -212,16 +221,34 @@ export class NodesByUrn implements ReadonlyMap<string, ResourceNode> {
     return this.all().keys();
   }
 
-  values(): MapIterator<ResourceNode> {
+  values(): MapIterator<V> {
     return this.all().values();
   }
 
-  [Symbol.iterator](): MapIterator<[string, ResourceNode]> {
+  [Symbol.iterator](): MapIterator<[string, V]> {
     return this.all()[Symbol.iterator]();
   }
 
-  private all(): Map<string, ResourceNode> {
-    this.map ??= new Map(this.nodes.map((n) => [n.urn, n]));
+  private all(): Map<string, V> {
+    if (!this.map) {
+      this.map = new Map();
+      for (const at of this.index.slotOfNode) {
+        const value = this.valueAt(at);
+        if (value !== undefined) this.map.set(this.index.urnAt[at], value);
+      }
+    }
     return this.map;
   }
+}
+
+/**
+ * The resources of a node list by URN, through a {@link GraphIndex} of the same graph (the same
+ * URNs at the same positions): what `new Map(nodes.map((n) => [n.urn, n]))` holds, without
+ * building it. Iterating builds that map once.
+ */
+export function nodesByUrn(
+  index: GraphIndex,
+  nodes: readonly ResourceNode[],
+): ReadonlyMap<string, ResourceNode> {
+  return new BySlot(index, (at) => nodes[index.positionAt[at]]);
 }

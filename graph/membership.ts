@@ -1,4 +1,4 @@
-import { GraphIndex } from "./graphIndex";
+import { BySlot, GraphIndex } from "./graphIndex";
 import { EKS_CLUSTER_TYPES, isKubernetesResource, type ResourceNode } from "./resourceGraph";
 
 /** An EKS cluster found in the graph. */
@@ -16,11 +16,14 @@ export interface GraphCluster {
 export interface Membership {
   clusters: GraphCluster[];
   /** Cluster URN per resource URN, for resources inside exactly one cluster's blast radius. */
-  clusterOf: Map<string, string>;
-  /** Cluster URNs each resource's dependencies reach (dependencies, provider, parent, transitively). */
-  reaches: Map<string, ReadonlySet<string>>;
+  clusterOf: ReadonlyMap<string, string>;
+  /**
+   * Cluster URNs each resource's dependencies reach (dependencies, provider, parent,
+   * transitively); every resource has an entry, so it doubles as the set of the graph's URNs.
+   */
+  reaches: ReadonlyMap<string, ReadonlySet<string>>;
   /** How each resource's membership was decided. */
-  reason: Map<string, MembershipReason>;
+  reason: ReadonlyMap<string, MembershipReason>;
   /**
    * The membership on the numbered graph it was decided on (positions are those of the nodes
    * given), for views of the same graph to reuse and for passes that would otherwise look URNs up.
@@ -234,29 +237,13 @@ export function clusterMembership(nodes: readonly ResourceNode[]): Membership {
     }
   }
 
-  const clusterOf = new Map<string, string>();
-  const reaches = new Map<string, ReadonlySet<string>>();
-  for (let i = 0; i < count; i++) {
-    const urn = nodes[i].urn;
-    const at = slotOfNode[i];
-    if (ownerAt[at] !== NONE) clusterOf.set(urn, urnAt[ownerAt[at]]);
-    reaches.set(urn, reachAt[at] as ReadonlySet<string>);
-  }
-  // Why each resource belongs where it does is for explaining, rarely asked: built when it is.
-  let reason: Map<string, MembershipReason> | undefined;
+  // Read through the index: a map of every URN would cost more than the questions asked of it.
   return {
     clusters,
-    clusterOf,
-    reaches,
+    clusterOf: new BySlot(g, (at) => (ownerAt[at] === NONE ? undefined : urnAt[ownerAt[at]])),
+    reaches: new BySlot(g, (at) => reachAt[at]),
+    reason: new BySlot(g, (at) => reasonAt[at]),
     numbered: { index: g, owner: ownerAt },
-    get reason() {
-      if (!reason) {
-        reason = new Map();
-        // From the index, not `nodes`: the caller's array may have changed since.
-        for (const at of slotOfNode) reason.set(urnAt[at], reasonAt[at]);
-      }
-      return reason;
-    },
   };
 }
 

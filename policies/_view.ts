@@ -1,4 +1,4 @@
-import { GraphIndex, NodesByUrn } from "../graph/graphIndex";
+import { GraphIndex, nodesByUrn } from "../graph/graphIndex";
 import {
   clusterMembership,
   type GraphCluster,
@@ -50,7 +50,7 @@ export function stackView(nodes: readonly ResourceNode[], membership?: Membershi
       ? membership.numbered
       : numberedOf(nodes, membership);
   const index = numbered.index;
-  const byUrn = new NodesByUrn(index, nodes);
+  const byUrn = nodesByUrn(index, nodes);
   const clusterByUrn = new Map(membership.clusters.map((c) => [c.urn, c]));
   const nodesAt = (positions: Int32Array): readonly ResourceNode[] =>
     positions.length === 0 ? NONE : Array.from(positions, (i) => nodes[i]);

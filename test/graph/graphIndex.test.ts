@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { GraphIndex, NodesByUrn } from "../../graph/graphIndex";
+import { GraphIndex, nodesByUrn } from "../../graph/graphIndex";
 import { edgesOf } from "../../graph/membership";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import { drawn, graphOf } from "./_randomGraph";
@@ -58,7 +58,7 @@ describe("GraphIndex", () => {
   it("finds resources by URN as a map of the nodes does, the last registration winning (property)", () => {
     fc.assert(
       fc.property(graphs, (nodes) => {
-        const byUrn = new NodesByUrn(new GraphIndex(nodes), nodes);
+        const byUrn = nodesByUrn(new GraphIndex(nodes), nodes);
         const map = new Map(nodes.map((n) => [n.urn, n]));
         for (const urn of urnsOf(nodes)) {
           assert.equal(byUrn.get(urn), map.get(urn), urn);
