@@ -97,6 +97,18 @@ export class GraphIndex {
     return this.slots.get(urn) ?? NONE;
   }
 
+  /**
+   * Whether everything the resource at `position` depends on (its dependencies, property
+   * dependencies and provider) is a resource of the graph.
+   */
+  edgesPresent(position: number): boolean {
+    const end = this.edgeStart[position + 1];
+    for (let e = this.edgeStart[position]; e < end; e++) {
+      if (this.positionAt[this.edges[e]] === NONE) return false;
+    }
+    return true;
+  }
+
   /** Positions of the resources whose parent is `urn`, in registration order. */
   childrenOf(urn: string): Int32Array {
     if (!this.children) {

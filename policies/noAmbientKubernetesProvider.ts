@@ -28,7 +28,6 @@ export const noAmbientKubernetesProvider: PolicySpec<NoAmbientKubernetesProvider
     const findings: Finding[] = [];
     for (const node of nodes) {
       if (!isKubernetesResource(node)) continue;
-      const provider = node.provider ? view.byUrn.get(node.provider) : undefined;
       if (!node.provider || isDefaultProvider(node.provider)) {
         findings.push({
           urn: node.urn,
@@ -41,6 +40,7 @@ export const noAmbientKubernetesProvider: PolicySpec<NoAmbientKubernetesProvider
       // Membership gives a Kubernetes resource the cluster its provider depends on, if exactly one.
       if (view.clusterOf(node.urn)) continue;
       const reached = view.reaches(node.provider);
+      const provider = view.byUrn.get(node.provider);
       const what = provider ? label(provider) : `provider ${node.provider}`;
       findings.push({
         urn: node.urn,

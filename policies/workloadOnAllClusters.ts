@@ -77,7 +77,7 @@ export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
     const ignored = new Set(config.ignoreNamespaces);
 
     // kind/namespace/name -> the copies on each cluster, in registration order.
-    const workloads = new Map<string, Copy[]>();
+    const workloads = new Map<string, { kind: string; copies: Copy[] }>();
     // kind -> clusters with an object of that kind whose name is not known yet (a preview):
     // it may be the "missing" copy, so those clusters are not reported as missing it.
     const unknownNames = new Map<string, Set<string>>();
@@ -97,19 +97,20 @@ export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
       if (typeof name !== "string" || typeof namespace !== "string") continue;
       if (ignored.has(namespace)) continue;
       const key = `${kind} ${namespace}/${name}`;
-      const copies = workloads.get(key);
-      if (copies) copies.push({ cluster, node });
-      else workloads.set(key, [{ cluster, node }]);
+      const workload = workloads.get(key);
+      if (workload) workload.copies.push({ cluster, node });
+      else workloads.set(key, { kind, copies: [{ cluster, node }] });
     }
 
     const findings: Finding[] = [];
-    for (const [key, copies] of workloads) {
-      const [kind] = key.split(" ");
-      const present = new Set(copies.map((c) => c.cluster.urn));
-      const maybe = unknownNames.get(kind) ?? new Set<string>();
-      const missing = view.clusters.filter((c) => !present.has(c.urn) && !maybe.has(c.urn));
-      const on = view.clusters.filter((c) => present.has(c.urn)).map((c) => c.name);
+    for (const [key, { kind, copies }] of workloads) {
+      const maybe = unknownNames.get(kind);
+      const missing = view.clusters.filter(
+        (c) => !copies.some((copy) => copy.cluster.urn === c.urn) && !maybe?.has(c.urn),
+      );
       if (missing.length > 0) {
+        const present = new Set(copies.map((c) => c.cluster.urn));
+        const on = view.clusters.filter((c) => present.has(c.urn)).map((c) => c.name);
         findings.push({
           urn: copies[0].node.urn,
           message:
@@ -145,6 +146,19 @@ function differs(
   what: string,
   read: (n: ResourceNode) => string | undefined,
 ): Finding | undefined {
+  // As a rule every copy is the same: settled without building the message's tables.
+  let seen: string | undefined;
+  let same = true;
+  for (const c of copies) {
+    const value = read(c.node);
+    if (value === undefined) continue;
+    if (seen !== undefined && value !== seen) {
+      same = false;
+      break;
+    }
+    seen = value;
+  }
+  if (same) return undefined;
   const values = copies
     .map((c) => ({ cluster: c.cluster.name, node: c.node, value: read(c.node) }))
     .filter(

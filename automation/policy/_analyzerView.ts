@@ -31,10 +31,14 @@ export class AnalyzerView {
     private readonly project: string,
   ) {}
 
-  /** A resource of `AnalyzeStack`. Shares the node's values; copies only what changes. */
-  stackResource(n: ResourceNode): ResourceNode {
+  /**
+   * A resource of `AnalyzeStack`. Shares the node's values; copies only what changes.
+   * `allInStack`: the caller knows every dependency and property dependency is a resource of the
+   * stack (e.g. from the graph index of its membership), so none is looked up.
+   */
+  stackResource(n: ResourceNode, allInStack = false): ResourceNode {
     const outputs = n.outputs;
-    const dependencies = this.inStack(n.dependencies);
+    const dependencies = allInStack ? n.dependencies : this.inStack(n.dependencies);
     // When every dependency is in the stack, property dependencies among them are too.
     const complete = dependencies === n.dependencies ? dependencies : [];
     return {
@@ -45,7 +49,7 @@ export class AnalyzerView {
       parent: n.parent || undefined,
       provider: this.providerOf(n),
       dependencies,
-      propertyDependencies: this.propertyDependencies(n.propertyDependencies, complete),
+      propertyDependencies: this.propertyDependencies(n.propertyDependencies, complete, allInStack),
       inputs: outputs && hasKeys(outputs) ? outputs : n.inputs,
     };
   }
@@ -92,12 +96,16 @@ export class AnalyzerView {
   private propertyDependencies(
     deps: Record<string, string[]>,
     complete: readonly string[],
+    allInStack: boolean,
   ): Record<string, string[]> {
     let previous: string | undefined;
     let same = true;
     for (const key in deps) {
       const urns = deps[key];
-      if ((previous !== undefined && key < previous) || this.inStack(urns, complete) !== urns) {
+      if (
+        (previous !== undefined && key < previous) ||
+        (!allInStack && this.inStack(urns, complete) !== urns)
+      ) {
         same = false;
         break;
       }

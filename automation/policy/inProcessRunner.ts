@@ -77,7 +77,13 @@ export function runPoliciesInProcess(input: PolicyRunInput): PolicyRunResult {
   // AnalyzeStack: the whole graph with its outputs, one shared view, every stack policy.
   const stackPolicies = enabled.filter((p) => p.spec.scope === "stack");
   if (stackPolicies.length > 0) {
-    const resources: ResourceNode[] = input.nodes.map((n) => analyzer.stackResource(n));
+    // The membership's index says, without a lookup, which resources depend only on resources
+    // of the stack (as a rule, all of them).
+    const index = membership.numbered?.index;
+    const known = index?.nodes === input.nodes ? index : undefined;
+    const resources: ResourceNode[] = input.nodes.map((n, i) =>
+      analyzer.stackResource(n, known?.edgesPresent(i)),
+    );
     // The graph as the pack receives it is, as a rule, the graph as read: then its membership is
     // the one already computed (for the report); otherwise it is computed for the policies.
     const same = resources.every((r, i) => readsSameMembership(input.nodes[i], r));
