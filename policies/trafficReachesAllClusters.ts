@@ -185,14 +185,17 @@ const TARGET_PROPERTIES = ["records", "aliases", "alias"];
  * on; when the graph has no property dependencies, the clusters the record reaches at all.
  */
 function targetsOf(view: StackView, n: ResourceNode): GraphCluster[] {
-  const found = new Map<string, GraphCluster>();
+  let found: Set<string> | undefined; // cluster URNs
   for (const prop of TARGET_PROPERTIES) {
-    for (const dep of n.propertyDependencies[prop] ?? []) {
+    const deps = n.propertyDependencies[prop];
+    if (!deps) continue;
+    for (const dep of deps) {
       const own = view.clusterOf(dep);
-      for (const c of own ? [own] : view.reaches(dep)) found.set(c.urn, c);
+      if (own) (found ??= new Set()).add(own.urn);
+      else for (const c of view.reaches(dep)) (found ??= new Set()).add(c.urn);
     }
   }
-  if (found.size > 0) return view.clusters.filter((c) => found.has(c.urn));
+  if (found) return view.clusters.filter((c) => found.has(c.urn));
   const own = view.clusterOf(n.urn);
   return own ? [own] : view.reaches(n.urn);
 }
@@ -216,10 +219,22 @@ function weightOf(n: ResourceNode): number | "unknown" | undefined {
 function healthCheckOf(view: StackView, n: ResourceNode): ResourceNode | "external" | "missing" {
   const id = str(n.inputs, "healthCheckId");
   if (id === undefined || id === "") return "missing";
-  const deps = [...(n.propertyDependencies.healthCheckId ?? []), ...n.dependencies];
-  for (const urn of deps) {
+  return (
+    firstOfType(view, n.propertyDependencies.healthCheckId, HEALTH_CHECK) ??
+    firstOfType(view, n.dependencies, HEALTH_CHECK) ??
+    "external"
+  );
+}
+
+/** The first of these resources that is of `type`. */
+function firstOfType(
+  view: StackView,
+  urns: readonly string[] | undefined,
+  type: string,
+): ResourceNode | undefined {
+  for (const urn of urns ?? []) {
     const dep = view.byUrn.get(urn);
-    if (dep?.type === HEALTH_CHECK) return dep;
+    if (dep?.type === type) return dep;
   }
-  return "external";
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import type { Membership } from "../../graph/membership";
-import type { ResourceNode } from "../../graph/resourceGraph";
+import { EKS_CLUSTER_TYPES, type ResourceNode } from "../../graph/resourceGraph";
 import type { Evaluation } from "../offline/evaluate";
 
 /** One policy violation (filled by the policy pack). */
@@ -71,18 +71,19 @@ export function buildGraphReport(
   const counts = countPerCluster(resources);
   const clusterUrns = new Set(membership.clusters.map((c) => c.urn));
   const clusterNodes = new Map<string, ResourceNode>();
-  for (const n of nodes) if (clusterUrns.has(n.urn)) clusterNodes.set(n.urn, n);
   const weights = new Map<string, number>();
-  for (const n of nodes) {
-    if (n.type !== "aws:route53/record:Record") continue;
-    const owner = membership.clusterOf.get(n.urn);
-    const weight = (propsOf(n).weightedRoutingPolicies as { weight?: unknown }[] | undefined)?.[0]
-      ?.weight;
-    if (owner && typeof weight === "number" && !weights.has(owner)) weights.set(owner, weight);
-  }
   const awsClusterOf = new Map<string, ResourceNode>();
+  // One pass; only cluster types are looked up by URN (a graph may hold 200,000 resources).
   for (const n of nodes) {
+    if (n.type === "aws:route53/record:Record") {
+      const owner = membership.clusterOf.get(n.urn);
+      const weight = (propsOf(n).weightedRoutingPolicies as { weight?: unknown }[] | undefined)?.[0]
+        ?.weight;
+      if (owner && typeof weight === "number" && !weights.has(owner)) weights.set(owner, weight);
+      continue;
+    }
     if (n.type === "aws:eks/cluster:Cluster" && n.parent) awsClusterOf.set(n.parent, n);
+    if (EKS_CLUSTER_TYPES.has(n.type) && clusterUrns.has(n.urn)) clusterNodes.set(n.urn, n);
   }
   const versionOf = (urn: string): string | null => {
     const root = clusterNodes.get(urn);
@@ -113,19 +114,37 @@ function resourcesOf(
   nodes: readonly ResourceNode[],
   membership: Membership,
 ): CheckReport["resources"] {
+  const clusterOf = clusterNameOf(nodes, membership);
+  return nodes.map((r, i) => ({
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    parent: r.parent ?? null,
+    provider: r.provider ?? null,
+    cluster: clusterOf(i),
+    dependencies: r.dependencies,
+  }));
+}
+
+/**
+ * The name of the cluster the resource at each position belongs to, null for environment-level:
+ * from the membership's numbered graph when it is of these nodes, without a lookup per URN.
+ */
+function clusterNameOf(
+  nodes: readonly ResourceNode[],
+  membership: Membership,
+): (position: number) => string | null {
   const nameOf = new Map(membership.clusters.map((c) => [c.urn, c.name]));
-  return nodes.map((r) => {
-    const owner = membership.clusterOf.get(r.urn);
-    return {
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      parent: r.parent ?? null,
-      provider: r.provider ?? null,
-      cluster: owner ? (nameOf.get(owner) ?? null) : null,
-      dependencies: r.dependencies,
-    };
-  });
+  const numbered = membership.numbered;
+  if (numbered?.index.nodes === nodes) {
+    const { index, owner } = numbered;
+    const names = new Map(membership.clusters.map((c) => [index.find(c.urn), c.name]));
+    return (i) => names.get(owner[index.slotOfNode[i]]) ?? null;
+  }
+  return (i) => {
+    const owner = membership.clusterOf.get(nodes[i].urn);
+    return owner ? (nameOf.get(owner) ?? null) : null;
+  };
 }
 
 function countPerCluster(resources: CheckReport["resources"]): Map<string, number> {

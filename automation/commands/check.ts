@@ -83,8 +83,11 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
     const target = await resolveTarget(env, options, io);
     const policies = await evaluate(target, options, analyzer);
     const report = target.report(policies.violations);
-    if (options.json) io.stdout(JSON.stringify(report, null, 2) + "\n");
-    else {
+    if (options.json) {
+      // Two writes: appending the newline would copy a report of many megabytes once more.
+      io.stdout(JSON.stringify(report, null, 2));
+      io.stdout("\n");
+    } else {
       const { renderCheckReport } = await import("../check/render");
       const { renderViolations } = await import("../check/renderViolations");
       io.stdout(renderCheckReport(report, target.clusters, target.source));
