@@ -20,6 +20,11 @@ export interface StackView {
   clusters: readonly GraphCluster[];
   /** The cluster a resource belongs to; undefined for environment-level resources. */
   clusterOf(urn: string): GraphCluster | undefined;
+  /**
+   * The cluster `nodes[position]` belongs to: {@link clusterOf} without looking its URN up, for
+   * a pass over every resource of a large graph.
+   */
+  clusterAt(position: number): GraphCluster | undefined;
   /** Clusters a resource's dependencies reach (transitively). */
   reaches(urn: string): GraphCluster[];
   /** Direct children of a resource. */
@@ -58,24 +63,13 @@ export function stackView(nodes: readonly ResourceNode[], membership?: Membershi
   const clusterBySlot = new Map(membership.clusters.map((c) => [index.find(c.urn), c]));
   const clusterAtSlot = (at: number) => (at === -1 ? undefined : clusterBySlot.get(owner[at]));
   const lookUp = (urn: string) => clusterAtSlot(index.find(urn));
-  // The stack policies walk the nodes in registration order and ask each node's cluster: those
-  // questions are answered from an array, in order, without a lookup in the large map (a cursor
-  // that follows the walk; any other URN is looked up).
-  let owners: (GraphCluster | undefined)[] | undefined;
-  let next = 0;
   const view: StackView = {
     nodes,
     byUrn,
     membership,
     clusters: membership.clusters,
-    clusterOf: (urn) => {
-      if (next >= nodes.length || nodes[next].urn !== urn) {
-        if (nodes[0]?.urn !== urn) return lookUp(urn);
-        next = 0;
-      }
-      owners ??= Array.from(index.slotOfNode, clusterAtSlot);
-      return owners[next++];
-    },
+    clusterOf: lookUp,
+    clusterAt: (position) => clusterAtSlot(index.slotOfNode[position]),
     reaches: (urn) =>
       [...(membership.reaches.get(urn) ?? [])]
         .map((c) => clusterByUrn.get(c))

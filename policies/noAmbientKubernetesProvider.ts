@@ -26,7 +26,8 @@ export const noAmbientKubernetesProvider: PolicySpec<NoAmbientKubernetesProvider
   validate(nodes, _config, prebuilt) {
     const view = prebuilt ?? stackView(nodes);
     const findings: Finding[] = [];
-    for (const node of nodes) {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
       if (!isKubernetesResource(node)) continue;
       if (!node.provider || isDefaultProvider(node.provider)) {
         findings.push({
@@ -38,7 +39,7 @@ export const noAmbientKubernetesProvider: PolicySpec<NoAmbientKubernetesProvider
         continue;
       }
       // Membership gives a Kubernetes resource the cluster its provider depends on, if exactly one.
-      if (view.clusterOf(node.urn)) continue;
+      if (view.clusterAt(i)) continue;
       const reached = view.reaches(node.provider);
       const provider = view.byUrn.get(node.provider);
       const what = provider ? label(provider) : `provider ${node.provider}`;

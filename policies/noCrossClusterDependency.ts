@@ -31,7 +31,7 @@ export const noCrossClusterDependency: PolicySpec<NoCrossClusterDependencyConfig
       // resources: that is settled on the numbered graph, without looking up any URN.
       if (!reachesOtherCluster(i)) continue;
       const node = nodes[i];
-      const own = view.clusterOf(node.urn);
+      const own = view.clusterAt(i);
       if (!own || ignored.has(node.type)) continue;
       for (const [dep, via] of edgesWithKind(node)) {
         const target = view.byUrn.get(dep);

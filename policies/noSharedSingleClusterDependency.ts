@@ -31,8 +31,9 @@ export const noSharedSingleClusterDependency: PolicySpec<NoSharedSingleClusterDe
     if (total < 2) return [];
     const ignored = new Set(config.ignoreTypes);
     const findings: Finding[] = [];
-    for (const node of nodes) {
-      if (view.clusterOf(node.urn) || ignored.has(node.type)) continue;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
+      if (view.clusterAt(i) || ignored.has(node.type)) continue;
       // Kubernetes resources and their providers are no-ambient-kubernetes-provider's concern.
       if (isKubernetesResource(node) || node.type === "pulumi:providers:kubernetes") continue;
       const reached = view.reaches(node.urn);

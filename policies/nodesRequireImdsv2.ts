@@ -51,9 +51,10 @@ export const nodesRequireImdsv2: PolicySpec<NodesRequireImdsv2Config> = {
     const view = prebuilt ?? stackView(nodes);
     const findings: Finding[] = [];
     const checkedTemplates = new Set<string>();
-    for (const node of nodes) {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
       if (!NODE_TYPES.has(node.type)) continue;
-      const cluster = view.clusterOf(node.urn);
+      const cluster = view.clusterAt(i);
       const where = cluster ? ` of cluster "${cluster.name}"` : "";
       if (node.type === MANAGED_NODE_GROUP) {
         const template = launchTemplateOf(view, node);

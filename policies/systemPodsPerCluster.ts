@@ -59,8 +59,9 @@ export const systemPodsPerCluster: PolicySpec<SystemPodsPerClusterConfig> = {
     const view = prebuilt ?? stackView(nodes);
     const required = COMPONENTS.filter((c) => config.required.includes(c));
     const present = new Map<string, Set<Component>>(view.clusters.map((c) => [c.urn, new Set()]));
-    for (const node of nodes) {
-      const cluster = view.clusterOf(node.urn);
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
+      const cluster = view.clusterAt(i);
       if (!cluster) continue;
       for (const c of provides(view, node, cluster)) present.get(cluster.urn)?.add(c);
     }

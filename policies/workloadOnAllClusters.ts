@@ -81,10 +81,11 @@ export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
     // kind -> clusters with an object of that kind whose name is not known yet (a preview):
     // it may be the "missing" copy, so those clusters are not reported as missing it.
     const unknownNames = new Map<string, Set<string>>();
-    for (const node of nodes) {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
       const kind = kindOf(node);
       if (!kind || !kinds.has(kind)) continue;
-      const cluster = view.clusterOf(node.urn);
+      const cluster = view.clusterAt(i);
       const name = objectName(node);
       const namespace = objectNamespace(node);
       if (!cluster) continue;
