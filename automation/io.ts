@@ -2,6 +2,8 @@
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** True when stdout is a terminal (a person reads `--json` there: it is indented). */
+  stdoutIsTTY: boolean;
   /** True when stderr is a terminal (progress lines go there). */
   stderrIsTTY: boolean;
 }
@@ -11,6 +13,18 @@ export function processIo(): Io {
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
   };
+}
+
+/**
+ * Writes a command's `--json` document and a newline: indented on a terminal, where a person
+ * reads it; compact when piped or redirected, where programs read it and indentation only adds
+ * bytes (`aa check --state` lists every resource of a deployed stack: tens of megabytes).
+ */
+export function writeJson(io: Io, value: unknown): void {
+  // Two writes: appending the newline would copy a document of many megabytes once more.
+  io.stdout(io.stdoutIsTTY ? JSON.stringify(value, null, 2) : JSON.stringify(value));
+  io.stdout("\n");
 }

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import { Option, type Command } from "commander";
 import type { CheckTarget } from "../check/targets";
 import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
-import type { Io } from "../io";
+import { writeJson, type Io } from "../io";
 import { manPage } from "./_help";
 import type { PolicyRunResult } from "../policy/analyzerRunner";
 
@@ -83,11 +83,8 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
     const target = await resolveTarget(env, options, io);
     const policies = await evaluate(target, options, analyzer);
     const report = target.report(policies.violations);
-    if (options.json) {
-      // Two writes: appending the newline would copy a report of many megabytes once more.
-      io.stdout(JSON.stringify(report, null, 2));
-      io.stdout("\n");
-    } else {
+    if (options.json) writeJson(io, report);
+    else {
       const { renderCheckReport } = await import("../check/render");
       const { renderViolations } = await import("../check/renderViolations");
       io.stdout(renderCheckReport(report, target.clusters, target.source));

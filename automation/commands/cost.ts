@@ -3,7 +3,7 @@ import { isCalendarDate } from "../../config/costs";
 import { costReport } from "../cost/compute";
 import { renderCostReport } from "../cost/render";
 import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
-import type { Io } from "../io";
+import { writeJson, type Io } from "../io";
 import { manPage } from "./_help";
 import { loadEnvironment } from "./_environment";
 
@@ -67,11 +67,8 @@ export function registerCost(program: Command, io: Io, done: (code: ExitCodeValu
       source: loaded.source,
       region: typeof region === "string" ? region : undefined,
     });
-    io.stdout(
-      options.json
-        ? JSON.stringify(report, null, 2) + "\n"
-        : renderCostReport(report, loaded.source),
-    );
+    if (options.json) writeJson(io, report);
+    else io.stdout(renderCostReport(report, loaded.source));
     done(ExitCode.Ok);
   });
 }

@@ -4,7 +4,7 @@ import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import type { Command } from "commander";
 import YAML from "yaml";
 import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
-import type { Io } from "../io";
+import { writeJson, type Io } from "../io";
 import { clusterAccessFromStack } from "../kube/clusterAccess";
 import { serializeKubeconfig } from "../kube/kubeconfigDoc";
 import { readKubeconfigFile, writeKubeconfigFile } from "../kube/kubeconfigFile";
@@ -89,7 +89,7 @@ export function registerKubeconfig(
     )
     .action(async (env: string, options: KubeconfigOptions) => {
       const summary = await writeKubeconfig(env, options, { io, env: process.env });
-      if (options.json) io.stdout(JSON.stringify(summary, null, 2) + "\n");
+      if (options.json) writeJson(io, summary);
       else io.stdout(renderKubeconfigSummary(summary, Boolean(options.out), process.env.HOME));
       done(ExitCode.Ok);
     });

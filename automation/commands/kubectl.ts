@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import type { Command } from "commander";
 import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
-import type { Io } from "../io";
+import { writeJson, type Io } from "../io";
 import { clusterAccessFromStack } from "../kube/clusterAccess";
 import { readCurrentContext } from "../kube/currentContext";
 import { fanOut, type ClusterResult, type KubectlOutcome } from "../kube/fanOut";
@@ -279,7 +279,7 @@ export async function runKubectl(
       })),
       exitCode: code,
     };
-    io.stdout(JSON.stringify(report, null, 2) + "\n");
+    writeJson(io, report);
   } else if (mode === "terminal") {
     const r = results[0];
     if (r.status !== "succeeded") {

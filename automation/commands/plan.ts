@@ -2,7 +2,7 @@ import Table from "cli-table3";
 import type { Command } from "commander";
 import type { PreviousState } from "../../config/rolloutState";
 import { ExitCode, type ExitCodeValue } from "../exitCodes";
-import type { Io } from "../io";
+import { writeJson, type Io } from "../io";
 import { manPage } from "./_help";
 import { planRollout, PlanRefusal } from "../rollout/plan";
 import { readDeployedFromStack } from "../rollout/production";
@@ -75,29 +75,23 @@ export function registerPlan(program: Command, io: Io, done: (code: ExitCodeValu
       return done(ExitCode.Refused);
     }
     if (options.json) {
-      io.stdout(
-        JSON.stringify(
-          {
-            environment: loaded.environment.name,
-            deployedFrom: source,
-            rollout: previous.rollout ?? null,
-            done: plan.done,
-            notes: plan.notes,
-            steps: plan.steps.map((s) => ({
-              number: s.number,
-              pass: s.pass,
-              cluster: s.cluster,
-              changes: s.changes,
-              fromGeneration: s.fromGeneration,
-              toGeneration: s.toGeneration,
-              to: { kubernetesVersion: s.to.kubernetesVersion, addons: s.to.addons },
-              final: s.final,
-            })),
-          },
-          null,
-          2,
-        ) + "\n",
-      );
+      writeJson(io, {
+        environment: loaded.environment.name,
+        deployedFrom: source,
+        rollout: previous.rollout ?? null,
+        done: plan.done,
+        notes: plan.notes,
+        steps: plan.steps.map((s) => ({
+          number: s.number,
+          pass: s.pass,
+          cluster: s.cluster,
+          changes: s.changes,
+          fromGeneration: s.fromGeneration,
+          toGeneration: s.toGeneration,
+          to: { kubernetesVersion: s.to.kubernetesVersion, addons: s.to.addons },
+          final: s.final,
+        })),
+      });
       return done(ExitCode.Ok);
     }
     const passes = new Set(plan.steps.map((s) => s.pass)).size;

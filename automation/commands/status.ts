@@ -2,7 +2,7 @@ import Table from "cli-table3";
 import type { Command } from "commander";
 import type { PreviousState } from "../../config/rolloutState";
 import { ExitCode, type ExitCodeValue } from "../exitCodes";
-import type { Io } from "../io";
+import { writeJson, type Io } from "../io";
 import { manPage } from "./_help";
 import type { ClusterHealth, GateOutcome } from "../rollout/ports";
 import { CapacityGate } from "../capacity/drainGate";
@@ -82,7 +82,7 @@ export function registerStatus(
     const report = options.deployed
       ? await buildStatus(loaded, readDeployedFile(options.deployed), null, undefined, undefined)
       : await liveStatus(loaded, options.health);
-    if (options.json) io.stdout(JSON.stringify(report, null, 2) + "\n");
+    if (options.json) writeJson(io, report);
     else io.stdout(renderStatus(report));
     const unhealthy = report.clusters.some((c) => c.health && !c.health.ok);
     done(unhealthy ? ExitCode.Violations : ExitCode.Ok);

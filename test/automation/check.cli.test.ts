@@ -27,6 +27,8 @@ describe("aa check (as a user runs it)", () => {
   it("prints exactly the documented JSON with --json, every resource with its cluster", () => {
     const r = aa(["check", "prod", "--json"]);
     assert.equal(r.code, 0, r.stderr);
+    // Piped, not a terminal: one compact document on one line.
+    assert.match(r.stdout, /^\{"environment":"prod",[^\n]*\}\n$/);
     const report = JSON.parse(r.stdout);
     assert.deepEqual(Object.keys(report), ["environment", "clusters", "resources", "violations"]);
     assert.equal(report.environment, "prod");

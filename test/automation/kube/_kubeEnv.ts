@@ -17,6 +17,7 @@ export function bufferIo(): Io & { out: string; err: string } {
   const io = {
     out: "",
     err: "",
+    stdoutIsTTY: false,
     stderrIsTTY: false,
     stdout: (t: string) => void (io.out += t),
     stderr: (t: string) => void (io.err += t),
