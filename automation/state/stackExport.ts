@@ -75,24 +75,74 @@ export function fromStackExport(doc: unknown, source: string): ExportedStack {
     if (r.delete === true) continue;
     stack ??= urn.slice("urn:pulumi:".length, afterStack);
     project ??= urn.slice(afterStack + 2, afterProject);
-    nodes.push({
-      urn,
-      type,
-      name: urn.slice(afterType + 2),
-      custom: r.custom === true,
-      parent: optionalString(r.parent, () => at(".parent"), fail),
-      provider: providerUrn(optionalString(r.provider, () => at(".provider"), fail)),
-      dependencies: urnList(r.dependencies, () => at(".dependencies"), fail),
-      propertyDependencies: propertyDependencies(
-        r.propertyDependencies,
-        () => at(".propertyDependencies"),
-        fail,
+    nodes.push(
+      new ExportedNode(
+        urn,
+        type,
+        urn.slice(afterType + 2),
+        r.custom === true,
+        optionalString(r.parent, () => at(".parent"), fail),
+        providerUrn(optionalString(r.provider, () => at(".provider"), fail)),
+        urnList(r.dependencies, () => at(".dependencies"), fail),
+        propertyDependencies(r.propertyDependencies, () => at(".propertyDependencies"), fail),
+        propertyMap(r.inputs, () => at(".inputs"), fail),
+        properties(r.outputs, () => at(".outputs"), fail),
       ),
-      inputs: properties(r.inputs, () => at(".inputs"), fail),
-      outputs: properties(r.outputs, () => at(".outputs"), fail),
-    });
+    );
   }
   return { stack: stack ?? "unknown", project: project ?? "unknown", nodes };
+}
+
+/**
+ * A resource of an export. Its inputs are made plain data (see {@link plain}) when first read:
+ * the checks read the outputs of most resources but the inputs of only a few (a deployed stack's
+ * export holds the inputs of every resource, half its size). Otherwise a plain ResourceNode.
+ */
+class ExportedNode implements ResourceNode {
+  // Private fields: not enumerable, so spreading or serialising a node never shows the inputs as
+  // recorded (with secrets, possibly in plaintext), only `inputs` through `toJSON`.
+  readonly #declaredInputs: Record<string, unknown>;
+  #plainInputs?: Record<string, unknown>;
+
+  constructor(
+    readonly urn: string,
+    readonly type: string,
+    readonly name: string,
+    readonly custom: boolean,
+    readonly parent: string | undefined,
+    readonly provider: string | undefined,
+    readonly dependencies: string[],
+    readonly propertyDependencies: Record<string, string[]>,
+    declaredInputs: Record<string, unknown>,
+    readonly outputs: Record<string, unknown>,
+  ) {
+    this.#declaredInputs = declaredInputs;
+  }
+
+  get inputs(): Record<string, unknown> {
+    this.#plainInputs ??= plain(this.#declaredInputs) as Record<string, unknown>;
+    return this.#plainInputs;
+  }
+
+  set inputs(value: Record<string, unknown>) {
+    this.#plainInputs = value;
+  }
+
+  /** As a plain object (what `JSON.stringify` and spreading would otherwise miss: the inputs). */
+  toJSON(): ResourceNode {
+    return {
+      urn: this.urn,
+      type: this.type,
+      name: this.name,
+      custom: this.custom,
+      parent: this.parent,
+      provider: this.provider,
+      dependencies: this.dependencies,
+      propertyDependencies: this.propertyDependencies,
+      inputs: this.inputs,
+      outputs: this.outputs,
+    };
+  }
 }
 
 type Fail = (what: string) => never;
@@ -126,9 +176,14 @@ function propertyDependencies(v: unknown, at: At, fail: Fail): Record<string, st
 }
 
 function properties(v: unknown, at: At, fail: Fail): Record<string, unknown> {
+  return plain(propertyMap(v, at, fail)) as Record<string, unknown>;
+}
+
+/** A property map as recorded (checked to be one; not yet plain data). */
+function propertyMap(v: unknown, at: At, fail: Fail): Record<string, unknown> {
   if (v === undefined || v === null) return {};
   if (!isObject(v)) return fail(`${at()} is not an object`);
-  return plain(v) as Record<string, unknown>;
+  return v;
 }
 
 /**

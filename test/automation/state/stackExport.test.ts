@@ -56,6 +56,9 @@ describe("converting a pulumi stack export to the resource graph", () => {
     const all = JSON.stringify(fromStackExport(deployedEnvironmentExport().document(), "s").nodes);
     assert.ok(!all.includes("ciphertext") && !all.includes("hunter2"));
     assert.ok(all.includes('"kubeconfig":"[secret]"'));
+    // Spread or serialised, a node never shows its inputs as recorded.
+    assert.ok(!JSON.stringify({ ...nodes[1] }).includes("hunter2"));
+    assert.deepEqual(JSON.parse(JSON.stringify(nodes[1])).inputs, { stringData: "[secret]" });
   });
 
   it("finds the clusters of the deployed environment from the graph", () => {
