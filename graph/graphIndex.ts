@@ -1,6 +1,7 @@
 import type { ResourceNode } from "./resourceGraph";
 
 const NONE = -1;
+const NO_URNS: readonly string[] = [];
 
 /**
  * A resource graph numbered for the passes over it. Every URN the graph mentions (a resource, a
@@ -63,7 +64,19 @@ export class GraphIndex {
       const n = nodes[i];
       this.edgeStart[i] = length;
       const dependencies = n.dependencies;
-      for (const d of dependencies) add(this.slot(d));
+      // Siblings tend to depend on the same resources, in the same order (a namespace, a
+      // provider's cluster), or on the resource just before them: found by comparing with those
+      // rather than by a lookup in the whole graph. A resource's edges start with its
+      // dependencies, so the predecessor's k-th dependency is its k-th edge.
+      const previous = i > 0 ? nodes[i - 1] : undefined;
+      const before = previous?.dependencies ?? NO_URNS;
+      const beforeAt = i > 0 ? this.edgeStart[i - 1] : 0;
+      for (let k = 0; k < dependencies.length; k++) {
+        const d = dependencies[k];
+        if (k < before.length && d === before[k]) add(edges[beforeAt + k]);
+        else if (d === previous?.urn) add(this.slotOfNode[i - 1]);
+        else add(this.slot(d));
+      }
       // Property dependencies are, as a rule, among the dependencies: an edge already, found
       // by comparing with the resource's own few URNs rather than a lookup in the whole graph.
       const few = dependencies.length <= 16;
