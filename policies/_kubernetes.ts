@@ -1,11 +1,19 @@
 import { isKubernetesResource, type ResourceNode } from "../graph/resourceGraph";
-import { at, list, str, UNKNOWN_VALUE, type Read } from "./_props";
+import { atPath, list, str, UNKNOWN_VALUE, type Read } from "./_props";
 
 /** The Kubernetes kind of a resource: "kubernetes:apps/v1:Deployment" -> "Deployment". */
 export function kindOf(n: Pick<ResourceNode, "type" | "custom">): string | undefined {
-  if (!isKubernetesResource(n)) return undefined;
+  return isKubernetesResource(n) ? kindOfType(n.type) : undefined;
+}
+
+/**
+ * The kind a type token of the Kubernetes provider names: "kubernetes:apps/v1:Deployment" ->
+ * "Deployment"; undefined for other types. (A resource of it is a Kubernetes object when it is
+ * also custom: see {@link kindOf}.)
+ */
+export function kindOfType(type: string): string | undefined {
+  if (!type.startsWith("kubernetes:")) return undefined;
   // "kubernetes:<group/version>:<Kind>": the third part (as `split(":")[2]`, without the array).
-  const type = n.type;
   const second = type.indexOf(":", "kubernetes:".length);
   if (second < 0) return undefined;
   const third = type.indexOf(":", second + 1);
@@ -22,6 +30,8 @@ export function objectNamespace(n: ResourceNode): Read<string> {
   const ns = str(n.inputs, "metadata", "namespace");
   return ns === undefined || ns === "" ? "default" : ns;
 }
+
+const CONTAINER_FIELDS = ["initContainers", "containers"];
 
 /** Where each workload kind keeps its pod template's spec. */
 const POD_SPEC: Record<string, string[]> = {
@@ -40,18 +50,19 @@ const POD_SPEC: Record<string, string[]> = {
 export function containerImages(n: ResourceNode, kind: string): Read<string[]> {
   const path = POD_SPEC[kind];
   if (!path) return undefined;
-  const spec = at(n.inputs, ...path);
+  const spec = atPath(n.inputs, path);
   if (spec === UNKNOWN_VALUE) return UNKNOWN_VALUE;
   const out: string[] = [];
-  for (const field of ["initContainers", "containers"]) {
+  for (const field of CONTAINER_FIELDS) {
     const containers = list(spec, field);
     if (containers === UNKNOWN_VALUE) return UNKNOWN_VALUE;
-    for (const [i, c] of (containers ?? []).entries()) {
+    for (let i = 0; i < (containers?.length ?? 0); i++) {
+      const c = (containers as unknown[])[i];
       const name = str(c, "name");
       const image = str(c, "image");
       if (name === UNKNOWN_VALUE || image === UNKNOWN_VALUE) return UNKNOWN_VALUE;
       out.push(`${name ?? `${field}[${i}]`}=${image ?? "(none)"}`);
     }
   }
-  return out.sort();
+  return out.length > 1 ? out.sort() : out;
 }

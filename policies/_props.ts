@@ -12,11 +12,16 @@ export type Read<T> = T | undefined | typeof UNKNOWN_VALUE;
 
 /** The value at `path` (object keys and array indexes), or undefined / UNKNOWN_VALUE. */
 export function at(value: unknown, ...path: (string | number)[]): Read<unknown> {
+  return atPath(value, path);
+}
+
+/** {@link at}, with the path as an array (no copy of a path kept in a constant). */
+export function atPath(value: unknown, path: readonly (string | number)[]): Read<unknown> {
   let cur = value;
-  for (const key of path) {
+  for (let i = 0; i < path.length; i++) {
     if (isUnknown(cur)) return UNKNOWN_VALUE;
     if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string | number, unknown>)[key];
+    cur = (cur as Record<string | number, unknown>)[path[i]];
   }
   return isUnknown(cur) ? UNKNOWN_VALUE : cur;
 }

@@ -33,6 +33,13 @@ export interface StackView {
   descendants(urn: string): ResourceNode[];
   /** Resources that use this one (dependency, property dependency or provider; not parent). */
   dependents(urn: string): readonly ResourceNode[];
+  /** The distinct type tokens of the stack, in the order they first appear. */
+  types(): readonly string[];
+  /**
+   * Positions (indexes into `nodes`) of the resources of these types, in registration order:
+   * for a check that looks at a few types, without a pass over every resource of a large graph.
+   */
+  positionsOf(types: Iterable<string>): Positions;
   /**
    * The membership on the numbered graph of `nodes` (position `i` of the index is `nodes[i]`),
    * for a pass over a large graph that would otherwise look up URNs for every edge.
@@ -41,6 +48,9 @@ export interface StackView {
 }
 
 const NONE: readonly ResourceNode[] = [];
+
+/** Positions of resources (indexes into a view's `nodes`), ascending. */
+export type Positions = ArrayLike<number> & Iterable<number>;
 
 /**
  * Builds the view of a stack. Linear in the size of the graph; indexes are built on first use.
@@ -86,7 +96,46 @@ export function stackView(nodes: readonly ResourceNode[], membership?: Membershi
       return out;
     },
     dependents: (urn) => nodesAt(index.usersOf(urn)),
+    types: () => [...byType().keys()],
+    positionsOf: (types) => {
+      const lists: number[][] = [];
+      for (const type of new Set(types)) {
+        const list = byType().get(type);
+        if (list) lists.push(list);
+      }
+      if (lists.length <= 1) return lists[0] ?? [];
+      // Merged in registration order by marking, not by sorting (lists may be long).
+      const marked = new Uint8Array(nodes.length);
+      let count = 0;
+      for (const list of lists) {
+        for (let k = 0; k < list.length; k++) marked[list[k]] = 1;
+        count += list.length;
+      }
+      const out = new Int32Array(count);
+      for (let i = 0, k = 0; k < count; i++) if (marked[i] === 1) out[k++] = i;
+      return out;
+    },
     numbered,
+  };
+  // Positions per type, built in one pass when first asked for.
+  let positionsByType: Map<string, number[]> | undefined;
+  const byType = (): Map<string, number[]> => {
+    if (!positionsByType) {
+      positionsByType = new Map();
+      let lastType: string | undefined;
+      let last: number[] = [];
+      for (let i = 0; i < nodes.length; i++) {
+        const type = nodes[i].type;
+        if (type !== lastType) {
+          const list = positionsByType.get(type);
+          if (list) last = list;
+          else positionsByType.set(type, (last = []));
+          lastType = type;
+        }
+        last.push(i);
+      }
+    }
+    return positionsByType;
   };
   return view;
 }

@@ -26,7 +26,8 @@ export const noAmbientKubernetesProvider: PolicySpec<NoAmbientKubernetesProvider
   validate(nodes, _config, prebuilt) {
     const view = prebuilt ?? stackView(nodes);
     const findings: Finding[] = [];
-    for (let i = 0; i < nodes.length; i++) {
+    const types = view.types().filter((t) => t.startsWith("kubernetes:"));
+    for (const i of view.positionsOf(types)) {
       const node = nodes[i];
       if (!isKubernetesResource(node)) continue;
       if (!node.provider || isDefaultProvider(node.provider)) {

@@ -51,9 +51,8 @@ export const nodesRequireImdsv2: PolicySpec<NodesRequireImdsv2Config> = {
     const view = prebuilt ?? stackView(nodes);
     const findings: Finding[] = [];
     const checkedTemplates = new Set<string>();
-    for (let i = 0; i < nodes.length; i++) {
+    for (const i of view.positionsOf(NODE_TYPES)) {
       const node = nodes[i];
-      if (!NODE_TYPES.has(node.type)) continue;
       const cluster = view.clusterAt(i);
       const where = cluster ? ` of cluster "${cluster.name}"` : "";
       if (node.type === MANAGED_NODE_GROUP) {

@@ -14,6 +14,8 @@ export interface SharedStateOutsideClustersConfig {
   maxClustersPerNatGateway: number;
 }
 
+const RDS_INSTANCE = "aws:rds/instance:Instance";
+
 const STATEFUL = [
   "aws:rds/instance:Instance",
   "aws:rds/cluster:Cluster",
@@ -65,7 +67,9 @@ export const sharedStateOutsideClusters: PolicySpec<SharedStateOutsideClustersCo
     const stateful = new Set(config.statefulTypes);
     const findings: Finding[] = [];
 
-    for (const node of nodes) {
+    const types = config.requireMultiAz ? [...stateful, RDS_INSTANCE] : stateful;
+    for (const i of view.positionsOf(types)) {
+      const node = nodes[i];
       if (stateful.has(node.type)) {
         const users = usersOf(view, node);
         if (users.length >= 2) {
@@ -77,7 +81,7 @@ export const sharedStateOutsideClusters: PolicySpec<SharedStateOutsideClustersCo
           });
         }
       }
-      if (config.requireMultiAz && node.type === "aws:rds/instance:Instance") {
+      if (config.requireMultiAz && node.type === RDS_INSTANCE) {
         if (bool(node.inputs, "multiAz") === false || bool(node.inputs, "multiAz") === undefined) {
           const users = usersOf(view, node);
           findings.push({
@@ -114,11 +118,11 @@ function sharedNatGateways(view: StackView, max: number): Finding[] {
   // subnet -> route tables (associations) -> NAT gateways (routes).
   const natsOfTable = new Map<string, string[]>();
   const natUrns = new Set(
-    view.nodes.filter((n) => n.type === "aws:ec2/natGateway:NatGateway").map((n) => n.urn),
+    Array.from(view.positionsOf(["aws:ec2/natGateway:NatGateway"]), (i) => view.nodes[i].urn),
   );
   if (natUrns.size === 0) return [];
-  for (const n of view.nodes) {
-    if (n.type !== "aws:ec2/routeTable:RouteTable" && n.type !== "aws:ec2/route:Route") continue;
+  for (const i of view.positionsOf(["aws:ec2/routeTable:RouteTable", "aws:ec2/route:Route"])) {
+    const n = view.nodes[i];
     const nats = [
       ...new Set([...n.dependencies, ...Object.values(n.propertyDependencies).flat()]),
     ].filter((d) => natUrns.has(d));
@@ -129,8 +133,8 @@ function sharedNatGateways(view: StackView, max: number): Finding[] {
     if (table) natsOfTable.set(table, [...(natsOfTable.get(table) ?? []), ...nats]);
   }
   const clustersOfNat = new Map<string, Map<string, GraphCluster>>();
-  for (const n of view.nodes) {
-    if (n.type !== "aws:ec2/routeTableAssociation:RouteTableAssociation") continue;
+  for (const i of view.positionsOf(["aws:ec2/routeTableAssociation:RouteTableAssociation"])) {
+    const n = view.nodes[i];
     const table = (n.propertyDependencies.routeTableId ?? [])[0];
     const subnet = (n.propertyDependencies.subnetId ?? [])[0];
     if (!table || !subnet) continue;

@@ -1,7 +1,7 @@
 import type { GraphCluster } from "../graph/membership";
 import type { ResourceNode } from "../graph/resourceGraph";
 import { AWS_EKS_CLUSTER, EKS_COMPONENT } from "./_clusters";
-import { kindOf, objectName } from "./_kubernetes";
+import { kindOf, kindOfType, objectName } from "./_kubernetes";
 import { bool, str, UNKNOWN_VALUE } from "./_props";
 import type { Finding, PolicySpec } from "./_policy";
 import { stackView, type StackView } from "./_view";
@@ -10,6 +10,8 @@ export interface SystemPodsPerClusterConfig {
   /** System components every cluster must run itself. */
   required: string[];
 }
+
+const ADDON = "aws:eks/addon:Addon";
 
 type Component = "vpc-cni" | "coredns" | "kube-proxy" | "kyverno";
 const COMPONENTS: Component[] = ["vpc-cni", "coredns", "kube-proxy", "kyverno"];
@@ -59,7 +61,7 @@ export const systemPodsPerCluster: PolicySpec<SystemPodsPerClusterConfig> = {
     const view = prebuilt ?? stackView(nodes);
     const required = COMPONENTS.filter((c) => config.required.includes(c));
     const present = new Map<string, Set<Component>>(view.clusters.map((c) => [c.urn, new Set()]));
-    for (let i = 0; i < nodes.length; i++) {
+    for (const i of view.positionsOf(view.types().filter(mayProvide))) {
       const node = nodes[i];
       const cluster = view.clusterAt(i);
       if (!cluster) continue;
@@ -84,9 +86,21 @@ export const systemPodsPerCluster: PolicySpec<SystemPodsPerClusterConfig> = {
   },
 };
 
+/** Whether a resource of this type can provide a system component (see {@link provides}). */
+function mayProvide(type: string): boolean {
+  if (type === ADDON || type === AWS_EKS_CLUSTER || type === EKS_COMPONENT) return true;
+  if (type.startsWith("kubernetes:helm.sh/")) return true;
+  const kind = kindOfType(type);
+  return kind === "DaemonSet" || kind === "Deployment";
+}
+
 /** The system components a resource of `cluster` provides. */
-function provides(view: StackView, node: ResourceNode, cluster: GraphCluster): Component[] {
-  if (node.type === "aws:eks/addon:Addon") {
+function provides(
+  view: StackView,
+  node: ResourceNode,
+  cluster: GraphCluster,
+): readonly Component[] {
+  if (node.type === ADDON) {
     const name = str(node.inputs, "addonName");
     return COMPONENTS.filter((c) => c === name);
   }
@@ -103,11 +117,18 @@ function provides(view: StackView, node: ResourceNode, cluster: GraphCluster): C
   const kind = kindOf(node);
   if (kind === "DaemonSet" || kind === "Deployment") {
     const name = objectName(node);
-    if (typeof name !== "string") return [];
-    return COMPONENTS.filter((c) => WORKLOAD_NAMES[c].includes(name));
+    return (typeof name === "string" && COMPONENTS_BY_WORKLOAD.get(name)) || [];
   }
   return [];
 }
+
+/** {@link WORKLOAD_NAMES} the other way round: the components a workload of a name is. */
+const COMPONENTS_BY_WORKLOAD: ReadonlyMap<string, readonly Component[]> = new Map(
+  [...new Set(Object.values(WORKLOAD_NAMES).flat())].map((name) => [
+    name,
+    COMPONENTS.filter((c) => WORKLOAD_NAMES[c].includes(name)),
+  ]),
+);
 
 /**
  * What an EKS cluster installs by itself: a raw aws.eks.Cluster bootstraps vpc-cni, coredns and

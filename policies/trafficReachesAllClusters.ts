@@ -51,8 +51,8 @@ export const trafficReachesAllClusters: PolicySpec<TrafficReachesAllClustersConf
 
     // Records that send traffic to the clusters, grouped by hosted zone and name.
     const hostnames = new Map<string, Entry[]>();
-    for (const node of nodes) {
-      if (node.type !== RECORD) continue;
+    for (const i of view.positionsOf([RECORD])) {
+      const node = nodes[i];
       const reached = targetsOf(view, node);
       if (reached.length === 0) continue; // not an entry point to the clusters
       const cluster = reached.length === 1 ? reached[0] : undefined;

@@ -1,6 +1,6 @@
 import type { GraphCluster } from "../graph/membership";
 import type { ResourceNode } from "../graph/resourceGraph";
-import { containerImages, kindOf, objectName, objectNamespace } from "./_kubernetes";
+import { containerImages, kindOfType, objectName, objectNamespace } from "./_kubernetes";
 import { names, num, UNKNOWN_VALUE } from "./_props";
 import type { Finding, PolicySpec } from "./_policy";
 import { label, stackView } from "./_view";
@@ -33,6 +33,14 @@ const WITH_REPLICAS = new Set(["Deployment", "StatefulSet", "ReplicaSet"]);
 interface Copy {
   cluster: GraphCluster;
   node: ResourceNode;
+}
+
+/** One workload (by kind, namespace and name) and its copies, one per cluster as a rule. */
+interface Workload {
+  /** "Deployment default/web", as messages name it. */
+  key: string;
+  kind: string;
+  copies: Copy[];
 }
 
 /**
@@ -76,15 +84,22 @@ export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
     const kinds = new Set(config.kinds);
     const ignored = new Set(config.ignoreNamespaces);
 
-    // kind/namespace/name -> the copies on each cluster, in registration order.
-    const workloads = new Map<string, { kind: string; copies: Copy[] }>();
+    // Every workload (kind/namespace/name) with its copies on each cluster, in registration
+    // order; found by kind, then namespace, then name (no key string is built and hashed).
+    const workloads: Workload[] = [];
+    const byKind = new Map<string, Map<string, Map<string, Workload>>>();
     // kind -> clusters with an object of that kind whose name is not known yet (a preview):
     // it may be the "missing" copy, so those clusters are not reported as missing it.
     const unknownNames = new Map<string, Set<string>>();
-    for (let i = 0; i < nodes.length; i++) {
+    const kindOfChecked = new Map<string, string | undefined>();
+    for (const type of view.types()) {
+      const kind = kindOfType(type);
+      if (kind !== undefined && kinds.has(kind)) kindOfChecked.set(type, kind);
+    }
+    for (const i of view.positionsOf(kindOfChecked.keys())) {
       const node = nodes[i];
-      const kind = kindOf(node);
-      if (!kind || !kinds.has(kind)) continue;
+      if (!node.custom) continue; // a component, not a Kubernetes object (see kindOf)
+      const kind = kindOfChecked.get(node.type) as string;
       const cluster = view.clusterAt(i);
       const name = objectName(node);
       const namespace = objectNamespace(node);
@@ -97,14 +112,21 @@ export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
       // Auto-named objects get a random suffix per cluster and cannot be matched.
       if (typeof name !== "string" || typeof namespace !== "string") continue;
       if (ignored.has(namespace)) continue;
-      const key = `${kind} ${namespace}/${name}`;
-      const workload = workloads.get(key);
+      let byNamespace = byKind.get(kind);
+      if (!byNamespace) byKind.set(kind, (byNamespace = new Map()));
+      let byName = byNamespace.get(namespace);
+      if (!byName) byNamespace.set(namespace, (byName = new Map()));
+      const workload = byName.get(name);
       if (workload) workload.copies.push({ cluster, node });
-      else workloads.set(key, { kind, copies: [{ cluster, node }] });
+      else {
+        const created = { key: `${kind} ${namespace}/${name}`, kind, copies: [{ cluster, node }] };
+        byName.set(name, created);
+        workloads.push(created);
+      }
     }
 
     const findings: Finding[] = [];
-    for (const [key, { kind, copies }] of workloads) {
+    for (const { key, kind, copies } of workloads) {
       const maybe = unknownNames.get(kind);
       const missing = view.clusters.filter(
         (c) => !copies.some((copy) => copy.cluster.urn === c.urn) && !maybe?.has(c.urn),
