@@ -1,5 +1,5 @@
 import { BySlot, GraphIndex } from "./graphIndex";
-import { EKS_CLUSTER_TYPES, isKubernetesResource, type ResourceNode } from "./resourceGraph";
+import { isKubernetesResource, type ResourceNode } from "./resourceGraph";
 
 /** An EKS cluster found in the graph. */
 export interface GraphCluster {
@@ -321,7 +321,7 @@ export function readsSameMembership(a: ResourceNode, b: ResourceNode): boolean {
   ) {
     return false;
   }
-  if (EKS_CLUSTER_TYPES.has(a.type) && clusterTag(a) !== clusterTag(b)) return false;
+  if (isEksCluster(a.type) && clusterTag(a) !== clusterTag(b)) return false;
   if (!sameList(a.dependencies, b.dependencies)) return false;
   if (a.propertyDependencies === b.propertyDependencies) return true;
   return (

@@ -1,9 +1,9 @@
 import * as path from "node:path";
-import { clusterMembership, readsSameMembership } from "../../graph/membership";
+import { clusterMembership, readsSameMembership, type Membership } from "../../graph/membership";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import { POLICIES } from "../../policies/all";
 import { checksType, resolveConfig, type AnyPolicySpec } from "../../policies/_policy";
-import { stackView } from "../../policies/_view";
+import { stackView, type StackView } from "../../policies/_view";
 import type { Diagnostic } from "./analyzerClient";
 import type { PolicyRunInput, PolicyRunResult } from "./analyzerRunner";
 import { reconcilePolicyConfig, type Level, type PolicyInfo } from "./policyConfig";
@@ -62,10 +62,20 @@ export function runPoliciesInProcess(input: PolicyRunInput): PolicyRunResult {
     }
   };
 
-  // Analyze: each resource with its inputs, every resource policy, in registration order.
   const resourcePolicies = enabled.filter((p) => p.spec.scope === "resource");
+  const stackPolicies = enabled.filter((p) => p.spec.scope === "stack");
+  // The whole graph with its outputs, as AnalyzeStack gives it, and one shared view of it.
+  const stack = stackPolicies.length > 0 ? stackOf(input, membership, analyzer) : undefined;
+
+  // Analyze: each resource with its inputs, every resource policy, in registration order. When
+  // every resource policy names its types, only resources of those types are visited.
   if (resourcePolicies.length > 0) {
-    for (const n of input.nodes) {
+    const types = resourcePolicies.every((p) => p.spec.types)
+      ? resourcePolicies.flatMap((p) => p.spec.types as readonly string[])
+      : undefined;
+    const positions = stack && types ? stack.view.positionsOf(types) : input.nodes.map((_, i) => i);
+    for (const i of positions) {
+      const n = input.nodes[i];
       let resource: ResourceNode[] | undefined;
       for (const p of resourcePolicies) {
         if (!checksType(p.spec, n.type)) continue;
@@ -74,21 +84,10 @@ export function runPoliciesInProcess(input: PolicyRunInput): PolicyRunResult {
       }
     }
   }
-  // AnalyzeStack: the whole graph with its outputs, one shared view, every stack policy.
-  const stackPolicies = enabled.filter((p) => p.spec.scope === "stack");
-  if (stackPolicies.length > 0) {
-    // The membership's index says, without a lookup, which resources depend only on resources
-    // of the stack (as a rule, all of them).
-    const index = membership.numbered?.index;
-    const known = index?.nodes === input.nodes ? index : undefined;
-    const resources: ResourceNode[] = input.nodes.map((n, i) =>
-      analyzer.stackResource(n, known?.edgesPresent(i)),
-    );
-    // The graph as the pack receives it is, as a rule, the graph as read: then its membership is
-    // the one already computed (for the report); otherwise it is computed for the policies.
-    const same = resources.every((r, i) => readsSameMembership(input.nodes[i], r));
-    const view = stackView(resources, same ? membership : undefined);
-    for (const p of stackPolicies) report(p, p.spec.validate(resources, p.settings, view));
+  // AnalyzeStack: every stack policy on the shared view.
+  if (stack) {
+    for (const p of stackPolicies)
+      report(p, p.spec.validate(stack.resources, p.settings, stack.view));
   }
 
   return {
@@ -101,6 +100,29 @@ export function runPoliciesInProcess(input: PolicyRunInput): PolicyRunResult {
       policies.map((p) => p.name),
     ),
   };
+}
+
+/**
+ * The stack as AnalyzeStack gives it to the pack (see {@link AnalyzerView}), with the view the
+ * stack policies share. Its membership is, as a rule, the one already computed: the graph as the
+ * pack receives it reads the same as the graph as read; otherwise it is computed again for it.
+ */
+function stackOf(
+  input: PolicyRunInput,
+  membership: Membership,
+  analyzer: AnalyzerView,
+): { resources: ResourceNode[]; view: StackView } {
+  // The membership's index says, without a lookup, which resources depend only on resources of
+  // the stack (as a rule, all of them).
+  const index = membership.numbered?.index;
+  const known = index?.nodes === input.nodes ? index : undefined;
+  let same = true;
+  const resources = input.nodes.map((n, i) => {
+    const r = analyzer.stackResource(n, known?.edgesPresent(i));
+    same &&= readsSameMembership(n, r);
+    return r;
+  });
+  return { resources, view: stackView(resources, same ? membership : undefined) };
 }
 
 /** What the pack's GetAnalyzerInfo says about a policy (protoutil.makeAnalyzerInfo). */
