@@ -55,7 +55,7 @@ export function fromStackExport(doc: unknown, source: string): ExportedStack {
   // spelled out when something is wrong (a deployed stack may hold 200,000 resources).
   for (let i = 0; i < resources.length; i++) {
     const r: unknown = resources[i];
-    const at = (field = "") => `deployment.resources[${i}]${field}`;
+    const at = (field = "") => where(i, field); // for messages only
     if (!isObject(r)) return fail(`${at()} is not an object`);
     const { urn, type } = r;
     if (typeof urn !== "string" || !urn.startsWith("urn:pulumi:")) {
@@ -81,12 +81,12 @@ export function fromStackExport(doc: unknown, source: string): ExportedStack {
         type,
         urn.slice(afterType + 2),
         r.custom === true,
-        optionalString(r.parent, () => at(".parent"), fail),
-        providerUrn(optionalString(r.provider, () => at(".provider"), fail)),
-        urnList(r.dependencies, () => at(".dependencies"), fail),
-        propertyDependencies(r.propertyDependencies, () => at(".propertyDependencies"), fail),
-        propertyMap(r.inputs, () => at(".inputs"), fail),
-        properties(r.outputs, () => at(".outputs"), fail),
+        optionalString(r.parent, i, ".parent", fail),
+        providerUrn(optionalString(r.provider, i, ".provider", fail)),
+        urnList(r.dependencies, i, ".dependencies", fail),
+        propertyDependencies(r.propertyDependencies, i, ".propertyDependencies", fail),
+        propertyMap(r.inputs, i, ".inputs", fail),
+        properties(r.outputs, i, ".outputs", fail),
       ),
     );
   }
@@ -146,43 +146,62 @@ class ExportedNode implements ResourceNode {
 }
 
 type Fail = (what: string) => never;
-/** Where a value is, e.g. "deployment.resources[3].parent"; spelled out only for a message. */
-type At = () => string;
+
+/**
+ * Where a value is, e.g. "deployment.resources[3].parent": spelled out only for a message (the
+ * checks below take the resource's index and the field, not a string or a closure made for every
+ * resource of a large export).
+ */
+function where(i: number, field: string): string {
+  return `deployment.resources[${i}]${field}`;
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-function optionalString(v: unknown, at: At, fail: Fail): string | undefined {
+function optionalString(v: unknown, i: number, field: string, fail: Fail): string | undefined {
   if (v === undefined || v === null || v === "") return undefined;
-  return typeof v === "string" ? v : fail(`${at()} is not a string`);
+  return typeof v === "string" ? v : fail(`${where(i, field)} is not a string`);
 }
 
-function urnList(v: unknown, at: At, fail: Fail): string[] {
+function urnList(v: unknown, i: number, field: string, fail: Fail): string[] {
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) return fail(`${at()} is not a list of URNs`);
-  for (let i = 0; i < v.length; i++) {
-    if (typeof v[i] !== "string") return fail(`${at()} is not a list of URNs`);
-  }
-  return v as string[];
+  if (!isStringList(v)) return fail(`${where(i, field)} is not a list of URNs`);
+  return v;
+}
+
+function isStringList(v: unknown): v is string[] {
+  if (!Array.isArray(v)) return false;
+  for (let k = 0; k < v.length; k++) if (typeof v[k] !== "string") return false;
+  return true;
 }
 
 /** The export's own object, once every entry is checked to be a list of URNs. */
-function propertyDependencies(v: unknown, at: At, fail: Fail): Record<string, string[]> {
+function propertyDependencies(
+  v: unknown,
+  i: number,
+  field: string,
+  fail: Fail,
+): Record<string, string[]> {
   if (v === undefined || v === null) return {};
-  if (!isObject(v)) return fail(`${at()} is not an object`);
-  for (const key in v) urnList(v[key], () => `${at()}.${key}`, fail);
+  if (!isObject(v)) return fail(`${where(i, field)} is not an object`);
+  for (const key in v) {
+    const urns = v[key];
+    // As a rule a list of strings: where it is is spelled out only when it is not.
+    if (!isStringList(urns)) urnList(urns, i, `${field}.${key}`, fail);
+  }
   return v as Record<string, string[]>;
 }
 
-function properties(v: unknown, at: At, fail: Fail): Record<string, unknown> {
-  return plain(propertyMap(v, at, fail)) as Record<string, unknown>;
+function properties(v: unknown, i: number, field: string, fail: Fail): Record<string, unknown> {
+  return plain(propertyMap(v, i, field, fail)) as Record<string, unknown>;
 }
 
 /** A property map as recorded (checked to be one; not yet plain data). */
-function propertyMap(v: unknown, at: At, fail: Fail): Record<string, unknown> {
+function propertyMap(v: unknown, i: number, field: string, fail: Fail): Record<string, unknown> {
   if (v === undefined || v === null) return {};
-  if (!isObject(v)) return fail(`${at()} is not an object`);
+  if (!isObject(v)) return fail(`${where(i, field)} is not an object`);
   return v;
 }
 

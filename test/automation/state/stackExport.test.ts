@@ -103,6 +103,36 @@ describe("converting a pulumi stack export to the resource graph", () => {
       },
       /deployment.resources\[0\].dependencies is not a list of URNs/,
     ],
+    ...(
+      [
+        ["a parent that is not a string", { parent: 7 }, /resources\[1\].parent is not a string/],
+        ["a provider that is not a string", { provider: {} }, /\[1\].provider is not a string/],
+        [
+          "property dependencies that are not URNs",
+          { propertyDependencies: { a: ["urn:pulumi:s::p::t::n"], b: [null] } },
+          /deployment.resources\[1\].propertyDependencies.b is not a list of URNs/,
+        ],
+        [
+          "property dependencies that are not a map",
+          { propertyDependencies: [] },
+          /resources\[1\].propertyDependencies is not an object/,
+        ],
+        ["inputs that are not a map", { inputs: "x" }, /resources\[1\].inputs is not an object/],
+        ["outputs that are not a map", { outputs: [1] }, /resources\[1\].outputs is not an object/],
+      ] as [string, Record<string, unknown>, RegExp][]
+    ).map(([what, fields, message]): [string, unknown, RegExp] => [
+      what,
+      {
+        version: 3,
+        deployment: {
+          resources: [
+            { urn: "urn:pulumi:s::p::t::n", type: "t" },
+            { urn: "urn:pulumi:s::p::t::m", type: "t", ...fields },
+          ],
+        },
+      },
+      message,
+    ]),
   ];
   for (const [what, doc, message] of malformed) {
     it(`rejects ${what} with one message naming the field`, () => {
