@@ -97,38 +97,61 @@ export function fromStackExport(doc: unknown, source: string): ExportedStack {
  * A resource of an export. Its inputs are made plain data (see {@link plain}) when first read:
  * the checks read the outputs of most resources but the inputs of only a few (a deployed stack's
  * export holds the inputs of every resource, half its size). Otherwise a plain ResourceNode.
+ * Fields are assigned in the constructor, not declared as class fields, which would run an
+ * initializer for each of 200,000 resources.
  */
 class ExportedNode implements ResourceNode {
-  // Private fields: not enumerable, so spreading or serialising a node never shows the inputs as
-  // recorded (with secrets, possibly in plaintext), only `inputs` through `toJSON`.
-  readonly #declaredInputs: Record<string, unknown>;
-  #plainInputs?: Record<string, unknown>;
+  declare readonly urn: string;
+  declare readonly type: string;
+  declare readonly name: string;
+  declare readonly custom: boolean;
+  declare readonly parent: string | undefined;
+  declare readonly provider: string | undefined;
+  declare readonly dependencies: string[];
+  declare readonly propertyDependencies: Record<string, string[]>;
+  declare readonly outputs: Record<string, unknown>;
+  declare private recorded: Recorded | undefined;
+  declare private plainInputs: Record<string, unknown> | undefined;
 
   constructor(
-    readonly urn: string,
-    readonly type: string,
-    readonly name: string,
-    readonly custom: boolean,
-    readonly parent: string | undefined,
-    readonly provider: string | undefined,
-    readonly dependencies: string[],
-    readonly propertyDependencies: Record<string, string[]>,
-    declaredInputs: Record<string, unknown>,
-    readonly outputs: Record<string, unknown>,
+    urn: string,
+    type: string,
+    name: string,
+    custom: boolean,
+    parent: string | undefined,
+    provider: string | undefined,
+    dependencies: string[],
+    propertyDependencies: Record<string, string[]>,
+    inputs: Record<string, unknown>,
+    outputs: Record<string, unknown>,
   ) {
-    this.#declaredInputs = declaredInputs;
+    this.urn = urn;
+    this.type = type;
+    this.name = name;
+    this.custom = custom;
+    this.parent = parent;
+    this.provider = provider;
+    this.dependencies = dependencies;
+    this.propertyDependencies = propertyDependencies;
+    this.outputs = outputs;
+    this.recorded = new Recorded(inputs);
+    this.plainInputs = undefined;
   }
 
   get inputs(): Record<string, unknown> {
-    this.#plainInputs ??= plain(this.#declaredInputs) as Record<string, unknown>;
-    return this.#plainInputs;
+    if (this.plainInputs === undefined) {
+      this.plainInputs = plain(this.recorded?.properties ?? {}) as Record<string, unknown>;
+      this.recorded = undefined;
+    }
+    return this.plainInputs;
   }
 
   set inputs(value: Record<string, unknown>) {
-    this.#plainInputs = value;
+    this.plainInputs = value;
+    this.recorded = undefined;
   }
 
-  /** As a plain object (what `JSON.stringify` and spreading would otherwise miss: the inputs). */
+  /** As a plain object: what `JSON.stringify` would otherwise miss, the inputs. */
   toJSON(): ResourceNode {
     return {
       urn: this.urn,
@@ -142,6 +165,27 @@ class ExportedNode implements ResourceNode {
       inputs: this.inputs,
       outputs: this.outputs,
     };
+  }
+}
+
+/**
+ * Properties as the export records them (secrets encrypted, or in plaintext in an export made
+ * with --show-secrets), kept until they are made plain data. Never serialised or shown: a node
+ * spread into another object, printed or logged carries this box, not what is in it.
+ */
+class Recorded {
+  declare readonly properties: Record<string, unknown>;
+
+  constructor(properties: Record<string, unknown>) {
+    this.properties = properties;
+  }
+
+  toJSON(): undefined {
+    return undefined;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return "[recorded properties]";
   }
 }
 

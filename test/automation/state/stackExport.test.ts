@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -56,8 +57,11 @@ describe("converting a pulumi stack export to the resource graph", () => {
     const all = JSON.stringify(fromStackExport(deployedEnvironmentExport().document(), "s").nodes);
     assert.ok(!all.includes("ciphertext") && !all.includes("hunter2"));
     assert.ok(all.includes('"kubeconfig":"[secret]"'));
-    // Spread or serialised, a node never shows its inputs as recorded.
-    assert.ok(!JSON.stringify({ ...nodes[1] }).includes("hunter2"));
+    // Spread, serialised or printed, a node never shows its inputs as recorded.
+    const fresh = fromStackExport(b.document(), "state.json").nodes[1];
+    assert.ok(!JSON.stringify({ ...fresh }).includes("hunter2"));
+    assert.ok(!inspect({ ...fresh }, { depth: 9 }).includes("hunter2"));
+    assert.ok(!inspect(fresh, { depth: 9 }).includes("hunter2"));
     assert.deepEqual(JSON.parse(JSON.stringify(nodes[1])).inputs, { stringData: "[secret]" });
   });
 
