@@ -8,6 +8,20 @@ import { fromStackExport, StackExportError, type ExportedStack } from "./stackEx
  */
 export function readStackExport(file: string, stdin: () => string = readStdin): ExportedStack {
   const source = file === "-" ? "standard input" : file;
+  const doc = readJson(file, source, stdin);
+  try {
+    return fromStackExport(doc, source);
+  } catch (err) {
+    if (err instanceof StackExportError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/**
+ * The parsed document. Apart from the conversion so that the text (as large as the file) is
+ * garbage once parsed, not kept alive while the document is converted.
+ */
+function readJson(file: string, source: string, stdin: () => string): unknown {
   let text: string;
   try {
     text = file === "-" ? stdin() : readUtf8(file);
@@ -22,19 +36,12 @@ export function readStackExport(file: string, stdin: () => string = readStdin): 
   if (text.trim() === "") {
     throw new UsageError(`${source} is empty; pass the output of \`pulumi stack export\``);
   }
-  let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new UsageError(
       `${source} is not valid JSON (${(err as Error).message}); pass the output of \`pulumi stack export\``,
     );
-  }
-  try {
-    return fromStackExport(doc, source);
-  } catch (err) {
-    if (err instanceof StackExportError) throw new UsageError(err.message);
-    throw err;
   }
 }
 
