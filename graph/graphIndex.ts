@@ -31,7 +31,6 @@ export class GraphIndex {
   readonly edgeStart: Int32Array;
   readonly edges: Int32Array;
   private readonly slots = new Map<string, number>();
-  private children?: Reverse;
   private users?: Reverse;
 
   constructor(readonly nodes: readonly ResourceNode[]) {
@@ -122,16 +121,6 @@ export class GraphIndex {
     return true;
   }
 
-  /** Positions of the resources whose parent is `urn`, in registration order. */
-  childrenOf(urn: string): Int32Array {
-    if (!this.children) {
-      const one = new Int32Array(this.nodes.length + 1); // one edge per position: its parent
-      for (let i = 0; i < one.length; i++) one[i] = i;
-      this.children = reverse(this.size, this.parentOfNode, one);
-    }
-    return this.children.of(this.find(urn));
-  }
-
   /**
    * Positions of the resources that use `urn` (as a dependency, a property dependency or their
    * provider; not as a parent), each once, in registration order.
@@ -166,17 +155,12 @@ const NO_POSITIONS = new Int32Array(0);
  * NONE targets and those equal to `skip[i]` (a resource's own slot) are left out, and a slot a
  * position points at more than once gets that position once.
  */
-function reverse(
-  size: number,
-  targets: Int32Array,
-  starts: Int32Array,
-  skip?: Int32Array,
-): Reverse {
+function reverse(size: number, targets: Int32Array, starts: Int32Array, skip: Int32Array): Reverse {
   const count = starts.length - 1;
   const start = new Int32Array(size + 1);
   const last = new Int32Array(size).fill(NONE); // the last position counted for each slot
   for (let i = 0; i < count; i++) {
-    const own = skip ? skip[i] : NONE;
+    const own = skip[i];
     for (let e = starts[i], end = starts[i + 1]; e < end; e++) {
       const slot = targets[e];
       if (slot === NONE || slot === own || last[slot] === i) continue;
@@ -189,7 +173,7 @@ function reverse(
   const fill = start.slice(0, size);
   last.fill(NONE);
   for (let i = 0; i < count; i++) {
-    const own = skip ? skip[i] : NONE;
+    const own = skip[i];
     for (let e = starts[i], end = starts[i + 1]; e < end; e++) {
       const slot = targets[e];
       if (slot === NONE || slot === own || last[slot] === i) continue;

@@ -10,13 +10,18 @@ export const EKS_COMPONENT = "eks:index:Cluster";
 
 /**
  * The resource whose properties describe cluster settings: the `aws:eks/cluster:Cluster` the
- * @pulumi/eks component created, when the graph has it (a real preview or a stack export), else
- * the cluster resource itself (offline, where the component has no children).
+ * @pulumi/eks component created (the first, when the graph has it: a real preview or a stack
+ * export), else the cluster resource itself (offline, where the component has no children).
+ * An aws.eks.Cluster inside the component belongs to it (see `clusterMembership`), so it is found
+ * among the resources of that type, without walking the component's descendants.
  */
 export function clusterSettingsNode(view: StackView, cluster: GraphCluster): ResourceNode {
   const root = view.byUrn.get(cluster.urn) as ResourceNode;
   if (root.type === AWS_EKS_CLUSTER) return root;
-  return view.descendants(root.urn).find((n) => n.type === AWS_EKS_CLUSTER) ?? root;
+  for (const i of view.positionsOf([AWS_EKS_CLUSTER])) {
+    if (view.clusterAt(i) === cluster) return view.nodes[i];
+  }
+  return root;
 }
 
 /** The Kubernetes version a cluster runs or is declared with, e.g. "1.33". */

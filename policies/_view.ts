@@ -27,10 +27,6 @@ export interface StackView {
   clusterAt(position: number): GraphCluster | undefined;
   /** Clusters a resource's dependencies reach (transitively). */
   reaches(urn: string): GraphCluster[];
-  /** Direct children of a resource. */
-  children(urn: string): readonly ResourceNode[];
-  /** Every descendant of a resource (children, their children, ...). */
-  descendants(urn: string): ResourceNode[];
   /** Resources that use this one (dependency, property dependency or provider; not parent). */
   dependents(urn: string): readonly ResourceNode[];
   /** The distinct type tokens of the stack, in the order they first appear. */
@@ -84,17 +80,6 @@ export function stackView(nodes: readonly ResourceNode[], membership?: Membershi
       [...(membership.reaches.get(urn) ?? [])]
         .map((c) => clusterByUrn.get(c))
         .filter((c): c is GraphCluster => c !== undefined),
-    children: (urn) => nodesAt(index.childrenOf(urn)),
-    descendants: (urn) => {
-      const out: ResourceNode[] = [];
-      const stack = [...view.children(urn)];
-      while (stack.length > 0) {
-        const n = stack.pop() as ResourceNode;
-        out.push(n);
-        stack.push(...view.children(n.urn));
-      }
-      return out;
-    },
     dependents: (urn) => nodesAt(index.usersOf(urn)),
     types: () => [...byType().keys()],
     positionsOf: (types) => {
