@@ -29,11 +29,14 @@ const COMMANDS: [names: string[], load: () => Register][] = [
 
 /**
  * The commands to register for these arguments: only the one named, when it names one (its help,
- * options and errors are its own); every command for anything else (`aa --help`, `aa help ...`,
- * completion, an unknown command that needs the list for its suggestion).
+ * options and errors are its own); none for `aa --version`; every command for anything else
+ * (`aa --help`, `aa help ...`, completion, an unknown command that needs the list for its
+ * suggestion).
  */
 function commandsFor(argv: string[]): (() => Register)[] {
   const name = argv.find((a) => !a.startsWith("-"));
+  // `aa --version` needs no command (loading them all took most of a second).
+  if (name === undefined && argv.some((a) => a === "-V" || a === "--version")) return [];
   const named = COMMANDS.find(([names]) => name !== undefined && names.includes(name));
   if (named && !named[0].includes("completion")) return [named[1]];
   return COMMANDS.map(([, load]) => load);

@@ -38,12 +38,12 @@ function modulesLoadedBy(args: string[], dir: string): { code: number | null; mo
   return { code: run.status, modules: JSON.parse(fs.readFileSync(out, "utf8")) as string[] };
 }
 
-describe("aa check --state start-up", () => {
+describe("aa start-up loads only what the command needs", () => {
   let dir: string;
   before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-modules-"))));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("loads neither the Pulumi runtime, the cloud SDKs, gRPC, the config schemas nor YAML", () => {
+  it("check --state loads neither the Pulumi runtime, the cloud SDKs, gRPC, the config schemas nor YAML", () => {
     fs.writeFileSync(
       path.join(dir, "prod.json"),
       JSON.stringify(deployedEnvironmentExport().document()),
@@ -55,7 +55,29 @@ describe("aa check --state start-up", () => {
     assert.deepEqual(loaded, []);
   });
 
-  it("loads gRPC when asked to serve the pack (--analyzer grpc)", () => {
+  it("aa --version prints the version and loads no command", () => {
+    const { code, modules } = modulesLoadedBy(["--version"], dir);
+    assert.equal(code, 0);
+    assert.deepEqual(
+      modules.filter((m) => m.includes(`${path.sep}commands${path.sep}`)),
+      [],
+      "no command module",
+    );
+    const version = spawnSync(
+      process.execPath,
+      [path.join(ROOT, "dist", "automation", "cli.js"), "-V"],
+      {
+        encoding: "utf8",
+      },
+    );
+    assert.equal(
+      version.stdout.trim(),
+      (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string })
+        .version,
+    );
+  });
+
+  it("check --state loads gRPC when asked to serve the pack (--analyzer grpc)", () => {
     const { modules } = modulesLoadedBy(
       ["check", "--state", "prod.json", "--json", "--analyzer", "grpc"],
       dir,
