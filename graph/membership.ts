@@ -76,13 +76,16 @@ export function clusterMembership(nodes: readonly ResourceNode[]): Membership {
   // 1. Cluster roots: EKS clusters that are not inside another EKS cluster.
   const inside = new Int32Array(size).fill(NONE);
   const clusters: GraphCluster[] = [];
+  const awsClusters: number[] = []; // positions of aws.eks.Cluster resources, for their tags
   for (let i = 0; i < count; i++) {
     const n = nodes[i];
     const at = slotOfNode[i];
     const parent = parentOfNode[i];
     const parentCluster = parent === NONE ? NONE : inside[parent];
+    const type = n.type;
+    if (type === AWS_EKS_CLUSTER) awsClusters.push(i);
     if (parentCluster !== NONE) inside[at] = parentCluster;
-    else if (isEksCluster(n.type)) {
+    else if (type === AWS_EKS_CLUSTER || type === EKS_COMPONENT) {
       inside[at] = at;
       clusters.push({ urn: n.urn, name: clusterName(n) });
     }
@@ -93,9 +96,8 @@ export function clusterMembership(nodes: readonly ResourceNode[]): Membership {
   // An eks.Cluster component whose own tags are not recorded (a stack export keeps no component
   // arguments) is named by the tag of the aws.eks.Cluster it created.
   const childTag = new Map<number, string>();
-  for (let i = 0; i < count; i++) {
+  for (const i of awsClusters) {
     const n = nodes[i];
-    if (n.type !== "aws:eks/cluster:Cluster") continue;
     const at = slotOfNode[i];
     const root = inside[at];
     const tag = root !== NONE && root !== at ? clusterTag(n) : undefined;
@@ -292,9 +294,12 @@ function settleByAncestor(
   }
 }
 
-/** {@link EKS_CLUSTER_TYPES}, by comparison (cheaper than hashing every type token once). */
+const AWS_EKS_CLUSTER = "aws:eks/cluster:Cluster";
+const EKS_COMPONENT = "eks:index:Cluster";
+
+/** `EKS_CLUSTER_TYPES` (resourceGraph.ts), by comparison (cheaper than hashing every type token). */
 function isEksCluster(type: string): boolean {
-  return type === "eks:index:Cluster" || type === "aws:eks/cluster:Cluster";
+  return type === EKS_COMPONENT || type === AWS_EKS_CLUSTER;
 }
 
 function first<T>(set: ReadonlySet<T>): T {

@@ -29,6 +29,8 @@ export interface StackView {
   reaches(urn: string): GraphCluster[];
   /** Resources that use this one (dependency, property dependency or provider; not parent). */
   dependents(urn: string): readonly ResourceNode[];
+  /** Positions of the environment-level resources (those of no cluster), in registration order. */
+  environmentLevel(): Positions;
   /** The distinct type tokens of the stack, in the order they first appear. */
   types(): readonly string[];
   /**
@@ -81,6 +83,16 @@ export function stackView(nodes: readonly ResourceNode[], membership?: Membershi
         .map((c) => clusterByUrn.get(c))
         .filter((c): c is GraphCluster => c !== undefined),
     dependents: (urn) => nodesAt(index.usersOf(urn)),
+    environmentLevel: () => {
+      // On the numbered membership alone: no resource is looked at.
+      const out: number[] = [];
+      const { slotOfNode } = index;
+      for (let i = 0; i < slotOfNode.length; i++) {
+        const own = owner[slotOfNode[i]];
+        if (own === -1 || !clusterBySlot.has(own)) out.push(i);
+      }
+      return out;
+    },
     types: () => [...byType().keys()],
     positionsOf: (types) => {
       const lists: number[][] = [];

@@ -31,9 +31,9 @@ export const noSharedSingleClusterDependency: PolicySpec<NoSharedSingleClusterDe
     if (total < 2) return [];
     const ignored = new Set(config.ignoreTypes);
     const findings: Finding[] = [];
-    for (let i = 0; i < nodes.length; i++) {
+    for (const i of view.environmentLevel()) {
       const node = nodes[i];
-      if (view.clusterAt(i) || ignored.has(node.type)) continue;
+      if (ignored.has(node.type)) continue;
       // Kubernetes resources and their providers are no-ambient-kubernetes-provider's concern.
       if (isKubernetesResource(node) || node.type === "pulumi:providers:kubernetes") continue;
       const reached = view.reaches(node.urn);

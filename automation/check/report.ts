@@ -1,5 +1,5 @@
 import type { Membership } from "../../graph/membership";
-import { EKS_CLUSTER_TYPES, type ResourceNode } from "../../graph/resourceGraph";
+import type { ResourceNode } from "../../graph/resourceGraph";
 import type { Evaluation } from "../offline/evaluate";
 
 /** One policy violation (filled by the policy pack). */
@@ -10,6 +10,10 @@ export interface Violation {
   cluster: string | null;
   message: string;
 }
+
+const RECORD = "aws:route53/record:Record";
+const AWS_EKS_CLUSTER = "aws:eks/cluster:Cluster";
+const EKS_COMPONENT = "eks:index:Cluster";
 
 /** The `aa check --json` document. Field names are a contract; keep them. */
 export interface CheckReport {
@@ -41,8 +45,7 @@ export function buildCheckReport(
   evaluation: Evaluation,
   violations: Violation[] = [],
 ): CheckReport {
-  const resources = resourcesOf(evaluation.resources, evaluation.membership);
-  const counts = countPerCluster(resources);
+  const { resources, counts } = resourcesOf(evaluation.resources, evaluation.membership);
   return {
     environment: evaluation.environment.name,
     clusters: evaluation.clusters.map((c) => ({
@@ -67,23 +70,24 @@ export function buildGraphReport(
   membership: Membership,
   violations: Violation[] = [],
 ): CheckReport {
-  const resources = resourcesOf(nodes, membership);
-  const counts = countPerCluster(resources);
+  const { resources, counts } = resourcesOf(nodes, membership);
   const clusterUrns = new Set(membership.clusters.map((c) => c.urn));
   const clusterNodes = new Map<string, ResourceNode>();
   const weights = new Map<string, number>();
   const awsClusterOf = new Map<string, ResourceNode>();
-  // One pass; only cluster types are looked up by URN (a graph may hold 200,000 resources).
+  // One pass, comparing types; only records and clusters are looked up by URN (a graph may
+  // hold 200,000 resources).
   for (const n of nodes) {
-    if (n.type === "aws:route53/record:Record") {
+    const type = n.type;
+    if (type === RECORD) {
       const owner = membership.clusterOf.get(n.urn);
       const weight = (propsOf(n).weightedRoutingPolicies as { weight?: unknown }[] | undefined)?.[0]
         ?.weight;
       if (owner && typeof weight === "number" && !weights.has(owner)) weights.set(owner, weight);
-      continue;
+    } else if (type === AWS_EKS_CLUSTER || type === EKS_COMPONENT) {
+      if (type === AWS_EKS_CLUSTER && n.parent) awsClusterOf.set(n.parent, n);
+      if (clusterUrns.has(n.urn)) clusterNodes.set(n.urn, n);
     }
-    if (n.type === "aws:eks/cluster:Cluster" && n.parent) awsClusterOf.set(n.parent, n);
-    if (EKS_CLUSTER_TYPES.has(n.type) && clusterUrns.has(n.urn)) clusterNodes.set(n.urn, n);
   }
   const versionOf = (urn: string): string | null => {
     const root = clusterNodes.get(urn);
@@ -110,47 +114,52 @@ export function buildGraphReport(
   };
 }
 
+/** The report's resources, and how many of them belong to each cluster (by name). One pass. */
 function resourcesOf(
   nodes: readonly ResourceNode[],
   membership: Membership,
-): CheckReport["resources"] {
-  const clusterOf = clusterNameOf(nodes, membership);
-  return nodes.map((r, i) => ({
-    urn: r.urn,
-    type: r.type,
-    name: r.name,
-    parent: r.parent ?? null,
-    provider: r.provider ?? null,
-    cluster: clusterOf(i),
-    dependencies: r.dependencies,
-  }));
+): { resources: CheckReport["resources"]; counts: Map<string, number> } {
+  const clusterAt = clusterIndexOf(nodes, membership);
+  const names = membership.clusters.map((c) => c.name);
+  const perCluster = new Int32Array(names.length);
+  const resources = nodes.map((r, i) => {
+    const c = clusterAt(i);
+    if (c !== -1) perCluster[c]++;
+    return {
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent ?? null,
+      provider: r.provider ?? null,
+      cluster: c === -1 ? null : names[c],
+      dependencies: r.dependencies,
+    };
+  });
+  const counts = new Map<string, number>();
+  names.forEach((name, c) => counts.set(name, (counts.get(name) ?? 0) + perCluster[c]));
+  return { resources, counts };
 }
 
 /**
- * The name of the cluster the resource at each position belongs to, null for environment-level:
- * from the membership's numbered graph when it is of these nodes, without a lookup per URN.
+ * The cluster (its index in `membership.clusters`) the resource at each position belongs to, -1
+ * for environment-level: from the membership's numbered graph when it is of these nodes, without
+ * a lookup per URN.
  */
-function clusterNameOf(
+function clusterIndexOf(
   nodes: readonly ResourceNode[],
   membership: Membership,
-): (position: number) => string | null {
-  const nameOf = new Map(membership.clusters.map((c) => [c.urn, c.name]));
+): (position: number) => number {
   const numbered = membership.numbered;
   if (numbered?.index.nodes === nodes) {
     const { index, owner } = numbered;
-    const names = new Map(membership.clusters.map((c) => [index.find(c.urn), c.name]));
-    return (i) => names.get(owner[index.slotOfNode[i]]) ?? null;
+    const bySlot = new Map(membership.clusters.map((c, k) => [index.find(c.urn), k]));
+    return (i) => bySlot.get(owner[index.slotOfNode[i]]) ?? -1;
   }
+  const byUrn = new Map(membership.clusters.map((c, k) => [c.urn, k]));
   return (i) => {
     const owner = membership.clusterOf.get(nodes[i].urn);
-    return owner ? (nameOf.get(owner) ?? null) : null;
+    return owner === undefined ? -1 : (byUrn.get(owner) ?? -1);
   };
-}
-
-function countPerCluster(resources: CheckReport["resources"]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const r of resources) if (r.cluster) counts.set(r.cluster, (counts.get(r.cluster) ?? 0) + 1);
-  return counts;
 }
 
 /** What a resource is known as: its outputs when recorded, else its inputs. */
