@@ -3,7 +3,8 @@
 // Prints, per size: file size, JSON.parse time (read + parse, timed inside its own process), the
 // wall time of the whole `aa check --state FILE --json` process (as a user runs it), and their
 // ratio; medians of the runs, which alternate between the two after one unmeasured pair, and the
-// range of the ratio run by run. Further arguments go to aa, e.g. `--analyzer=grpc` to time the
+// range of the ratio run by run. The last two columns time the baseline as a whole process too
+// (Node's start-up and exit included on both sides), for comparison like with like. Further arguments go to aa, e.g. `--analyzer=grpc` to time the
 // pack's gRPC protocol instead of the default in-process evaluation.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -14,17 +15,24 @@ import { writeSyntheticExport } from "./syntheticExport";
 const ROOT = path.resolve(__dirname, "..", "..");
 const AA = path.join(ROOT, "dist", "automation", "cli.js");
 
-function parseMs(file: string): number {
+/**
+ * The baseline: read and JSON.parse the file in a fresh Node process. `ms` is timed inside that
+ * process (the target's measure: Node's start-up and exit not counted); `processMs` is the whole
+ * process, timed like `aa` (for comparison like with like).
+ */
+function parseMs(file: string): { ms: number; processMs: number } {
   const script =
     'const fs=require("fs");const t=process.hrtime.bigint();' +
     "JSON.parse(fs.readFileSync(process.argv[1],'utf8'));" +
     "console.log(Number(process.hrtime.bigint()-t)/1e6)";
+  const t = process.hrtime.bigint();
   const out = spawnSync(process.execPath, ["-e", script, file], {
     encoding: "utf8",
     maxBuffer: 1 << 20,
   });
+  const processMs = Number(process.hrtime.bigint() - t) / 1e6;
   if (out.status !== 0) throw new Error(out.stderr);
-  return Number(out.stdout.trim());
+  return { ms: Number(out.stdout.trim()), processMs };
 }
 
 function checkMs(file: string, extra: string[]): { ms: number; code: number | null } {
@@ -56,7 +64,8 @@ function main(): void {
         (extra.length ? `, aa ${extra.join(" ")}` : ""),
     );
     console.log(
-      "resources | file MB | JSON.parse ms | aa check --state ms | ratio of medians (per run)",
+      "resources | file MB | JSON.parse ms | aa check --state ms | ratio of medians (per run) | " +
+        "JSON.parse process ms | ratio, process to process",
     );
     for (const size of sizes) {
       const file = path.join(dir, `export-${size}.json`);
@@ -67,16 +76,23 @@ function main(): void {
       parseMs(file);
       checkMs(file, extra);
       const parses: number[] = [];
+      const parseProcesses: number[] = [];
       const checks: number[] = [];
       for (let run = 0; run < runs; run++) {
-        parses.push(parseMs(file));
+        const baseline = parseMs(file);
+        parses.push(baseline.ms);
+        parseProcesses.push(baseline.processMs);
         checks.push(checkMs(file, extra).ms);
       }
       const parse = median(parses);
       const check = median(checks);
       const ratios = checks.map((c, i) => c / parses[i]).sort((a, b) => a - b);
       const range = `${ratios[0].toFixed(2)}-${ratios[ratios.length - 1].toFixed(2)}`;
-      const row = `${count} | ${mb.toFixed(1)} | ${parse.toFixed(0)} | ${check.toFixed(0)} | ${(check / parse).toFixed(2)}x (runs ${range})`;
+      const parseProcess = median(parseProcesses);
+      const row =
+        `${count} | ${mb.toFixed(1)} | ${parse.toFixed(0)} | ${check.toFixed(0)} | ` +
+        `${(check / parse).toFixed(2)}x (runs ${range}) | ` +
+        `${parseProcess.toFixed(0)} | ${(check / parseProcess).toFixed(2)}x`;
       rows.push(row);
       console.log(row);
       fs.rmSync(file);
