@@ -1,5 +1,10 @@
 import { BySlot, GraphIndex } from "./graphIndex";
-import { isKubernetesResource, type ResourceNode } from "./resourceGraph";
+import {
+  AWS_EKS_CLUSTER,
+  EKS_COMPONENT,
+  isKubernetesResource,
+  type ResourceNode,
+} from "./resourceGraph";
 
 /** An EKS cluster found in the graph. */
 export interface GraphCluster {
@@ -85,7 +90,7 @@ export function clusterMembership(nodes: readonly ResourceNode[]): Membership {
     const type = n.type;
     if (type === AWS_EKS_CLUSTER) awsClusters.push(i);
     if (parentCluster !== NONE) inside[at] = parentCluster;
-    else if (type === AWS_EKS_CLUSTER || type === EKS_COMPONENT) {
+    else if (isEksCluster(type)) {
       inside[at] = at;
       clusters.push({ urn: n.urn, name: clusterName(n) });
     }
@@ -293,9 +298,6 @@ function settleByAncestor(
     path.length = 0;
   }
 }
-
-const AWS_EKS_CLUSTER = "aws:eks/cluster:Cluster";
-const EKS_COMPONENT = "eks:index:Cluster";
 
 /** `EKS_CLUSTER_TYPES` (resourceGraph.ts), by comparison (cheaper than hashing every type token). */
 function isEksCluster(type: string): boolean {

@@ -29,8 +29,12 @@ export interface ResourceNode {
   outputs?: Record<string, unknown>;
 }
 
+/** Type token of the AWS resource behind every EKS cluster. */
+export const AWS_EKS_CLUSTER = "aws:eks/cluster:Cluster";
+/** Type token of the @pulumi/eks component. */
+export const EKS_COMPONENT = "eks:index:Cluster";
 /** Type tokens of an EKS cluster: the @pulumi/eks component and the raw AWS resource. */
-export const EKS_CLUSTER_TYPES = new Set(["eks:index:Cluster", "aws:eks/cluster:Cluster"]);
+export const EKS_CLUSTER_TYPES: ReadonlySet<string> = new Set([EKS_COMPONENT, AWS_EKS_CLUSTER]);
 
 /** True for a Kubernetes resource managed through the Kubernetes provider. */
 export function isKubernetesResource(node: Pick<ResourceNode, "type" | "custom">): boolean {

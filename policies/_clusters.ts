@@ -1,12 +1,9 @@
 import type { GraphCluster } from "../graph/membership";
-import type { ResourceNode } from "../graph/resourceGraph";
+import { AWS_EKS_CLUSTER, type ResourceNode } from "../graph/resourceGraph";
 import { at, str, UNKNOWN_VALUE, type Read } from "./_props";
 import type { StackView } from "./_view";
 
-/** Type token of the AWS resource behind every EKS cluster. */
-export const AWS_EKS_CLUSTER = "aws:eks/cluster:Cluster";
-/** Type token of the @pulumi/eks component. */
-export const EKS_COMPONENT = "eks:index:Cluster";
+export { AWS_EKS_CLUSTER, EKS_COMPONENT } from "../graph/resourceGraph";
 
 /**
  * The resource whose properties describe cluster settings: the `aws:eks/cluster:Cluster` the

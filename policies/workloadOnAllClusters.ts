@@ -91,7 +91,7 @@ export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
     // kind -> clusters with an object of that kind whose name is not known yet (a preview):
     // it may be the "missing" copy, so those clusters are not reported as missing it.
     const unknownNames = new Map<string, Set<string>>();
-    const kindOfChecked = new Map<string, string | undefined>();
+    const kindOfChecked = new Map<string, string>(); // type -> kind, for the kinds checked
     for (const type of view.types()) {
       const kind = kindOfType(type);
       if (kind !== undefined && kinds.has(kind)) kindOfChecked.set(type, kind);
@@ -99,7 +99,7 @@ export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
     for (const i of view.positionsOf(kindOfChecked.keys())) {
       const node = nodes[i];
       if (!node.custom) continue; // a component, not a Kubernetes object (see kindOf)
-      const kind = kindOfChecked.get(node.type) as string;
+      const kind = kindOfChecked.get(node.type) as string; // a type listed above
       const cluster = view.clusterAt(i);
       const name = objectName(node);
       const namespace = objectNamespace(node);

@@ -1,5 +1,5 @@
 import type { Membership } from "../../graph/membership";
-import type { ResourceNode } from "../../graph/resourceGraph";
+import { AWS_EKS_CLUSTER, EKS_COMPONENT, type ResourceNode } from "../../graph/resourceGraph";
 import type { Evaluation } from "../offline/evaluate";
 
 /** One policy violation (filled by the policy pack). */
@@ -12,8 +12,6 @@ export interface Violation {
 }
 
 const RECORD = "aws:route53/record:Record";
-const AWS_EKS_CLUSTER = "aws:eks/cluster:Cluster";
-const EKS_COMPONENT = "eks:index:Cluster";
 
 /** The `aa check --json` document. Field names are a contract; keep them. */
 export interface CheckReport {

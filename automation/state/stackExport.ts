@@ -231,9 +231,8 @@ function propertyDependencies(
   if (v === undefined || v === null) return {};
   if (!isObject(v)) return fail(`${where(i, field)} is not an object`);
   for (const key in v) {
-    const urns = v[key];
     // As a rule a list of strings: where it is is spelled out only when it is not.
-    if (!isStringList(urns)) urnList(urns, i, `${field}.${key}`, fail);
+    if (!isStringList(v[key])) return fail(`${where(i, `${field}.${key}`)} is not a list of URNs`);
   }
   return v as Record<string, string[]>;
 }

@@ -117,6 +117,11 @@ describe("converting a pulumi stack export to the resource graph", () => {
           /deployment.resources\[1\].propertyDependencies.b is not a list of URNs/,
         ],
         [
+          "a property dependency that is null",
+          { propertyDependencies: { a: null } },
+          /deployment.resources\[1\].propertyDependencies.a is not a list of URNs/,
+        ],
+        [
           "property dependencies that are not a map",
           { propertyDependencies: [] },
           /resources\[1\].propertyDependencies is not an object/,
