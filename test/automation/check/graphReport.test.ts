@@ -1,0 +1,51 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { writeSyntheticExport } from "../../../bench/syntheticExport";
+import { buildGraphReport } from "../../../automation/check/report";
+import { readStackExport } from "../../../automation/state/readStackExport";
+import { clusterMembership, type Membership } from "../../../graph/membership";
+
+describe("the --json report of a stack export (buildGraphReport)", () => {
+  let file: string;
+  before(() => {
+    file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "aa-report-")), "export.json");
+    writeSyntheticExport(file, 400);
+  });
+  after(() => fs.rmSync(path.dirname(file), { recursive: true, force: true }));
+
+  it("gives each cluster its record's weight, its version and its resources; each resource its cluster", () => {
+    const { stack, nodes } = readStackExport(file);
+    const membership = clusterMembership(nodes);
+    const report = buildGraphReport(stack, nodes, membership);
+    const expected = (name: string) =>
+      nodes.filter((n) => membership.clusterOf.get(n.urn) === urnOf(membership, name)).length;
+    assert.deepEqual(report.clusters, [
+      { name: "a", weight: 1, kubernetesVersion: "1.33", resources: expected("a") },
+      { name: "b", weight: 1, kubernetesVersion: "1.33", resources: expected("b") },
+      { name: "c", weight: 1, kubernetesVersion: "1.33", resources: expected("c") },
+    ]);
+    assert.ok(report.clusters.every((c) => c.resources > 100));
+    assert.equal(report.resources.length, nodes.length);
+    report.resources.forEach((r, i) => {
+      const owner = membership.clusterOf.get(nodes[i].urn);
+      const name = membership.clusters.find((c) => c.urn === owner)?.name ?? null;
+      assert.equal(r.cluster, name, r.urn);
+    });
+  });
+
+  it("says the same without the membership's numbered graph (a membership decided elsewhere)", () => {
+    const { stack, nodes } = readStackExport(file);
+    const membership = clusterMembership(nodes);
+    const plain: Membership = { ...membership, numbered: undefined };
+    assert.deepEqual(
+      buildGraphReport(stack, nodes, plain),
+      buildGraphReport(stack, nodes, membership),
+    );
+  });
+});
+
+function urnOf(membership: Membership, name: string): string | undefined {
+  return membership.clusters.find((c) => c.name === name)?.urn;
+}
