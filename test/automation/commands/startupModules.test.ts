@@ -77,6 +77,14 @@ describe("aa start-up loads only what the command needs", () => {
     );
   });
 
+  it("the bin is an executable program (npx and npm's bin links run it as one)", () => {
+    const bin = path.join(ROOT, "dist", "automation", "cli.js");
+    fs.accessSync(bin, fs.constants.X_OK);
+    const run = spawnSync(bin, ["--version"], { encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^\d+\.\d+\.\d+\n$/);
+  });
+
   it("check --state loads gRPC when asked to serve the pack (--analyzer grpc)", () => {
     const { modules } = modulesLoadedBy(
       ["check", "--state", "prod.json", "--json", "--analyzer", "grpc"],
