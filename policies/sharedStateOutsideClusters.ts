@@ -17,7 +17,7 @@ export interface SharedStateOutsideClustersConfig {
 const RDS_INSTANCE = "aws:rds/instance:Instance";
 
 const STATEFUL = [
-  "aws:rds/instance:Instance",
+  RDS_INSTANCE,
   "aws:rds/cluster:Cluster",
   "aws:dynamodb/table:Table",
   "aws:elasticache/cluster:Cluster",

@@ -14,17 +14,7 @@ export interface KubectlReport {
   verbClass: VerbClass;
   parallel: boolean;
   /** Every selected cluster, in order; kubectl's stdout and stderr with credentials cut. */
-  clusters: {
-    cluster: string;
-    context: string;
-    status: ClusterResult["status"];
-    exitCode: number | null;
-    signal: string | null;
-    durationMs: number;
-    stdout: string;
-    stderr: string;
-    reason?: string;
-  }[];
+  clusters: ClusterResult[];
   /** aa's own exit code (0 when every cluster succeeded). */
   exitCode: number;
 }
