@@ -27,10 +27,18 @@ export const noAmbientKubernetesProvider: PolicySpec<NoAmbientKubernetesProvider
     const view = prebuilt ?? stackView(nodes);
     const findings: Finding[] = [];
     const types = view.types().filter((t) => t.startsWith("kubernetes:"));
+    // Resources of one provider come one after another: its URN is tested once per run of them.
+    let lastProvider: string | undefined;
+    let lastIsDefault = true;
     for (const i of view.positionsOf(types)) {
       const node = nodes[i];
       if (!isKubernetesResource(node)) continue;
-      if (!node.provider || isDefaultProvider(node.provider)) {
+      const provider = node.provider;
+      if (provider !== lastProvider) {
+        lastProvider = provider;
+        lastIsDefault = !provider || isDefaultProvider(provider);
+      }
+      if (!provider || lastIsDefault) {
         findings.push({
           urn: node.urn,
           message:
@@ -41,9 +49,9 @@ export const noAmbientKubernetesProvider: PolicySpec<NoAmbientKubernetesProvider
       }
       // Membership gives a Kubernetes resource the cluster its provider depends on, if exactly one.
       if (view.clusterAt(i)) continue;
-      const reached = view.reaches(node.provider);
-      const provider = view.byUrn.get(node.provider);
-      const what = provider ? label(provider) : `provider ${node.provider}`;
+      const reached = view.reaches(provider);
+      const providerNode = view.byUrn.get(provider);
+      const what = providerNode ? label(providerNode) : `provider ${provider}`;
       findings.push({
         urn: node.urn,
         message:

@@ -51,6 +51,10 @@ export function fromStackExport(doc: unknown, source: string): ExportedStack {
   const nodes: ResourceNode[] = [];
   let stack: string | undefined;
   let project: string | undefined;
+  // The provider reference of the resource before, and its URN: resources of one provider are
+  // registered one after another, and share one URN string instead of a copy each.
+  let lastReference: unknown;
+  let lastProvider: string | undefined;
   // One pass, no copies of what is already plain data; field paths for messages are only
   // spelled out when something is wrong (a deployed stack may hold 200,000 resources).
   for (let i = 0; i < resources.length; i++) {
@@ -75,6 +79,10 @@ export function fromStackExport(doc: unknown, source: string): ExportedStack {
     if (r.delete === true) continue;
     stack ??= urn.slice("urn:pulumi:".length, afterStack);
     project ??= urn.slice(afterStack + 2, afterProject);
+    if (r.provider !== lastReference) {
+      lastReference = r.provider;
+      lastProvider = providerUrn(optionalString(r.provider, i, ".provider", fail));
+    }
     nodes.push(
       new ExportedNode(
         urn,
@@ -82,7 +90,7 @@ export function fromStackExport(doc: unknown, source: string): ExportedStack {
         urn.slice(afterType + 2),
         r.custom === true,
         optionalString(r.parent, i, ".parent", fail),
-        providerUrn(optionalString(r.provider, i, ".provider", fail)),
+        lastProvider,
         urnList(r.dependencies, i, ".dependencies", fail),
         propertyDependencies(r.propertyDependencies, i, ".propertyDependencies", fail),
         propertyMap(r.inputs, i, ".inputs", fail),

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import type { ResourceNode } from "../../graph/resourceGraph";
 import { noAmbientKubernetesProvider } from "../../policies/noAmbientKubernetesProvider";
 import { assertOneFinding, check } from "./_assert";
 import { environmentGraph } from "./_environment";
@@ -29,6 +30,26 @@ describe("no-ambient-kubernetes-provider", () => {
       check(noAmbientKubernetesProvider, nodes),
       clusters.a.kyverno.urn,
       /uses the default Kubernetes provider/,
+    );
+  });
+
+  it("judges each resource by its own provider, between neighbours on another", () => {
+    const { g, nodes, clusters } = environmentGraph();
+    const ambient = "urn:pulumi:prod::proj::pulumi:providers:kubernetes::default_4_34_2";
+    const on = (name: string, provider: ResourceNode | string | undefined) => {
+      const node = g.add({ type: "kubernetes:core/v1:ConfigMap", name });
+      node.provider = typeof provider === "string" ? provider : provider?.urn;
+      return node;
+    };
+    on("before", clusters.a.provider);
+    const onDefault = on("on-default", ambient);
+    const alsoDefault = on("also-on-default", ambient);
+    on("after", clusters.a.provider);
+    const without = on("without", undefined);
+    on("last", clusters.b.provider);
+    assert.deepEqual(
+      check(noAmbientKubernetesProvider, nodes).map((f) => f.urn),
+      [onDefault.urn, alsoDefault.urn, without.urn],
     );
   });
 

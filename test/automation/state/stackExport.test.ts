@@ -7,7 +7,7 @@ import { UsageError } from "../../../automation/exitCodes";
 import { readStackExport } from "../../../automation/state/readStackExport";
 import { fromStackExport, StackExportError } from "../../../automation/state/stackExport";
 import { clusterMembership } from "../../../graph/membership";
-import { deployedEnvironmentExport, ExportBuilder } from "./_exportFixture";
+import { deployedEnvironmentExport, ExportBuilder, type ExportResource } from "./_exportFixture";
 
 describe("converting a pulumi stack export to the resource graph", () => {
   it("reads every live resource with its parent, provider, dependencies and properties", () => {
@@ -38,6 +38,26 @@ describe("converting a pulumi stack export to the resource graph", () => {
       kubeconfig: ["urn:pulumi:prod::acme::eks:index:Cluster::prod-b"],
     });
     assert.deepEqual(provider?.dependencies, ["urn:pulumi:prod::acme::eks:index:Cluster::prod-b"]);
+  });
+
+  it("gives each resource its own provider, whether its neighbours share one or not", () => {
+    const b = new ExportBuilder();
+    const a = b.add({ type: "pulumi:providers:kubernetes", name: "a-k8s" });
+    const other = b.add({ type: "pulumi:providers:kubernetes", name: "b-k8s" });
+    const on = (name: string, provider?: ExportResource) =>
+      b.add({ type: "kubernetes:core/v1:ConfigMap", name, provider });
+    on("one", a);
+    on("two", a);
+    on("three", other);
+    on("four");
+    on("five", a);
+    const { nodes } = fromStackExport(b.document(), "state.json");
+    const providerOf = (name: string) => nodes.find((n) => n.name === name)?.provider;
+    assert.equal(providerOf("one"), a.urn);
+    assert.equal(providerOf("two"), a.urn);
+    assert.equal(providerOf("three"), other.urn);
+    assert.equal(providerOf("four"), undefined);
+    assert.equal(providerOf("five"), a.urn);
   });
 
   it("hides secrets, encrypted or not, and never keeps their ciphertext", () => {
