@@ -31,6 +31,8 @@ export class GraphIndex {
   readonly edgeStart: Int32Array;
   readonly edges: Int32Array;
   private readonly slots = new Map<string, number>();
+  /** Whether every URN the graph mentions is a resource of it (then no edge points outside). */
+  private readonly closed: boolean;
   private users?: Reverse;
 
   constructor(readonly nodes: readonly ResourceNode[]) {
@@ -96,12 +98,15 @@ export class GraphIndex {
     this.size = this.urnAt.length;
     this.positionAt = new Int32Array(this.size).fill(NONE);
     this.parentOf = new Int32Array(this.size).fill(NONE);
+    let resources = 0; // slots that are a resource
     for (let i = 0; i < count; i++) {
       const at = this.slotOfNode[i];
+      if (this.positionAt[at] === NONE) resources++;
       this.positionAt[at] = i;
       this.nodeAt[at] = nodes[i];
       this.parentOf[at] = this.parentOfNode[i];
     }
+    this.closed = resources === this.size;
   }
 
   /** The slot of a URN, or NONE (-1) when the graph does not mention it. */
@@ -114,6 +119,8 @@ export class GraphIndex {
    * dependencies and provider) is a resource of the graph.
    */
   edgesPresent(position: number): boolean {
+    // As a rule (a whole stack's export) every URN mentioned is a resource: nothing to look at.
+    if (this.closed) return true;
     const end = this.edgeStart[position + 1];
     for (let e = this.edgeStart[position]; e < end; e++) {
       if (this.positionAt[this.edges[e]] === NONE) return false;

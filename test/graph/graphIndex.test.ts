@@ -28,6 +28,20 @@ function urnsOf(nodes: ResourceNode[]): string[] {
   return [...urns];
 }
 
+/** The node's parent, provider and dependencies, without those that are not resources of `nodes`. */
+function withinGraph(n: ResourceNode, nodes: ResourceNode[]): Partial<ResourceNode> {
+  const urns = new Set(nodes.map((m) => m.urn));
+  const keep = (urn: string | undefined) => (urn && urns.has(urn) ? urn : undefined);
+  return {
+    parent: keep(n.parent),
+    provider: keep(n.provider),
+    dependencies: n.dependencies.filter((d) => urns.has(d)),
+    propertyDependencies: Object.fromEntries(
+      Object.entries(n.propertyDependencies).map(([k, v]) => [k, v.filter((d) => urns.has(d))]),
+    ),
+  };
+}
+
 describe("GraphIndex", () => {
   it("lists each URN's users once, in registration order, as edgesOf does (property)", () => {
     fc.assert(
@@ -37,6 +51,26 @@ describe("GraphIndex", () => {
           const expected = nodes.flatMap((n, i) => (edgesOf(n, false).has(urn) ? [i] : []));
           assert.deepEqual([...index.usersOf(urn)], expected, urn);
         }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("says whether everything a resource depends on is a resource of the graph (property)", () => {
+    // Some graphs mention only their own resources, others URNs outside them too.
+    const closedOrNot = fc
+      .tuple(graphs, fc.boolean())
+      .map(([nodes, close]) =>
+        close ? nodes.map((n) => ({ ...n, ...withinGraph(n, nodes) })) : nodes,
+      );
+    fc.assert(
+      fc.property(closedOrNot, (nodes) => {
+        const index = new GraphIndex(nodes);
+        const resources = new Set(nodes.map((n) => n.urn));
+        nodes.forEach((n, i) => {
+          const expected = [...edgesOf(n, false)].every((urn) => resources.has(urn));
+          assert.equal(index.edgesPresent(i), expected, n.urn);
+        });
       }),
       { numRuns: 500 },
     );
