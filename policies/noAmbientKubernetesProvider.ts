@@ -30,7 +30,9 @@ export const noAmbientKubernetesProvider: PolicySpec<NoAmbientKubernetesProvider
     // Resources of one provider come one after another: its URN is tested once per run of them.
     let lastProvider: string | undefined;
     let lastIsDefault = true;
-    for (const i of view.positionsOf(types)) {
+    const positions = view.positionsOf(types);
+    for (let k = 0; k < positions.length; k++) {
+      const i = positions[k];
       const node = nodes[i];
       if (!isKubernetesResource(node)) continue;
       const provider = node.provider;

@@ -61,7 +61,9 @@ export const systemPodsPerCluster: PolicySpec<SystemPodsPerClusterConfig> = {
     const view = prebuilt ?? stackView(nodes);
     const required = COMPONENTS.filter((c) => config.required.includes(c));
     const present = new Map<string, Set<Component>>(view.clusters.map((c) => [c.urn, new Set()]));
-    for (const i of view.positionsOf(view.types().filter(mayProvide))) {
+    const positions = view.positionsOf(view.types().filter(mayProvide));
+    for (let k = 0; k < positions.length; k++) {
+      const i = positions[k];
       const node = nodes[i];
       const cluster = view.clusterAt(i);
       if (!cluster) continue;

@@ -51,8 +51,9 @@ export const trafficReachesAllClusters: PolicySpec<TrafficReachesAllClustersConf
 
     // Records that send traffic to the clusters, grouped by hosted zone and name.
     const hostnames = new Map<string, Entry[]>();
-    for (const i of view.positionsOf([RECORD])) {
-      const node = nodes[i];
+    const positions = view.positionsOf([RECORD]);
+    for (let k = 0; k < positions.length; k++) {
+      const node = nodes[positions[k]];
       const reached = targetsOf(view, node);
       if (reached.length === 0) continue; // not an entry point to the clusters
       const cluster = reached.length === 1 ? reached[0] : undefined;

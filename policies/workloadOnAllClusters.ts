@@ -96,7 +96,9 @@ export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
       const kind = kindOfType(type);
       if (kind !== undefined && kinds.has(kind)) kindOfChecked.set(type, kind);
     }
-    for (const i of view.positionsOf(kindOfChecked.keys())) {
+    const positions = view.positionsOf(kindOfChecked.keys());
+    for (let k = 0; k < positions.length; k++) {
+      const i = positions[k];
       const node = nodes[i];
       if (!node.custom) continue; // a component, not a Kubernetes object (see kindOf)
       const kind = kindOfChecked.get(node.type) as string; // a type listed above

@@ -75,7 +75,8 @@ export function buildGraphReport(
   const awsClusterOf = new Map<string, ResourceNode>();
   // One pass, comparing types; only records and clusters are looked up by URN (a graph may
   // hold 200,000 resources).
-  for (const n of nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
     const type = n.type;
     if (type === RECORD) {
       const owner = membership.clusterOf.get(n.urn);

@@ -74,8 +74,8 @@ export function runPoliciesInProcess(input: PolicyRunInput): PolicyRunResult {
       ? resourcePolicies.flatMap((p) => p.spec.types as readonly string[])
       : undefined;
     const positions = stack && types ? stack.view.positionsOf(types) : input.nodes.map((_, i) => i);
-    for (const i of positions) {
-      const n = input.nodes[i];
+    for (let k = 0; k < positions.length; k++) {
+      const n = input.nodes[positions[k]];
       let resource: ResourceNode[] | undefined;
       for (const p of resourcePolicies) {
         if (!checksType(p.spec, n.type)) continue;
