@@ -19,6 +19,8 @@ interface Entry {
   /** The cluster the record sends traffic to; undefined when it reaches none or several. */
   cluster: GraphCluster | undefined;
   reached: GraphCluster[];
+  /** The record's weight (see {@link weightOf}). */
+  weight: number | "unknown" | undefined;
 }
 
 /**
@@ -60,35 +62,36 @@ export const trafficReachesAllClusters: PolicySpec<TrafficReachesAllClustersConf
       const name = str(node.inputs, "name");
       const zone = str(node.inputs, "zoneId");
       const key = `${typeof zone === "string" ? zone : "?"}/${typeof name === "string" ? name : node.name}`;
-      const entry = { node, cluster, reached };
+      const entry = { node, cluster, reached, weight: weightOf(node) };
       const entries = hostnames.get(key);
       if (entries) entries.push(entry);
       else hostnames.set(key, [entry]);
     }
 
     const findings: Finding[] = [];
-    for (const entries of hostnames.values()) {
-      findings.push(...checkHostname(view, entries, config));
-    }
+    for (const entries of hostnames.values()) checkHostname(view, entries, config, findings);
     return findings;
   },
 };
 
+/** Adds the findings for one hostname's records to `findings`. */
 function checkHostname(
   view: StackView,
   entries: Entry[],
   config: TrafficReachesAllClustersConfig,
-): Finding[] {
-  const findings: Finding[] = [];
-  const host = hostOf(entries[0].node);
+  findings: Finding[],
+): void {
   const first = entries[0].node;
+  // Named in messages only: as a rule a hostname has none.
+  let named: string | undefined;
+  const host = () => (named ??= hostOf(first));
 
   for (const e of entries) {
-    if (weightOf(e.node) === undefined) {
+    if (e.weight === undefined) {
       findings.push({
         urn: e.node.urn,
         message:
-          `${label(e.node)} for ${host} is not a weighted record, so it cannot split traffic ` +
+          `${label(e.node)} for ${host()} is not a weighted record, so it cannot split traffic ` +
           `across the clusters or drain one of them. Use one weighted record per cluster ` +
           `(weightedRoutingPolicies, setIdentifier = the cluster's name).`,
       });
@@ -97,38 +100,42 @@ function checkHostname(
       findings.push({
         urn: e.node.urn,
         message:
-          `${label(e.node)} for ${host} sends traffic to clusters ${names(e.reached.map((c) => c.name))} ` +
+          `${label(e.node)} for ${host()} sends traffic to clusters ${names(e.reached.map((c) => c.name))} ` +
           `through one record, so Route 53 cannot take one of them out when it fails. Use one ` +
           `weighted record per cluster, each pointing at that cluster's own load balancer.`,
       });
     }
   }
 
-  const byCluster = new Map<string, Entry[]>();
+  // The records of each cluster, by the cluster's position in view.clusters.
+  const { clusters } = view;
+  const byCluster: (Entry[] | undefined)[] = new Array(clusters.length);
   for (const e of entries) {
     if (!e.cluster) continue;
-    const list = byCluster.get(e.cluster.urn);
+    const at = indexOfCluster(clusters, e.cluster);
+    if (at < 0) continue;
+    const list = byCluster[at];
     if (list) list.push(e);
-    else byCluster.set(e.cluster.urn, [e]);
+    else byCluster[at] = [e];
   }
-  const missing = view.clusters.filter((c) => !byCluster.has(c.urn));
+  const missing = clusters.filter((_, at) => !byCluster[at]);
   if (missing.length > 0) {
-    const served = view.clusters.filter((c) => byCluster.has(c.urn)).map((c) => c.name);
+    const served = clusters.filter((_, at) => byCluster[at]).map((c) => c.name);
     findings.push({
       urn: first.urn,
       message:
-        `${host} has weighted records for cluster(s) ${served.length ? names(served) : "(none)"} ` +
+        `${host()} has weighted records for cluster(s) ${served.length ? names(served) : "(none)"} ` +
         `but none for ${names(missing.map((c) => c.name))}, so those clusters get no traffic ` +
         `and cannot absorb a failing cluster's share. Add one weighted record per missing ` +
         `cluster pointing at its load balancer, with a health check (TrafficSplit does this).`,
     });
   }
-  for (const [, list] of byCluster) {
-    if (list.length > 1) {
+  for (const list of byCluster) {
+    if (list && list.length > 1) {
       findings.push({
         urn: list[1].node.urn,
         message:
-          `${host} has ${list.length} records for cluster "${list[0].cluster?.name}" ` +
+          `${host()} has ${list.length} records for cluster "${list[0].cluster?.name}" ` +
           `(${list.map((e) => label(e.node)).join(", ")}), which gives it more than its share. ` +
           `Keep exactly one weighted record per cluster.`,
       });
@@ -143,7 +150,7 @@ function checkHostname(
         findings.push({
           urn: e.node.urn,
           message:
-            `${label(e.node)} sends ${host} traffic to cluster "${e.cluster.name}" without a ` +
+            `${label(e.node)} sends ${host()} traffic to cluster "${e.cluster.name}" without a ` +
             `health check, so Route 53 keeps sending traffic there when that cluster fails. ` +
             `Create an aws.route53.HealthCheck on the cluster's load balancer and set healthCheckId.`,
         });
@@ -153,7 +160,7 @@ function checkHostname(
           findings.push({
             urn: e.node.urn,
             message:
-              `${label(e.node)} sends ${host} traffic to cluster "${e.cluster.name}" but its health ` +
+              `${label(e.node)} sends ${host()} traffic to cluster "${e.cluster.name}" but its health ` +
               `check ${label(check)} watches cluster "${watched.name}", so a failure of ` +
               `"${e.cluster.name}" goes unnoticed. Point the health check at "${e.cluster.name}"'s ` +
               `own load balancer.`,
@@ -163,19 +170,18 @@ function checkHostname(
     }
   }
 
-  const drained = entries.filter((e) => e.cluster && weightOf(e.node) === 0);
+  const drained = entries.filter((e) => e.cluster && e.weight === 0);
   if (drained.length > config.maxZeroWeightClusters) {
     findings.push({
       urn: drained[0].node.urn,
       message:
-        `${host} sends no traffic (weight 0) to ${drained.length} clusters ` +
+        `${host()} sends no traffic (weight 0) to ${drained.length} clusters ` +
         `(${names(drained.map((e) => e.cluster?.name ?? e.node.name))}); at most ` +
         `${config.maxZeroWeightClusters} may be drained at once, or the remaining clusters carry ` +
         `more than they were sized for. Restore the weights (finish or undo the rollout) before ` +
         `draining another cluster.`,
     });
   }
-  return findings;
 }
 
 /** Properties of a record that hold where it sends traffic. */
@@ -186,19 +192,36 @@ const TARGET_PROPERTIES = ["records", "aliases", "alias"];
  * on; when the graph has no property dependencies, the clusters the record reaches at all.
  */
 function targetsOf(view: StackView, n: ResourceNode): GraphCluster[] {
-  let found: Set<string> | undefined; // cluster URNs
-  for (const prop of TARGET_PROPERTIES) {
-    const deps = n.propertyDependencies[prop];
+  // As a rule one property dependency, of one cluster: kept in a small list, not a set.
+  let found: GraphCluster[] | undefined;
+  const add = (c: GraphCluster) => {
+    if (!found) found = [c];
+    else if (indexOfCluster(found, c) < 0) found.push(c);
+  };
+  for (let p = 0; p < TARGET_PROPERTIES.length; p++) {
+    const deps = n.propertyDependencies[TARGET_PROPERTIES[p]];
     if (!deps) continue;
-    for (const dep of deps) {
-      const own = view.clusterOf(dep);
-      if (own) (found ??= new Set()).add(own.urn);
-      else for (const c of view.reaches(dep)) (found ??= new Set()).add(c.urn);
+    for (let d = 0; d < deps.length; d++) {
+      const own = view.clusterOf(deps[d]);
+      if (own) add(own);
+      else for (const c of view.reaches(deps[d])) add(c);
     }
   }
-  if (found) return view.clusters.filter((c) => found.has(c.urn));
+  if (found) {
+    const reached = found;
+    // In the order of view.clusters.
+    return reached.length === 1
+      ? reached
+      : view.clusters.filter((c) => indexOfCluster(reached, c) >= 0);
+  }
   const own = view.clusterOf(n.urn);
   return own ? [own] : view.reaches(n.urn);
+}
+
+/** Where a cluster is in a list of clusters (by URN), -1 when it is not. */
+function indexOfCluster(clusters: readonly GraphCluster[], cluster: GraphCluster): number {
+  for (let i = 0; i < clusters.length; i++) if (clusters[i].urn === cluster.urn) return i;
+  return -1;
 }
 
 function hostOf(n: ResourceNode): string {
