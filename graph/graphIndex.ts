@@ -38,17 +38,7 @@ export class GraphIndex {
   constructor(readonly nodes: readonly ResourceNode[]) {
     const count = nodes.length;
     this.slotOfNode = new Int32Array(count);
-    for (let i = 0; i < count; i++) this.slotOfNode[i] = this.slot(nodes[i].urn);
-    // Siblings are registered one after another, and so are a cluster's resources on one
-    // provider: a resource's parent or provider is, as a rule, its predecessor's, found by
-    // comparing with it rather than by a lookup in the whole graph.
     this.parentOfNode = new Int32Array(count).fill(NONE);
-    for (let i = 0; i < count; i++) {
-      const parent = nodes[i].parent;
-      if (!parent) continue;
-      this.parentOfNode[i] =
-        i > 0 && parent === nodes[i - 1].parent ? this.parentOfNode[i - 1] : this.slot(parent);
-    }
     this.providerOfNode = new Int32Array(count).fill(NONE);
     this.edgeStart = new Int32Array(count + 1);
     let edges = new Int32Array(Math.max(16, count * 4));
@@ -61,15 +51,26 @@ export class GraphIndex {
       }
       edges[length++] = at;
     };
+    // One pass, each resource's URNs numbered while they are at hand (a URN mentioned before
+    // its resource is registered gets its slot then; the resource finds it).
     for (let i = 0; i < count; i++) {
       const n = nodes[i];
+      this.slotOfNode[i] = this.slot(n.urn);
+      const previous = i > 0 ? nodes[i - 1] : undefined;
+      // Siblings are registered one after another, and so are a cluster's resources on one
+      // provider: a resource's parent or provider is, as a rule, its predecessor's, found by
+      // comparing with it rather than by a lookup in the whole graph.
+      const parent = n.parent;
+      if (parent) {
+        this.parentOfNode[i] =
+          parent === previous?.parent ? this.parentOfNode[i - 1] : this.slot(parent);
+      }
       this.edgeStart[i] = length;
       const dependencies = n.dependencies;
       // Siblings tend to depend on the same resources, in the same order (a namespace, a
       // provider's cluster), or on the resource just before them: found by comparing with those
       // rather than by a lookup in the whole graph. A resource's edges start with its
       // dependencies, so the predecessor's k-th dependency is its k-th edge.
-      const previous = i > 0 ? nodes[i - 1] : undefined;
       const before = previous?.dependencies ?? NO_URNS;
       const beforeAt = i > 0 ? this.edgeStart[i - 1] : 0;
       for (let k = 0; k < dependencies.length; k++) {
@@ -83,11 +84,14 @@ export class GraphIndex {
       const few = dependencies.length <= 16;
       const byProperty = n.propertyDependencies;
       for (const key in byProperty) {
-        for (const d of byProperty[key]) if (!few || !dependencies.includes(d)) add(this.slot(d));
+        const urns = byProperty[key];
+        for (let k = 0; k < urns.length; k++) {
+          if (!few || !dependencies.includes(urns[k])) add(this.slot(urns[k]));
+        }
       }
       if (n.provider) {
-        const same = i > 0 && n.provider === nodes[i - 1].provider;
-        const at = same ? this.providerOfNode[i - 1] : this.slot(n.provider);
+        const at =
+          n.provider === previous?.provider ? this.providerOfNode[i - 1] : this.slot(n.provider);
         this.providerOfNode[i] = at;
         add(at);
       }
