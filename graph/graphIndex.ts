@@ -1,7 +1,7 @@
+import { GraphNumbering } from "./graphNumbering";
 import type { ResourceNode } from "./resourceGraph";
 
 const NONE = -1;
-const NO_URNS: readonly string[] = [];
 
 /**
  * A resource graph numbered for the passes over it. Every URN the graph mentions (a resource, a
@@ -16,7 +16,7 @@ export class GraphIndex {
   /** How many slots (distinct URNs mentioned). */
   readonly size: number;
   /** The URN of each slot. */
-  readonly urnAt: string[] = [];
+  readonly urnAt: string[];
   /** The resource of each slot: the last one registered with that URN (as a lookup by URN finds); undefined for a URN that is not a resource. */
   readonly nodeAt: (ResourceNode | undefined)[] = [];
   /** Position (in `nodes`) of the resource of each slot, NONE (-1) for a URN that is not a resource. */
@@ -30,74 +30,32 @@ export class GraphIndex {
   /** Per position `i`, its edges are `edges[edgeStart[i]]` to `edges[edgeStart[i + 1] - 1]`. */
   readonly edgeStart: Int32Array;
   readonly edges: Int32Array;
-  private readonly slots = new Map<string, number>();
+  private readonly slots: Map<string, number>;
   /** Whether every URN the graph mentions is a resource of it (then no edge points outside). */
   private readonly closed: boolean;
   private users?: Reverse;
 
-  constructor(readonly nodes: readonly ResourceNode[]) {
+  /**
+   * @param numbering the {@link GraphNumbering} these very nodes were handed to as they were
+   *   made (it is taken over); without one, or with one of other nodes, they are numbered here
+   */
+  constructor(
+    readonly nodes: readonly ResourceNode[],
+    numbering?: GraphNumbering,
+  ) {
     const count = nodes.length;
-    this.slotOfNode = new Int32Array(count);
-    this.parentOfNode = new Int32Array(count).fill(NONE);
-    this.providerOfNode = new Int32Array(count).fill(NONE);
-    this.edgeStart = new Int32Array(count + 1);
-    let edges = new Int32Array(Math.max(16, count * 4));
-    let length = 0;
-    const add = (at: number) => {
-      if (length === edges.length) {
-        const grown = new Int32Array(edges.length * 2);
-        grown.set(edges);
-        edges = grown;
-      }
-      edges[length++] = at;
-    };
-    // One pass, each resource's URNs numbered while they are at hand (a URN mentioned before
-    // its resource is registered gets its slot then; the resource finds it).
-    for (let i = 0; i < count; i++) {
-      const n = nodes[i];
-      this.slotOfNode[i] = this.slot(n.urn);
-      const previous = i > 0 ? nodes[i - 1] : undefined;
-      // Siblings are registered one after another, and so are a cluster's resources on one
-      // provider: a resource's parent or provider is, as a rule, its predecessor's, found by
-      // comparing with it rather than by a lookup in the whole graph.
-      const parent = n.parent;
-      if (parent) {
-        this.parentOfNode[i] =
-          parent === previous?.parent ? this.parentOfNode[i - 1] : this.slot(parent);
-      }
-      this.edgeStart[i] = length;
-      const dependencies = n.dependencies;
-      // Siblings tend to depend on the same resources, in the same order (a namespace, a
-      // provider's cluster), or on the resource just before them: found by comparing with those
-      // rather than by a lookup in the whole graph. A resource's edges start with its
-      // dependencies, so the predecessor's k-th dependency is its k-th edge.
-      const before = previous?.dependencies ?? NO_URNS;
-      const beforeAt = i > 0 ? this.edgeStart[i - 1] : 0;
-      for (let k = 0; k < dependencies.length; k++) {
-        const d = dependencies[k];
-        if (k < before.length && d === before[k]) add(edges[beforeAt + k]);
-        else if (d === previous?.urn) add(this.slotOfNode[i - 1]);
-        else add(this.slot(d));
-      }
-      // Property dependencies are, as a rule, among the dependencies: an edge already, found
-      // by comparing with the resource's own few URNs rather than a lookup in the whole graph.
-      const few = dependencies.length <= 16;
-      const byProperty = n.propertyDependencies;
-      for (const key in byProperty) {
-        const urns = byProperty[key];
-        for (let k = 0; k < urns.length; k++) {
-          if (!few || !dependencies.includes(urns[k])) add(this.slot(urns[k]));
-        }
-      }
-      if (n.provider) {
-        const at =
-          n.provider === previous?.provider ? this.providerOfNode[i - 1] : this.slot(n.provider);
-        this.providerOfNode[i] = at;
-        add(at);
-      }
+    let numbered = numbering;
+    if (!numbered?.numbers(nodes)) {
+      numbered = new GraphNumbering(count);
+      for (let i = 0; i < count; i++) numbered.add(nodes[i]);
     }
-    this.edgeStart[count] = length;
-    this.edges = edges;
+    this.slots = numbered.slots;
+    this.urnAt = numbered.urnAt;
+    this.slotOfNode = numbered.slotOfNode.subarray(0, count);
+    this.parentOfNode = numbered.parentOfNode.subarray(0, count);
+    this.providerOfNode = numbered.providerOfNode.subarray(0, count);
+    this.edgeStart = numbered.edgeStart.subarray(0, count + 1);
+    this.edges = numbered.edges;
 
     this.size = this.urnAt.length;
     this.positionAt = new Int32Array(this.size).fill(NONE);
@@ -139,16 +97,6 @@ export class GraphIndex {
   usersOf(urn: string): Int32Array {
     this.users ??= reverse(this.size, this.edges, this.edgeStart, this.slotOfNode);
     return this.users.of(this.find(urn));
-  }
-
-  private slot(urn: string): number {
-    let at = this.slots.get(urn);
-    if (at === undefined) {
-      at = this.urnAt.length;
-      this.slots.set(urn, at);
-      this.urnAt.push(urn);
-    }
-    return at;
   }
 }
 

@@ -1,4 +1,5 @@
 import { BySlot, GraphIndex } from "./graphIndex";
+import type { GraphNumbering } from "./graphNumbering";
 import {
   AWS_EKS_CLUSTER,
   EKS_COMPONENT,
@@ -72,9 +73,15 @@ const NONE = -1;
  * (a stack export of 200,000 resources is a normal input), and the sets of clusters a resource
  * reaches shared between resources whenever they are equal (most resources of a cluster reach
  * exactly that cluster).
+ *
+ * `numbering`: the {@link GraphNumbering} the nodes were handed to as they were made (a stack
+ * export's reader does this), taken over by the membership's index; numbered here without one.
  */
-export function clusterMembership(nodes: readonly ResourceNode[]): Membership {
-  const g = new GraphIndex(nodes);
+export function clusterMembership(
+  nodes: readonly ResourceNode[],
+  numbering?: GraphNumbering,
+): Membership {
+  const g = new GraphIndex(nodes, numbering);
   const { size, urnAt, nodeAt, parentOf, slotOfNode, parentOfNode } = g;
   const count = nodes.length;
 

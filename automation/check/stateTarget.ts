@@ -1,3 +1,4 @@
+import { GraphNumbering } from "../../graph/graphNumbering";
 import { clusterMembership } from "../../graph/membership";
 import { readStackExport } from "../state/readStackExport";
 import { buildGraphReport } from "./report";
@@ -8,8 +9,10 @@ import type { CheckTarget } from "./targets";
 
 /** A `pulumi stack export` file (or "-" for standard input). */
 export function stateTarget(file: string, stdin?: () => string): CheckTarget {
-  const exported = readStackExport(file, stdin);
-  const membership = clusterMembership(exported.nodes);
+  // The export's URNs are numbered as its resources are read, while they are at hand.
+  const numbering = new GraphNumbering();
+  const exported = readStackExport(file, stdin, (node) => numbering.add(node));
+  const membership = clusterMembership(exported.nodes, numbering);
   return {
     project: exported.project,
     stack: exported.stack,

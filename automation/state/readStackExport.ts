@@ -1,16 +1,22 @@
 import * as fs from "node:fs";
+import type { ResourceNode } from "../../graph/resourceGraph";
 import { UsageError } from "../exitCodes";
 import { fromStackExport, StackExportError, type ExportedStack } from "./stackExport";
 
 /**
- * Reads a `pulumi stack export` file, or standard input for "-", and converts it. Any problem
- * (missing file, not JSON, wrong version, malformed resource) is one UsageError (exit code 2).
+ * Reads a `pulumi stack export` file, or standard input for "-", and converts it (`onNode` as
+ * for {@link fromStackExport}). Any problem (missing file, not JSON, wrong version, malformed
+ * resource) is one UsageError (exit code 2).
  */
-export function readStackExport(file: string, stdin: () => string = readStdin): ExportedStack {
+export function readStackExport(
+  file: string,
+  stdin: () => string = readStdin,
+  onNode?: (node: ResourceNode) => void,
+): ExportedStack {
   const source = file === "-" ? "standard input" : file;
   const doc = readJson(file, source, stdin);
   try {
-    return fromStackExport(doc, source);
+    return fromStackExport(doc, source, onNode);
   } catch (err) {
     if (err instanceof StackExportError) throw new UsageError(err.message);
     throw err;

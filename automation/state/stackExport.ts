@@ -29,9 +29,14 @@ const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
  * outputs as the properties the stack policies read, inputs as what the resource was declared
  * with, parents, providers ("urn::id" references), dependencies and property dependencies.
  * Secrets, encrypted or not, become "[secret]"; resource references their URN; assets and
- * archives "[asset]" / "[archive]". Resources pending deletion are left out. Pure.
+ * archives "[asset]" / "[archive]". Resources pending deletion are left out. `onNode` is given
+ * each node as it is made (e.g. to number its URNs while they are at hand); otherwise pure.
  */
-export function fromStackExport(doc: unknown, source: string): ExportedStack {
+export function fromStackExport(
+  doc: unknown,
+  source: string,
+  onNode?: (node: ResourceNode) => void,
+): ExportedStack {
   const fail = (what: string): never => {
     throw new StackExportError(`${source} is not a stack export aa can read: ${what}`);
   };
@@ -83,20 +88,20 @@ export function fromStackExport(doc: unknown, source: string): ExportedStack {
       lastReference = r.provider;
       lastProvider = providerUrn(optionalString(r.provider, i, ".provider", fail));
     }
-    nodes.push(
-      new ExportedNode(
-        urn,
-        type,
-        urn.slice(afterType + 2),
-        r.custom === true,
-        optionalString(r.parent, i, ".parent", fail),
-        lastProvider,
-        urnList(r.dependencies, i, ".dependencies", fail),
-        propertyDependencies(r.propertyDependencies, i, ".propertyDependencies", fail),
-        propertyMap(r.inputs, i, ".inputs", fail),
-        properties(r.outputs, i, ".outputs", fail),
-      ),
+    const node = new ExportedNode(
+      urn,
+      type,
+      urn.slice(afterType + 2),
+      r.custom === true,
+      optionalString(r.parent, i, ".parent", fail),
+      lastProvider,
+      urnList(r.dependencies, i, ".dependencies", fail),
+      propertyDependencies(r.propertyDependencies, i, ".propertyDependencies", fail),
+      propertyMap(r.inputs, i, ".inputs", fail),
+      properties(r.outputs, i, ".outputs", fail),
     );
+    nodes.push(node);
+    onNode?.(node);
   }
   return { stack: stack ?? "unknown", project: project ?? "unknown", nodes };
 }

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { GraphIndex, nodesByUrn } from "../../graph/graphIndex";
+import { GraphNumbering } from "../../graph/graphNumbering";
 import { edgesOf } from "../../graph/membership";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import { drawn, graphOf } from "./_randomGraph";
@@ -42,6 +43,24 @@ function withinGraph(n: ResourceNode, nodes: ResourceNode[]): Partial<ResourceNo
   };
 }
 
+/** What an index says about its graph, as plain data. */
+function indexed(index: GraphIndex) {
+  const edges = (i: number) => [
+    ...index.edges.subarray(index.edgeStart[i], index.edgeStart[i + 1]),
+  ];
+  return {
+    urns: index.urnAt.slice(0, index.size),
+    find: urnsOf([...index.nodes]).map((urn) => index.find(urn)),
+    slotOfNode: [...index.slotOfNode],
+    parentOfNode: [...index.parentOfNode],
+    providerOfNode: [...index.providerOfNode],
+    edges: index.nodes.map((_, i) => edges(i)),
+    positionAt: [...index.positionAt],
+    parentOf: [...index.parentOf],
+    edgesPresent: index.nodes.map((_, i) => index.edgesPresent(i)),
+  };
+}
+
 describe("GraphIndex", () => {
   it("lists each URN's users once, in registration order, as edgesOf does (property)", () => {
     fc.assert(
@@ -74,6 +93,26 @@ describe("GraphIndex", () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("is the same built from a numbering made as the nodes were made (property)", () => {
+    fc.assert(
+      fc.property(graphs, (nodes) => {
+        const numbering = new GraphNumbering(1); // grows as the nodes come
+        for (const n of nodes) numbering.add(n);
+        assert.deepEqual(indexed(new GraphIndex(nodes, numbering)), indexed(new GraphIndex(nodes)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("numbers the nodes itself when given a numbering of other nodes", () => {
+    const nodes = graphOf(fc.sample(drawn, { numRuns: 5, seed: 1 }));
+    const numbering = new GraphNumbering();
+    for (const n of nodes.slice(0, 3)) numbering.add(n);
+    const index = new GraphIndex(nodes, numbering);
+    assert.deepEqual(indexed(index), indexed(new GraphIndex(nodes)));
+    assert.equal(index.slotOfNode.length, nodes.length);
   });
 
   it("finds resources by URN as a map of the nodes does, the last registration winning (property)", () => {

@@ -60,6 +60,18 @@ describe("converting a pulumi stack export to the resource graph", () => {
     assert.equal(providerOf("five"), a.urn);
   });
 
+  it("hands each live resource, as it is made, to onNode, in order", () => {
+    const seen: string[] = [];
+    const { nodes } = fromStackExport(deployedEnvironmentExport().document(), "state.json", (n) =>
+      seen.push(n.urn),
+    );
+    assert.deepEqual(
+      seen,
+      nodes.map((n) => n.urn),
+    );
+    assert.ok(!seen.some((urn) => urn.endsWith("::old-logs")), "not a resource pending deletion");
+  });
+
   it("hides secrets, encrypted or not, and never keeps their ciphertext", () => {
     const b = new ExportBuilder();
     b.add({
