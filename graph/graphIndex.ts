@@ -34,6 +34,7 @@ export class GraphIndex {
   /** Whether every URN the graph mentions is a resource of it (then no edge points outside). */
   private readonly closed: boolean;
   private users?: Reverse;
+  private scans = 0;
 
   /**
    * @param numbering the {@link GraphNumbering} these very nodes were handed to as they were
@@ -95,10 +96,37 @@ export class GraphIndex {
    * provider; not as a parent), each once, in registration order.
    */
   usersOf(urn: string): Int32Array {
+    const slot = this.find(urn);
+    if (slot === NONE) return NO_POSITIONS;
+    // The policies ask about a few resources (a launch template, a NAT gateway): those are
+    // answered by one pass over the edges each; reversing every edge pays off beyond that.
+    if (!this.users && this.scans < SCANS_BEFORE_REVERSING) {
+      this.scans++;
+      return this.scanUsers(slot);
+    }
     this.users ??= reverse(this.size, this.edges, this.edgeStart, this.slotOfNode);
-    return this.users.of(this.find(urn));
+    return this.users.of(slot);
+  }
+
+  /** {@link usersOf} a slot, by one pass over the edges. */
+  private scanUsers(slot: number): Int32Array {
+    const { edges, edgeStart, slotOfNode } = this;
+    const found: number[] = [];
+    for (let i = 0; i < slotOfNode.length; i++) {
+      if (slotOfNode[i] === slot) continue; // its own slot: not a use
+      for (let e = edgeStart[i], end = edgeStart[i + 1]; e < end; e++) {
+        if (edges[e] === slot) {
+          found.push(i);
+          break;
+        }
+      }
+    }
+    return found.length === 0 ? NO_POSITIONS : Int32Array.from(found);
   }
 }
+
+/** How many {@link GraphIndex.usersOf} questions are answered by a pass each before all edges are reversed. */
+const SCANS_BEFORE_REVERSING = 8;
 
 /** For each slot, the positions that point at it (each once, in order). */
 interface Reverse {
