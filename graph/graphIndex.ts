@@ -9,8 +9,9 @@ const NONE = -1;
  * the nodes given) its slot, its parent's and its provider's, and its dependency edges
  * (dependencies, property dependencies, provider; repeats kept) as slots. Looking URNs up is what
  * costs in a large graph (a deployed stack may hold 200,000 resources), so each is looked up once
- * here and the membership and the policies' view work on numbers. Built once per graph; nothing
- * in it changes after construction except indexes built on first use.
+ * (by a {@link GraphNumbering}, see there) and the membership and the policies' view work on
+ * numbers. Built once per graph; nothing in it changes after construction except indexes built
+ * on first use.
  */
 export class GraphIndex {
   /** How many slots (distinct URNs mentioned). */
