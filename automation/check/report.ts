@@ -68,18 +68,16 @@ export function buildGraphReport(
   membership: Membership,
   violations: Violation[] = [],
 ): CheckReport {
-  const { resources, counts } = resourcesOf(nodes, membership);
   const clusterUrns = new Set(membership.clusters.map((c) => c.urn));
   const clusterNodes = new Map<string, ResourceNode>();
   const weights = new Map<string, number>();
   const awsClusterOf = new Map<string, ResourceNode>();
-  // One pass, comparing types; only records and clusters are looked up by URN (a graph may
-  // hold 200,000 resources).
-  for (let i = 0; i < nodes.length; i++) {
-    const n = nodes[i];
+  // In the pass that lists the resources, comparing types: only clusters are looked up by URN
+  // (a graph may hold 200,000 resources).
+  const { resources, counts } = resourcesOf(nodes, membership, (n, cluster) => {
     const type = n.type;
     if (type === RECORD) {
-      const owner = membership.clusterOf.get(n.urn);
+      const owner = cluster === -1 ? undefined : membership.clusters[cluster].urn;
       const weight = (propsOf(n).weightedRoutingPolicies as { weight?: unknown }[] | undefined)?.[0]
         ?.weight;
       if (owner && typeof weight === "number" && !weights.has(owner)) weights.set(owner, weight);
@@ -87,7 +85,7 @@ export function buildGraphReport(
       if (type === AWS_EKS_CLUSTER && n.parent) awsClusterOf.set(n.parent, n);
       if (clusterUrns.has(n.urn)) clusterNodes.set(n.urn, n);
     }
-  }
+  });
   const versionOf = (urn: string): string | null => {
     const root = clusterNodes.get(urn);
     if (!root) return null;
@@ -113,10 +111,15 @@ export function buildGraphReport(
   };
 }
 
-/** The report's resources, and how many of them belong to each cluster (by name). One pass. */
+/**
+ * The report's resources, and how many of them belong to each cluster (by name). One pass, which
+ * also shows `visit` each resource with its cluster (its index in `membership.clusters`, -1 for
+ * environment-level).
+ */
 function resourcesOf(
   nodes: readonly ResourceNode[],
   membership: Membership,
+  visit?: (node: ResourceNode, cluster: number) => void,
 ): { resources: CheckReport["resources"]; counts: Map<string, number> } {
   const clusterAt = clusterIndexOf(nodes, membership);
   const names = membership.clusters.map((c) => c.name);
@@ -124,6 +127,7 @@ function resourcesOf(
   const resources = nodes.map((r, i) => {
     const c = clusterAt(i);
     if (c !== -1) perCluster[c]++;
+    visit?.(r, c);
     return {
       urn: r.urn,
       type: r.type,

@@ -35,6 +35,28 @@ describe("the --json report of a stack export (buildGraphReport)", () => {
     });
   });
 
+  it("gives each cluster the weight of its own records", () => {
+    const { stack, nodes } = readStackExport(file);
+    const membership = clusterMembership(nodes);
+    const weightOf: Record<string, number> = { a: 3, b: 0, c: 2 };
+    for (const n of nodes) {
+      const owner = membership.clusters.find((c) => c.urn === membership.clusterOf.get(n.urn));
+      if (n.type !== "aws:route53/record:Record" || !owner) continue;
+      (n.outputs as Record<string, unknown>).weightedRoutingPolicies = [
+        { weight: weightOf[owner.name] },
+      ];
+    }
+    const report = buildGraphReport(stack, nodes, membership);
+    assert.deepEqual(
+      report.clusters.map((c) => [c.name, c.weight]),
+      [
+        ["a", 3],
+        ["b", 0],
+        ["c", 2],
+      ],
+    );
+  });
+
   it("says the same without the membership's numbered graph (a membership decided elsewhere)", () => {
     const { stack, nodes } = readStackExport(file);
     const membership = clusterMembership(nodes);
