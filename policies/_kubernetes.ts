@@ -34,21 +34,26 @@ export function objectNamespace(n: ResourceNode): Read<string> {
 const CONTAINER_FIELDS = ["initContainers", "containers"];
 
 /** Where each workload kind keeps its pod template's spec. */
-const POD_SPEC: Record<string, string[]> = {
-  Deployment: ["spec", "template", "spec"],
-  StatefulSet: ["spec", "template", "spec"],
-  DaemonSet: ["spec", "template", "spec"],
-  ReplicaSet: ["spec", "template", "spec"],
-  Job: ["spec", "template", "spec"],
-  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
-};
+const POD_SPEC: ReadonlyMap<string, readonly string[]> = new Map([
+  ["Deployment", ["spec", "template", "spec"]],
+  ["StatefulSet", ["spec", "template", "spec"]],
+  ["DaemonSet", ["spec", "template", "spec"]],
+  ["ReplicaSet", ["spec", "template", "spec"]],
+  ["Job", ["spec", "template", "spec"]],
+  ["CronJob", ["spec", "jobTemplate", "spec", "template", "spec"]],
+]);
+
+/** Whether objects of a kind run pods (and so have container images). */
+export function runsPods(kind: string): boolean {
+  return POD_SPEC.has(kind);
+}
 
 /**
  * The images of a workload's containers and init containers, as sorted "container=image" entries;
  * undefined for kinds without pods, UNKNOWN_VALUE when any of them is not known yet.
  */
 export function containerImages(n: ResourceNode, kind: string): Read<string[]> {
-  const path = POD_SPEC[kind];
+  const path = POD_SPEC.get(kind);
   if (!path) return undefined;
   const spec = atPath(n.inputs, path);
   if (spec === UNKNOWN_VALUE) return UNKNOWN_VALUE;

@@ -1,6 +1,6 @@
 import type { GraphCluster } from "../graph/membership";
 import type { ResourceNode } from "../graph/resourceGraph";
-import { containerImages, kindOfType, objectName, objectNamespace } from "./_kubernetes";
+import { containerImages, kindOfType, objectName, objectNamespace, runsPods } from "./_kubernetes";
 import { names, num, UNKNOWN_VALUE } from "./_props";
 import type { Finding, PolicySpec } from "./_policy";
 import { label, stackView } from "./_view";
@@ -152,7 +152,7 @@ export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
         });
         if (finding) findings.push(finding);
       }
-      if (config.compareImages) {
+      if (config.compareImages && runsPods(kind)) {
         const finding = differs(copies, key, "images", (n) => {
           const images = containerImages(n, kind);
           return Array.isArray(images) ? images.join(", ") : undefined;

@@ -54,6 +54,34 @@ describe("workload-on-all-clusters", () => {
     );
   });
 
+  it("compares the images of every kind that runs pods, wherever its kind keeps them", () => {
+    const { g, nodes, clusters } = environmentGraph();
+    const report = (name: string, image: string) => ({
+      metadata: { name: "report", namespace: "apps" },
+      spec: {
+        schedule: "0 3 * * *",
+        jobTemplate: { spec: { template: { spec: { containers: [{ name, image }] } } } },
+      },
+    });
+    for (const [c, image] of [
+      ["a", "ghcr.io/acme/report:1.0.0"],
+      ["b", "ghcr.io/acme/report:1.0.0"],
+      ["c", "ghcr.io/acme/report:1.1.0"],
+    ] as const) {
+      g.add({
+        type: "kubernetes:batch/v1:CronJob",
+        name: `report-${c}`,
+        provider: clusters[c].provider,
+        inputs: report("report", image),
+      });
+    }
+    assertOneFinding(
+      check(workloadOnAllClusters, nodes),
+      nodes[nodes.length - 1].urn,
+      /CronJob apps\/report has different images per cluster: .*c: report=ghcr.io\/acme\/report:1.1.0/,
+    );
+  });
+
   it("ignores values not known yet (a preview) instead of failing on them", () => {
     const { nodes, clusters } = environmentGraph();
     specOf(clusters.c.deployment).template.spec.containers[0].image = "[unknown]";
