@@ -39,7 +39,8 @@ export class GraphIndex {
 
   /**
    * @param numbering the {@link GraphNumbering} these very nodes were handed to as they were
-   *   made (it is taken over); without one, or with one of other nodes, they are numbered here
+   *   made (it is taken over: it numbers no more); without one, or with one of other nodes or
+   *   one taken over already, they are numbered here
    */
   constructor(
     readonly nodes: readonly ResourceNode[],
@@ -47,9 +48,10 @@ export class GraphIndex {
   ) {
     const count = nodes.length;
     let numbered = numbering;
-    if (!numbered?.numbers(nodes)) {
+    if (!numbered?.takeOver(nodes)) {
       numbered = new GraphNumbering(count);
       for (let i = 0; i < count; i++) numbered.add(nodes[i]);
+      numbered.takeOver(nodes);
     }
     this.slots = numbered.slots;
     this.urnAt = numbered.urnAt;

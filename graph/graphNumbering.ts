@@ -26,6 +26,8 @@ export class GraphNumbering {
   edges: Int32Array;
   /** How many edges are numbered (the end of the last resource's). */
   edgeCount = 0;
+  /** Set once an index has taken the numbering over: it numbers no more resources then. */
+  private taken = false;
 
   /** @param capacity how many resources to make room for (more grow the arrays) */
   constructor(capacity = 16) {
@@ -39,6 +41,7 @@ export class GraphNumbering {
 
   /** Numbers the next resource's URN, parent, dependencies, property dependencies and provider. */
   add(n: ResourceNode): void {
+    if (this.taken) throw new Error("GraphNumbering.add: an index has taken this numbering over");
     const i = this.nodes.length;
     if (i === this.slotOfNode.length) this.grow();
     this.nodes.push(n);
@@ -87,8 +90,18 @@ export class GraphNumbering {
     this.edgeStart[i + 1] = this.edgeCount;
   }
 
+  /**
+   * Hands the numbering over to an index of `nodes` when they are exactly the resources
+   * numbered, in the same order (true); it numbers no more resources after that.
+   */
+  takeOver(nodes: readonly ResourceNode[]): boolean {
+    if (this.taken || !this.numbers(nodes)) return false;
+    this.taken = true;
+    return true;
+  }
+
   /** Whether these are exactly the resources numbered, in the same order. */
-  numbers(nodes: readonly ResourceNode[]): boolean {
+  private numbers(nodes: readonly ResourceNode[]): boolean {
     if (nodes.length !== this.nodes.length) return false;
     for (let i = 0; i < nodes.length; i++) if (nodes[i] !== this.nodes[i]) return false;
     return true;

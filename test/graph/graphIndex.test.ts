@@ -115,6 +115,16 @@ describe("GraphIndex", () => {
     assert.equal(index.slotOfNode.length, nodes.length);
   });
 
+  it("takes a numbering over once; it numbers no more resources then", () => {
+    const nodes = graphOf(fc.sample(drawn, { numRuns: 5, seed: 2 }));
+    const numbering = new GraphNumbering();
+    for (const n of nodes) numbering.add(n);
+    const first = new GraphIndex(nodes, numbering);
+    const second = new GraphIndex(nodes, numbering); // numbers the nodes itself
+    assert.deepEqual(indexed(second), indexed(first));
+    assert.throws(() => numbering.add(nodes[0]), /taken this numbering over/);
+  });
+
   it("finds resources by URN as a map of the nodes does, the last registration winning (property)", () => {
     fc.assert(
       fc.property(graphs, (nodes) => {
