@@ -18,6 +18,7 @@ type Register = (program: Command, io: Io, done: (code: ExitCodeValue) => void) 
 const COMMANDS: [names: string[], load: () => Register][] = [
   [["check"], () => require("./commands/check").registerCheck],
   [["plan"], () => require("./commands/plan").registerPlan],
+  [["blast-radius"], () => require("./commands/blastRadius").registerBlastRadius],
   [["rollout"], () => require("./commands/rollout").registerRollout],
   [["status"], () => require("./commands/status").registerStatus],
   [["cost"], () => require("./commands/cost").registerCost],

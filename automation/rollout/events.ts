@@ -57,9 +57,14 @@ export type RolloutEvent = Base &
 /** A resource a step would change outside its own cluster. */
 export interface Outside {
   urn: string;
-  /** The cluster it belongs to; null for environment-level, "unknown" when not in the program. */
+  /**
+   * The cluster it belongs to; null for environment-level; "unknown" when nothing ties it to a
+   * cluster or to the environment (then `reason` says what was tried).
+   */
   owner: string | null;
   kind: string;
+  /** Why an "unknown" resource maps nowhere. */
+  reason?: string;
 }
 
 export type RolloutEventName = RolloutEvent["event"];

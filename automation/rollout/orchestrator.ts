@@ -4,9 +4,9 @@ import type { Directive, RolloutRecord } from "../../config/rolloutState";
 import type { EnvironmentConfig } from "../../config/schema";
 import type { ClusterState, Outside, RolloutEvent, RolloutResult } from "./events";
 import { planRollout, PlanRefusal, type RolloutPlan, type RolloutStep } from "./plan";
+import { mapSteps, type MappedChange } from "../blastRadius/steps";
 import type {
   BlastRadius,
-  Change,
   Clock,
   ClusterHealth,
   DrainGate,
@@ -572,24 +572,44 @@ class Orchestrator {
     };
   }
 
-  /** The preview's changes, and those outside `cluster`. */
+  /**
+   * The preview's changed resources, and those outside `cluster`: each step is attributed to a
+   * cluster from the engine's own information (`blastRadius/steps.ts`, the one mapping the guard
+   * and `aa blast-radius` share). Plumbing (default providers, internal steps) touches nothing.
+   */
   private async outside(
     cluster: string,
     directive: Directive,
-  ): Promise<{ changes: Change[]; outside: Outside[] }> {
-    const [changes, owner] = await Promise.all([
+  ): Promise<{ changes: MappedChange[]; outside: Outside[] }> {
+    const [steps, graph] = await Promise.all([
       this.deps.stack.preview(directive),
-      this.deps.blastRadius.ownerLookup(directive),
+      this.deps.blastRadius.graph(directive),
     ]);
+    const report = mapSteps(
+      steps.map((s) => ({
+        urn: s.urn,
+        type: s.type,
+        op: s.kind,
+        ...(s.parent ? { parent: s.parent } : {}),
+        ...(s.provider ? { provider: s.provider } : {}),
+      })),
+      graph,
+    );
     const outside: Outside[] = [];
+    const changes = report.changes.filter((c) => c.owner.kind !== "plumbing");
     for (const change of changes) {
-      if (NEUTRAL_TYPES.has(change.type)) continue;
-      const found = owner(change.urn);
-      if (found === cluster) continue;
+      const { owner } = change;
+      if (owner.kind === "cluster" && owner.cluster === cluster) continue;
       outside.push({
         urn: change.urn,
-        owner: found === undefined ? "unknown" : found,
-        kind: change.kind,
+        owner:
+          owner.kind === "cluster"
+            ? owner.cluster
+            : owner.kind === "environment"
+              ? null
+              : "unknown",
+        kind: change.ops.join(","),
+        ...(owner.kind === "unmapped" ? { reason: owner.reason } : {}),
       });
     }
     return { changes, outside };
@@ -635,15 +655,12 @@ class Orchestrator {
   }
 }
 
-/** Resources whose change never belongs to a cluster: the stack itself and its self-reference. */
-const NEUTRAL_TYPES = new Set(["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference"]);
-
 function describeOutside(outside: Outside[]): string {
   const shown = outside
     .slice(0, 3)
     .map(
       (o) =>
-        `${o.urn.split("::").pop()} (${o.owner === null ? "environment-level" : o.owner === "unknown" ? "not in the program" : `cluster ${o.owner}`}, ${o.kind})`,
+        `${o.urn.split("::").pop()} (${o.owner === null ? "environment-level" : o.owner === "unknown" ? `maps to no cluster: ${o.reason ?? "not in the program"}` : `cluster ${o.owner}`}, ${o.kind})`,
     );
   return shown.join(", ") + (outside.length > 3 ? ` and ${outside.length - 3} more` : "");
 }

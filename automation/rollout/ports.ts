@@ -1,4 +1,5 @@
 import type { DeployedCluster, Directive, RolloutRecord } from "../../config/rolloutState";
+import type { ClusterGraph } from "../blastRadius/steps";
 
 /**
  * The narrow ports the rollout orchestrator works through. Production adapters: the Automation
@@ -7,12 +8,19 @@ import type { DeployedCluster, Directive, RolloutRecord } from "../../config/rol
  * simulations into the same ports.
  */
 
-/** One resource a preview would change. */
+/**
+ * One step of a preview. A preview reports every resource, unchanged ones too (`same`): their
+ * parents and providers tie the changed children of remote components to their cluster.
+ */
 export interface Change {
   urn: string;
   type: string;
-  /** create, update, replace, delete, ... */
+  /** The engine's operation: same, create, update, replace, delete, ... */
   kind: string;
+  /** Parent URN from the step's state, when the engine reported one. */
+  parent?: string;
+  /** Provider reference (`urn::id`) from the step's state, when the engine reported one. */
+  provider?: string;
 }
 
 /** The deployed state the rollout starts from. */
@@ -24,7 +32,7 @@ export interface RolloutStackState {
 /** The environment's stack, steered one update at a time by a {@link Directive}. */
 export interface RolloutStack {
   readState(): Promise<RolloutStackState>;
-  /** What an update with this directive would change. */
+  /** The steps of a preview of an update with this directive. */
   preview(directive: Directive): Promise<Change[]>;
   /** Runs the update with this directive; `message` is recorded in the stack's history. */
   up(directive: Directive, message: string): Promise<void>;
@@ -54,10 +62,10 @@ export interface DrainGate {
 /** Which cluster each resource of an update belongs to. */
 export interface BlastRadius {
   /**
-   * For the update this directive describes: the owning cluster of a URN, `null` for an
-   * environment-level resource, `undefined` when the URN is not in the program at all.
+   * The resource graph of the update this directive describes, with each resource's cluster;
+   * the steps of its preview are attributed to clusters against it (`blastRadius/steps.ts`).
    */
-  ownerLookup(directive: Directive): Promise<(urn: string) => string | null | undefined>;
+  graph(directive: Directive): Promise<ClusterGraph>;
 }
 
 /** Time, injectable: the real clock in production, a virtual one in simulations and tests. */

@@ -12,6 +12,8 @@ import {
   type HealthGate,
 } from "../health";
 import { clusterMembership } from "../../graph/membership";
+import { clusterGraph } from "../blastRadius/graph";
+import type { ClusterGraph } from "../blastRadius/steps";
 import { runOffline } from "../offline/evaluate";
 import { AutomationStack } from "../stack/automationStack";
 import type { DeployedState } from "../stack/deployedState";
@@ -75,9 +77,22 @@ export class DirectedStack implements RolloutStack {
     return { clusters: this.latest.clusters, rollout: this.latest.rollout };
   }
 
+  /** Every step of the preview, unchanged resources included (their parents resolve others'). */
   async preview(directive: Directive): Promise<Change[]> {
     const result = await this.stack.preview({ programEnv: directiveEnv(directive) });
-    return result.changes.map((c) => ({ urn: c.urn, type: c.type, kind: c.kind }));
+    return result.events.flatMap((e) =>
+      e.kind === "resource-pre"
+        ? [
+            {
+              urn: e.urn,
+              type: e.type,
+              kind: e.op,
+              ...(e.parent ? { parent: e.parent } : {}),
+              ...(e.provider ? { provider: e.provider } : {}),
+            },
+          ]
+        : [],
+    );
   }
 
   async up(directive: Directive, message: string): Promise<void> {
@@ -93,7 +108,9 @@ export function directiveEnv(directive: Directive): Record<string, string> {
 
 /**
  * Which cluster owns each resource of an update: the program evaluated offline with the same
- * directive and deployed state, so its URNs are the ones the engine reports.
+ * directive and deployed state, so its URNs are the ones the engine reports. What the program
+ * does not register itself (children of remote components such as `eks:index:Cluster`) is tied
+ * to a cluster by the steps' own parents and providers (`blastRadius/steps.ts`).
  */
 export class ProgramBlastRadius implements BlastRadius {
   constructor(
@@ -101,7 +118,7 @@ export class ProgramBlastRadius implements BlastRadius {
     private readonly deployed: () => DeployedState | undefined,
   ) {}
 
-  async ownerLookup(directive: Directive): Promise<(urn: string) => string | null | undefined> {
+  async graph(directive: Directive): Promise<ClusterGraph> {
     const deployed = this.deployed();
     const result = await runOffline({
       project: this.loaded.project.name,
@@ -112,14 +129,7 @@ export class ProgramBlastRadius implements BlastRadius {
       env: directiveEnv(directive),
     });
     if (result.error !== undefined) throw result.error;
-    const membership = clusterMembership(result.resources);
-    const names = new Map(membership.clusters.map((c) => [c.urn, c.name]));
-    const known = new Set(result.resources.map((r) => r.urn));
-    return (urn) => {
-      if (!known.has(urn)) return undefined;
-      const owner = membership.clusterOf.get(urn);
-      return owner ? (names.get(owner) ?? null) : null;
-    };
+    return clusterGraph(result.resources, clusterMembership(result.resources));
   }
 }
 

@@ -14,8 +14,19 @@ export type OpCounts = Partial<Record<StepOp, number>>;
 export type StackEvent =
   /** The engine started. */
   | { kind: "prelude" }
-  /** A step is about to run (in a preview: a step that would run). */
-  | { kind: "resource-pre"; urn: string; type: string; op: StepOp }
+  /**
+   * A step is about to run (in a preview: a step that would run). `parent` and `provider` (a
+   * provider reference, `urn::id`) come from the step's new state, else its old state: they tie
+   * a resource the program never registered itself (a child of a remote component) to a cluster.
+   */
+  | {
+      kind: "resource-pre";
+      urn: string;
+      type: string;
+      op: StepOp;
+      parent?: string;
+      provider?: string;
+    }
   /** A step finished. */
   | { kind: "resource-done"; urn: string; type: string; op: StepOp }
   /** A step failed; a diagnostic with the cause usually comes before it. */
@@ -55,7 +66,14 @@ export interface ResourceChange {
 }
 
 /** Steps that leave a resource as it is. Every other step changes something. */
-const UNCHANGING: ReadonlySet<StepOp> = new Set<StepOp>(["same", "read", "refresh"]);
+const UNCHANGING: ReadonlySet<StepOp> = new Set<StepOp>([
+  "same",
+  "read",
+  "refresh",
+  // The engine's bookkeeping of an interrupted replacement: it drops a state entry and changes
+  // nothing in the cloud (CLI >= 3.131 streams it to the Automation API, pulumi/pulumi#17101).
+  "remove-pending-replace",
+]);
 
 const REPLACING: ReadonlySet<StepOp> = new Set<StepOp>([
   "replace",
@@ -66,7 +84,7 @@ const REPLACING: ReadonlySet<StepOp> = new Set<StepOp>([
   "import-replacement",
 ]);
 
-/** True when a step changes a resource (anything but same, read or refresh). */
+/** True when a step changes a resource (anything but same, read, refresh, remove-pending-replace). */
 export function isChange(op: StepOp): boolean {
   return !UNCHANGING.has(op);
 }
@@ -80,7 +98,16 @@ export function toStackEvent(
   redact: (text: string) => string,
 ): StackEvent | undefined {
   if (event.preludeEvent) return { kind: "prelude" };
-  if (event.resourcePreEvent) return step("resource-pre", event.resourcePreEvent.metadata);
+  if (event.resourcePreEvent) {
+    const metadata = event.resourcePreEvent.metadata;
+    const parent = metadata?.new?.parent || metadata?.old?.parent;
+    const provider = metadata?.new?.provider || metadata?.old?.provider || metadata?.provider;
+    return {
+      ...step("resource-pre", metadata),
+      ...(parent ? { parent } : {}),
+      ...(provider ? { provider } : {}),
+    } as StackEvent;
+  }
   if (event.resOutputsEvent) return step("resource-done", event.resOutputsEvent.metadata);
   if (event.resOpFailedEvent) return step("resource-failed", event.resOpFailedEvent.metadata);
   if (event.diagnosticEvent) {

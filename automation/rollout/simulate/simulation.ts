@@ -2,6 +2,7 @@ import { clusterSpec, planClusters, type ClusterSpec } from "../../../config/clu
 import type { Environment } from "../../../config/load";
 import type { DeployedCluster, RolloutRecord } from "../../../config/rolloutState";
 import { minorOf } from "../../../config/_version";
+import { clusterGraph } from "../../blastRadius/graph";
 import type { Evaluation } from "../../offline/evaluate";
 import type { BlastRadius, RolloutLockPort } from "../ports";
 import type { Fault } from "./faults";
@@ -50,11 +51,10 @@ export function createSimulation(args: SimulationArgs): Simulation {
   const { membership } = args.evaluation;
   const names = new Map(membership.clusters.map((c) => [c.urn, c.name]));
 
+  const graph = clusterGraph(args.evaluation.resources, membership);
   const resources = new Map<string, SimResource[]>();
-  const owner = new Map<string, string | null>();
   for (const r of args.evaluation.resources) {
     const cluster = names.get(membership.clusterOf.get(r.urn) ?? "") ?? null;
-    owner.set(r.urn, cluster);
     if (cluster) {
       const list = resources.get(cluster) ?? [];
       list.push({ urn: r.urn, type: r.type, inputs: r.inputs });
@@ -90,7 +90,7 @@ export function createSimulation(args: SimulationArgs): Simulation {
     health,
     capacity,
     lock: new MemoryRolloutLock(args.environment.name, clock, args.startedBy ?? "simulation"),
-    blastRadius: { ownerLookup: async () => (urn: string) => owner.get(urn) },
+    blastRadius: { graph: async () => graph },
     desired,
     initial,
   };

@@ -34,7 +34,8 @@ describe("production rollout adapters", () => {
       drained: ["b"],
       record,
     };
-    const owner = await new ProgramBlastRadius(loaded, () => deployed).ownerLookup(directive);
+    const graph = await new ProgramBlastRadius(loaded, () => deployed).graph(directive);
+    const owner = (urn: string) => graph.ownerOf(urn);
     const eksB = first.resources.find(
       (r) => r.type === "eks:index:Cluster" && r.name === "dev-b-eks",
     )!;
@@ -77,8 +78,15 @@ describe("production rollout adapters", () => {
         ]),
       });
       const directive: Directive = { drained: ["b"], record };
-      const changes = await stack.preview(directive);
-      assert.deepEqual(changes, [{ urn: b.eks, type: "eks:index:Cluster", kind: "update" }]);
+      const steps = await stack.preview(directive);
+      assert.deepEqual(
+        steps.map(({ urn, type, kind }) => ({ urn, type, kind })),
+        [
+          { urn: stackUrn("dev"), type: "pulumi:pulumi:Stack", kind: "same" },
+          { urn: b.eks, type: "eks:index:Cluster", kind: "update" },
+        ],
+        "every step, unchanged resources too: their parents tie remote components' children to a cluster",
+      );
       const [call] = fake.callsOf("preview");
       assert.deepEqual(JSON.parse(call.env[DIRECTIVE_ENV]), directive);
     } finally {

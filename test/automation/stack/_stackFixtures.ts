@@ -30,6 +30,9 @@ export function stackUrn(env: string): string {
   return urn(env, "pulumi:pulumi:Stack", `${PROJECT}-${env}`);
 }
 
+/** The provider reference the steps of {@link stepEvent} name: the engine's default aws provider. */
+export const DEFAULT_AWS_PROVIDER = `urn:pulumi:dev::${PROJECT}::pulumi:providers:aws::default_7_0_0::04da6b54-80e4-46f7-96ec-b56ff0331ba9`;
+
 /** One step as a resourcePreEvent, the way the CLI writes it: secrets in state are masked. */
 export function stepEvent(op: string, resourceUrn: string, planning = true): FakeEvent {
   const type = resourceUrn.split("::")[2].split("$").pop() as string;
@@ -49,7 +52,7 @@ export function stepEvent(op: string, resourceUrn: string, planning = true): Fak
         op,
         urn: resourceUrn,
         type,
-        provider: `urn:pulumi:dev::${PROJECT}::pulumi:providers:aws::default_7_0_0::04da6b54-80e4-46f7-96ec-b56ff0331ba9`,
+        provider: DEFAULT_AWS_PROVIDER,
         ...(op === "same" ? {} : { old: state, new: state, diffs: ["version"] }),
       },
       ...(planning ? { planning: true } : {}),

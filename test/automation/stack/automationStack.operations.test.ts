@@ -7,6 +7,7 @@ import { fakePulumi, type FakePulumi } from "./_fakePulumiHarness";
 import {
   clusterOutputFixture,
   clusterUrns,
+  DEFAULT_AWS_PROVIDER,
   engineEvents,
   stackOutputsFixture,
   stackUrn,
@@ -133,6 +134,7 @@ for (const { version, transport } of TRANSPORTS) {
           urn: b.nodes,
           type: "aws:eks/nodeGroup:NodeGroup",
           op: "update",
+          provider: DEFAULT_AWS_PROVIDER,
         });
         assert.deepEqual(seen[4], {
           kind: "policy-violation",

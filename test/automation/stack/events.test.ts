@@ -6,7 +6,7 @@ import {
   toStackEvent,
   type StackEvent,
 } from "../../../automation/stack/events";
-import { clusterUrns, stepEvent, stackUrn } from "./_stackFixtures";
+import { clusterUrns, DEFAULT_AWS_PROVIDER, stepEvent, stackUrn } from "./_stackFixtures";
 
 const noRedact = (text: string) => text;
 const pre = (op: string, urn: string) =>
@@ -16,13 +16,45 @@ describe("engine events", () => {
   const a = clusterUrns("dev", "a");
   const b = clusterUrns("dev", "b");
 
-  it("narrows a step to its URN, type and operation, and nothing else", () => {
+  it("narrows a step to its URN, type, operation, parent and provider, and nothing else", () => {
     assert.deepEqual(pre("update", b.nodes), {
       kind: "resource-pre",
       urn: b.nodes,
       type: "aws:eks/nodeGroup:NodeGroup",
       op: "update",
+      provider: DEFAULT_AWS_PROVIDER,
     });
+  });
+
+  it("takes parent and provider from the new state, else the old one", () => {
+    const child = `${a.eks.replace("eks:index:Cluster::", "eks:index:Cluster$aws:eks/cluster:Cluster::")}-eksCluster`;
+    const provider = "urn:pulumi:dev::active-active::pulumi:providers:aws::default_7_48_0::id-1";
+    const event = (metadata: Record<string, unknown>) =>
+      toStackEvent(
+        { sequence: 1, timestamp: 0, resourcePreEvent: { metadata } } as unknown as EngineEvent,
+        noRedact,
+      );
+    assert.deepEqual(
+      event({
+        op: "delete",
+        urn: child,
+        type: "aws:eks/cluster:Cluster",
+        provider: "",
+        old: { type: "aws:eks/cluster:Cluster", urn: child, parent: a.eks, provider },
+      }),
+      {
+        kind: "resource-pre",
+        urn: child,
+        type: "aws:eks/cluster:Cluster",
+        op: "delete",
+        parent: a.eks,
+        provider,
+      },
+    );
+  });
+
+  it("counts remove-pending-replace as no change: the engine only drops a state entry", () => {
+    assert.equal(isChange("remove-pending-replace"), false);
   });
 
   it("folds a replacement's steps into one replace per resource", () => {
