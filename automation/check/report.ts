@@ -12,6 +12,7 @@ export interface Violation {
 }
 
 const RECORD = "aws:route53/record:Record";
+const STACK = "pulumi:pulumi:Stack";
 
 /** The `aa check --json` document. Field names are a contract; keep them. */
 export interface CheckReport {
@@ -36,6 +37,12 @@ export interface CheckReport {
     dependencies: string[];
   }[];
   violations: Violation[];
+  /**
+   * The stack outputs, in the shape `pulumi stack output --json` prints them (a secret output is
+   * "[secret]"): what the program exports under the mocks, or the export's root stack outputs.
+   * `aa plan --deployed` reads them, and a reviewer sees what a deploy will export.
+   */
+  outputs: Record<string, unknown>;
 }
 
 /** Builds the report from an evaluation of the active-active program. Pure. */
@@ -54,6 +61,7 @@ export function buildCheckReport(
     })),
     resources,
     violations,
+    outputs: evaluation.outputs,
   };
 }
 
@@ -72,6 +80,7 @@ export function buildGraphReport(
   const clusterNodes = new Map<string, ResourceNode>();
   const weights = new Map<string, number>();
   const awsClusterOf = new Map<string, ResourceNode>();
+  let outputs: Record<string, unknown> = {};
   // In the pass that lists the resources, comparing types: only clusters are looked up by URN
   // (a graph may hold 200,000 resources).
   const { resources, counts } = resourcesOf(nodes, membership, (n, cluster) => {
@@ -84,6 +93,8 @@ export function buildGraphReport(
     } else if (type === AWS_EKS_CLUSTER || type === EKS_COMPONENT) {
       if (type === AWS_EKS_CLUSTER && n.parent) awsClusterOf.set(n.parent, n);
       if (clusterUrns.has(n.urn)) clusterNodes.set(n.urn, n);
+    } else if (type === STACK && !n.parent) {
+      outputs = n.outputs ?? {};
     }
   });
   const versionOf = (urn: string): string | null => {
@@ -108,6 +119,7 @@ export function buildGraphReport(
     })),
     resources,
     violations,
+    outputs,
   };
 }
 

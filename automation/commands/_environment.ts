@@ -41,7 +41,8 @@ export function loadEnvironment(
 
 /**
  * Reads a deployed state from a file holding `pulumi stack output --json` (the `clusters` and
- * `rollout` outputs; secrets may show as "[secret]", they are not used).
+ * `rollout` outputs; secrets may show as "[secret]", they are not used), or `aa check --json`
+ * (the outputs the program exports under the mocks).
  */
 export function readDeployedFile(file: string): PreviousState {
   let text: string;
@@ -58,9 +59,11 @@ export function readDeployedFile(file: string): PreviousState {
       `--deployed ${file} is not JSON (${(err as Error).message}); write it with \`pulumi stack output --json > FILE\``,
     );
   }
+  // `aa check --json` carries the outputs the program exports under the mocks.
+  if (isCheckReport(doc)) doc = doc.outputs;
   if (!doc || typeof doc !== "object" || !Array.isArray((doc as { clusters?: unknown }).clusters)) {
     throw new UsageError(
-      `--deployed ${file} has no "clusters" list; it must hold \`pulumi stack output --json\` of an active-active stack`,
+      `--deployed ${file} has no "clusters" list; it must hold \`pulumi stack output --json\` of an active-active stack (or \`aa check <env> --json\`)`,
     );
   }
   const outputs = doc as { clusters: unknown; rollout?: unknown };
@@ -70,6 +73,15 @@ export function readDeployedFile(file: string): PreviousState {
     if (err instanceof RolloutRefusal) throw new UsageError(`--deployed ${file}: ${err.message}`);
     throw err;
   }
+}
+
+function isCheckReport(doc: unknown): doc is { outputs: unknown } {
+  return (
+    typeof doc === "object" &&
+    doc !== null &&
+    Array.isArray((doc as { resources?: unknown }).resources) &&
+    typeof (doc as { outputs?: unknown }).outputs === "object"
+  );
 }
 
 /** Parses a whole number of seconds option. */

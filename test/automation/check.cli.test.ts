@@ -30,7 +30,13 @@ describe("aa check (as a user runs it)", () => {
     // Piped, not a terminal: one compact document on one line.
     assert.match(r.stdout, /^\{"environment":"prod",[^\n]*\}\n$/);
     const report = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(report), ["environment", "clusters", "resources", "violations"]);
+    assert.deepEqual(Object.keys(report), [
+      "environment",
+      "clusters",
+      "resources",
+      "violations",
+      "outputs",
+    ]);
     assert.equal(report.environment, "prod");
     assert.deepEqual(report.violations, []);
     assert.deepEqual(
@@ -69,6 +75,42 @@ describe("aa check (as a user runs it)", () => {
       "c",
       "c",
     ]);
+  });
+
+  it("carries the stack outputs as `pulumi stack output --json` prints them, secrets as [secret]", () => {
+    const r = aa(["check", "dev", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const { outputs } = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(outputs).sort(), [
+      "clusters",
+      "environment",
+      "kubeconfigs",
+      "rollout",
+    ]);
+    assert.equal(outputs.environment, "dev");
+    assert.equal(outputs.kubeconfigs, "[secret]", "a secret output is masked whole");
+    assert.doesNotMatch(r.stdout, /apiVersion: v1|client\.authentication|certificate-authority/);
+    assert.equal(outputs.rollout, null);
+    assert.deepEqual(
+      outputs.clusters.map((c: { name: string; kubernetesVersion: string }) => [
+        c.name,
+        c.kubernetesVersion,
+      ]),
+      [
+        ["a", "1.33"],
+        ["b", "1.33"],
+        ["c", "1.33"],
+      ],
+    );
+
+    // `aa plan --deployed` reads it as it reads `pulumi stack output --json`.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-check-outputs-"));
+    const file = path.join(dir, "check.json");
+    fs.writeFileSync(file, r.stdout);
+    const plan = aa(["plan", "dev", "--deployed", file, "--json"]);
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.deepEqual(JSON.parse(plan.stdout).done, ["a", "b", "c"]);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("reads a stack file anywhere with --stack-file, naming the stack after the file", () => {

@@ -5,6 +5,8 @@ import * as path from "node:path";
 import { writeSyntheticExport } from "../../../bench/syntheticExport";
 import { buildGraphReport } from "../../../automation/check/report";
 import { readStackExport } from "../../../automation/state/readStackExport";
+import { fromStackExport } from "../../../automation/state/stackExport";
+import { encrypted, ExportBuilder } from "../state/_exportFixture";
 import { clusterMembership, type Membership } from "../../../graph/membership";
 
 describe("the --json report of a stack export (buildGraphReport)", () => {
@@ -33,6 +35,18 @@ describe("the --json report of a stack export (buildGraphReport)", () => {
       const name = membership.clusters.find((c) => c.urn === owner)?.name ?? null;
       assert.equal(r.cluster, name, r.urn);
     });
+  });
+
+  it("carries the export's stack outputs, secrets as [secret]", () => {
+    const builder = new ExportBuilder("prod", "acme");
+    builder.root.outputs = { environment: "prod", kubeconfigs: encrypted("kubeconfigs") };
+    const exported = fromStackExport(builder.document(), "export.json");
+    const report = buildGraphReport(
+      exported.stack,
+      exported.nodes,
+      clusterMembership(exported.nodes),
+    );
+    assert.deepEqual(report.outputs, { environment: "prod", kubeconfigs: "[secret]" });
   });
 
   it("gives each cluster the weight of its own records", () => {
