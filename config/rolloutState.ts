@@ -76,6 +76,11 @@ export const rolloutRecordSchema = z.object({
   soaking: z.string().optional(),
   /** Why the rollout halted. */
   reason: z.string().optional(),
+  /**
+   * The kinds of step this rollout takes. With "release" the clusters run different workload
+   * versions until it finishes, which `workload-on-all-clusters` accepts meanwhile.
+   */
+  kinds: z.array(z.enum(["upgrade", "release"])).optional(),
 });
 export type RolloutRecord = z.output<typeof rolloutRecordSchema>;
 

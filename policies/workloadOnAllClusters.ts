@@ -3,6 +3,7 @@ import type { ResourceNode } from "../graph/resourceGraph";
 import { containerImages, kindOfType, objectName, objectNamespace, runsPods } from "./_kubernetes";
 import { names, num, UNKNOWN_VALUE } from "./_props";
 import type { Finding, PolicySpec } from "./_policy";
+import { releaseInProgress } from "./_rolloutRecord";
 import { label, stackView } from "./_view";
 
 export interface WorkloadOnAllClustersConfig {
@@ -46,7 +47,8 @@ interface Workload {
 /**
  * `workload-on-all-clusters`: every workload (by kind, namespace and name) on one cluster is on
  * every cluster, with the same replicas and images, so that losing a cluster loses 1/N of each
- * service and never a whole service.
+ * service and never a whole service. While the stack's rollout record says a release is in
+ * progress (`aa rollout` ships images cluster by cluster), differing images are expected.
  */
 export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
   name: "workload-on-all-clusters",
@@ -83,6 +85,7 @@ export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
     if (view.clusters.length < 2) return [];
     const kinds = new Set(config.kinds);
     const ignored = new Set(config.ignoreNamespaces);
+    const compareImages = config.compareImages && !releaseInProgress(nodes, view);
 
     // Every workload (kind/namespace/name) with its copies on each cluster, in registration
     // order; found by kind, then namespace, then name (no key string is built and hashed).
@@ -152,7 +155,7 @@ export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
         });
         if (finding) findings.push(finding);
       }
-      if (config.compareImages && runsPods(kind)) {
+      if (compareImages && runsPods(kind)) {
         const finding = differs(copies, key, "images", (n) => {
           const images = containerImages(n, kind);
           return Array.isArray(images) ? images.join(", ") : undefined;

@@ -54,6 +54,65 @@ describe("workload-on-all-clusters", () => {
     );
   });
 
+  describe("while a release rolls out cluster by cluster", () => {
+    const record = (kinds: string[], state = "in-progress") => ({
+      id: "r1",
+      startedAt: "2026-12-01T10:00:00Z",
+      startedBy: "ci",
+      target: {},
+      drained: [],
+      state,
+      current: "c",
+      kinds,
+    });
+    const withNewImageOnC = () => {
+      const env = environmentGraph();
+      specOf(env.clusters.c.deployment).template.spec.containers[0].image =
+        "ghcr.io/acme/web:2.4.0";
+      return env;
+    };
+
+    it("accepts different images while the stack's rollout record says a release is in progress", () => {
+      const { g, nodes } = withNewImageOnC();
+      g.root.outputs = { rollout: record(["release"]) };
+      assert.deepEqual(check(workloadOnAllClusters, nodes), []);
+    });
+
+    it("accepts them when the record is read back through the stack's reference to itself (halted too)", () => {
+      const { g, nodes } = withNewImageOnC();
+      g.add({
+        type: "pulumi:pulumi:StackReference",
+        name: "deployed-state",
+        inputs: { name: `organization/${g.project}/${g.stack}` },
+      }).outputs = {
+        name: `organization/${g.project}/${g.stack}`,
+        outputs: { rollout: record(["upgrade", "release"], "halted") },
+      };
+      assert.deepEqual(check(workloadOnAllClusters, nodes), []);
+    });
+
+    it("still rejects them for an upgrade-only rollout, or a record of another stack", () => {
+      const upgrade = withNewImageOnC();
+      upgrade.g.root.outputs = { rollout: record(["upgrade"]) };
+      assert.equal(check(workloadOnAllClusters, upgrade.nodes).length, 1);
+
+      const other = withNewImageOnC();
+      other.g.add({
+        type: "pulumi:pulumi:StackReference",
+        name: "other",
+        inputs: { name: `organization/${other.g.project}/staging` },
+      }).outputs = { outputs: { rollout: record(["release"]) } };
+      assert.equal(check(workloadOnAllClusters, other.nodes).length, 1);
+    });
+
+    it("still rejects a workload missing on a cluster", () => {
+      const { g, nodes, clusters } = withNewImageOnC();
+      g.root.outputs = { rollout: record(["release"]) };
+      g.remove(clusters.b.deployment);
+      assert.equal(check(workloadOnAllClusters, nodes).length, 1);
+    });
+  });
+
   it("compares the images of every kind that runs pods, wherever its kind keeps them", () => {
     const { g, nodes, clusters } = environmentGraph();
     const report = (name: string, image: string) => ({
