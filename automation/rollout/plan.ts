@@ -88,6 +88,7 @@ export function planRollout(
   // Each cluster's deployed settings (completed where an earlier version recorded fewer keys),
   // and its hops, as the settings it passes through.
   const at = new Map<string, ClusterSettings>();
+  const legacy = new Map<string, string[]>();
   const hops = new Map<string, ClusterSettings[]>();
   for (const spec of sequence) {
     const dep = byName.get(spec.name);
@@ -96,6 +97,7 @@ export function planRollout(
       continue;
     }
     const current = deployedSettings(dep, spec.settings);
+    if (current && current.completed.length > 0) legacy.set(spec.name, current.completed);
     if ((current?.generation ?? dep.generation) === spec.generation) {
       done.push(spec.name);
       continue;
@@ -107,6 +109,14 @@ export function planRollout(
     }
     at.set(spec.name, current.settings);
     hops.set(spec.name, hopsFor(spec.name, current.settings, spec.settings, config));
+  }
+
+  if (legacy.size > 0) {
+    const keys = [...new Set([...legacy.values()].flat())];
+    notes.push(
+      `the stack outputs of cluster ${[...legacy.keys()].join(", ")} were written by an earlier version of active-active and do not record ${keys.join(", ")}; ` +
+        "they are taken as the config's, so a change to them does not show here. Run a plain `pulumi up` with the deployed config once to record them",
+    );
   }
 
   // Passes: the k-th pass moves clusters to minor (lowest deployed minor + k); changes that keep

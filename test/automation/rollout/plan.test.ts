@@ -355,6 +355,10 @@ describe("planRollout: every change of what a cluster runs, and its kind", () =>
     const result = planRollout(planClusters(config), legacy, config);
     assert.deepEqual(result.steps, []);
     assert.deepEqual(result.done, ["a", "b", "c"]);
+    assert.match(
+      result.notes.join("\n"),
+      /cluster a, b, c were written by an earlier version of active-active and do not record namespace, services, cidr/,
+    );
   });
 
   it("describes every difference and is a release only for workload changes (property)", () => {
