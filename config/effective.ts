@@ -34,7 +34,8 @@ export { RolloutRefusal };
  *    cluster; with more it is refused and points to `aa rollout`.
  *  - While a rollout is in progress or halted (the record is in the stack), a plain `pulumi up`
  *    keeps every pending cluster at its deployed settings and every drained cluster at weight 0:
- *    it can still ship services, but never moves or undrains a cluster behind the rollout's back.
+ *    environment-level changes still apply, but what a cluster runs never changes and no cluster
+ *    is undrained behind the rollout's back.
  *  - With a directive, exactly the directive's cluster moves, to the directive's settings.
  *  - Clusters never end up more than one Kubernetes minor apart, and at most one is drained.
  */
