@@ -9,10 +9,11 @@ import { ClusterNetwork } from "./clusterNetwork";
 export interface ClusterCellArgs {
   /** Environment name, e.g. "prod"; prefixes every resource name and tag. */
   environment: string;
-  /** The cluster's resolved settings (see `planClusters`). */
+  /**
+   * The cluster's resolved settings (see `planClusters`): everything this cluster runs, including
+   * the services' namespace (`spec.settings.namespace`), which this cell creates.
+   */
   spec: ClusterSpec;
-  /** Namespace created for the services on this cluster. @default "apps" */
-  serviceNamespace?: string;
   /** Tags added to every AWS resource of this cluster. @default {} */
   tags?: Record<string, string>;
 }
@@ -38,7 +39,7 @@ export class ClusterCell extends pulumi.ComponentResource {
   readonly kubernetesVersion: pulumi.Output<string>;
   /** Kubeconfig for this cluster (a Pulumi secret; uses `aws eks get-token`, no baked token). */
   readonly kubeconfig: pulumi.Output<string>;
-  /** The namespace services are deployed to. */
+  /** The namespace services are deployed to on this cluster (`spec.settings.namespace`). */
   readonly serviceNamespace: k8s.core.v1.Namespace;
   /** Resources that must exist before workloads are scheduled (nodes, DNS, admission policies). */
   readonly workloadPrerequisites: pulumi.Resource[];
@@ -249,7 +250,7 @@ export class ClusterCell extends pulumi.ComponentResource {
       `${name}-ns`,
       {
         metadata: {
-          name: args.serviceNamespace ?? "apps",
+          name: spec.settings.namespace,
           labels: { "app.kubernetes.io/part-of": "active-active" },
         },
       },

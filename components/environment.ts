@@ -36,11 +36,11 @@ export interface ClusterOutput {
   kubernetesVersion: string;
   addons: { vpcCni: string; coredns: string; kubeProxy: string };
   kyvernoVersion: string;
-  /** Hash of the cluster-scoped settings this cluster was deployed with. */
+  /** Hash of the settings this cluster was deployed with (everything it runs). */
   generation: string;
-  /** The cluster-scoped settings this cluster was deployed with. */
+  /** The settings this cluster was deployed with: everything it runs (see `ClusterSettings`). */
   settings: ClusterSettings;
-  /** Load balancer hostname of each service on this cluster, by service name. */
+  /** Load balancer hostname of each service this cluster runs, by service name. */
   ingress: Record<string, string>;
   /** Route 53 health check id watching this cluster, by public hostname. */
   healthChecks: Record<string, string>;
@@ -78,42 +78,55 @@ export class Environment extends pulumi.ComponentResource {
       (spec) =>
         new ClusterCell(
           `${env.name}-${spec.name}`,
-          { environment: env.name, spec, serviceNamespace: config.namespace, tags },
+          { environment: env.name, spec, tags },
           { parent: this },
         ),
     );
 
+    // Every service some cluster runs: the config's, then services a rollout has not yet removed
+    // from every cluster. Each cluster runs its own copy, from its own settings.
+    const running = new Set(specs.flatMap((s) => s.settings.services.map((svc) => svc.name)));
+    const services = [
+      ...config.services.map((s) => s.name).filter((n) => running.has(n)),
+      ...[...running].filter((n) => !config.services.some((s) => s.name === n)).sort(),
+    ];
     const fleets = new Map(
-      config.services.map((service) => [
-        service.name,
+      services.map((service) => [
+        service,
         new ServiceFleet(
-          `${env.name}-${service.name}`,
+          `${env.name}-${service}`,
           { environment: env.name, service, clusters: this.cells },
           { parent: this },
         ),
       ]),
     );
 
+    // Each hostname routes to the clusters that run its service, checked on that cluster's port
+    // and health path.
     const splits: TrafficSplit[] = [];
     for (const host of config.dns.hostnames) {
-      const service = config.services.find((s) => s.name === host.service);
       const fleet = fleets.get(host.service);
-      if (!service || !fleet) throw new Error(`unvalidated hostname ${host.hostname}`);
       const split = new TrafficSplit(
         host.hostname,
         {
           hostname: host.hostname,
           zoneId: config.dns.hostedZoneId,
           ttl: config.dns.ttl,
-          port: service.port,
-          healthPath: service.healthPath,
           healthCheckIntervalSeconds: config.dns.healthCheckIntervalSeconds,
           healthCheckFailureThreshold: config.dns.healthCheckFailureThreshold,
-          targets: specs.map((spec) => ({
-            cluster: spec.name,
-            weight: spec.weight,
-            loadBalancer: fleet.loadBalancers[spec.name],
-          })),
+          targets: specs.flatMap((spec) => {
+            const service = fleet?.specs[spec.name];
+            if (!fleet || !service) return [];
+            return [
+              {
+                cluster: spec.name,
+                weight: spec.weight,
+                loadBalancer: fleet.loadBalancers[spec.name],
+                port: service.port,
+                healthPath: service.healthPath,
+              },
+            ];
+          }),
           tags,
         },
         { parent: this },
@@ -129,12 +142,16 @@ export class Environment extends pulumi.ComponentResource {
             cell.kubernetesVersion,
             pulumi.all(
               Object.fromEntries(
-                [...fleets].map(([svc, fleet]) => [svc, fleet.loadBalancers[cell.name]]),
+                [...fleets]
+                  .filter(([, fleet]) => cell.name in fleet.loadBalancers)
+                  .map(([svc, fleet]) => [svc, fleet.loadBalancers[cell.name]]),
               ),
             ),
             pulumi.all(
               Object.fromEntries(
-                splits.map((split) => [split.hostname, split.healthCheckIds[cell.name]]),
+                splits
+                  .filter((split) => cell.name in split.healthCheckIds)
+                  .map((split) => [split.hostname, split.healthCheckIds[cell.name]]),
               ),
             ),
           ])

@@ -3,40 +3,50 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServiceConfig } from "../config/schema";
 import type { ClusterCell } from "./clusterCell";
 
-/** Arguments of {@link ServiceFleet}: one service and the clusters it runs on (all of them). */
+/** Arguments of {@link ServiceFleet}: one service and the clusters of the environment. */
 export interface ServiceFleetArgs {
   /** Environment name; prefixes resource names. */
   environment: string;
-  /** The service: image, replicas, port, resources, health path, env. */
-  service: ServiceConfig;
+  /** The service's name: its Deployment, Service and PodDisruptionBudget name on each cluster. */
+  service: string;
   /**
-   * Every cluster of the environment. There is deliberately no way to pass a subset: a service
-   * that runs on some clusters only turns a cluster failure into an outage of that service.
+   * Every cluster of the environment. Each cluster runs the service as its own settings say
+   * (`spec.settings.services`: image, replicas, port, resources, health path, env), in its own
+   * services' namespace, so while one cluster moves to a new spec the others keep theirs. A
+   * cluster whose settings do not list the service does not run it: only while a rollout adds or
+   * removes the service one cluster at a time, since the config cannot declare a service for a
+   * subset of clusters (that would turn a cluster failure into an outage of that service).
    */
   clusters: ClusterCell[];
 }
 
 /**
- * One service on every cluster: a Deployment, a LoadBalancer Service (each cluster has its own entry
- * point), a PodDisruptionBudget and, with autoscaling, a HorizontalPodAutoscaler per cluster, each
+ * One service on every cluster that runs it: a Deployment, a LoadBalancer Service (each cluster
+ * has its own entry point), a PodDisruptionBudget and, with autoscaling, a
+ * HorizontalPodAutoscaler per cluster, each from that cluster's copy of the service's spec and
  * created with that cluster's own provider.
  */
 export class ServiceFleet extends pulumi.ComponentResource {
-  /** Load balancer hostname of this service on each cluster, by cluster name. */
+  /** Load balancer hostname of this service on each cluster that runs it, by cluster name. */
   readonly loadBalancers: Record<string, pulumi.Output<string>>;
+  /** This service's spec on each cluster that runs it, by cluster name. */
+  readonly specs: Record<string, ServiceConfig>;
 
   constructor(name: string, args: ServiceFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("active-active:index:ServiceFleet", name, {}, opts);
-    const svc = args.service;
-    const labels = {
-      "app.kubernetes.io/name": svc.name,
-      "app.kubernetes.io/part-of": "active-active",
-    };
-    const containerPort = svc.containerPort ?? svc.port;
-    const probe = { httpGet: { path: svc.healthPath, port: containerPort } };
     this.loadBalancers = {};
+    this.specs = {};
 
     for (const cell of args.clusters) {
+      const svc = cell.spec.settings.services.find((s) => s.name === args.service);
+      if (!svc) continue;
+      this.specs[cell.name] = svc;
+      const labels = {
+        "app.kubernetes.io/name": svc.name,
+        "app.kubernetes.io/part-of": "active-active",
+      };
+      const containerPort = svc.containerPort ?? svc.port;
+      const probe = { httpGet: { path: svc.healthPath, port: containerPort } };
       const on = (dependsOn: pulumi.Resource[] = []) => ({
         parent: this,
         provider: cell.provider,

@@ -9,6 +9,10 @@ export interface TrafficTarget {
   weight: number;
   /** The cluster's load balancer hostname for this service. */
   loadBalancer: pulumi.Input<string>;
+  /** Port the cluster's load balancer listens on (the service's `port` on that cluster). */
+  port: number;
+  /** HTTP path the cluster's health check requests (the service's `healthPath` there). */
+  healthPath: string;
 }
 
 /** Arguments of {@link TrafficSplit}. */
@@ -17,12 +21,11 @@ export interface TrafficSplitArgs {
   hostname: string;
   /** Route 53 hosted zone id that holds the hostname. */
   zoneId: string;
-  /** One target per cluster: every cluster of the environment. */
+  /**
+   * One target per cluster that runs the hostname's service: every cluster of the environment,
+   * except while a rollout adds the service one cluster at a time.
+   */
   targets: TrafficTarget[];
-  /** Port the load balancers listen on. */
-  port: number;
-  /** HTTP path the health checks request. */
-  healthPath: string;
   /** TTL of the records, seconds. @default 60 */
   ttl?: number;
   /** Seconds between health checks, 10 or 30. @default 30 */
@@ -54,8 +57,8 @@ export class TrafficSplit extends pulumi.ComponentResource {
         {
           type: "HTTP",
           fqdn: target.loadBalancer,
-          port: args.port,
-          resourcePath: args.healthPath,
+          port: target.port,
+          resourcePath: target.healthPath,
           requestInterval: args.healthCheckIntervalSeconds ?? 30,
           failureThreshold: args.healthCheckFailureThreshold ?? 3,
           tags: {

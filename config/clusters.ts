@@ -1,21 +1,28 @@
 import { createHash } from "node:crypto";
 import { splitCidr } from "./_cidr";
-import type { EnvironmentConfig } from "./schema";
+import type { ClusterConfig, EnvironmentConfig } from "./schema";
+import {
+  CLUSTER_ENTRY_CLUSTER_KEYS,
+  ENVIRONMENT_CLUSTER_KEYS,
+  type ClusterEntryClusterKey,
+  type EnvironmentClusterKey,
+} from "./settingsScope";
 
 /**
- * The cluster-scoped settings of one cluster: what a rollout changes one cluster at a time.
- * Everything here is plain data, exported with the stack outputs so that a cluster can be kept
- * ("pinned") at its deployed settings while another cluster moves.
+ * Everything one cluster runs: its full effective config, i.e. every key that
+ * `config/settingsScope.ts` classifies as cluster-scoped (today: Kubernetes version, add-ons,
+ * Kyverno, node group, network layout and the cluster's own CIDR, API access, the services'
+ * namespace and every service's full spec), a cluster entry's key overriding the environment's.
+ * Derived from that table, never hand-picked: a new config key is part of it, or declared
+ * environment-level, or the code does not compile. Plain data, exported with the stack outputs so
+ * that a cluster can be kept ("pinned") at its deployed settings while another cluster moves.
+ * Services are sorted by name, so reordering them in the config changes nothing.
  */
-export interface ClusterSettings {
-  kubernetesVersion: string;
-  addons: EnvironmentConfig["addons"];
-  kyverno: EnvironmentConfig["kyverno"];
-  nodeGroup: EnvironmentConfig["nodeGroup"];
-  /** Network layout (mode, AZs, NAT); the cluster's own CIDR is identity, not a setting. */
-  network: EnvironmentConfig["network"];
-  apiAccess: EnvironmentConfig["apiAccess"];
-}
+export type ClusterSettings = Flat<
+  Pick<EnvironmentConfig, EnvironmentClusterKey> &
+    Pick<ClusterConfig, Exclude<ClusterEntryClusterKey, EnvironmentClusterKey>>
+>;
+type Flat<T> = { [K in keyof T]: T[K] };
 
 /** The network one cluster runs in. */
 export type ClusterNetworkSpec =
@@ -44,14 +51,12 @@ export interface ClusterSpec {
   index: number;
   /** Route 53 weight this cluster is deployed with (0 while drained). */
   weight: number;
-  /** The cluster's own VPC block, when it has its own VPC. */
-  cidr?: string;
   settings: ClusterSettings;
   /** The network, resolved from the settings' layout and the cluster's CIDR. */
   network: ClusterNetworkSpec;
   /**
-   * Hash of {@link settings}. Clusters with the same generation run the same cluster-level
-   * configuration; a change of generation is a cluster-scoped change that must roll out one
+   * Hash of {@link settings}: of everything this cluster runs. Clusters with the same generation
+   * run the same thing; a change of generation is a cluster-scoped change that must roll out one
    * cluster at a time.
    */
   generation: string;
@@ -64,17 +69,39 @@ export function planClusters(config: EnvironmentConfig): ClusterSpec[] {
       name: cluster.name,
       index,
       weight: cluster.weight,
-      cidr: cluster.cidr,
-      settings: {
-        kubernetesVersion: cluster.kubernetesVersion ?? config.kubernetesVersion,
-        addons: config.addons,
-        kyverno: config.kyverno,
-        nodeGroup: config.nodeGroup,
-        network: config.network,
-        apiAccess: config.apiAccess,
-      },
+      settings: clusterSettingsOf(config, cluster),
     }),
   );
+}
+
+/**
+ * One cluster's settings: the environment's cluster-scoped keys, overridden by the cluster
+ * entry's cluster-scoped keys where the entry sets them.
+ */
+export function clusterSettingsOf(
+  config: EnvironmentConfig,
+  cluster: ClusterConfig,
+): ClusterSettings {
+  const settings = {
+    ...pick(config, ENVIRONMENT_CLUSTER_KEYS),
+    ...pickDefined(cluster, CLUSTER_ENTRY_CLUSTER_KEYS),
+  };
+  return {
+    ...settings,
+    services: [...settings.services].sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    ),
+  };
+}
+
+function pick<T, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, from[k]])) as Pick<T, K>;
+}
+
+function pickDefined<T, K extends keyof T>(from: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(
+    keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]]),
+  ) as Partial<Pick<T, K>>;
 }
 
 /** A cluster spec from its identity and settings (network resolved, generation computed). */
@@ -82,12 +109,14 @@ export function clusterSpec(args: {
   name: string;
   index: number;
   weight: number;
-  cidr?: string;
   settings: ClusterSettings;
 }): ClusterSpec {
   return {
-    ...args,
-    network: planNetwork(args.settings.network, args.cidr),
+    name: args.name,
+    index: args.index,
+    weight: args.weight,
+    settings: args.settings,
+    network: planNetwork(args.settings.network, args.settings.cidr),
     generation: generationOf(args.settings),
   };
 }
@@ -116,7 +145,7 @@ function planNetwork(
   };
 }
 
-/** A short, stable hash of cluster-scoped settings: key order never changes it. */
+/** A short, stable hash of a cluster's settings: key order never changes it. */
 export function generationOf(settings: unknown): string {
   return createHash("sha256").update(canonicalJson(settings)).digest("hex").slice(0, 12);
 }

@@ -1,4 +1,4 @@
-import { clusterSpec, type ClusterSpec } from "./clusters";
+import { clusterSpec, generationOf, type ClusterSettings, type ClusterSpec } from "./clusters";
 import { minorOf } from "./_version";
 import {
   RolloutRefusal,
@@ -12,7 +12,7 @@ import {
 export interface EffectiveState {
   specs: ClusterSpec[];
   rollout: RolloutRecord | null;
-  /** Clusters whose desired cluster-scoped settings differ from their deployed ones. */
+  /** Clusters whose desired settings (everything they run) differ from their deployed ones. */
   pending: string[];
   /** Clusters held at their deployed settings in this update. */
   pinned: string[];
@@ -25,12 +25,17 @@ export { RolloutRefusal };
 /**
  * Decides what one update deploys, from the desired specs (the config), the previous deployment
  * (stack outputs) and, during `aa rollout`, the directive. Pure. The rules:
- *  - A cluster whose desired settings differ from its deployed ones is *pending*.
+ *  - A cluster whose desired settings differ from its deployed ones is *pending*. Settings that
+ *    an earlier version of this program did not record are taken from the desired ones
+ *    ({@link deployedSettings}), so upgrading the toolkit alone moves no cluster.
+ *  - A deployed cluster that is no longer in the config is never deleted by an update, unless
+ *    the rollout record says `aa rollout` drained and released it.
  *  - A plain `pulumi up` (no directive, no rollout in progress) may move at most one pending
  *    cluster; with more it is refused and points to `aa rollout`.
  *  - While a rollout is in progress or halted (the record is in the stack), a plain `pulumi up`
  *    keeps every pending cluster at its deployed settings and every drained cluster at weight 0:
- *    it can still ship services, but never moves or undrains a cluster behind the rollout's back.
+ *    environment-level changes still apply, but what a cluster runs never changes and no cluster
+ *    is undrained behind the rollout's back.
  *  - With a directive, exactly the directive's cluster moves, to the directive's settings.
  *  - Clusters never end up more than one Kubernetes minor apart, and at most one is drained.
  */
@@ -42,10 +47,18 @@ export function resolveEffective(
   const deployed = new Map<string, DeployedCluster>(
     (previous.clusters ?? []).map((c) => [c.name, c]),
   );
+  const recorded = new Map(
+    desired.flatMap((d) => {
+      const dep = deployed.get(d.name);
+      const found = dep && deployedSettings(dep, d.settings);
+      return found ? [[d.name, found] as const] : [];
+    }),
+  );
   const pending = desired
     .filter((d) => {
       const dep = deployed.get(d.name);
-      return dep !== undefined && dep.generation !== d.generation;
+      if (dep === undefined) return false;
+      return (recorded.get(d.name)?.generation ?? dep.generation) !== d.generation;
     })
     .map((d) => d.name);
   const record = directive ? directive.record : (previous.rollout ?? null);
@@ -53,6 +66,11 @@ export function resolveEffective(
   const notes: string[] = [];
 
   const names = new Set(desired.map((d) => d.name));
+  const released = new Set(record?.released ?? []);
+  const removed = [...deployed.keys()].filter((n) => !names.has(n) && !released.has(n));
+  if (removed.length > 0) {
+    throw new RolloutRefusal(removalRefusal(removed));
+  }
   if (directive?.advance && !names.has(directive.advance.cluster)) {
     throw new RolloutRefusal(
       `the rollout directive advances cluster "${directive.advance.cluster}", which this environment does not have`,
@@ -88,19 +106,19 @@ export function resolveEffective(
     if (directive?.advance?.cluster === d.name) {
       settings = directive.advance.settings;
     } else if (holding && dep && pending.includes(d.name)) {
-      if (!dep.settings) {
+      const at = recorded.get(d.name);
+      if (!at) {
         throw new RolloutRefusal(
           `cluster "${d.name}" must stay at its deployed settings, but the stack's outputs do not record them; run a plain \`pulumi up\` with the deployed config first`,
         );
       }
-      settings = dep.settings;
+      settings = at.settings;
       pinned.push(d.name);
     }
     return clusterSpec({
       name: d.name,
       index: d.index,
       weight: drained.includes(d.name) ? 0 : d.weight,
-      cidr: d.cidr,
       settings,
     });
   });
@@ -117,6 +135,15 @@ export function resolveEffective(
     throw new RolloutRefusal("this update would leave no cluster with traffic");
   }
 
+  const completed = [...recorded].filter(([, r]) => r.completed.length > 0);
+  if (completed.length > 0) {
+    const keys = [...new Set(completed.flatMap(([, r]) => r.completed))];
+    notes.push(
+      `the deployed settings of cluster ${completed.map(([n]) => n).join(", ")} were recorded by an earlier version of active-active, without ${keys.join(", ")}; ` +
+        "they are taken as the config's, so a change to them in this same update is not seen as cluster-scoped. Deploy the toolkit upgrade with an unchanged config first",
+    );
+  }
+
   if (!directive && record) {
     if (pinned.length > 0) {
       notes.push(
@@ -130,4 +157,48 @@ export function resolveEffective(
     }
   }
   return { specs, rollout: record, pending, pinned, notes };
+}
+
+/** A deployed cluster's settings, complete, and their generation. */
+export interface DeployedSettings {
+  settings: ClusterSettings;
+  /** Hash of {@link settings}: the generation to compare with the desired one. */
+  generation: string;
+  /** Keys the deployment did not record, taken from the desired settings. */
+  completed: (keyof ClusterSettings)[];
+}
+
+/**
+ * What a deployed cluster runs, from its recorded settings; undefined when the outputs recorded
+ * none. Outputs written by an earlier version of this program lack the keys added to
+ * `ClusterSettings` since: those are taken from `desired`, so that upgrading this toolkit makes
+ * no cluster pending. A key that was recorded is compared as recorded: a real difference there is
+ * still a change. Pure.
+ */
+export function deployedSettings(
+  cluster: DeployedCluster,
+  desired: ClusterSettings,
+): DeployedSettings | undefined {
+  const recorded = cluster.settings;
+  if (!recorded) return undefined;
+  const completed = (Object.keys(desired) as (keyof ClusterSettings)[]).filter(
+    (key) => desired[key] !== undefined && recorded[key] === undefined,
+  );
+  const settings = { ...desired };
+  for (const key of Object.keys(recorded) as (keyof ClusterSettings)[]) {
+    if (recorded[key] !== undefined) Object.assign(settings, { [key]: recorded[key] });
+  }
+  return { settings, generation: generationOf(settings), completed };
+}
+
+function removalRefusal(removed: string[]): string {
+  const one = removed.length === 1;
+  const list = removed.map((n) => `"${n}"`).join(", ");
+  return (
+    `cluster${one ? "" : "s"} ${list} ${one ? "is" : "are"} deployed but no longer in the config, ` +
+    `so this update would delete ${one ? "it" : "them"} at once, with ${one ? "its" : "their"} share of the traffic, without draining ${one ? "it" : "them"} first. ` +
+    "A cluster is removed by `aa rollout " +
+    "<env>`, which drains it, checks that the other clusters can absorb its share and releases it for deletion; " +
+    `to keep ${one ? "it" : "them"}, put ${list} back into active-active:clusters.`
+  );
 }

@@ -1,13 +1,6 @@
 import { z } from "zod";
 import type { ClusterSettings } from "./clusters";
-import {
-  addonsSchema,
-  apiAccessSchema,
-  kubernetesVersionSchema,
-  kyvernoSchema,
-  networkSchema,
-  nodeGroupSchema,
-} from "./schema";
+import { clusterSchema, environmentSchema } from "./schema";
 
 /**
  * The state a cluster-by-cluster rollout keeps in the stack itself, so that it survives crashes,
@@ -30,14 +23,38 @@ export class RolloutRefusal extends Error {
 /** Environment variable through which `aa rollout` steers one `pulumi preview`/`up`. */
 export const DIRECTIVE_ENV = "AA_ROLLOUT_DIRECTIVE";
 
-export const clusterSettingsSchema: z.ZodType<ClusterSettings> = z.object({
-  kubernetesVersion: kubernetesVersionSchema,
-  addons: addonsSchema,
-  kyverno: kyvernoSchema,
-  nodeGroup: nodeGroupSchema,
-  network: networkSchema,
-  apiAccess: apiAccessSchema,
-});
+// The config's own field schemas, without their top-level defaults: a key missing from recorded
+// settings must stay missing (and be completed from the desired settings), never become "apps"
+// or no services.
+const env = environmentSchema.shape;
+const settingsShape = {
+  kubernetesVersion: env.kubernetesVersion,
+  addons: env.addons,
+  kyverno: env.kyverno,
+  nodeGroup: env.nodeGroup,
+  network: env.network.unwrap(),
+  apiAccess: env.apiAccess.unwrap(),
+  namespace: env.namespace.unwrap(),
+  services: env.services.unwrap(),
+  cidr: clusterSchema.shape.cidr,
+} satisfies Record<keyof ClusterSettings, z.ZodType>;
+
+/**
+ * A cluster's settings (see `ClusterSettings`), validated with the config's own field schemas.
+ * The `satisfies` above and the type below keep it in step with `ClusterSettings`, which is
+ * derived from the classification of every config key.
+ */
+export const clusterSettingsSchema: z.ZodType<ClusterSettings> = z.object(settingsShape);
+
+/**
+ * Settings as an earlier deployment recorded them: a deployment by an earlier version of this
+ * program has none of the keys added to `ClusterSettings` since, so every key may be missing
+ * (`deployedSettings` in config/effective.ts takes them from the desired settings). Keys that
+ * are there are validated, and nested defaults added since are filled in.
+ */
+export const recordedSettingsSchema: z.ZodType<Partial<ClusterSettings>> = z
+  .object(settingsShape)
+  .partial();
 
 /** A cluster as the last deployment left it (an element of the `clusters` stack output). */
 export const deployedClusterSchema = z.object({
@@ -48,8 +65,11 @@ export const deployedClusterSchema = z.object({
   addons: z.object({ vpcCni: z.string(), coredns: z.string(), kubeProxy: z.string() }),
   kyvernoVersion: z.string().optional(),
   generation: z.string(),
-  /** Absent only in outputs written before settings were exported. */
-  settings: clusterSettingsSchema.optional(),
+  /**
+   * The settings it was deployed with. Absent in outputs written before settings were exported;
+   * without the keys added since in outputs of earlier versions.
+   */
+  settings: recordedSettingsSchema.optional(),
   ingress: z.record(z.string(), z.string()).default({}),
   /** Route 53 health check id per public hostname. */
   healthChecks: z.record(z.string(), z.string()).optional(),
@@ -81,6 +101,11 @@ export const rolloutRecordSchema = z.object({
    * versions until it finishes, which `workload-on-all-clusters` accepts meanwhile.
    */
   kinds: z.array(z.enum(["upgrade", "release"])).optional(),
+  /**
+   * Clusters removed from the config that `aa rollout` has drained and released for deletion:
+   * the only deployed clusters an update may delete.
+   */
+  released: z.array(z.string()).optional(),
 });
 export type RolloutRecord = z.output<typeof rolloutRecordSchema>;
 

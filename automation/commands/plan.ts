@@ -29,8 +29,10 @@ export function registerPlan(program: Command, io: Io, done: (code: ExitCodeValu
     .summary("show the cluster-by-cluster steps from the deployed state to the config")
     .description(
       "Compares the desired state (the committed stack config) with the deployed state (the stack's " +
-        "outputs: each cluster's version, add-ons and generation) and prints the ordered steps: one " +
-        "Kubernetes minor per pass, one cluster per step, clusters never more than one minor apart.",
+        "outputs: each cluster's settings and generation, the hash of everything it runs) and prints " +
+        "the ordered steps: one Kubernetes minor per pass, one cluster per step, clusters never more " +
+        "than one minor apart. Each step is an upgrade (control plane, add-ons, nodes, network, " +
+        "namespace, a service's port: drained first) or a release (workloads only).",
     )
     .argument("[env]", "environment name: reads <stackConfigDir>/Pulumi.<env>.yaml")
     .option("--stack-file <file>", "read this stack config file instead of an environment's")
@@ -85,6 +87,7 @@ export function registerPlan(program: Command, io: Io, done: (code: ExitCodeValu
           number: s.number,
           pass: s.pass,
           cluster: s.cluster,
+          kind: s.kind,
           changes: s.changes,
           fromGeneration: s.fromGeneration,
           toGeneration: s.toGeneration,
@@ -112,7 +115,7 @@ export function registerPlan(program: Command, io: Io, done: (code: ExitCodeValu
     }
     if (plan.steps.length > 0) {
       const table = new Table({
-        head: ["step", "pass", "cluster", "generation", "changes"],
+        head: ["step", "pass", "cluster", "kind", "generation", "changes"],
         style: { head: [], border: [] },
       });
       for (const s of plan.steps) {
@@ -120,6 +123,7 @@ export function registerPlan(program: Command, io: Io, done: (code: ExitCodeValu
           String(s.number),
           String(s.pass),
           s.cluster,
+          s.kind,
           `${s.fromGeneration} -> ${s.toGeneration}`,
           s.changes.join("\n"),
         ]);

@@ -1,5 +1,6 @@
 import Table from "cli-table3";
 import type { Command } from "commander";
+import { deployedSettings } from "../../config/effective";
 import type { PreviousState } from "../../config/rolloutState";
 import { ExitCode, type ExitCodeValue } from "../exitCodes";
 import { writeJson, type Io } from "../io";
@@ -130,16 +131,20 @@ export async function buildStatus(
   const clusters = await Promise.all(
     (previous.clusters ?? []).map(async (c) => {
       const desired = loaded.desired.find((d) => d.name === c.name);
+      // What it runs, with settings an earlier version did not record taken from the config, as
+      // the program and `aa plan` take them.
+      const generation =
+        (desired && deployedSettings(c, desired.settings)?.generation) ?? c.generation;
       const state: ClusterRolloutState = record?.drained.includes(c.name)
         ? record.state === "in-progress" &&
           record.current === c.name &&
           record.currentTarget !== undefined &&
-          record.currentTarget !== c.generation
+          record.currentTarget !== generation
           ? "changing"
           : "drained"
         : record?.soaking === c.name
           ? "soaking"
-          : desired && desired.generation === c.generation
+          : desired && desired.generation === generation
             ? "done"
             : "pending";
       const gates = health ? await health.check(c.name) : undefined;
@@ -149,7 +154,7 @@ export async function buildStatus(
         weight: c.weight,
         kubernetesVersion: c.kubernetesVersion,
         addons: c.addons,
-        generation: c.generation,
+        generation,
         desiredGeneration: desired?.generation ?? null,
         rolloutState: state,
         health: gates ? { ok: gates.every((g) => g.ok), gates } : null,

@@ -1,8 +1,20 @@
 import { generationOf, type ClusterSettings, type ClusterSpec } from "../../config/clusters";
+import { deployedSettings } from "../../config/effective";
 import type { DeployedCluster } from "../../config/rolloutState";
 import { kubeProxySkew } from "../../config/schema";
-import type { EnvironmentConfig } from "../../config/schema";
+import type { EnvironmentConfig, ServiceConfig } from "../../config/schema";
 import { minorOf } from "../../config/_version";
+
+/**
+ * What a step changes, and so how it is run:
+ *  - `"release"`: workloads only (services' image, env, replicas, resources, containerPort,
+ *    healthPath, autoscaling; services added or removed). The cluster's entry points and
+ *    everything under the workloads stay as they are.
+ *  - `"upgrade"`: everything else (control plane, add-ons, nodes, Kyverno, network and CIDR, API
+ *    access, the services' namespace, a service's load-balancer port, which changes each
+ *    cluster's entry point). An upgrade drains the cluster first.
+ */
+export type StepKind = "release" | "upgrade";
 
 /** One cluster moving one hop: the unit a rollout drains, changes, checks and undrains. */
 export interface RolloutStep {
@@ -11,11 +23,16 @@ export interface RolloutStep {
   /** Pass number, from 1: a multi-minor upgrade takes one pass per minor over all clusters. */
   pass: number;
   cluster: string;
+  /** Release (workloads only) or upgrade (anything else; drain first). See {@link StepKind}. */
+  kind: StepKind;
   from: ClusterSettings;
   to: ClusterSettings;
   fromGeneration: string;
   toGeneration: string;
-  /** What changes, for people: "kubernetes 1.32 -> 1.33", "coredns v1 -> v2". */
+  /**
+   * What changes, for people: "kubernetes 1.32 -> 1.33", "coredns v1 -> v2",
+   * "service api image ghcr.io/acme/api:1.4.2 -> ghcr.io/acme/api:1.5.0".
+   */
   changes: string[];
   /** True when this is the cluster's last step (it ends at its desired settings). */
   final: boolean;
@@ -46,8 +63,12 @@ export class PlanRefusal extends Error {
  *  - node groups follow their control plane (both are in the cluster's settings);
  *  - the add-ons of an intermediate minor come from `addonMatrix` (first listed version), or stay
  *    at their deployed versions when those are valid there; otherwise the plan is refused;
- *  - every other cluster-scoped change (add-ons, Kyverno, node group, ...) is one step per cluster,
- *    in the last pass.
+ *  - every other change of what a cluster runs (add-ons, Kyverno, node group, network, namespace,
+ *    services, ...) is one step per cluster, in the last pass; the intermediate hops of a
+ *    multi-minor upgrade keep everything else (services included) as deployed;
+ *  - each step is a release (workloads only) or an upgrade ({@link StepKind});
+ *  - a deployed cluster that is no longer in the config is refused: removing a cluster is not a
+ *    step `aa rollout` can take yet.
  * `order` sets the order of clusters within each pass (default: config order).
  */
 export function planRollout(
@@ -61,7 +82,13 @@ export function planRollout(
   const notes: string[] = [];
   const done: string[] = [];
 
-  // Each cluster's hops, as the settings it passes through.
+  const removed = deployed.filter((d) => !desired.some((s) => s.name === d.name));
+  if (removed.length > 0) throw new PlanRefusal(removalRefusal(removed.map((d) => d.name)));
+
+  // Each cluster's deployed settings (completed where an earlier version recorded fewer keys),
+  // and its hops, as the settings it passes through.
+  const at = new Map<string, ClusterSettings>();
+  const legacy = new Map<string, string[]>();
   const hops = new Map<string, ClusterSettings[]>();
   for (const spec of sequence) {
     const dep = byName.get(spec.name);
@@ -69,16 +96,27 @@ export function planRollout(
       notes.push(`cluster ${spec.name} is not deployed yet; \`pulumi up\` creates it`);
       continue;
     }
-    if (dep.generation === spec.generation) {
+    const current = deployedSettings(dep, spec.settings);
+    if (current && current.completed.length > 0) legacy.set(spec.name, current.completed);
+    if ((current?.generation ?? dep.generation) === spec.generation) {
       done.push(spec.name);
       continue;
     }
-    if (!dep.settings) {
+    if (!current) {
       throw new PlanRefusal(
         `the stack outputs do not record cluster ${spec.name}'s deployed settings; run a plain \`pulumi up\` with the deployed config once, then plan again`,
       );
     }
-    hops.set(spec.name, hopsFor(spec.name, dep.settings, spec.settings, config));
+    at.set(spec.name, current.settings);
+    hops.set(spec.name, hopsFor(spec.name, current.settings, spec.settings, config));
+  }
+
+  if (legacy.size > 0) {
+    const keys = [...new Set([...legacy.values()].flat())];
+    notes.push(
+      `the stack outputs of cluster ${[...legacy.keys()].join(", ")} were written by an earlier version of active-active and do not record ${keys.join(", ")}; ` +
+        "they are taken as the config's, so a change to them does not show here. Run a plain `pulumi up` with the deployed config once to record them",
+    );
   }
 
   // Passes: the k-th pass moves clusters to minor (lowest deployed minor + k); changes that keep
@@ -96,7 +134,7 @@ export function planRollout(
   for (const spec of sequence) {
     const path = hops.get(spec.name);
     if (!path) continue;
-    let from = byName.get(spec.name)!.settings!;
+    let from = at.get(spec.name)!;
     path.forEach((to, i) => {
       const versionHop = to.kubernetesVersion !== from.kubernetesVersion;
       moves.push({
@@ -118,6 +156,7 @@ export function planRollout(
       number: i + 1,
       pass: m.pass,
       cluster: m.cluster,
+      kind: stepKind(m.from, m.to),
       from: m.from,
       to: m.to,
       fromGeneration: generationOf(m.from),
@@ -211,34 +250,156 @@ function assertSkewHolds(deployed: DeployedCluster[], steps: RolloutStep[]): voi
   }
 }
 
-/** Human descriptions of what changes between two settings. */
+function removalRefusal(removed: string[]): string {
+  const one = removed.length === 1;
+  const list = removed.join(", ");
+  return (
+    `cluster ${list} ${one ? "is" : "are"} deployed but no longer in the config. Removing a cluster means draining it, ` +
+    "checking that the other clusters can absorb its share and only then deleting it; `aa rollout` cannot do that yet, " +
+    `and \`pulumi up\` refuses to delete a cluster that aa has not drained and released. To roll out the other changes, ` +
+    `put ${list} back into active-active:clusters as deployed`
+  );
+}
+
+/** How a change of each key of a cluster's settings is run; services go by their own keys. */
+const SETTINGS_KIND = {
+  kubernetesVersion: "upgrade",
+  addons: "upgrade",
+  kyverno: "upgrade",
+  nodeGroup: "upgrade",
+  network: "upgrade",
+  cidr: "upgrade",
+  apiAccess: "upgrade",
+  namespace: "upgrade",
+  services: "by service key",
+} as const satisfies Record<keyof ClusterSettings, StepKind | "by service key">;
+
+/**
+ * How a change of each key of a service is run. A service added or removed is a release; `name`
+ * never differs between the two copies that are compared (a rename is a removal and an addition).
+ */
+const SERVICE_KIND = {
+  name: "release",
+  image: "release",
+  env: "release",
+  replicas: "release",
+  resources: "release",
+  containerPort: "release",
+  healthPath: "release",
+  autoscaling: "release",
+  port: "upgrade",
+} as const satisfies Record<keyof ServiceConfig, StepKind>;
+
+/** Release when only workloads change between the two settings, else upgrade. Pure. */
+export function stepKind(from: ClusterSettings, to: ClusterSettings): StepKind {
+  for (const key of Object.keys(SETTINGS_KIND) as (keyof ClusterSettings)[]) {
+    if (!differs(from[key], to[key])) continue;
+    const kind = SETTINGS_KIND[key];
+    if (kind === "upgrade") return kind;
+    for (const [a, b] of servicePairs(from.services, to.services)) {
+      if (!a || !b) continue;
+      for (const k of Object.keys(SERVICE_KIND) as (keyof ServiceConfig)[]) {
+        if (differs(a[k], b[k]) && SERVICE_KIND[k] === "upgrade") return "upgrade";
+      }
+    }
+  }
+  return "release";
+}
+
+/** Each service name's copy in `from` and in `to` (undefined where it is absent), by name. */
+function servicePairs(
+  from: ServiceConfig[],
+  to: ServiceConfig[],
+): [ServiceConfig | undefined, ServiceConfig | undefined][] {
+  const names = [...new Set([...from, ...to].map((s) => s.name))].sort();
+  return names.map((n) => [from.find((s) => s.name === n), to.find((s) => s.name === n)]);
+}
+
+const differs = (a: unknown, b: unknown) => canonical(a) !== canonical(b);
+const canonical = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => sortKeys(x)) ?? "";
+function sortKeys(x: unknown): unknown {
+  if (x === null || typeof x !== "object" || Array.isArray(x)) return x;
+  return Object.fromEntries(
+    Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+}
+
+type Describe<T> = (from: T, to: T) => string[];
+
+const arrow = (what: string, a: unknown, b: unknown): string[] =>
+  differs(a, b) ? [`${what} ${fmt(a)} -> ${fmt(b)}`] : [];
+
+/** Every key of an object pair, each as an arrow `<prefix> <key> a -> b` where it differs. */
+function arrowsByKey(prefix: string, from: object, to: object): string[] {
+  const a = from as Record<string, unknown>;
+  const b = to as Record<string, unknown>;
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((key) =>
+    arrow(`${prefix} ${key}`, a[key], b[key]),
+  );
+}
+
+/** How each key of a service's change is described, for every key a service has. */
+const DESCRIBE_SERVICE: {
+  [K in keyof ServiceConfig]-?: (svc: string) => Describe<ServiceConfig[K]>;
+} = {
+  name: () => () => [],
+  image: (svc) => (a, b) => arrow(`service ${svc} image`, a, b),
+  replicas: (svc) => (a, b) => arrow(`service ${svc} replicas`, a, b),
+  port: (svc) => (a, b) => arrow(`service ${svc} port`, a, b),
+  containerPort: (svc) => (a, b) => arrow(`service ${svc} containerPort`, a, b),
+  resources: (svc) => (a, b) => arrow(`service ${svc} resources`, a, b),
+  healthPath: (svc) => (a, b) => arrow(`service ${svc} healthPath`, a, b),
+  autoscaling: (svc) => (a, b) => arrow(`service ${svc} autoscaling`, a, b),
+  env: (svc) => (a, b) => {
+    const names = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    const what = names.flatMap((n) =>
+      !(n in a)
+        ? [`${n} added`]
+        : !(n in b)
+          ? [`${n} removed`]
+          : a[n] !== b[n]
+            ? [`${n} changed`]
+            : [],
+    );
+    return what.length > 0 ? [`service ${svc} env (${what.join(", ")})`] : [];
+  },
+};
+
+/** How each key of a cluster's settings is described, for every key the settings have. */
+const DESCRIBE: { [K in keyof ClusterSettings]-?: Describe<ClusterSettings[K]> } = {
+  kubernetesVersion: (a, b) => arrow("kubernetes", a, b),
+  addons: (a, b) => [
+    ...arrow("vpc-cni", a.vpcCni, b.vpcCni),
+    ...arrow("coredns", a.coredns, b.coredns),
+    ...arrow("kube-proxy", a.kubeProxy, b.kubeProxy),
+  ],
+  kyverno: (a, b) => [
+    ...arrow("kyverno chart", a.version, b.version),
+    ...(differs({ ...a, version: 0 }, { ...b, version: 0 }) ? ["kyverno chart settings"] : []),
+  ],
+  nodeGroup: (a, b) => arrowsByKey("node group", a, b),
+  network: (a, b) => arrowsByKey("network", a, b),
+  cidr: (a, b) => arrow("cidr", a, b),
+  apiAccess: (a, b) => arrow("API access", a.publicAccessCidrs, b.publicAccessCidrs),
+  namespace: (a, b) => arrow("namespace", a, b),
+  services: (a, b) =>
+    servicePairs(a, b).flatMap(([x, y]) => {
+      if (!x) return [`service ${y!.name} added (${y!.image})`];
+      if (!y) return [`service ${x.name} removed`];
+      return (Object.keys(DESCRIBE_SERVICE) as (keyof ServiceConfig)[]).flatMap((k) =>
+        (DESCRIBE_SERVICE[k](x.name) as Describe<unknown>)(x[k], y[k]),
+      );
+    }),
+};
+
+/** Human descriptions of what changes between two settings: every difference, in words. */
 export function describeChanges(from: ClusterSettings, to: ClusterSettings): string[] {
-  const out: string[] = [];
-  const arrow = (what: string, a: unknown, b: unknown) => {
-    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${what} ${fmt(a)} -> ${fmt(b)}`);
-  };
-  arrow("kubernetes", from.kubernetesVersion, to.kubernetesVersion);
-  arrow("vpc-cni", from.addons.vpcCni, to.addons.vpcCni);
-  arrow("coredns", from.addons.coredns, to.addons.coredns);
-  arrow("kube-proxy", from.addons.kubeProxy, to.addons.kubeProxy);
-  arrow("kyverno chart", from.kyverno.version, to.kyverno.version);
-  if (
-    JSON.stringify({ ...from.kyverno, version: 0 }) !==
-    JSON.stringify({ ...to.kyverno, version: 0 })
-  ) {
-    out.push("kyverno chart settings");
-  }
-  for (const key of Object.keys({
-    ...from.nodeGroup,
-    ...to.nodeGroup,
-  }) as (keyof ClusterSettings["nodeGroup"])[]) {
-    arrow(`node group ${key}`, from.nodeGroup[key], to.nodeGroup[key]);
-  }
-  if (JSON.stringify(from.network) !== JSON.stringify(to.network)) out.push("network layout");
-  arrow("API access", from.apiAccess.publicAccessCidrs, to.apiAccess.publicAccessCidrs);
-  return out;
+  return (Object.keys(DESCRIBE) as (keyof ClusterSettings)[]).flatMap((key) =>
+    (DESCRIBE[key] as Describe<unknown>)(from[key], to[key]),
+  );
 }
 
 function fmt(v: unknown): string {
-  return typeof v === "string" ? v : JSON.stringify(v);
+  if (v === undefined) return "unset";
+  return typeof v === "string" ? v : canonical(v);
 }

@@ -2,7 +2,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { aa, hasStackTrace } from "../_cli";
+import { evaluateStack } from "../../automation/offline/evaluate";
+import { readStackFile } from "../../automation/project";
+import { aa, hasStackTrace, ROOT } from "../_cli";
 
 const lines = (stdout: string) =>
   stdout
@@ -174,5 +176,66 @@ describe("aa rollout / plan / status (as a user runs them)", () => {
     const bad = aa(["status", "dev", "--deployed", file]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /is not JSON/);
+  });
+
+  it("plans a new image as release steps, and reads outputs of an earlier version as up to date", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-release-"));
+    // The deployed state: dev as committed, as `pulumi stack output --json` would print it.
+    const committed = readStackFile(path.join(ROOT, "stacks", "Pulumi.dev.yaml"));
+    const { outputs } = await evaluateStack({
+      project: "active-active",
+      stack: "dev",
+      config: committed.config,
+      source: "stacks/Pulumi.dev.yaml",
+    });
+    const deployed = path.join(dir, "outputs.json");
+    fs.writeFileSync(deployed, JSON.stringify(outputs));
+    const stackFile = path.join(dir, "Pulumi.dev.yaml");
+    fs.writeFileSync(
+      stackFile,
+      fs
+        .readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8")
+        .replace("ghcr.io/acme/api:1.4.2", "ghcr.io/acme/api:1.5.0"),
+    );
+
+    const planned = aa(["plan", "--stack-file", stackFile, "--deployed", deployed, "--json"]);
+    assert.equal(planned.code, 0, planned.stderr);
+    assert.deepEqual(
+      (JSON.parse(planned.stdout) as { steps: { cluster: string; kind: string }[] }).steps.map(
+        (s) => [s.cluster, s.kind],
+      ),
+      [
+        ["a", "release"],
+        ["b", "release"],
+        ["c", "release"],
+      ],
+    );
+    const text = aa(["plan", "--stack-file", stackFile, "--deployed", deployed]);
+    assert.match(text.stdout, /release/);
+    assert.match(
+      text.stdout,
+      /service api image ghcr\.io\/acme\/api:1\.4\.2 -> ghcr\.io\/acme\/api:1\.5\.0/,
+    );
+
+    // An earlier version exported settings without namespace, services and cidr.
+    const legacy = outputs as { clusters: { settings: Record<string, unknown> }[] };
+    for (const c of legacy.clusters) {
+      for (const key of ["namespace", "services", "cidr"]) delete c.settings[key];
+    }
+    fs.writeFileSync(deployed, JSON.stringify(legacy));
+    const upToDate = aa(["plan", "dev", "--deployed", deployed]);
+    assert.equal(upToDate.code, 0, upToDate.stderr);
+    assert.match(upToDate.stdout, /nothing to roll out/);
+    assert.match(
+      upToDate.stdout,
+      /note: the stack outputs of cluster a, b, c were written by an earlier version/,
+    );
+    const status = aa(["status", "dev", "--deployed", deployed, "--no-health", "--json"]);
+    assert.deepEqual(
+      (JSON.parse(status.stdout) as { clusters: { rolloutState: string }[] }).clusters.map(
+        (c) => c.rolloutState,
+      ),
+      ["done", "done", "done"],
+    );
   });
 });

@@ -36,10 +36,26 @@ describe("planClusters", () => {
     );
   });
 
-  it("gives clusters with the same cluster-scoped settings the same generation", () => {
-    const [a, b, c] = plan(environmentFixture());
+  it("gives clusters that run the same thing the same generation", () => {
+    const [a, b, c] = plan(
+      environmentFixture({
+        clusters: ["a", "b", "c"].map((name) => ({ name })),
+        network: {
+          mode: "shared-vpc",
+          vpcId: "vpc-0abc",
+          privateSubnetIds: ["subnet-01", "subnet-02"],
+          publicSubnetIds: ["subnet-03", "subnet-04"],
+        },
+      }),
+    );
     assert.equal(a.generation, b.generation);
     assert.equal(b.generation, c.generation);
+  });
+
+  it("counts each cluster's own CIDR in its generation", () => {
+    const [a, b] = plan(environmentFixture());
+    assert.notEqual(a.generation, b.generation);
+    assert.deepEqual({ ...a.settings, cidr: b.settings.cidr }, b.settings);
   });
 
   it("changes a cluster's generation when its cluster-scoped settings change", () => {

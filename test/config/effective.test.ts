@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { planClusters } from "../../config/clusters";
+import { generationOf, planClusters } from "../../config/clusters";
 import { resolveEffective, RolloutRefusal } from "../../config/effective";
 import { parseEnvironment } from "../../config/load";
 import type { RolloutRecord } from "../../config/rolloutState";
-import { deployedFrom, clusterFixture, environmentFixture } from "../_fixtures";
+import { deployedFrom, clusterFixture, environmentFixture, serviceFixture } from "../_fixtures";
 
 const specs = (overrides: Record<string, unknown> = {}) =>
   planClusters(parseEnvironment("test", environmentFixture(overrides), "test").config);
@@ -176,5 +176,135 @@ describe("resolveEffective", () => {
         },
       ),
     );
+  });
+});
+
+describe("resolveEffective on everything a cluster runs", () => {
+  const refusedForEvery = (desired: ReturnType<typeof specs>) =>
+    assert.throws(
+      () => resolveEffective(desired, { clusters: deployedFrom(specs()) }),
+      (err: Error) =>
+        err instanceof RolloutRefusal &&
+        /3 clusters at once \(a, b, c\)/.test(err.message) &&
+        /aa rollout <env>/.test(err.message),
+    );
+
+  it("refuses a plain update that gives every cluster a new CIDR", () => {
+    refusedForEvery(specs({ clusters: ["a", "b", "c"].map((n, i) => clusterFixture(n, i + 10)) }));
+  });
+
+  it("refuses a plain update that moves the services to another namespace", () => {
+    refusedForEvery(specs({ namespace: "web" }));
+  });
+
+  it("refuses a plain update that ships a new image, env or replica count everywhere", () => {
+    refusedForEvery(specs({ services: [serviceFixture({ image: "ghcr.io/acme/api:1.1.0" })] }));
+    refusedForEvery(specs({ services: [serviceFixture({ env: { LOG_LEVEL: "debug" } })] }));
+    refusedForEvery(specs({ services: [serviceFixture({ replicas: 3 })] }));
+  });
+
+  it("moves b to the new image while a and c keep their deployed services", () => {
+    const before = specs();
+    const desired = specs({ services: [serviceFixture({ image: "ghcr.io/acme/api:1.1.0" })] });
+    const effective = resolveEffective(
+      desired,
+      { clusters: deployedFrom(before) },
+      {
+        advance: { cluster: "b", settings: desired[1].settings },
+        drained: [],
+        record: record({ current: "b" }),
+      },
+    );
+    assert.deepEqual(
+      effective.specs.map((s) => s.settings.services[0].image),
+      ["ghcr.io/acme/api:1.0.0", "ghcr.io/acme/api:1.1.0", "ghcr.io/acme/api:1.0.0"],
+    );
+    assert.deepEqual(effective.pinned, ["a", "c"]);
+  });
+
+  it("refuses to delete a deployed cluster that is no longer in the config, naming it and aa rollout", () => {
+    const desired = specs({ clusters: [clusterFixture("a", 0), clusterFixture("b", 1)] });
+    for (const previous of [
+      { clusters: deployedFrom(specs()) },
+      { clusters: deployedFrom(specs()), rollout: record({ released: ["b"] }) },
+    ]) {
+      assert.throws(
+        () => resolveEffective(desired, previous),
+        (err: Error) =>
+          err instanceof RolloutRefusal &&
+          /cluster "c" is deployed but no longer in the config/.test(err.message) &&
+          /aa rollout <env>/.test(err.message),
+      );
+    }
+  });
+
+  it("lets an update delete a removed cluster that aa rollout drained and released", () => {
+    const desired = specs({ clusters: [clusterFixture("a", 0), clusterFixture("b", 1)] });
+    const released = record({ released: ["c"] });
+    const plain = resolveEffective(desired, { clusters: deployedFrom(specs()), rollout: released });
+    assert.deepEqual(
+      plain.specs.map((s) => s.name),
+      ["a", "b"],
+    );
+    const steered = resolveEffective(
+      desired,
+      { clusters: deployedFrom(specs()) },
+      { drained: [], record: released },
+    );
+    assert.deepEqual(
+      steered.specs.map((s) => s.name),
+      ["a", "b"],
+    );
+  });
+
+  describe("outputs written by an earlier version (settings without the keys added since)", () => {
+    /** What an earlier version exported: settings without namespace, services and cidr. */
+    const legacy = (from = specs()) =>
+      deployedFrom(from).map((d) => {
+        const settings = Object.fromEntries(
+          Object.entries(d.settings!).filter(
+            ([k]) => !["namespace", "services", "cidr"].includes(k),
+          ),
+        );
+        return { ...d, settings, generation: generationOf(settings) };
+      });
+
+    it("makes no cluster pending, takes the missing keys from the config and says so", () => {
+      const desired = specs();
+      const effective = resolveEffective(desired, { clusters: legacy() });
+      assert.deepEqual(effective.pending, []);
+      assert.deepEqual(effective.specs, desired);
+      assert.match(
+        effective.notes.join("\n"),
+        /cluster a, b, c were recorded by an earlier version of active-active, without namespace, services, cidr/,
+      );
+    });
+
+    it("still sees a real difference in a key they recorded", () => {
+      const desired = at134();
+      assert.throws(
+        () => resolveEffective(desired, { clusters: legacy() }),
+        /3 clusters at once \(a, b, c\)/,
+      );
+    });
+
+    it("pins a cluster at its recorded settings, completed from the config", () => {
+      const desired = at134();
+      const effective = resolveEffective(
+        desired,
+        { clusters: legacy() },
+        {
+          advance: { cluster: "a", settings: desired[0].settings },
+          drained: ["a"],
+          record: record({ drained: ["a"], current: "a" }),
+        },
+      );
+      assert.deepEqual(
+        effective.specs.map((s) => s.settings.kubernetesVersion),
+        ["1.34", "1.33", "1.33"],
+      );
+      assert.equal(effective.specs[1].settings.cidr, "10.2.0.0/16");
+      assert.equal(effective.specs[1].settings.namespace, "apps");
+    });
   });
 });

@@ -1,9 +1,24 @@
-import type { ClusterSettings, ClusterSpec } from "../../../config/clusters";
-import { resolveEffective } from "../../../config/effective";
+import { canonicalJson, type ClusterSettings, type ClusterSpec } from "../../../config/clusters";
+import { deployedSettings, resolveEffective } from "../../../config/effective";
 import type { DeployedCluster, Directive, RolloutRecord } from "../../../config/rolloutState";
+import type { ServiceConfig } from "../../../config/schema";
 import { SimulatedCrash } from "../orchestrator";
 import type { Change, RolloutStack, RolloutStackState } from "../ports";
 import { hasFault, type Fault } from "./faults";
+
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const SERVICE = "kubernetes:core/v1:Service";
+const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+const HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";
+/** The Kubernetes resources of the services on a cluster (ServiceFleet's). */
+const WORKLOAD_TYPES = [DEPLOYMENT, SERVICE, "kubernetes:policy/v1:PodDisruptionBudget", HPA];
+
+/** Each URN once, the first kind reported for it. */
+function unique(changes: Change[]): Change[] {
+  const seen = new Set<string>();
+  return changes.filter((c) => !seen.has(c.urn) && seen.add(c.urn));
+}
 
 /** A resource of the simulated environment: its URN, type and inputs, by cluster. */
 export interface SimResource {
@@ -65,11 +80,12 @@ export class SimulatedStack implements RolloutStack {
   async preview(directive: Directive): Promise<Change[]> {
     const next = this.resolve(directive);
     const changes: Change[] = [];
-    for (const after of next) {
+    for (const { deployed: after, settings } of next) {
       const before = this.clusters_.find((c) => c.name === after.name);
       if (!before) continue;
-      if (before.generation !== after.generation && before.settings) {
-        changes.push(...this.settingsChanges(after.name, before.settings, after.settings!));
+      const was = this.deployedSettings(before);
+      if (was && was.generation !== after.generation) {
+        changes.push(...this.settingsChanges(after.name, was.settings, settings));
       }
       if (before.weight !== after.weight) {
         changes.push(...this.ofType(after.name, "aws:route53/record:Record", "update"));
@@ -90,9 +106,13 @@ export class SimulatedStack implements RolloutStack {
         `updating urn:pulumi:...::${advancing}-eks: operation error EKS: UpdateClusterVersion, InvalidParameterException: unsupported Kubernetes version (simulated)`,
       );
     }
-    const next = this.resolve(directive);
+    const next = this.resolve(directive).map((n) => n.deployed);
     const changed = next
-      .filter((n) => this.clusters_.find((c) => c.name === n.name)?.generation !== n.generation)
+      .filter((n) => {
+        const before = this.clusters_.find((c) => c.name === n.name);
+        const was = before && (this.deployedSettings(before)?.generation ?? before.generation);
+        return was !== n.generation;
+      })
       .map((n) => n.name);
     this.clusters_ = next;
     this.rollout = directive.record ? structuredClone(directive.record) : null;
@@ -116,8 +136,13 @@ export class SimulatedStack implements RolloutStack {
     throw new SimulatedCrash(`${where.replace("-", " ")} of cluster ${cluster}`);
   }
 
-  /** The deployed clusters after an update with this directive (throws as the program would). */
-  private resolve(directive: Directive): DeployedCluster[] {
+  /**
+   * The deployed clusters after an update with this directive, with the settings each runs then
+   * (throws as the program would).
+   */
+  private resolve(
+    directive: Directive,
+  ): { deployed: DeployedCluster; settings: ClusterSettings }[] {
     const effective = resolveEffective(
       this.desired,
       { clusters: this.clusters_, rollout: this.rollout },
@@ -126,22 +151,36 @@ export class SimulatedStack implements RolloutStack {
     return effective.specs.map((spec) => {
       const before = this.clusters_.find((c) => c.name === spec.name);
       return {
-        name: spec.name,
-        weight: spec.weight,
-        endpoint: before?.endpoint,
-        kubernetesVersion: spec.settings.kubernetesVersion,
-        addons: spec.settings.addons,
-        kyvernoVersion: spec.settings.kyverno.version,
-        generation: spec.generation,
         settings: spec.settings,
-        ingress: before?.ingress ?? {},
+        deployed: {
+          name: spec.name,
+          weight: spec.weight,
+          endpoint: before?.endpoint,
+          kubernetesVersion: spec.settings.kubernetesVersion,
+          addons: spec.settings.addons,
+          kyvernoVersion: spec.settings.kyverno.version,
+          generation: spec.generation,
+          settings: spec.settings,
+          ingress: before?.ingress ?? {},
+        },
       };
     });
   }
 
+  /** A deployed cluster's settings, completed as the program completes them. */
+  private deployedSettings(cluster: DeployedCluster) {
+    const desired = this.desired.find((d) => d.name === cluster.name);
+    return desired && deployedSettings(cluster, desired.settings);
+  }
+
+  /**
+   * The real program's resources an update from `from` to `to` changes on one cluster. The
+   * resources are those of the program evaluated at the desired config, so a service that is
+   * only in `from` (removed) has none to report.
+   */
   private settingsChanges(cluster: string, from: ClusterSettings, to: ClusterSettings): Change[] {
     const out: Change[] = [];
-    const differs = (a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify(b);
+    const differs = (a: unknown, b: unknown) => canonicalJson(a) !== canonicalJson(b);
     if (from.kubernetesVersion !== to.kubernetesVersion || differs(from.apiAccess, to.apiAccess)) {
       out.push(...this.ofType(cluster, "eks:index:Cluster", "update"));
     }
@@ -164,12 +203,60 @@ export class SimulatedStack implements RolloutStack {
     if (differs(from.kyverno, to.kyverno)) {
       out.push(...this.ofType(cluster, "kubernetes:helm.sh/v3:Release", "update"));
     }
-    if (differs(from.network, to.network)) {
+    if (differs(from.network, to.network) || from.cidr !== to.cidr) {
+      // A new VPC layout or block: new subnets, so a new EKS cluster and node group in them.
       out.push(
         ...(this.resources.get(cluster) ?? [])
           .filter((r) => r.type.startsWith("aws:ec2/"))
           .map((r) => ({ urn: r.urn, type: r.type, kind: "replace" })),
+        ...this.ofType(cluster, "eks:index:Cluster", "replace"),
+        ...this.ofType(cluster, "aws:eks/nodeGroup:NodeGroup", "replace"),
       );
+    }
+    if (from.namespace !== to.namespace) {
+      // A workload's namespace cannot change in place: every workload moves to the new namespace.
+      out.push(...this.ofType(cluster, NAMESPACE, "replace"));
+      for (const type of WORKLOAD_TYPES) out.push(...this.ofType(cluster, type, "replace"));
+    } else {
+      out.push(...this.serviceChanges(cluster, from.services, to.services));
+    }
+    return unique(out);
+  }
+
+  /** The resources a change of the services makes on one cluster, service by service. */
+  private serviceChanges(cluster: string, from: ServiceConfig[], to: ServiceConfig[]): Change[] {
+    const out: Change[] = [];
+    const differs = (a: unknown, b: unknown) => canonicalJson(a) !== canonicalJson(b);
+    for (const after of to) {
+      const before = from.find((s) => s.name === after.name);
+      const of = (type: string, kind: string) =>
+        this.ofType(cluster, type, kind).filter(
+          (c) =>
+            (this.inputsOf(cluster, c.urn).metadata as { name?: unknown })?.name === after.name,
+        );
+      const healthChecks = (kind: string) =>
+        this.ofType(cluster, HEALTH_CHECK, kind).filter(
+          (c) => this.inputsOf(cluster, c.urn).port === after.port,
+        );
+      if (!before) {
+        for (const type of WORKLOAD_TYPES) out.push(...of(type, "create"));
+        out.push(...healthChecks("create"));
+        continue;
+      }
+      const changed = (keys: (keyof ServiceConfig)[]) =>
+        keys.some((k) => differs(before[k], after[k]));
+      const podPort = (svc: ServiceConfig) => svc.containerPort ?? svc.port;
+      if (
+        changed(["image", "env", "replicas", "resources", "healthPath"]) ||
+        podPort(before) !== podPort(after)
+      ) {
+        out.push(...of(DEPLOYMENT, "update"));
+      }
+      if (changed(["port", "containerPort"])) out.push(...of(SERVICE, "update"));
+      if (changed(["port", "healthPath"])) out.push(...healthChecks("update"));
+      if (changed(["autoscaling", "replicas"]) && after.autoscaling) {
+        out.push(...of(HPA, before.autoscaling ? "update" : "create"));
+      }
     }
     return out;
   }

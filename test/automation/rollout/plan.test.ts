@@ -1,11 +1,16 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { planClusters } from "../../../config/clusters";
+import { generationOf, planClusters } from "../../../config/clusters";
 import { parseEnvironment } from "../../../config/load";
 import type { EnvironmentConfig } from "../../../config/schema";
-import { planRollout, PlanRefusal } from "../../../automation/rollout/plan";
+import {
+  describeChanges,
+  planRollout,
+  PlanRefusal,
+  stepKind,
+} from "../../../automation/rollout/plan";
 import { minorOf } from "../../../config/_version";
-import { deployedFrom, clusterFixture, environmentFixture } from "../../_fixtures";
+import { deployedFrom, clusterFixture, environmentFixture, serviceFixture } from "../../_fixtures";
 
 const MATRIX = {
   "1.32": {
@@ -188,6 +193,200 @@ describe("planRollout", () => {
             const inPass = result.steps.filter((s) => s.pass === p).map((s) => s.cluster);
             assert.equal(new Set(inPass).size, inPass.length, "a cluster moves once per pass");
           }
+        },
+      ),
+    );
+  });
+});
+
+describe("planRollout: every change of what a cluster runs, and its kind", () => {
+  const ADDONS_134 = {
+    vpcCni: "v1.20.1-eksbuild.1",
+    coredns: "v1.12.2-eksbuild.1",
+    kubeProxy: "v1.34.0-eksbuild.1",
+  };
+  const cases: [string, Record<string, unknown>, "upgrade" | "release", string][] = [
+    [
+      "a version bump",
+      { kubernetesVersion: "1.34", addons: ADDONS_134 },
+      "upgrade",
+      "kubernetes 1.33 -> 1.34",
+    ],
+    [
+      "an add-on bump",
+      {
+        addons: {
+          vpcCni: "v1.19.5-eksbuild.1",
+          coredns: "v1.12.1-eksbuild.2",
+          kubeProxy: "v1.33.1-eksbuild.1",
+        },
+        addonMatrix: {},
+      },
+      "upgrade",
+      "kube-proxy v1.33.0-eksbuild.2 -> v1.33.1-eksbuild.1",
+    ],
+    [
+      "an image change",
+      { services: [serviceFixture({ image: "ghcr.io/acme/api:1.1.0" })] },
+      "release",
+      "service api image ghcr.io/acme/api:1.0.0 -> ghcr.io/acme/api:1.1.0",
+    ],
+    [
+      "an env-var change",
+      { services: [serviceFixture({ env: { LOG_LEVEL: "debug", TRACE: "1" } })] },
+      "release",
+      "service api env (LOG_LEVEL changed, TRACE added)",
+    ],
+    [
+      "a replica and resources change",
+      {
+        services: [
+          serviceFixture({
+            replicas: 3,
+            resources: { requests: { cpu: "200m", memory: "128Mi" } },
+          }),
+        ],
+      },
+      "release",
+      "service api replicas 2 -> 3",
+    ],
+    [
+      "a new service",
+      { services: [serviceFixture(), serviceFixture({ name: "web", port: 80 })] },
+      "release",
+      "service web added (ghcr.io/acme/api:1.0.0)",
+    ],
+    [
+      "a service's load-balancer port",
+      {
+        services: [serviceFixture({ port: 9090 })],
+      },
+      "upgrade",
+      "service api port 8080 -> 9090",
+    ],
+    [
+      "a CIDR change",
+      { clusters: ["a", "b", "c"].map((n, i) => clusterFixture(n, i + 8)) },
+      "upgrade",
+      "cidr 10.1.0.0/16 -> 10.9.0.0/16",
+    ],
+    ["a namespace change", { namespace: "web" }, "upgrade", "namespace apps -> web"],
+    [
+      "a network layout change",
+      { network: { mode: "vpc-per-cluster", availabilityZones: 2, natGateways: "per-az" } },
+      "upgrade",
+      "network natGateways single -> per-az",
+    ],
+  ];
+
+  for (const [what, change, kind, first] of cases) {
+    it(`takes ${what} as one ${kind} step per cluster`, () => {
+      const from = envAt("1.33");
+      const to = envAt("1.33", change);
+      const result = plan(from, to);
+      assert.deepEqual(
+        result.steps.map((s) => [s.cluster, s.pass, s.kind, s.final]),
+        [
+          ["a", 1, kind, true],
+          ["b", 1, kind, true],
+          ["c", 1, kind, true],
+        ],
+      );
+      assert.equal(result.steps[0].changes[0], first);
+      for (const step of result.steps) {
+        assert.equal(
+          step.toGeneration,
+          planClusters(to).find((s) => s.name === step.cluster)!.generation,
+        );
+      }
+    });
+  }
+
+  it("takes an upgrade with a new image as an upgrade that ships the image", () => {
+    const result = plan(
+      envAt("1.33"),
+      envAt("1.34", { services: [serviceFixture({ image: "ghcr.io/acme/api:1.1.0" })] }),
+    );
+    assert.deepEqual(
+      result.steps.map((s) => s.kind),
+      ["upgrade", "upgrade", "upgrade"],
+    );
+    assert.deepEqual(result.steps[0].changes.slice(-1), [
+      "service api image ghcr.io/acme/api:1.0.0 -> ghcr.io/acme/api:1.1.0",
+    ]);
+  });
+
+  it("keeps the deployed services on the intermediate hops and changes the image in the last one", () => {
+    const image = "ghcr.io/acme/api:1.1.0";
+    const result = plan(envAt("1.32"), envAt("1.34", { services: [serviceFixture({ image })] }));
+    assert.deepEqual(
+      result.steps.map((s) => [s.pass, s.cluster, s.kind, s.to.services[0].image]),
+      [
+        [1, "a", "upgrade", "ghcr.io/acme/api:1.0.0"],
+        [1, "b", "upgrade", "ghcr.io/acme/api:1.0.0"],
+        [1, "c", "upgrade", "ghcr.io/acme/api:1.0.0"],
+        [2, "a", "upgrade", image],
+        [2, "b", "upgrade", image],
+        [2, "c", "upgrade", image],
+      ],
+    );
+    assert.ok(!result.steps[0].changes.some((c) => c.startsWith("service")));
+  });
+
+  it("refuses, and says so plainly, when a deployed cluster is no longer in the config", () => {
+    const to = envAt("1.33", { clusters: [clusterFixture("a", 0), clusterFixture("b", 1)] });
+    assert.throws(
+      () => planRollout(planClusters(to), deployedFrom(planClusters(envAt("1.33"))), to),
+      (err: Error) =>
+        err instanceof PlanRefusal &&
+        /cluster c is deployed but no longer in the config/.test(err.message) &&
+        /`aa rollout` cannot do that yet/.test(err.message),
+    );
+  });
+
+  it("has nothing to do for outputs of an earlier version that lack the settings added since", () => {
+    const config = envAt("1.33");
+    const legacy = deployedFrom(planClusters(config)).map((d) => {
+      const settings = Object.fromEntries(
+        Object.entries(d.settings!).filter(([k]) => !["namespace", "services", "cidr"].includes(k)),
+      );
+      return { ...d, settings, generation: generationOf(settings) };
+    });
+    const result = planRollout(planClusters(config), legacy, config);
+    assert.deepEqual(result.steps, []);
+    assert.deepEqual(result.done, ["a", "b", "c"]);
+    assert.match(
+      result.notes.join("\n"),
+      /cluster a, b, c were written by an earlier version of active-active and do not record namespace, services, cidr/,
+    );
+  });
+
+  it("describes every difference and is a release only for workload changes (property)", () => {
+    const base = planClusters(envAt("1.33"))[0].settings;
+    const variants = cases.map(([, change]) => planClusters(envAt("1.33", change))[0].settings);
+    const kinds = cases.map(([, , kind]) => kind);
+    fc.assert(
+      fc.property(
+        fc.subarray(
+          variants.map((_v, i) => i),
+          { minLength: 1 },
+        ),
+        (picked) => {
+          // Two service variants would replace each other's list: combine at most one.
+          fc.pre(picked.filter((i) => "services" in cases[i][1]).length <= 1);
+          // Combine the picked changes, key by key, over the base settings.
+          const to = { ...base };
+          for (const i of picked) {
+            for (const key of Object.keys(base) as (keyof typeof base)[]) {
+              if (generationOf(variants[i][key]) !== generationOf(base[key])) {
+                Object.assign(to, { [key]: variants[i][key] });
+              }
+            }
+          }
+          const changes = describeChanges(base, to);
+          assert.equal(changes.length > 0, generationOf(to) !== generationOf(base));
+          const release = picked.every((i) => kinds[i] === "release");
+          assert.equal(stepKind(base, to), release ? "release" : "upgrade");
         },
       ),
     );
