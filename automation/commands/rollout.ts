@@ -33,6 +33,7 @@ interface RolloutCliOptions {
   drain: number;
   json?: boolean;
   forceUnlock?: boolean;
+  drainReleases?: boolean;
 }
 
 /** `aa rollout <env>`: roll cluster-scoped changes through the clusters one at a time. */
@@ -48,7 +49,9 @@ export function registerRollout(
       "Walks from the deployed state (stack outputs) to the desired state (the committed stack config) " +
         "one cluster at a time: pre-check every cluster, drain one (weight 0, wait TTL + drain window), " +
         "preview only its change and refuse if it touches another cluster, update, wait for its health " +
-        "gates, put it back, soak, record progress in the stack, next cluster. On failure it stops with " +
+        "gates, put it back, soak, record progress in the stack, next cluster. A release (a step that " +
+        "changes workloads only) is not drained unless --drain-releases: its first cluster is the " +
+        "canary, and a release that fails its gates is drained then. On failure it stops with " +
         "that cluster drained and the others serving; running it again resumes.",
     )
     .argument("[env]", "environment name: reads <stackConfigDir>/Pulumi.<env>.yaml")
@@ -85,6 +88,7 @@ export function registerRollout(
       seconds("--drain"),
       30,
     )
+    .option("--drain-releases", "drain a cluster for a release step too, as for an upgrade")
     .option("--json", "one JSON object per line per event")
     .option(
       "--force-unlock",
@@ -105,7 +109,7 @@ export function registerRollout(
     exitCodes: [
       [0, "succeeded, or nothing to do"],
       [2, "invalid config or usage"],
-      [4, "halted: one cluster left drained, the others serving"],
+      [4, "halted: at most one cluster left drained, the others serving"],
       [5, "refused before changing anything"],
       [6, "the Pulumi stack could not be used"],
     ],
@@ -140,6 +144,7 @@ export function registerRollout(
       healthTimeoutSeconds: options.healthTimeout,
       pollSeconds: options.poll,
       startedBy: whoAmI(),
+      drainReleases: options.drainReleases === true,
     };
     if (!options.simulate && (options.fault.length > 0 || options.deployed || options.simState)) {
       throw new UsageError("--fault and --deployed are for rehearsals; add --simulate");

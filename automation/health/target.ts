@@ -1,3 +1,4 @@
+import type { ClusterSettings } from "../../config/clusters";
 import type { EnvironmentConfig } from "../../config/schema";
 import { UsageError } from "../exitCodes";
 
@@ -224,12 +225,20 @@ export interface ClusterTargetFromConfigArgs {
   loadBalancers?: Record<string, string | undefined>;
   /** Route 53 health check ids that watch this cluster. @default [] */
   route53HealthCheckIds?: string[];
+  /**
+   * What the cluster runs now (its deployed settings): its services, their namespace and its
+   * Kyverno settings. While a rollout moves the clusters one at a time, they differ from the
+   * config's (a service not added to this cluster yet, a namespace not moved yet).
+   * @default the config's services, namespace and Kyverno settings
+   */
+  runs?: Partial<Pick<ClusterSettings, "services" | "namespace" | "kyverno">>;
 }
 
 /**
- * The target of one cluster of an environment: every service of the config (in its namespace,
- * with its port and health path, through this cluster's load balancer), the system workloads
- * that follow from the Kyverno settings, and the expected version. Pure; validates like
+ * The target of one cluster of an environment: every service it runs (the config's unless
+ * `runs` says otherwise; in its namespace, with its port and health path, through this cluster's
+ * load balancer), the system workloads that follow from the Kyverno settings, and the expected
+ * version. Pure; validates like
  * {@link normalizeClusterTarget}.
  */
 export function clusterTargetFromConfig(args: ClusterTargetFromConfigArgs): ClusterTarget {
@@ -245,17 +254,17 @@ export function clusterTargetFromConfig(args: ClusterTargetFromConfigArgs): Clus
     kubeconfig: args.kubeconfig,
     kubernetesVersion:
       args.kubernetesVersion ?? cluster.kubernetesVersion ?? config.kubernetesVersion,
-    services: config.services.map((s) => ({
+    services: (args.runs?.services ?? config.services).map((s) => ({
       name: s.name,
-      namespace: config.namespace,
+      namespace: args.runs?.namespace ?? config.namespace,
       port: s.port,
       healthPath: s.healthPath,
       loadBalancer: args.loadBalancers?.[s.name] || undefined,
     })),
     route53HealthCheckIds: args.route53HealthCheckIds ?? [],
     systemWorkloads: defaultSystemWorkloads({
-      namespace: config.kyverno.namespace,
-      values: config.kyverno.values,
+      namespace: (args.runs?.kyverno ?? config.kyverno).namespace,
+      values: (args.runs?.kyverno ?? config.kyverno).values,
     }),
   });
 }

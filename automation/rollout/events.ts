@@ -1,3 +1,4 @@
+import type { StepKind } from "./plan";
 import type { GateOutcome } from "./ports";
 
 /** How a rollout ended. */
@@ -27,13 +28,29 @@ export type RolloutEvent = Base &
         event: "rollout-started";
         rolloutId: string;
         resumed: boolean;
-        steps: { number: number; pass: number; cluster: string; changes: string[] }[];
+        steps: {
+          number: number;
+          pass: number;
+          cluster: string;
+          kind: StepKind;
+          changes: string[];
+        }[];
         done: string[];
       }
     | { event: "precheck"; ok: boolean; gates: GateOutcome[] }
     | { event: "drain-check"; ok: boolean; gates: GateOutcome[] }
     | { event: "preflight-preview"; ok: boolean; changes: number; outside: Outside[] }
-    | { event: "step-started"; pass: number; changes: string[] }
+    | {
+        event: "step-started";
+        pass: number;
+        /** "upgrade" drains first; "release" (workloads only) stays in service. */
+        kind: StepKind;
+        /** The first release step: gates and soak pass before any other cluster starts. */
+        canary: boolean;
+        /** Whether the cluster is taken out of service (drained) for this step. */
+        drains: boolean;
+        changes: string[];
+      }
     | { event: "drain"; weight: number; waitSeconds: number }
     | { event: "preview"; ok: boolean; changes: number; outside: Outside[] }
     | { event: "update-started" }

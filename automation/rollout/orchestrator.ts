@@ -35,6 +35,12 @@ export interface RolloutOptions {
   pollSeconds?: number;
   /** Who runs the rollout, recorded in the stack, e.g. "alice@laptop". */
   startedBy: string;
+  /**
+   * Drain a cluster for a release step too (workloads only), as for an upgrade. By default a
+   * release keeps the cluster in service: its first cluster is the canary, and a release that
+   * fails its gates is drained then. @default false
+   */
+  drainReleases?: boolean;
 }
 
 /** What the orchestrator works through. */
@@ -170,6 +176,7 @@ class Orchestrator {
         target: Object.fromEntries(this.options.desired.map((d) => [d.name, d.generation])),
         drained: [],
         state: "in-progress",
+        kinds: [...new Set(plan.steps.map((s) => s.kind))],
       };
       this.emit({
         event: "rollout-started",
@@ -179,12 +186,21 @@ class Orchestrator {
           number: s.number,
           pass: s.pass,
           cluster: s.cluster,
+          kind: s.kind,
           changes: s.changes,
         })),
         done: plan.done,
       });
 
-      await this.precheck(drained, undefined, true);
+      // A release whose update finished before the last run stopped is checked below, by its
+      // health wait, not by the pre-check: its pods may still be rolling.
+      const released =
+        !drained &&
+        this.record.current !== undefined &&
+        this.deployedGeneration(this.record.current) === this.record.currentTarget
+          ? this.record.current
+          : undefined;
+      await this.precheck(drained ?? released, undefined, true);
       await this.preflight(plan, drained);
 
       // Resume: a cluster left drained, or put back but not soaked, is settled first.
@@ -215,27 +231,44 @@ class Orchestrator {
           reason: "the last run stopped while it soaked: soaking again",
         });
         await this.soak(soaking, undefined);
+      } else if (released) {
+        this.emit({
+          event: "recovering",
+          cluster: released,
+          reason: "its release finished before the last run stopped: checking health, then soaking",
+        });
+        await this.healthWait(released, undefined);
+        await this.soak(released, undefined);
       }
 
+      const canary = plan.steps.find((s) => s.kind === "release");
       for (const step of plan.steps) {
         await this.verifyLock();
+        const drains = step.kind !== "release" || this.options.drainReleases === true;
         this.emit({
           event: "step-started",
           cluster: step.cluster,
           step: step.number,
           pass: step.pass,
+          kind: step.kind,
+          canary: step === canary,
+          drains,
           changes: step.changes,
         });
         if (current !== step.cluster) {
           await this.precheck(undefined, step, false);
-          await this.drainGates(step);
-          await this.drain(step);
+          if (drains) {
+            await this.drainGates(step);
+            await this.drain(step);
+            current = step.cluster;
+          }
         }
-        current = step.cluster;
-        await this.apply(step);
+        await this.apply(step, current === step.cluster);
         await this.healthWait(step.cluster, step);
-        await this.undrain(step.cluster, step);
-        current = undefined;
+        if (current === step.cluster) {
+          await this.undrain(step.cluster, step);
+          current = undefined;
+        }
         await this.soak(step.cluster, step);
         this.emit({ event: "step-finished", cluster: step.cluster, step: step.number });
       }
@@ -380,8 +413,22 @@ class Orchestrator {
     await this.deps.clock.sleep(waitSeconds * 1000);
   }
 
-  private async apply(step: RolloutStep) {
-    const directive = this.directive({ advance: step, drained: [step.cluster] });
+  /** Previews the step, refuses it if it touches another cluster, then updates. */
+  private async apply(step: RolloutStep, drained: boolean) {
+    if (!drained) {
+      // A release in service: the record says which cluster changes, so that a rerun after a
+      // crash checks and soaks it before going on.
+      this.record = {
+        ...this.requireRecord(),
+        drained: [],
+        current: step.cluster,
+        currentTarget: step.toGeneration,
+        soaking: undefined,
+        state: "in-progress",
+        reason: undefined,
+      };
+    }
+    const directive = this.directive({ advance: step, drained: drained ? [step.cluster] : [] });
     const { changes, outside } = await this.outside(step.cluster, directive);
     this.emit({
       event: "preview",
@@ -518,20 +565,39 @@ class Orchestrator {
         cluster: halt.cluster,
         reason:
           "the failed update may have changed part of the cluster, so no further update runs now; " +
-          `${halt.cluster} stays drained (recorded when it was drained). Fix the cause and run \`aa rollout\` again`,
+          (this.drainedNow.includes(halt.cluster)
+            ? `${halt.cluster} stays drained (recorded when it was drained). `
+            : `${halt.cluster} stays in service as the failed update left it (a release is not drained). `) +
+          "Fix the cause and run `aa rollout` again",
       });
     } else {
+      // A release that failed its gates while in service is taken out of service now: its
+      // users see the failure. Never a second cluster: only when none is drained yet.
+      const drainFailed =
+        halt.applied === "yes" &&
+        this.drainedNow.length === 0 &&
+        (this.record?.drained.length ?? 0) === 0;
+      const drained = drainFailed ? [halt.cluster] : (this.record?.drained ?? []);
       this.record = {
         ...this.requireRecord(),
         state: "halted",
         reason: halt.message,
-        drained: this.record?.drained.length ? this.record.drained : [],
+        drained,
       };
       try {
         await this.write(
           { drained: this.record.drained, record: this.record },
-          `halt: ${halt.cluster}`,
+          drainFailed ? `halt: drain ${halt.cluster}, its change failed` : `halt: ${halt.cluster}`,
         );
+        if (drainFailed) {
+          this.emit({
+            event: "drain",
+            cluster: halt.cluster,
+            step: halt.step?.number,
+            weight: 0,
+            waitSeconds: 0,
+          });
+        }
       } catch (err) {
         if (err instanceof SimulatedCrash) throw err;
         this.emit({

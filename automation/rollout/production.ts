@@ -1,3 +1,4 @@
+import { deployedSettings } from "../../config/effective";
 import { DIRECTIVE_ENV, type Directive, type PreviousState } from "../../config/rolloutState";
 import { main } from "../../program";
 import type { LoadedEnvironment } from "../commands/_environment";
@@ -150,6 +151,10 @@ export class ClusterTargets {
     this.kubeconfigs ??= (await this.stack.kubeconfigs()).reveal();
     const kubeconfig = this.kubeconfigs[cluster];
     if (!kubeconfig) return `no kubeconfig output for cluster ${cluster}`;
+    // What the cluster runs now: during a rollout it may differ from the config (a service not
+    // added here yet, a namespace not moved yet).
+    const desired = this.loaded.desired.find((d) => d.name === cluster);
+    const runs = desired && deployedSettings(facts, desired.settings)?.settings;
     return clusterTargetFromConfig({
       config: this.loaded.environment.config,
       cluster,
@@ -157,6 +162,7 @@ export class ClusterTargets {
       kubernetesVersion: facts.kubernetesVersion,
       loadBalancers: facts.ingress,
       route53HealthCheckIds: Object.values(facts.healthChecks ?? {}),
+      ...(runs ? { runs } : {}),
     });
   }
 

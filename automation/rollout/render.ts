@@ -35,7 +35,7 @@ export function renderEvent(e: RolloutEvent): string | undefined {
       ];
       for (const s of e.steps) {
         lines.push(
-          `        ${String(s.number).padStart(2)}. pass ${s.pass}  ${s.cluster}  ${s.changes.join(", ")}`,
+          `        ${String(s.number).padStart(2)}. pass ${s.pass}  ${s.cluster}  ${s.kind}  ${s.changes.join(", ")}`,
         );
       }
       return lines.join("\n");
@@ -53,7 +53,11 @@ export function renderEvent(e: RolloutEvent): string | undefined {
         ? `${t}${who}${step} preflight preview: ${e.changes} change(s), all inside ${e.cluster}`
         : `${t}${who}${step} preflight preview: touches other clusters: ${e.outside.map((o) => o.urn.split("::").pop()).join(", ")}`;
     case "step-started":
-      return `${t}${who}${step} (pass ${e.pass}): ${e.changes.join(", ")}`;
+      return (
+        `${t}${who}${step} (pass ${e.pass}, ${e.canary ? "release, canary" : e.kind}` +
+        `${e.kind === "release" && e.drains ? ", drained" : e.kind === "release" ? ", stays in service" : ""}): ` +
+        e.changes.join(", ")
+      );
     case "drain":
       return `${t}${who}${step} drained (weight 0); waiting ${e.waitSeconds}s for DNS TTL and in-flight requests`;
     case "preview":

@@ -1,4 +1,5 @@
 import type { Clock, ClusterHealth, GateOutcome } from "../ports";
+import type { StepKind } from "../plan";
 import { hasFault, type Fault } from "./faults";
 
 /** How a simulated cluster's health evolves. */
@@ -25,15 +26,20 @@ export interface SimulatedHealthOptions {
  */
 export class SimulatedHealth implements ClusterHealth {
   private readonly changedAt = new Map<string, number>();
+  private readonly changeKind = new Map<string, StepKind>();
 
   constructor(
     private readonly clock: Clock,
     private readonly options: SimulatedHealthOptions,
   ) {}
 
-  /** The simulated stack calls this when a cluster's settings changed. */
-  clusterChanged(cluster: string): void {
+  /**
+   * The simulated stack calls this when a cluster's settings changed: an upgrade replaces its
+   * nodes one by one; a release (workloads only) rolls its Deployments' pods.
+   */
+  clusterChanged(cluster: string, kind: StepKind = "upgrade"): void {
     this.changedAt.set(cluster, this.clock.now());
+    this.changeKind.set(cluster, kind);
   }
 
   async check(cluster: string): Promise<GateOutcome[]> {
@@ -64,6 +70,19 @@ export class SimulatedHealth implements ClusterHealth {
       );
       return results;
     }
+    const release = changed !== undefined && this.changeKind.get(cluster) === "release";
+    if (release && hasFault(faults, cluster, "gate-fails")) {
+      const [service = "api"] = this.options.services;
+      results.push(
+        gate("nodes", true, `${nodes}/${nodes} nodes Ready at v${version}`),
+        gate(
+          "deployments",
+          false,
+          `${service} 2/2 old pods available, 0/1 new pods ready (CrashLoopBackOff: exit code 1) after the release`,
+        ),
+      );
+      return results;
+    }
     if (changed !== undefined && hasFault(faults, cluster, "gate-fails")) {
       results.push(
         gate(
@@ -76,7 +95,17 @@ export class SimulatedHealth implements ClusterHealth {
     }
     const settle = this.options.settleMs ?? 150_000;
     const progress = changed === undefined ? 1 : Math.min(1, (this.clock.now() - changed) / settle);
-    if (progress < 1) {
+    if (release && progress < 0.4) {
+      // A release rolls each Deployment one surge pod at a time; nodes are left alone.
+      results.push(
+        gate("nodes", true, `${nodes}/${nodes} nodes Ready at v${version}`),
+        ...this.options.services.map((s) =>
+          gate("deployments", false, `${s} rolling out: 1/2 updated replicas available`),
+        ),
+      );
+      return results;
+    }
+    if (!release && progress < 1) {
       const ready = Math.floor(progress * nodes);
       results.push(
         gate(

@@ -3,6 +3,7 @@ import { deployedSettings, resolveEffective } from "../../../config/effective";
 import type { DeployedCluster, Directive, RolloutRecord } from "../../../config/rolloutState";
 import type { ServiceConfig } from "../../../config/schema";
 import { SimulatedCrash } from "../orchestrator";
+import { stepKind, type StepKind } from "../plan";
 import type { Change, RolloutStack, RolloutStackState } from "../ports";
 import { hasFault, type Fault } from "./faults";
 
@@ -33,6 +34,8 @@ export interface SimUpdate {
   directive: Directive;
   /** Clusters whose cluster-scoped settings this update changed. */
   changed: string[];
+  /** What kind of change each changed cluster had: workloads only ("release") or more. */
+  kinds: Record<string, StepKind>;
   /** Clusters at weight 0 after it. */
   drained: string[];
 }
@@ -56,7 +59,7 @@ export class SimulatedStack implements RolloutStack {
     initial: DeployedCluster[],
     private readonly resources: ReadonlyMap<string, SimResource[]>,
     private readonly faults: readonly Fault[],
-    private readonly onClusterChanged: (cluster: string) => void = () => undefined,
+    private readonly onClusterChanged: (cluster: string, kind: StepKind) => void = () => undefined,
     rollout: RolloutRecord | null = null,
   ) {
     this.clusters_ = initial.map((c) => ({ ...c }));
@@ -106,19 +109,21 @@ export class SimulatedStack implements RolloutStack {
         `updating urn:pulumi:...::${advancing}-eks: operation error EKS: UpdateClusterVersion, InvalidParameterException: unsupported Kubernetes version (simulated)`,
       );
     }
-    const next = this.resolve(directive).map((n) => n.deployed);
-    const changed = next
-      .filter((n) => {
-        const before = this.clusters_.find((c) => c.name === n.name);
-        const was = before && (this.deployedSettings(before)?.generation ?? before.generation);
-        return was !== n.generation;
-      })
-      .map((n) => n.name);
+    const resolved = this.resolve(directive);
+    const next = resolved.map((n) => n.deployed);
+    const kinds: Record<string, StepKind> = {};
+    for (const { deployed: n, settings } of resolved) {
+      const before = this.clusters_.find((c) => c.name === n.name);
+      const was = before && this.deployedSettings(before);
+      if ((was?.generation ?? before?.generation) === n.generation) continue;
+      kinds[n.name] = was ? stepKind(was.settings, settings) : "upgrade";
+    }
+    const changed = Object.keys(kinds);
     this.clusters_ = next;
     this.rollout = directive.record ? structuredClone(directive.record) : null;
     const drained = next.filter((c) => c.weight === 0).map((c) => c.name);
-    this.updates.push({ message, directive: structuredClone(directive), changed, drained });
-    changed.forEach((c) => this.onClusterChanged(c));
+    this.updates.push({ message, directive: structuredClone(directive), changed, kinds, drained });
+    changed.forEach((c) => this.onClusterChanged(c, kinds[c]));
 
     // Crashes happen after the update is durable, as a killed process would leave it.
     if (advancing && hasFault(this.faults, advancing, "crash-after-up"))

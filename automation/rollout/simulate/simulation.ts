@@ -69,7 +69,7 @@ export function createSimulation(args: SimulationArgs): Simulation {
     initial,
     resources,
     faults,
-    (cluster) => healthRef.current?.clusterChanged(cluster),
+    (cluster, kind) => healthRef.current?.clusterChanged(cluster, kind),
     args.rollout ?? null,
   );
   const health = new SimulatedHealth(clock, {

@@ -179,6 +179,20 @@ describe("clusterTargetFromConfig", () => {
     assert.equal(target.kubernetesVersion, "1.34");
   });
 
+  it("checks what the cluster runs now during a rollout: its own services and namespace", () => {
+    // Cluster a has not received the new "web" service yet and still runs in "legacy".
+    const target = clusterTargetFromConfig({
+      config,
+      cluster: "a",
+      kubeconfig,
+      runs: { services: [config.services[0]], namespace: "legacy" },
+    });
+    assert.deepEqual(
+      target.services.map((s) => [s.name, s.namespace]),
+      [["api", "legacy"]],
+    );
+  });
+
   it("names the clusters there are when given an unknown one", () => {
     assert.throws(
       () => clusterTargetFromConfig({ config, cluster: "z", kubeconfig }),
