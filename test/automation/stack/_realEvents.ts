@@ -185,6 +185,21 @@ export function recordedStream(file: FixtureName | string): readonly RealEvent[]
   return events;
 }
 
+/**
+ * Recorded events as a CLI run with `--color never` (as the adapter runs it) writes them, for the
+ * fake CLI to number 0, 1, 2, ...: without their `sequence` and `timestamp` (display recordings
+ * have gaps, events left out of the file; lifecycle ones are all 0), colour directives removed
+ * unless `color` is "raw".
+ */
+export function unnumbered(
+  events: readonly RealEvent[],
+  color: "never" | "raw" = "never",
+): RealEvent[] {
+  const copies = events.map(copyOf);
+  if (color === "never") copies.forEach(uncolour);
+  return copies;
+}
+
 // --- resources -----------------------------------------------------------------------------
 
 /** One step of a preview or update, as {@link realisticStream} is to send it. */
@@ -215,6 +230,9 @@ export interface StepSpec {
   component?: boolean;
 }
 
+/** The resource of an internal step (its op is the engine's). */
+export type InternalStepSpec = Pick<StepSpec, "urn" | "parent" | "provider" | "component">;
+
 /** Steps the engine adds on its own, which the CLI sends since v3.131 (pulumi/pulumi#17101). */
 export interface InternalSteps {
   /**
@@ -225,9 +243,9 @@ export interface InternalSteps {
    */
   defaultProviders?: "same" | "create" | "update" | "none";
   /** Resources whose pending replacement the engine drops: a `remove-pending-replace` step each. */
-  removePendingReplace?: string[];
+  removePendingReplace?: InternalStepSpec[];
   /** Components and providers refreshed by `--refresh` (internal `refresh` steps). */
-  refresh?: string[];
+  refresh?: InternalStepSpec[];
 }
 
 /** Options of {@link realisticStream} and {@link previewJson}. */
@@ -580,10 +598,10 @@ class StreamBuilder {
 
     const internal = opts.internal ?? {};
     const plumbing: StepSpec[] = [
-      ...(internal.refresh ?? []).map((urn) => ({ op: "refresh" as const, urn })),
-      ...(internal.removePendingReplace ?? []).map((urn) => ({
+      ...(internal.refresh ?? []).map((r) => ({ ...r, op: "refresh" as const })),
+      ...(internal.removePendingReplace ?? []).map((r) => ({
+        ...r,
         op: "remove-pending-replace" as const,
-        urn,
       })),
     ];
     for (const step of [...plumbing, ...steps.filter((s) => s !== stackStep)]) {
