@@ -1,4 +1,5 @@
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
+import { isDefaultProvider } from "../../graph/resourceGraph";
 
 /** A Pulumi engine step operation, as the engine names it ("same", "update", "replace", ...). */
 export type StepOp = OpType;
@@ -157,12 +158,16 @@ function step(
 
 /**
  * Folds the step events of a preview or update into one change per resource, in the order the
- * engine first named each resource. Resources whose steps change nothing are left out.
+ * engine first named each resource. Resources whose steps change nothing are left out, and so
+ * are the engine's default providers: it creates, updates and deletes them itself (a new SDK or
+ * provider config), the CLI streams those internal steps since v3.131 (pulumi/pulumi#17101)
+ * without marking them, and its own summary does not count them.
  */
 export function foldChanges(events: readonly StackEvent[]): ResourceChange[] {
   const byUrn = new Map<string, { type: string; ops: StepOp[] }>();
   for (const event of events) {
     if (event.kind !== "resource-pre") continue;
+    if (event.type.startsWith("pulumi:providers:") && isDefaultProvider(event.urn)) continue;
     const entry = byUrn.get(event.urn) ?? { type: event.type, ops: [] };
     entry.ops.push(event.op);
     byUrn.set(event.urn, entry);

@@ -7,14 +7,19 @@
  *   order (consumed unless `repeat`), or
  * - like the CLI itself, from the state file: `version`, `stack select`, `config get/set/rm`
  *   (with `--path`, on the stack file the project's `stackConfigDir` names), `config --json`,
- *   `stack tag ls/set/rm`, `stack output`, `stack history`, and an empty preview/up.
+ *   `stack tag ls/set/rm`, `stack output`, `stack history`, and a preview/up of a program that
+ *   changes nothing.
  *
  * Previews and updates write engine events to the `--event-log` the Automation API passes: a
  * file it tails (CLI ≤ 3.205) or a `tcp://` address of its gRPC Events server (CLI > 3.205).
+ * Unless a reply scripts them, the events are those a real CLI sends when nothing changes (built
+ * from recorded ones, see _realEvents.ts): the prelude with the stack file's config, the Stack's
+ * `same` step, the summary (`isPreview`, `result`) and `cancelEvent`.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
+import { preludeConfig, realisticStream } from "./_realEvents";
 
 /** One engine event as the CLI writes it, before it is numbered. */
 export type FakeEvent = Record<string, unknown>;
@@ -28,7 +33,8 @@ export interface FakeReply {
   stderr?: string;
   /**
    * Engine events written to `--event-log`, numbered 0, 1, ... and timestamped by the fake.
-   * @default prelude, summary and cancel when exitCode is 0; none otherwise
+   * @default when exitCode is 0, a real CLI's events for a run that changes nothing (prelude,
+   * the Stack's `same` step, summary, cancel); none otherwise
    */
   events?: FakeEvent[];
   /** Sequence numbers lost on the way: a corrupt line in the log file, nothing on gRPC. */
@@ -136,7 +142,7 @@ async function scripted(reply: FakeReply, argv: string[], state: FakeState): Pro
   const exitCode = reply.exitCode ?? 0;
   const eventLog = flag(argv, "--event-log");
   // A command that fails before the engine starts (a held lock) writes no events.
-  const events = reply.events ?? (exitCode === 0 ? defaultEvents() : []);
+  const events = reply.events ?? (exitCode === 0 ? defaultEvents(argv) : []);
   if (eventLog) await writeEvents(eventLog, events, reply.lose ?? []);
   if (exitCode === 0 && reply.outputs) state.outputs[stackOf(argv)] = reply.outputs;
   return { exitCode, stdout: reply.stdout ?? "", stderr: reply.stderr ?? "" };
@@ -156,7 +162,7 @@ async function builtIn(argv: string[], state: FakeState): Promise<Answer> {
   if (command === "stack" && sub === "history") return ok("[]\n");
   if (command === "preview" || command === "up") {
     const eventLog = flag(argv, "--event-log");
-    if (eventLog) await writeEvents(eventLog, defaultEvents(), []);
+    if (eventLog) await writeEvents(eventLog, defaultEvents(argv), []);
     return ok(`${command === "up" ? "Updating" : "Previewing update"} (${stack}):\n`);
   }
   return fail(`the fake pulumi has no answer for: pulumi ${argv.join(" ")}`);
@@ -274,19 +280,16 @@ function outputs(argv: string[], state: FakeState, stack: string): Answer {
 
 // --- engine events ---------------------------------------------------------------------------
 
-function defaultEvents(): FakeEvent[] {
-  return [
-    { preludeEvent: { config: {} } },
-    {
-      summaryEvent: {
-        maybeCorrupt: false,
-        durationSeconds: 1,
-        resourceChanges: { same: 1 },
-        PolicyPacks: {},
-      },
-    },
-    { cancelEvent: {} },
-  ];
+/** What a real CLI sends for a preview or update that changes nothing. */
+function defaultEvents(argv: string[]): FakeEvent[] {
+  const [command] = positionals(argv);
+  const stack = stackOf(argv);
+  const file = configFile(argv, stack);
+  return realisticStream([], {
+    preview: command === "preview",
+    stack,
+    config: fs.existsSync(file) ? preludeConfig(fs.readFileSync(file, "utf8")) : {},
+  });
 }
 
 async function writeEvents(target: string, events: FakeEvent[], lose: number[]): Promise<void> {

@@ -1,5 +1,14 @@
+import type { OpType } from "@pulumi/pulumi/automation";
 import type { DeployedCluster } from "../../../config/rolloutState";
 import type { FakeEvent, FakeOutput } from "./_fakePulumi";
+import {
+  providerRef,
+  realisticStream,
+  stackOf,
+  stepEvents,
+  type InternalSteps,
+  type RealEvent,
+} from "./_realEvents";
 
 const PROJECT = "active-active";
 
@@ -11,10 +20,35 @@ export function urn(env: string, typeChain: string, name: string): string {
   return `urn:pulumi:${env}::${PROJECT}::${typeChain}::${name}`;
 }
 
-/** The URNs of a few resources of cluster `cluster` in environment `env`. */
+/** The environment component, parent of every cluster cell. */
+export function environmentUrn(env: string): string {
+  return urn(env, "active-active:index:Environment", env);
+}
+
+/**
+ * The URNs of a few resources of cluster `cluster` in environment `env`, as the program names
+ * them (`aa check <env> --json` lists them all).
+ */
 export function clusterUrns(env: string, cluster: string) {
+  const k8sProvider = urn(env, `${CELL}$pulumi:providers:kubernetes`, `${env}-${cluster}-k8s`);
   return {
+    /** The cluster's cell, parent of the resources below but `eksCluster`. */
+    cell: urn(env, CELL, `${env}-${cluster}`),
+    /** The @pulumi/eks cluster: a remote component (the eks provider registers its children). */
     eks: urn(env, `${CELL}$eks:index:Cluster`, `${env}-${cluster}-eks`),
+    /**
+     * The EKS control plane, a child of `eks` that the eks provider registers: real engine events
+     * name it, the program evaluated offline (under Pulumi's mocks) does not.
+     */
+    eksCluster: urn(
+      env,
+      `${CELL}$eks:index:Cluster$aws:eks/cluster:Cluster`,
+      `${env}-${cluster}-eks-eksCluster`,
+    ),
+    /** The cluster's own Kubernetes provider (the stack files disable the default one). */
+    k8sProvider,
+    /** Its provider reference, as the state of a Kubernetes resource on this cluster carries it. */
+    k8sProviderRef: providerRef(k8sProvider),
     nodes: urn(env, `${CELL}$aws:eks/nodeGroup:NodeGroup`, `${env}-${cluster}-nodes`),
     coredns: urn(env, `${CELL}$aws:eks/addon:Addon`, `${env}-${cluster}-coredns`),
     launchTemplate: urn(
@@ -30,57 +64,74 @@ export function stackUrn(env: string): string {
   return urn(env, "pulumi:pulumi:Stack", `${PROJECT}-${env}`);
 }
 
-/** The provider reference the steps of {@link stepEvent} name: the engine's default aws provider. */
-export const DEFAULT_AWS_PROVIDER = `urn:pulumi:dev::${PROJECT}::pulumi:providers:aws::default_7_0_0::04da6b54-80e4-46f7-96ec-b56ff0331ba9`;
-
-/** One step as a resourcePreEvent, the way the CLI writes it: secrets in state are masked. */
-export function stepEvent(op: string, resourceUrn: string, planning = true): FakeEvent {
-  const type = resourceUrn.split("::")[2].split("$").pop() as string;
-  const state = {
-    type,
-    urn: resourceUrn,
-    custom: true,
-    id: op === "create" ? "" : `${type.split(":").pop()}-0123456789`,
-    parent: "",
-    provider: "",
-    inputs: { kubeconfig: "[secret]", tags: { "active-active/environment": "dev" } },
-    outputs: {},
+/**
+ * The parent of one of this program's resources, from how the program names them: a cell's
+ * resources are `<env>-<cluster>-...`, a ClusterNetwork's `<env>-<cluster>-net-...`, the eks
+ * component's children `<env>-<cluster>-eks-...`, a ServiceFleet's and a TrafficSplit's
+ * `<fleet or hostname>-<cluster>`. "" for the Stack.
+ */
+export function parentOf(resourceUrn: string): string {
+  const [head, project, chain, ...rest] = resourceUrn.split("::");
+  const env = head.replace(/^urn:pulumi:/, "");
+  const name = rest.join("::");
+  const types = chain.split("$");
+  if (types.length === 1) return types[0] === "pulumi:pulumi:Stack" ? "" : stackUrn(env);
+  const cluster = () => name.slice(env.length + 1).split("-")[0];
+  const parentNames: Record<string, () => string> = {
+    "active-active:index:Environment": () => env,
+    "active-active:index:ClusterCell": () => `${env}-${cluster()}`,
+    "active-active:index:ClusterNetwork": () => `${env}-${cluster()}-net`,
+    "eks:index:Cluster": () => `${env}-${cluster()}-eks`,
+    "active-active:index:ServiceFleet": () => name.slice(0, name.lastIndexOf("-")),
+    "active-active:index:TrafficSplit": () => name.slice(0, name.lastIndexOf("-")),
   };
-  return {
-    resourcePreEvent: {
-      metadata: {
-        op,
-        urn: resourceUrn,
-        type,
-        provider: DEFAULT_AWS_PROVIDER,
-        ...(op === "same" ? {} : { old: state, new: state, diffs: ["version"] }),
-      },
-      ...(planning ? { planning: true } : {}),
-    },
-  };
+  const parentType = types[types.length - 2];
+  const parentName = parentNames[parentType];
+  if (!parentName) throw new Error(`parentOf: no naming rule for children of ${parentType}`);
+  return `urn:pulumi:${env}::${project}::${types.slice(0, -1).join("$")}::${parentName()}`;
 }
 
-/** The events of a whole preview or update: prelude, the steps, summary, cancel. */
+/**
+ * One step's resourcePreEvent as a real CLI sends it: a recorded event with this step's
+ * identity (see _realEvents.ts), parent and provider in its old and new state, secrets masked.
+ */
+export function stepEvent(op: string, resourceUrn: string, planning = true): FakeEvent {
+  return stepEvents(
+    { op: op as OpType, urn: resourceUrn, parent: parentOf(resourceUrn) },
+    { preview: planning, stack: stackOf(resourceUrn) },
+  ).pre;
+}
+
+/** Options of {@link engineEvents}. */
+export interface EngineEventsOptions {
+  /** A preview (`planning` events) or an update. @default true */
+  preview?: boolean;
+  /** @default the stack of the first step's URN, else "dev" */
+  stack?: string;
+  /** @default { defaultProviders: "same" } (see {@link InternalSteps}) */
+  internal?: InternalSteps;
+}
+
+/**
+ * The events of a whole preview or update as a real CLI sends them (see realisticStream in
+ * _realEvents.ts): prelude, the Stack's step (a `same` one unless `steps` has one), default
+ * providers' steps, each step's pre and outputs events, `extra`, summary, cancel. Parents come
+ * from {@link parentOf}.
+ */
 export function engineEvents(
   steps: ReadonlyArray<readonly [op: string, urn: string]>,
   extra: FakeEvent[] = [],
+  opts: EngineEventsOptions = {},
 ): FakeEvent[] {
-  const counts: Record<string, number> = {};
-  for (const [op] of steps) counts[op] = (counts[op] ?? 0) + 1;
-  return [
-    { preludeEvent: { config: { "active-active:kubernetesVersion": "1.33" } } },
-    ...steps.map(([op, u]) => stepEvent(op, u)),
-    ...extra,
+  return realisticStream(
+    steps.map(([op, u]) => ({ op: op as OpType, urn: u, parent: parentOf(u) })),
     {
-      summaryEvent: {
-        maybeCorrupt: false,
-        durationSeconds: 4,
-        resourceChanges: counts,
-        PolicyPacks: {},
-      },
+      preview: opts.preview ?? true,
+      stack: opts.stack ?? (steps.length ? stackOf(steps[0][1]) : "dev"),
+      extra: extra as RealEvent[],
+      ...(opts.internal ? { internal: opts.internal } : {}),
     },
-    { cancelEvent: {} },
-  ];
+  );
 }
 
 /** One cluster's deployed state, as the program exports it. */

@@ -4,10 +4,11 @@ import { AutomationStack } from "../../../automation/stack/automationStack";
 import { StackEventsIncompleteError } from "../../../automation/stack/errors";
 import type { StackEvent } from "../../../automation/stack/events";
 import { fakePulumi, type FakePulumi } from "./_fakePulumiHarness";
+import { defaultProviderUrn, providerRef, sdkVersion, type RealEvent } from "./_realEvents";
 import {
   clusterOutputFixture,
   clusterUrns,
-  DEFAULT_AWS_PROVIDER,
+  parentOf,
   engineEvents,
   stackOutputsFixture,
   stackUrn,
@@ -29,6 +30,8 @@ for (const { version, transport } of TRANSPORTS) {
     const a = clusterUrns("dev", "a");
     const b = clusterUrns("dev", "b");
     const c = clusterUrns("dev", "c");
+    const eksProvider = defaultProviderUrn("dev", "eks", sdkVersion("eks")).split("::").pop()!;
+    const awsProvider = defaultProviderUrn("dev", "aws", sdkVersion("aws")).split("::").pop()!;
 
     beforeEach(async () => {
       fake = await fakePulumi({ version });
@@ -65,13 +68,9 @@ for (const { version, transport } of TRANSPORTS) {
             [b.nodes, "update"],
           ],
         );
-        assert.deepEqual(result.counts, {
-          same: 4,
-          update: 2,
-          "create-replacement": 1,
-          replace: 1,
-          "delete-replaced": 1,
-        });
+        // The engine's own count: logical steps only (a replacement is one `replace`; its
+        // create-replacement and delete-replaced are not logical), default providers not at all.
+        assert.deepEqual(result.counts, { same: 4, update: 2, replace: 1 });
       });
 
       it("gives the program its per-operation environment (the rollout directive), then drops it", async () => {
@@ -118,25 +117,40 @@ for (const { version, transport } of TRANSPORTS) {
         const result = await stack.preview({ onEvent: (event) => seen.push(event) });
         assert.deepEqual(result.events, seen);
         assert.deepEqual(
-          seen.map((e) => e.kind),
+          seen.map((e) =>
+            "urn" in e && "op" in e ? `${e.kind} ${e.urn.split("::").pop()}` : e.kind,
+          ),
           [
             "prelude",
-            "resource-pre",
-            "resource-pre",
+            "resource-pre active-active-dev",
+            "resource-done active-active-dev",
+            "resource-pre default_4_3_0",
+            "resource-done default_4_3_0",
+            "resource-pre dev-a-eks",
+            "resource-done dev-a-eks",
+            "resource-pre default_7_48_0",
+            "resource-done default_7_48_0",
+            "resource-pre dev-b-nodes",
+            "resource-done dev-b-nodes",
             "diagnostic",
             "policy-violation",
+            "resource-done dev-a-eks",
+            "resource-done active-active-dev",
             "summary",
             "cancel",
-          ],
+          ].map((k) =>
+            k.replace("default_4_3_0", eksProvider).replace("default_7_48_0", awsProvider),
+          ),
         );
-        assert.deepEqual(seen[2], {
+        assert.deepEqual(seen[9], {
           kind: "resource-pre",
           urn: b.nodes,
           type: "aws:eks/nodeGroup:NodeGroup",
           op: "update",
-          provider: DEFAULT_AWS_PROVIDER,
+          parent: parentOf(b.nodes),
+          provider: providerRef(defaultProviderUrn("dev", "aws", sdkVersion("aws"))),
         });
-        assert.deepEqual(seen[4], {
+        assert.deepEqual(seen[12], {
           kind: "policy-violation",
           policyPack: "active-active",
           policy: "cluster-version-skew",
@@ -213,7 +227,8 @@ for (const { version, transport } of TRANSPORTS) {
       });
 
       it("throws a listener's error after the preview, with every event still delivered", async () => {
-        fake.reply({ match: ["preview"], events: engineEvents([["update", b.nodes]]) });
+        const events = engineEvents([["update", b.nodes]]);
+        fake.reply({ match: ["preview"], events });
         let delivered = 0;
         await assert.rejects(
           stack.preview({
@@ -224,7 +239,7 @@ for (const { version, transport } of TRANSPORTS) {
           }),
           /listener bug/,
         );
-        assert.equal(delivered, 4);
+        assert.equal(delivered, events.length);
       });
     });
 
@@ -238,11 +253,15 @@ for (const { version, transport } of TRANSPORTS) {
         );
         fake.reply({
           match: ["up"],
-          events: engineEvents([
-            ["same", a.eks],
-            ["update", b.eks],
-            ["update", b.nodes],
-          ]),
+          events: engineEvents(
+            [
+              ["same", a.eks],
+              ["update", b.eks],
+              ["update", b.nodes],
+            ],
+            [],
+            { preview: false },
+          ),
           outputs: stackOutputsFixture("dev", upgraded),
         });
         const seen: StackEvent[] = [];
@@ -266,7 +285,17 @@ for (const { version, transport } of TRANSPORTS) {
           ],
         );
         assert.equal(result.eventsIncomplete, undefined);
-        assert.equal(seen.filter((e) => e.kind === "resource-pre").length, 3);
+        assert.deepEqual(
+          seen.flatMap((e) => (e.kind === "resource-pre" ? [e.urn] : [])),
+          [
+            stackUrn("dev"),
+            defaultProviderUrn("dev", "eks", sdkVersion("eks")),
+            a.eks,
+            b.eks,
+            defaultProviderUrn("dev", "aws", sdkVersion("aws")),
+            b.nodes,
+          ],
+        );
 
         const [up] = fake.callsOf("up");
         assert.deepEqual(up.argv.slice(0, 3), ["up", "--yes", "--skip-preview"]);
@@ -279,19 +308,25 @@ for (const { version, transport } of TRANSPORTS) {
       });
 
       it("reports an update whose events did not all arrive, without hiding that it ran", async () => {
-        fake.reply({
-          match: ["up"],
-          events: engineEvents([
+        const events = engineEvents(
+          [
             ["update", b.eks],
             ["update", b.nodes],
-          ]),
-          lose: [1],
-          outputs: stackOutputsFixture("dev"),
-        });
+          ],
+          [],
+          { preview: false },
+        );
+        const lost = events.findIndex(
+          (e) => (e as RealEvent).resourcePreEvent?.metadata.urn === b.eks,
+        );
+        fake.reply({ match: ["up"], events, lose: [lost], outputs: stackOutputsFixture("dev") });
         const restore = silenceWarnings();
         try {
           const result = await stack.up();
-          assert.match(result.eventsIncomplete ?? "", /event\(s\) 1 never arrived/);
+          assert.match(
+            result.eventsIncomplete ?? "",
+            new RegExp(`event\\(s\\) ${lost} never arrived`),
+          );
           assert.deepEqual(
             result.changes.map((ch) => ch.urn),
             [b.nodes],

@@ -6,7 +6,8 @@ import {
   toStackEvent,
   type StackEvent,
 } from "../../../automation/stack/events";
-import { clusterUrns, DEFAULT_AWS_PROVIDER, stepEvent, stackUrn } from "./_stackFixtures";
+import { defaultProviderUrn, providerRef, sdkVersion } from "./_realEvents";
+import { clusterUrns, parentOf, stepEvent, stackUrn } from "./_stackFixtures";
 
 const noRedact = (text: string) => text;
 const pre = (op: string, urn: string) =>
@@ -22,7 +23,8 @@ describe("engine events", () => {
       urn: b.nodes,
       type: "aws:eks/nodeGroup:NodeGroup",
       op: "update",
-      provider: DEFAULT_AWS_PROVIDER,
+      parent: parentOf(b.nodes),
+      provider: providerRef(defaultProviderUrn("dev", "aws", sdkVersion("aws"))),
     });
   });
 
