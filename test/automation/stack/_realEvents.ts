@@ -954,3 +954,10 @@ function resourceV3(s: StateMetadata): ResourceV3 {
     ...(s.retainOnDelete ? { retainOnDelete: true } : {}),
   };
 }
+
+/** An event log as `pulumi preview --event-log FILE` writes it: one numbered event per line. */
+export function eventLog(events: readonly RealEvent[]): string {
+  return events
+    .map((e, sequence) => JSON.stringify({ ...e, sequence, timestamp: 1764700000 + sequence }))
+    .join("\n");
+}
