@@ -173,19 +173,35 @@ export class AutomationStack implements StackPort {
     await this.run(command, () => this.stack.removeConfig(key, args.path));
   }
 
+  /**
+   * A preview changes nothing, so one whose event stream arrived incomplete is run again, up to
+   * {@link PREVIEW_ATTEMPTS} times in all (the Automation API's tail of the CLI's event-log file,
+   * CLI <= 3.205, can lose or garble lines of large events). `onEvent` sees every attempt's
+   * events, each attempt beginning with its `prelude`; the result is the complete attempt's.
+   */
   async preview(args: OperationArgs = {}): Promise<PreviewResult> {
-    const recorder = new EventRecorder(args.onEvent, this.redactor.redact);
-    await this.withProgramEnv(args.programEnv, () =>
-      this.run(
-        "pulumi preview",
-        () => this.stack.preview({ ...this.operationOptions(args), onEvent: recorder.receive }),
-        recorder,
-      ),
-    );
-    if (recorder.listenerError !== undefined) throw recorder.listenerError;
-    const incomplete = recorder.incompleteness();
-    if (incomplete) throw new StackEventsIncompleteError(this.environment, "preview", incomplete);
-    return { events: recorder.events, changes: recorder.changes(), counts: recorder.counts() };
+    for (let attempt = 1; ; attempt++) {
+      const recorder = new EventRecorder(args.onEvent, this.redactor.redact);
+      await this.withProgramEnv(args.programEnv, () =>
+        this.run(
+          "pulumi preview",
+          () => this.stack.preview({ ...this.operationOptions(args), onEvent: recorder.receive }),
+          recorder,
+        ),
+      );
+      if (recorder.listenerError !== undefined) throw recorder.listenerError;
+      const incomplete = recorder.incompleteness();
+      if (!incomplete) {
+        return { events: recorder.events, changes: recorder.changes(), counts: recorder.counts() };
+      }
+      if (attempt >= PREVIEW_ATTEMPTS) {
+        throw new StackEventsIncompleteError(
+          this.environment,
+          "preview",
+          `${incomplete} (${attempt} attempts)`,
+        );
+      }
+    }
   }
 
   async up(args: OperationArgs = {}): Promise<UpResult> {
@@ -290,6 +306,9 @@ export class AutomationStack implements StackPort {
     }
   }
 }
+
+/** How many times a preview whose event stream arrived incomplete is run in all. */
+export const PREVIEW_ATTEMPTS = 3;
 
 function openProject(dir: string | undefined): Project {
   if (dir === undefined) return findProject();

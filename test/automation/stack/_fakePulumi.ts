@@ -309,6 +309,11 @@ async function writeEvents(target: string, events: FakeEvent[], lose: number[]):
       : JSON.stringify(event);
     fs.appendFileSync(target, line + "\n");
   }
+  // The Automation API tails the file every 200 ms and, when the CLI exits, stops tailing with a
+  // last poll that can race an earlier one and lose or repeat the final lines (@logdna/tail-file's
+  // quit). A real CLI spends a while after its last event (saving the checkpoint); so does this
+  // one, so that the tests see the stream that was written, not that race.
+  await new Promise((resolve) => setTimeout(resolve, 500));
 }
 
 /** Sends events to the Automation API's Events server, as CLI versions after 3.205 do. */

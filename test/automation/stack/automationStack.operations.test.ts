@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { AutomationStack } from "../../../automation/stack/automationStack";
+import { AutomationStack, PREVIEW_ATTEMPTS } from "../../../automation/stack/automationStack";
 import { StackEventsIncompleteError } from "../../../automation/stack/errors";
 import type { StackEvent } from "../../../automation/stack/events";
 import { fakePulumi, type FakePulumi } from "./_fakePulumiHarness";
@@ -193,7 +193,7 @@ for (const { version, transport } of TRANSPORTS) {
         assert.ok(!argv.includes("--yes"), "a preview never says yes");
       });
 
-      it("refuses a preview whose events did not all arrive", async () => {
+      it("refuses a preview whose events never all arrive, after running it again", async () => {
         fake.reply({
           match: ["preview"],
           events: engineEvents([
@@ -201,23 +201,43 @@ for (const { version, transport } of TRANSPORTS) {
             ["update", c.nodes],
           ]),
           lose: [2],
+          repeat: true,
         });
         const restore = silenceWarnings();
         try {
           await assert.rejects(stack.preview(), (err: unknown) => {
             assert.ok(err instanceof StackEventsIncompleteError);
-            assert.match(err.message, /event\(s\) 2 never arrived/);
+            assert.match(err.message, /event\(s\) 2 never arrived \(3 attempts\)/);
             assert.match(err.message, /run the preview again/);
             return true;
           });
+          assert.equal(fake.callsOf("preview").length, PREVIEW_ATTEMPTS);
         } finally {
           restore();
         }
       });
 
-      it("refuses a preview whose summary never arrived", async () => {
+      it("runs a preview again when one attempt's events did not all arrive (a preview changes nothing)", async () => {
         const events = engineEvents([["update", b.nodes]]);
-        fake.reply({ match: ["preview"], events: events.slice(0, 2) });
+        fake.reply({ match: ["preview"], events, lose: [2] });
+        fake.reply({ match: ["preview"], events });
+        const restore = silenceWarnings();
+        try {
+          const result = await stack.preview();
+          assert.deepEqual(
+            result.changes.map((c) => c.urn),
+            [b.nodes],
+          );
+          assert.equal(result.events.filter((e) => e.kind === "prelude").length, 1);
+          assert.equal(fake.callsOf("preview").length, 2);
+        } finally {
+          restore();
+        }
+      });
+
+      it("refuses a preview whose summary never arrives", async () => {
+        const events = engineEvents([["update", b.nodes]]);
+        fake.reply({ match: ["preview"], events: events.slice(0, 2), repeat: true });
         const restore = silenceWarnings();
         try {
           await assert.rejects(stack.preview(), /summary event never arrived/);
