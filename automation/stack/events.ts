@@ -48,8 +48,19 @@ export type StackEvent =
       message: string;
       urn?: string;
     }
-  /** The engine finished; `counts` is its own count of steps per operation. */
-  | { kind: "summary"; counts: OpCounts; maybeCorrupt: boolean; durationSeconds: number }
+  /**
+   * The engine finished; `counts` is its own count of steps per operation: after a failed
+   * update, only the steps that finished (so fewer than the steps it started). `isPreview` and
+   * `result` come from CLIs that send them (recent ones).
+   */
+  | {
+      kind: "summary";
+      counts: OpCounts;
+      maybeCorrupt: boolean;
+      durationSeconds: number;
+      isPreview?: boolean;
+      result?: "succeeded" | "failed" | "canceled";
+    }
   /** The operation ended or was cancelled. */
   | { kind: "cancel" };
 
@@ -132,12 +143,19 @@ export function toStackEvent(
     };
   }
   if (event.summaryEvent) {
-    const s = event.summaryEvent;
+    const s = event.summaryEvent as typeof event.summaryEvent & {
+      isPreview?: unknown;
+      result?: unknown;
+    };
     return {
       kind: "summary",
       counts: { ...(s.resourceChanges ?? {}) },
       maybeCorrupt: Boolean(s.maybeCorrupt),
       durationSeconds: s.durationSeconds ?? 0,
+      ...(typeof s.isPreview === "boolean" ? { isPreview: s.isPreview } : {}),
+      ...(s.result === "succeeded" || s.result === "failed" || s.result === "canceled"
+        ? { result: s.result }
+        : {}),
     };
   }
   if (event.cancelEvent) return { kind: "cancel" };

@@ -6,7 +6,7 @@ import {
   toStackEvent,
   type StackEvent,
 } from "../../../automation/stack/events";
-import { defaultProviderUrn, providerRef, sdkVersion } from "./_realEvents";
+import { defaultProviderUrn, providerRef, recordedStream, sdkVersion } from "./_realEvents";
 import { clusterUrns, parentOf, stepEvent, stackUrn } from "./_stackFixtures";
 
 const noRedact = (text: string) => text;
@@ -140,5 +140,14 @@ describe("engine events", () => {
       maybeCorrupt: false,
       durationSeconds: 12,
     });
+  });
+
+  it("reads isPreview and result from a recorded real summary of a failed update", () => {
+    const summary = recordedStream("failedUpdateStep").find((e) => e.summaryEvent);
+    assert.ok(summary);
+    const event = toStackEvent(summary as unknown as EngineEvent, noRedact);
+    assert.ok(event?.kind === "summary");
+    assert.equal(event.isPreview, false);
+    assert.equal(event.result, "failed");
   });
 });
