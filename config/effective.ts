@@ -50,8 +50,7 @@ export function resolveEffective(
   const recorded = new Map(
     desired.flatMap((d) => {
       const dep = deployed.get(d.name);
-      const found = dep && deployedSettings(dep, d.settings);
-      return found ? [[d.name, found] as const] : [];
+      return dep ? [[d.name, deployedSettings(dep, d.settings)] as const] : [];
     }),
   );
   const pending = desired
@@ -106,13 +105,7 @@ export function resolveEffective(
     if (directive?.advance?.cluster === d.name) {
       settings = directive.advance.settings;
     } else if (holding && dep && pending.includes(d.name)) {
-      const at = recorded.get(d.name);
-      if (!at) {
-        throw new RolloutRefusal(
-          `cluster "${d.name}" must stay at its deployed settings, but the stack's outputs do not record them; run a plain \`pulumi up\` with the deployed config first`,
-        );
-      }
-      settings = at.settings;
+      settings = deployedSettings(dep, d.settings).settings;
       pinned.push(d.name);
     }
     return clusterSpec({
@@ -169,18 +162,20 @@ export interface DeployedSettings {
 }
 
 /**
- * What a deployed cluster runs, from its recorded settings; undefined when the outputs recorded
- * none. Outputs written by an earlier version of this program lack the keys added to
- * `ClusterSettings` since: those are taken from `desired`, so that upgrading this toolkit makes
- * no cluster pending. A key that was recorded is compared as recorded: a real difference there is
- * still a change. Pure.
+ * What a deployed cluster runs, from its recorded settings. Outputs written by an earlier version
+ * of this program lack the keys added to `ClusterSettings` since (the earliest recorded no
+ * `settings` at all, only the cluster's Kubernetes version and add-ons): those are taken from
+ * `desired`, so that upgrading this toolkit makes no cluster pending. What was recorded is
+ * compared as recorded: a real difference there is still a change. Pure.
  */
 export function deployedSettings(
   cluster: DeployedCluster,
   desired: ClusterSettings,
-): DeployedSettings | undefined {
-  const recorded = cluster.settings;
-  if (!recorded) return undefined;
+): DeployedSettings {
+  const recorded: Partial<ClusterSettings> = cluster.settings ?? {
+    kubernetesVersion: cluster.kubernetesVersion,
+    addons: cluster.addons,
+  };
   const completed = (Object.keys(desired) as (keyof ClusterSettings)[]).filter(
     (key) => desired[key] !== undefined && recorded[key] === undefined,
   );

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ClusterSpec } from "../../config/clusters";
-import type { Directive, RolloutRecord } from "../../config/rolloutState";
+import { deployedSettings } from "../../config/effective";
+import type { DeployedCluster, Directive, RolloutRecord } from "../../config/rolloutState";
 import type { EnvironmentConfig } from "../../config/schema";
 import type { ClusterState, Outside, RolloutEvent, RolloutResult } from "./events";
 import { planRollout, PlanRefusal, type RolloutPlan, type RolloutStep } from "./plan";
@@ -160,7 +161,8 @@ class Orchestrator {
 
   private async runLocked(): Promise<RolloutOutcome> {
     try {
-      this.state = await this.deps.stack.readState();
+      const read = await this.deps.stack.readState();
+      this.state = { ...read, clusters: this.completed(read.clusters) };
       this.record = this.state.rollout;
       this.drainedNow = this.record?.drained ?? [];
       const drained = this.record?.drained[0];
@@ -679,6 +681,19 @@ class Orchestrator {
       });
     }
     return { changes, outside };
+  }
+
+  /**
+   * The deployed clusters with their settings completed as the program completes them (outputs
+   * of an earlier version lack keys added since), so that generations compare with the desired.
+   */
+  private completed(clusters: DeployedCluster[]): DeployedCluster[] {
+    return clusters.map((c) => {
+      const desired = this.options.desired.find((d) => d.name === c.name);
+      if (!desired) return c;
+      const { settings, generation } = deployedSettings(c, desired.settings);
+      return { ...c, settings, generation };
+    });
   }
 
   private deployedGeneration(cluster: string): string | undefined {

@@ -97,15 +97,10 @@ export function planRollout(
       continue;
     }
     const current = deployedSettings(dep, spec.settings);
-    if (current && current.completed.length > 0) legacy.set(spec.name, current.completed);
-    if ((current?.generation ?? dep.generation) === spec.generation) {
+    if (current.completed.length > 0) legacy.set(spec.name, current.completed);
+    if (current.generation === spec.generation) {
       done.push(spec.name);
       continue;
-    }
-    if (!current) {
-      throw new PlanRefusal(
-        `the stack outputs do not record cluster ${spec.name}'s deployed settings; run a plain \`pulumi up\` with the deployed config once, then plan again`,
-      );
     }
     at.set(spec.name, current.settings);
     hops.set(spec.name, hopsFor(spec.name, current.settings, spec.settings, config));

@@ -306,5 +306,19 @@ describe("resolveEffective on everything a cluster runs", () => {
       assert.equal(effective.specs[1].settings.cidr, "10.2.0.0/16");
       assert.equal(effective.specs[1].settings.namespace, "apps");
     });
+
+    it("reads the earliest outputs, with no settings at all, by their version and add-ons", () => {
+      const earliest = (from = specs()) =>
+        deployedFrom(from).map(({ settings, ...rest }) => {
+          void settings;
+          return { ...rest, generation: "0123456789ab" };
+        });
+      assert.deepEqual(resolveEffective(specs(), { clusters: earliest() }).pending, []);
+      assert.throws(
+        () => resolveEffective(at134(), { clusters: earliest() }),
+        /3 clusters at once \(a, b, c\)/,
+        "a version difference is still seen",
+      );
+    });
   });
 });

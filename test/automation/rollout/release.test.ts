@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { RolloutEvent } from "../../../automation/rollout/events";
-import { planClusters } from "../../../config/clusters";
+import { generationOf, planClusters } from "../../../config/clusters";
 import { parseEnvironment } from "../../../config/load";
 import { deployedFrom, environmentFixture, serviceFixture } from "../../_fixtures";
 import {
@@ -169,5 +169,26 @@ describe("aa rollout of a release (workloads only)", () => {
     assert.ok(firstSoakOfA >= 0 && firstSoakOfA < bStarts);
     assertInvariants(sim);
     assert.deepEqual(imageOn(sim), { a: NEW, b: NEW, c: NEW });
+  });
+
+  it("reads outputs of an earlier version as the program does: nothing pending, every cluster done", async () => {
+    // Settings recorded without the keys added since (services, namespace, cidr): those are
+    // taken from the config, so the new image cannot be seen in this first update.
+    const legacy = deployedWithOldImage().map((d) => {
+      const settings = Object.fromEntries(
+        Object.entries(d.settings ?? {}).filter(
+          ([k]) => !["services", "namespace", "cidr"].includes(k),
+        ),
+      );
+      return { ...d, settings, generation: generationOf(settings) };
+    });
+    const sim = simulation(env, [], legacy);
+    const run = await runOnce(sim, env.environment);
+    assert.ok(run.outcome !== "crashed");
+    assert.equal(run.outcome.result, "succeeded", run.outcome.reason);
+    assert.deepEqual(
+      run.outcome.clusters.map((c) => c.state),
+      ["done", "done", "done"],
+    );
   });
 });
