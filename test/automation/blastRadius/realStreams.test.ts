@@ -2,14 +2,13 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { clusterGraph } from "../../../automation/blastRadius/graph";
+import { devGraph } from "./_devGraph";
 import { readSteps } from "../../../automation/blastRadius/readSteps";
 import {
   DEFAULT_KUBERNETES_PROVIDER,
   mapSteps,
   type ClusterGraph,
 } from "../../../automation/blastRadius/steps";
-import { loadEnvironment } from "../../../automation/commands/_environment";
-import { evaluateStack } from "../../../automation/offline/evaluate";
 import { clusterMembership } from "../../../graph/membership";
 import type { ResourceNode } from "../../../graph/resourceGraph";
 import {
@@ -48,14 +47,7 @@ describe("blast radius on real-shaped engine streams", () => {
   let graph: ClusterGraph;
 
   before(async () => {
-    const loaded = loadEnvironment("dev", undefined);
-    const evaluation = await evaluateStack({
-      project: loaded.project.name,
-      stack: "dev",
-      config: loaded.file.config,
-      source: loaded.source,
-    });
-    graph = clusterGraph(evaluation.resources, evaluation.membership);
+    graph = await devGraph();
   });
 
   it("a version bump of b touches b only: the remote component's child by its parent", () => {

@@ -1,13 +1,11 @@
 import * as assert from "node:assert/strict";
-import { clusterGraph } from "../../../automation/blastRadius/graph";
+import { devGraph } from "./_devGraph";
 import {
   DEFAULT_KUBERNETES_PROVIDER,
   mapSteps,
   type ClusterGraph,
   type EngineStep,
 } from "../../../automation/blastRadius/steps";
-import { loadEnvironment } from "../../../automation/commands/_environment";
-import { evaluateStack } from "../../../automation/offline/evaluate";
 
 /** URNs of the dev example as the engine names them (the offline run registers the same). */
 const PREFIX = "urn:pulumi:dev::active-active::";
@@ -34,14 +32,7 @@ describe("blast radius: which cluster each engine step touches", () => {
   let graph: ClusterGraph;
 
   before(async () => {
-    const loaded = loadEnvironment("dev", undefined);
-    const evaluation = await evaluateStack({
-      project: loaded.project.name,
-      stack: "dev",
-      config: loaded.file.config,
-      source: loaded.source,
-    });
-    graph = clusterGraph(evaluation.resources, evaluation.membership);
+    graph = await devGraph();
   });
 
   it("maps a resource the program registered through the graph", () => {
