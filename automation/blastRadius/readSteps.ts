@@ -58,6 +58,9 @@ function fromPreviewJson(doc: Record<string, unknown>, source: string): EngineSt
   if (!Array.isArray(steps)) {
     throw new StepsInputError(`${source}: "steps" is not a list; ${HOW}`);
   }
+  const diagnostics = Array.isArray(doc.diagnostics) ? doc.diagnostics : [];
+  const error = diagnostics.find((d) => isObject(d) && d.severity === "error");
+  if (error) failed(source, str((error as Record<string, unknown>).message));
   return steps.map((raw, i) => {
     if (!isObject(raw) || typeof raw.urn !== "string" || typeof raw.op !== "string") {
       throw new StepsInputError(`${source}: steps[${i}] has no "urn" and "op"; ${HOW}`);
@@ -76,13 +79,22 @@ function fromEvents(
   const steps: EngineStep[] = [];
   let summary = false;
   let engineEvents = 0;
+  let firstError: string | undefined;
   events.forEach((event, i) => {
     if (event === undefined) return;
     if (!isObject(event) || !isEngineEvent(event)) {
       throw new StepsInputError(`${source} ${where(i)} is not an engine event; ${HOW}`);
     }
     engineEvents++;
-    if (isObject(event.summaryEvent)) summary = true;
+    const summaryEvent = event.summaryEvent;
+    if (isObject(summaryEvent)) {
+      summary = true;
+      if (summaryEvent.result === "failed") failed(source, firstError);
+    }
+    const diagnostic = event.diagnosticEvent;
+    if (isObject(diagnostic) && diagnostic.severity === "error" && firstError === undefined) {
+      firstError = str(diagnostic.message);
+    }
     const pre = event.resourcePreEvent;
     if (!isObject(pre)) return;
     const metadata = pre.metadata;
@@ -100,12 +112,29 @@ function fromEvents(
     steps.push(step(metadata.urn, metadata.op, newState, oldState, str(metadata.provider)));
   });
   if (engineEvents === 0) throw new StepsInputError(`${source} holds no engine event; ${HOW}`);
+  if (summary && firstError !== undefined) failed(source, firstError);
   if (!summary) {
     throw new StepsInputError(
       `${source} has no summary event: the preview did not finish or the log was cut, so its steps may not be all of them; run the preview again and pass its whole event log`,
     );
   }
   return steps;
+}
+
+/** A preview that failed cannot say what a change touches: its steps stop where it failed. */
+function failed(source: string, message: string | undefined): never {
+  // The CLI's colour directives (`<{%fg 1%}>`) and terminal colours are not for this message.
+  const plain = message
+    ?.replace(/<\{%[^%]*%\}>/g, "")
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 300);
+  const said = plain ? `: ${plain}` : "";
+  throw new StepsInputError(
+    `${source} is a preview that failed${said}; its steps stop where it failed, so they cannot tell which clusters the change touches. Fix the error and preview again`,
+  );
 }
 
 function step(

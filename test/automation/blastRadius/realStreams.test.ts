@@ -19,6 +19,7 @@ import {
   previewJson,
   providerRef,
   realisticStream,
+  recordedStream,
   sdkVersion,
   stackUrnOf,
   type StepSpec,
@@ -154,6 +155,25 @@ describe("blast radius on real-shaped engine streams", () => {
     assert.match(
       report.unmapped[0].reason,
       new RegExp(`default aws provider \\(${aws.split("::").pop()}\\)`),
+    );
+  });
+});
+
+describe("a preview that failed says nothing about its blast radius", () => {
+  it("refuses a recorded failed preview's event log, with the engine's error", () => {
+    const text = eventLog(recordedStream("failedPreview"));
+    assert.throws(
+      () => readSteps(text, "events.jsonl"),
+      /events\.jsonl is a preview that failed: Preview failed: resource 'resA-some-id' does not exist; its steps stop where it failed/,
+    );
+  });
+
+  it("refuses a `pulumi preview --json` document with an error diagnostic", () => {
+    const doc = previewJson([{ op: "update", urn: b.nodes, parent: b.cell }], { stack: "dev" });
+    doc.diagnostics = [{ message: "error: the program failed\n", severity: "error" }];
+    assert.throws(
+      () => readSteps(JSON.stringify(doc), "preview.json"),
+      /preview\.json is a preview that failed: error: the program failed;/,
     );
   });
 });
