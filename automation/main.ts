@@ -1,8 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { ConfigError } from "../config/errors";
-import { RolloutLockError } from "./stack/lock";
-import { StackError } from "./stack/errors";
-import { ExitCode, UsageError, type ExitCodeValue } from "./exitCodes";
+import { AaError, ExitCode, type ExitCodeValue } from "../errors/aaError";
 import type { Io } from "./io";
 
 type Register = (program: Command, io: Io, done: (code: ExitCodeValue) => void) => void;
@@ -72,26 +69,18 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
   }
 }
 
-function report(err: unknown, io: Io): ExitCodeValue {
+/**
+ * One message and the error's own exit code for every {@link AaError}; a commander usage error
+ * is already printed; anything else is a bug: exit 3, and the stack trace only with AA_DEBUG=1.
+ */
+export function report(err: unknown, io: Io): ExitCodeValue {
   if (err instanceof CommanderError) {
     // Help and version are successful exits; anything else is a usage error already printed.
     return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
   }
-  if (err instanceof ConfigError || err instanceof UsageError) {
+  if (err instanceof AaError) {
     io.stderr(`aa: ${err.message}\n`);
-    return ExitCode.Usage;
-  }
-  if (err instanceof RolloutLockError || isError(err, "RolloutRefusal")) {
-    io.stderr(`aa: ${err.message}\n`);
-    return ExitCode.Refused;
-  }
-  if (err instanceof StackError) {
-    io.stderr(`aa: ${err.message}\n`);
-    return ExitCode.Stack;
-  }
-  if (isError(err, "EvaluationError")) {
-    io.stderr(`aa: ${err.message}\n`);
-    return ExitCode.Internal;
+    return err.exit;
   }
   const message = err instanceof Error ? err.message : String(err);
   io.stderr(`aa: internal error: ${message}\n`);
@@ -99,15 +88,6 @@ function report(err: unknown, io: Io): ExitCodeValue {
     io.stderr(`${err.stack}\n`);
   else io.stderr("aa: rerun with AA_DEBUG=1 to see the stack trace, and report it as a bug\n");
   return ExitCode.Internal;
-}
-
-/**
- * An error of a class whose module is not loaded just to test for it (RolloutRefusal in
- * config/rolloutState, EvaluationError in offline/evaluate: the config schemas, the Pulumi
- * runtime). Each sets its `name`, and only code that loaded its module can throw it.
- */
-function isError(err: unknown, name: "RolloutRefusal" | "EvaluationError"): err is Error {
-  return err instanceof Error && err.name === name;
 }
 
 function version(): string {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AaError, ExitCode } from "../errors/aaError";
 import { closest } from "./_suggest";
 
 /** One problem in an environment's config: the field (as written in the stack file) and why. */
@@ -13,7 +14,10 @@ export interface ConfigProblem {
  * Invalid environment config. The message lists every problem, one per line, each naming the
  * field, the bad value and the fix; the CLI prints it without a stack trace and exits with 2.
  */
-export class ConfigError extends Error {
+export class ConfigError extends AaError {
+  readonly exit = ExitCode.Usage;
+  readonly code = "AA_CONFIG_INVALID";
+
   constructor(
     readonly source: string,
     readonly problems: ConfigProblem[],
@@ -22,7 +26,6 @@ export class ConfigError extends Error {
       `invalid environment config in ${source}:\n` +
         problems.map((p) => `  - ${p.field}: ${p.message}`).join("\n"),
     );
-    this.name = "ConfigError";
   }
 }
 

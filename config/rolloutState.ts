@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AaError, ExitCode } from "../errors/aaError";
 import type { ClusterSettings } from "./clusters";
 import { clusterSchema, environmentSchema } from "./schema";
 
@@ -13,11 +14,9 @@ import { clusterSchema, environmentSchema } from "./schema";
  */
 
 /** The update would break the cluster-by-cluster rule; the message says what to run instead. */
-export class RolloutRefusal extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RolloutRefusal";
-  }
+export class RolloutRefusal extends AaError {
+  readonly exit = ExitCode.Refused;
+  readonly code = "AA_ROLLOUT_REFUSED";
 }
 
 /** Environment variable through which `aa rollout` steers one `pulumi preview`/`up`. */

@@ -1,3 +1,4 @@
+import { UsageError } from "../exitCodes";
 import { typeOf, type EngineStep } from "./steps";
 
 /**
@@ -38,11 +39,8 @@ export function readSteps(text: string, source: string): EngineStep[] {
 }
 
 /** The input cannot be read as a preview's steps; the message says what to pass instead. */
-export class StepsInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "StepsInputError";
-  }
+export class StepsInputError extends UsageError {
+  override readonly code: string = "AA_EVENTS_INVALID";
 }
 
 const HOW =

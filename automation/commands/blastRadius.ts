@@ -73,15 +73,10 @@ export function registerBlastRadius(
         "the graph comes from --state or from the program of --stack-file, not both",
       );
     }
-    const { readSteps, StepsInputError } = await import("../blastRadius/readSteps");
+    const { readSteps } = await import("../blastRadius/readSteps");
     const source = options.events === "-" ? "standard input" : (options.events as string);
-    let steps;
-    try {
-      steps = readSteps(readText(options.events as string, "--events"), source);
-    } catch (err) {
-      if (err instanceof StepsInputError) throw new UsageError(err.message);
-      throw err;
-    }
+    // Unreadable input is a StepsInputError: exit 2, reported by the CLI's one error lookup.
+    const steps = readSteps(readText(options.events as string, "--events"), source);
     const { environment, graph, graphSource } = await loadGraph(env, options, io);
     const { mapSteps } = await import("../blastRadius/steps");
     const report = mapSteps(steps, graph);

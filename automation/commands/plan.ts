@@ -4,7 +4,7 @@ import type { PreviousState } from "../../config/rolloutState";
 import { ExitCode, type ExitCodeValue } from "../exitCodes";
 import { writeJson, type Io } from "../io";
 import { manPage } from "./_help";
-import { planRollout, PlanRefusal } from "../rollout/plan";
+import { planRollout } from "../rollout/plan";
 import { readDeployedFromStack } from "../rollout/production";
 import { oneMinorBelow } from "../rollout/simulate/simulation";
 import {
@@ -63,19 +63,13 @@ export function registerPlan(program: Command, io: Io, done: (code: ExitCodeValu
   command.action(async (env: string | undefined, options: PlanOptions) => {
     const loaded = loadEnvironment(env, options.stackFile);
     const { previous, source } = await deployedState(loaded, options);
-    let plan;
-    try {
-      plan = planRollout(
-        loaded.desired,
-        previous.clusters ?? [],
-        loaded.environment.config,
-        options.order,
-      );
-    } catch (err) {
-      if (!(err instanceof PlanRefusal)) throw err;
-      io.stderr(`aa: ${err.message}\n`);
-      return done(ExitCode.Refused);
-    }
+    // A PlanRefusal is reported with its exit code (5) by the CLI's one error lookup.
+    const plan = planRollout(
+      loaded.desired,
+      previous.clusters ?? [],
+      loaded.environment.config,
+      options.order,
+    );
     if (options.json) {
       writeJson(io, {
         environment: loaded.environment.name,

@@ -60,10 +60,7 @@ export const ITEM_FIELD = { clusters: "cluster", users: "user", contexts: "conte
  * what to do, never a value. A usage error (exit 2): the file is the user's to fix.
  */
 export class KubeconfigError extends UsageError {
-  constructor(message: string) {
-    super(message);
-    this.name = "KubeconfigError";
-  }
+  override readonly code: string = "AA_KUBECONFIG";
 }
 
 /**

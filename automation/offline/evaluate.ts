@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { AaError, ExitCode } from "../../errors/aaError";
 import { planClusters, type ClusterSpec } from "../../config/clusters";
 import {
   parseEnvironment,
@@ -96,11 +97,9 @@ export async function runOffline(run: OfflineRun): Promise<OfflineResult> {
 }
 
 /** The program failed for a reason other than invalid config. */
-export class EvaluationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "EvaluationError";
-  }
+export class EvaluationError extends AaError {
+  readonly exit = ExitCode.Internal;
+  readonly code = "AA_PROGRAM_FAILED";
 }
 
 /**

@@ -1,3 +1,4 @@
+import { AaError, ExitCode } from "../../errors/aaError";
 import { generationOf, type ClusterSettings, type ClusterSpec } from "../../config/clusters";
 import { deployedSettings } from "../../config/effective";
 import type { DeployedCluster } from "../../config/rolloutState";
@@ -48,11 +49,9 @@ export interface RolloutPlan {
 }
 
 /** The change cannot be rolled out safely as asked; the message says why and what to do. */
-export class PlanRefusal extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "PlanRefusal";
-  }
+export class PlanRefusal extends AaError {
+  readonly exit = ExitCode.Refused;
+  readonly code = "AA_PLAN_REFUSED";
 }
 
 /**

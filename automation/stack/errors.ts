@@ -1,21 +1,27 @@
+import { AaError, ExitCode, type ExitCodeValue } from "../../errors/aaError";
+
 /**
  * Errors of the stack port. Each says what failed, for which environment, and what to do; none
  * carries a secret (command output is redacted before it gets here). Catch {@link StackError} for
  * all of them.
  */
-export class StackError extends Error {
+export class StackError extends AaError {
+  readonly exit: ExitCodeValue = ExitCode.Stack;
+  readonly code: string = "AA_STACK";
+
   constructor(
     message: string,
     /** The environment (stack name). */
     readonly environment: string,
   ) {
     super(message);
-    this.name = "StackError";
   }
 }
 
 /** A `pulumi` command failed. */
 export class StackCommandError extends StackError {
+  override readonly code: string = "AA_STACK_COMMAND";
+
   constructor(
     environment: string,
     /** What was run, without values: e.g. `pulumi preview`, `pulumi config set active-active:x`. */
@@ -42,7 +48,6 @@ export class StackCommandError extends StackError {
       ),
       environment,
     );
-    this.name = "StackCommandError";
   }
 }
 
@@ -52,6 +57,8 @@ export class StackCommandError extends StackError {
  * else is changing this environment right now, and the message says who when the backend does.
  */
 export class StackLockedError extends StackCommandError {
+  override readonly code: string = "AA_STACK_LOCKED";
+
   constructor(environment: string, command: string, exitCode: number, stderr: string) {
     super(
       environment,
@@ -64,12 +71,13 @@ export class StackLockedError extends StackCommandError {
         `\`pulumi cancel --stack ${environment}\` (Pulumi Cloud) or by deleting the lock file ` +
         `named above (DIY backends), then run again.`,
     );
-    this.name = "StackLockedError";
   }
 }
 
 /** The stack does not exist in the backend the CLI is logged in to. */
 export class StackNotFoundError extends StackCommandError {
+  override readonly code: string = "AA_STACK_NOT_FOUND";
+
   constructor(environment: string, command: string, exitCode: number, stderr: string) {
     super(
       environment,
@@ -81,7 +89,6 @@ export class StackNotFoundError extends StackCommandError {
         `(\`pulumi login <backend-url>\`), or create the stack with ` +
         `\`pulumi stack init ${environment}\` in the project directory.`,
     );
-    this.name = "StackNotFoundError";
   }
 }
 
@@ -91,6 +98,8 @@ export class StackNotFoundError extends StackCommandError {
  * the deployed state before going on.
  */
 export class StackEventsIncompleteError extends StackError {
+  override readonly code: string = "AA_STACK_EVENTS_INCOMPLETE";
+
   constructor(
     environment: string,
     readonly operation: "preview" | "up",
@@ -105,12 +114,13 @@ export class StackEventsIncompleteError extends StackError {
           : "read the stack's deployed state (aa status) before going on."),
       environment,
     );
-    this.name = "StackEventsIncompleteError";
   }
 }
 
 /** The stack's outputs are not what this program exports (an older program, a hand edit). */
 export class StackOutputsError extends StackError {
+  override readonly code: string = "AA_STACK_OUTPUTS";
+
   constructor(
     environment: string,
     readonly problems: readonly string[],
@@ -122,7 +132,6 @@ export class StackOutputsError extends StackError {
         `or check that this is an active-active stack.`,
       environment,
     );
-    this.name = "StackOutputsError";
   }
 }
 

@@ -1,3 +1,4 @@
+import { AaError, ExitCode } from "../../errors/aaError";
 /** Who holds an environment's rollout lock, and since when. */
 export interface LockHolder {
   /** Unique id of this hold; a new one for every acquire. */
@@ -48,13 +49,15 @@ export interface RolloutLock {
 }
 
 /** Any failure of the rollout lock. */
-export class RolloutLockError extends Error {
+export class RolloutLockError extends AaError {
+  readonly exit = ExitCode.Refused;
+  readonly code = "AA_ROLLOUT_LOCKED";
+
   constructor(
     message: string,
     readonly environment: string,
   ) {
     super(message);
-    this.name = "RolloutLockError";
   }
 }
 

@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import { UsageError } from "../exitCodes";
-import { fromStackExport, StackExportError, type ExportedStack } from "./stackExport";
+import { fromStackExport, type ExportedStack } from "./stackExport";
 
 /**
  * Reads a `pulumi stack export` file, or standard input for "-", and converts it (`onNode` as
  * for {@link fromStackExport}). Any problem (missing file, not JSON, wrong version, malformed
- * resource) is one UsageError (exit code 2).
+ * resource) is one error with exit code 2 (a UsageError or a StackExportError).
  */
 export function readStackExport(
   file: string,
@@ -15,12 +15,8 @@ export function readStackExport(
 ): ExportedStack {
   const source = file === "-" ? "standard input" : file;
   const doc = readJson(file, source, stdin);
-  try {
-    return fromStackExport(doc, source, onNode);
-  } catch (err) {
-    if (err instanceof StackExportError) throw new UsageError(err.message);
-    throw err;
-  }
+  // A malformed export is a StackExportError: exit 2, like any other bad input.
+  return fromStackExport(doc, source, onNode);
 }
 
 /**

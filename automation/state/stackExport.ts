@@ -1,3 +1,4 @@
+import { UsageError } from "../exitCodes";
 import { providerUrn, type ResourceNode } from "../../graph/resourceGraph";
 
 /** A `pulumi stack export` turned into the resource graph. */
@@ -11,11 +12,8 @@ export interface ExportedStack {
 }
 
 /** The export is not a deployment this tool can read; the message says what and how to fix it. */
-export class StackExportError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "StackExportError";
-  }
+export class StackExportError extends UsageError {
+  override readonly code: string = "AA_STATE_INVALID";
 }
 
 const SIG = "4dabf18193072939515e22adb298388d";

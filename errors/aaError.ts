@@ -1,0 +1,40 @@
+/**
+ * Exit codes of every `aa` command; a CI job can act on them. Documented in README.md.
+ */
+export const ExitCode = {
+  /** Everything checked out. */
+  Ok: 0,
+  /** The command ran and found policy violations (`aa blast-radius`: more than one cluster). */
+  Violations: 1,
+  /** Invalid config, input file or command-line usage: fix the input, the message says how. */
+  Usage: 2,
+  /** An unexpected failure inside aa itself (a bug): rerun with AA_DEBUG=1 for the stack trace. */
+  Internal: 3,
+  /** A rollout halted: a gate or an update failed; at most one cluster is drained, the rest serve. */
+  Halted: 4,
+  /** A rollout was refused before it changed anything (unhealthy cluster, lock held, unsafe plan). */
+  Refused: 5,
+  /** The Pulumi stack could not be used (locked by another update, CLI failure, no credentials). */
+  Stack: 6,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * A failure that is reported to the user as one message and a documented exit code, never a
+ * stack trace. Every such error class extends this one and names its `exit` code and a stable
+ * `code` (for scripts and bug reports); the CLI reports all of them with one lookup
+ * (`automation/main.ts`). Kept in a module of its own, with no dependencies, so that the config,
+ * the program and the CLI can all use it without loading one another.
+ */
+export abstract class AaError extends Error {
+  /** The exit code the CLI ends with. */
+  abstract readonly exit: ExitCodeValue;
+  /** A stable identifier of this kind of failure, e.g. `AA_CONFIG_INVALID`. */
+  abstract readonly code: string;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
