@@ -2,7 +2,7 @@ import { AaError, ExitCode } from "../../errors/aaError";
 import { generationOf, type ClusterSettings, type ClusterSpec } from "../../config/clusters";
 import { deployedSettings } from "../../config/effective";
 import type { DeployedCluster } from "../../config/rolloutState";
-import { kubeProxySkew } from "../../config/schema";
+import { kubeProxySkew } from "../../config/rules";
 import type { EnvironmentConfig, ServiceConfig } from "../../config/schema";
 import { minorOf } from "../../config/_version";
 

@@ -1,0 +1,244 @@
+import type { z } from "zod";
+import { cidrsOverlap, subnetBits } from "./_cidr";
+import { minorOf } from "./_version";
+import type { environmentShape } from "./schema";
+
+/**
+ * The rules of an environment's config that span fields: cluster count and names, weights,
+ * version skew, add-ons against the add-on matrix, CIDR overlap, services and DNS. They run once
+ * every field is valid on its own (`environmentSchema` in `./schema.ts`), and report every
+ * problem, each at the field a user edits to fix it.
+ */
+
+type Parsed = z.output<typeof environmentShape>;
+
+/** Adds an issue for every cross-field problem of `env`. */
+export function crossFieldRules(env: Parsed, ctx: z.RefinementCtx): void {
+  const fail = (path: PropertyKey[], input: unknown, message: string) =>
+    ctx.addIssue({ code: "custom", path, input, message });
+
+  const needed = Math.max(2, env.minClusters);
+  if (env.clusters.length < needed) {
+    fail(
+      ["clusters"],
+      env.clusters.length,
+      `${env.clusters.length} cluster(s) declared, but this environment needs at least ${needed}` +
+        (env.minClusters > 2 ? ` (minClusters is ${env.minClusters})` : "") +
+        `; add clusters until there are ${needed}`,
+    );
+  }
+
+  firstDuplicate(env.clusters.map((c) => c.name)).forEach(({ index, value, first }) =>
+    fail(
+      ["clusters", index, "name"],
+      value,
+      `"${value}" is already the name of clusters[${first}]; give every cluster a unique name`,
+    ),
+  );
+
+  if (env.clusters.length > 0 && env.clusters.every((c) => c.weight === 0)) {
+    fail(
+      ["clusters"],
+      env.clusters.map((c) => c.weight),
+      "every cluster has weight 0, so no cluster would receive traffic; give at least one cluster a weight above 0",
+    );
+  }
+
+  checkVersionSkew(env, fail);
+  checkAddons(env, fail);
+  checkNetwork(env, fail);
+  checkServices(env, fail);
+  checkDns(env, fail);
+
+  const ng = env.nodeGroup;
+  if (ng.minSize > ng.desiredSize || ng.desiredSize > ng.maxSize) {
+    fail(
+      ["nodeGroup", "desiredSize"],
+      ng.desiredSize,
+      `sizes must satisfy minSize <= desiredSize <= maxSize, got ${ng.minSize} <= ${ng.desiredSize} <= ${ng.maxSize}; adjust them`,
+    );
+  }
+}
+
+type Fail = (path: PropertyKey[], input: unknown, message: string) => void;
+
+function checkVersionSkew(env: Parsed, fail: Fail): void {
+  const effective = env.clusters.map((c) => c.kubernetesVersion ?? env.kubernetesVersion);
+  env.clusters.forEach((c, i) => {
+    if (c.kubernetesVersion === undefined) return;
+    const j = effective.findIndex((v) => Math.abs(minorOf(v) - minorOf(c.kubernetesVersion!)) > 1);
+    if (j < 0) return;
+    const inherited =
+      env.clusters[j].kubernetesVersion === undefined
+        ? " (the environment's kubernetesVersion)"
+        : "";
+    fail(
+      ["clusters", i, "kubernetesVersion"],
+      c.kubernetesVersion,
+      `"${c.kubernetesVersion}" is more than one minor version from cluster "${env.clusters[j].name}" at "${effective[j]}"${inherited}; clusters of one environment may differ by at most one minor, so move one minor at a time with \`aa rollout\``,
+    );
+  });
+}
+
+function checkAddons(env: Parsed, fail: Fail): void {
+  const versions = new Set([
+    env.kubernetesVersion,
+    ...env.clusters.map((c) => c.kubernetesVersion ?? env.kubernetesVersion),
+  ]);
+  for (const version of versions) {
+    const problem = kubeProxySkew(env.addons.kubeProxy, version);
+    if (problem) fail(["addons", "kubeProxy"], env.addons.kubeProxy, problem);
+    const row = env.addonMatrix[version];
+    if (!row) continue;
+    for (const key of ["vpcCni", "coredns", "kubeProxy"] as const) {
+      if (!row[key].includes(env.addons[key])) {
+        fail(
+          ["addons", key],
+          env.addons[key],
+          `"${env.addons[key]}" is not listed for Kubernetes ${version} in addonMatrix."${version}".${key} (${row[key].join(", ")}); use one of those or add it to the matrix`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Why a kube-proxy version cannot run on a cluster version (Kubernetes' skew policy: never newer
+ * than the control plane, at most three minors older), or undefined when it can.
+ */
+export function kubeProxySkew(kubeProxy: string, clusterVersion: string): string | undefined {
+  const proxyMinor = Number(/^v1\.(\d+)\./.exec(kubeProxy)?.[1]);
+  const clusterMinor = minorOf(clusterVersion);
+  if (Number.isNaN(proxyMinor)) return undefined;
+  if (proxyMinor > clusterMinor) {
+    return `kube-proxy ${kubeProxy} is newer than Kubernetes ${clusterVersion}; kube-proxy must not be newer than its control plane, use a v1.${clusterMinor}.x version`;
+  }
+  if (clusterMinor - proxyMinor > 3) {
+    return `kube-proxy ${kubeProxy} is more than three minors older than Kubernetes ${clusterVersion}; use a v1.${clusterMinor}.x version`;
+  }
+  return undefined;
+}
+
+function checkNetwork(env: Parsed, fail: Fail): void {
+  const net = env.network;
+  if (net.mode === "shared-vpc") {
+    env.clusters.forEach((c, i) => {
+      if (c.cidr !== undefined) {
+        fail(
+          ["clusters", i, "cidr"],
+          c.cidr,
+          `"${c.cidr}" has no effect with network.mode "shared-vpc"; remove it`,
+        );
+      }
+    });
+    return;
+  }
+  env.clusters.forEach((c, i) => {
+    if (c.cidr === undefined) {
+      fail(
+        ["clusters", i, "cidr"],
+        undefined,
+        `missing: each cluster has its own VPC, so give it a CIDR that no other cluster uses, e.g. "${freeBlock(env)}"`,
+      );
+      return;
+    }
+    const prefix = Number(c.cidr.split("/")[1]);
+    if (prefix + subnetBits(2 * net.availabilityZones) > 28) {
+      fail(
+        ["clusters", i, "cidr"],
+        c.cidr,
+        `"${c.cidr}" is too small for ${2 * net.availabilityZones} subnets (public and private in ${net.availabilityZones} AZs); use a larger block such as /16`,
+      );
+    }
+    for (let j = 0; j < i; j++) {
+      const other = env.clusters[j].cidr;
+      if (other !== undefined && cidrsOverlap(c.cidr, other)) {
+        fail(
+          ["clusters", i, "cidr"],
+          c.cidr,
+          `"${c.cidr}" overlaps clusters[${j}].cidr "${other}"; give each cluster a disjoint block, e.g. "${freeBlock(env)}"`,
+        );
+      }
+    }
+  });
+}
+
+function checkServices(env: Parsed, fail: Fail): void {
+  env.services.forEach((svc, i) => {
+    if (svc.autoscaling && svc.autoscaling.maxReplicas < svc.replicas) {
+      fail(
+        ["services", i, "autoscaling", "maxReplicas"],
+        svc.autoscaling.maxReplicas,
+        `${svc.autoscaling.maxReplicas} is below replicas (${svc.replicas}); set maxReplicas to at least ${svc.replicas}`,
+      );
+    }
+  });
+  firstDuplicate(env.services.map((s) => s.name)).forEach(({ index, value, first }) =>
+    fail(
+      ["services", index, "name"],
+      value,
+      `"${value}" is already the name of services[${first}]; service names must be unique`,
+    ),
+  );
+  firstDuplicate(env.services.map((s) => s.port)).forEach(({ index, value, first }) =>
+    fail(
+      ["services", index, "port"],
+      value,
+      `port ${value} is already used by services[${first}] ("${env.services[first].name}"); give each service its own port`,
+    ),
+  );
+}
+
+function checkDns(env: Parsed, fail: Fail): void {
+  const zone = env.dns.zoneName;
+  const services = new Set(env.services.map((s) => s.name));
+  firstDuplicate(env.dns.hostnames.map((h) => h.hostname)).forEach(({ index, value, first }) =>
+    fail(
+      ["dns", "hostnames", index, "hostname"],
+      value,
+      `"${value}" is already listed as dns.hostnames[${first}]; list each hostname once`,
+    ),
+  );
+  env.dns.hostnames.forEach((h, i) => {
+    if (!h.hostname.endsWith(`.${zone}`)) {
+      fail(
+        ["dns", "hostnames", i, "hostname"],
+        h.hostname,
+        `"${h.hostname}" is not below the hosted zone "${zone}"` +
+          (h.hostname === zone ? " (weighted CNAME records cannot sit at the zone apex)" : "") +
+          `; use a name such as "${h.service}.${zone}"`,
+      );
+    }
+    if (!services.has(h.service)) {
+      fail(
+        ["dns", "hostnames", i, "service"],
+        h.service,
+        `"${h.service}" is not a declared service; use one of: ${[...services].map((s) => `"${s}"`).join(", ") || "(no services declared)"}`,
+      );
+    }
+  });
+}
+
+/** The first 10.x.0.0/16 that overlaps no declared cluster CIDR: a concrete fix to suggest. */
+function freeBlock(env: Parsed): string {
+  const used = env.clusters.map((c) => c.cidr).filter((c): c is string => c !== undefined);
+  for (let x = 0; x < 256; x++) {
+    const candidate = `10.${x}.0.0/16`;
+    if (!used.some((u) => cidrsOverlap(u, candidate))) return candidate;
+  }
+  return "172.16.0.0/16";
+}
+
+/** Every repeated value after its first occurrence, with both positions. */
+function firstDuplicate<T>(values: T[]): { index: number; value: T; first: number }[] {
+  const seen = new Map<T, number>();
+  const out: { index: number; value: T; first: number }[] = [];
+  values.forEach((value, index) => {
+    const first = seen.get(value);
+    if (first === undefined) seen.set(value, index);
+    else out.push({ index, value, first });
+  });
+  return out;
+}
+
+/** The validated environment config, defaults filled in. */
