@@ -1,4 +1,7 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ROOT } from "../_cli";
 import { PlanRefusal } from "../../automation/rollout/plan";
 import { StepsInputError } from "../../automation/blastRadius/readSteps";
 import { UsageError } from "../../automation/exitCodes";
@@ -62,6 +65,13 @@ describe("errors: every failure the CLI reports carries its exit code and a stab
       assert.ok(!codes.has(err.code), `${err.code} used twice`);
       codes.add(err.code);
       assert.equal(err.name, err.constructor.name);
+    }
+  });
+
+  it("lists every code with its exit code in docs/cli.md", () => {
+    const doc = fs.readFileSync(path.join(ROOT, "docs", "cli.md"), "utf8");
+    for (const [err, exit] of ERRORS) {
+      assert.match(doc, new RegExp(`\\| \`${err.code}\` +\\| ${exit} +\\|`), err.code);
     }
   });
 
