@@ -109,8 +109,9 @@ export class Redactor {
     for (const secret of this.sorted()) {
       if (out.includes(secret)) out = out.split(secret).join(SECRET_MARKER);
     }
-    if (this.shapes)
+    if (this.shapes) {
       for (const [pattern, replacement] of SHAPES) out = out.replace(pattern, replacement);
+    }
     return out;
   };
 
