@@ -25,9 +25,9 @@ import {
 } from "../kube/render";
 import { RunKubeconfigs } from "../kube/runKubeconfigs";
 import { readSelectedStack } from "../kube/selectedStack";
-import { redactValues, secretValues } from "../kube/_secretValues";
 import { classifyKubectlArgs, readsStdin } from "../kube/verbs";
 import { findProject, listEnvironments } from "../project";
+import { Redactor } from "../redact/redactor";
 import { AutomationStack } from "../stack/automationStack";
 
 /** aa kubectl's options (before `--`). */
@@ -201,8 +201,14 @@ export async function runKubectl(
       ? (deps.stdin ?? (() => fs.readFileSync(0, "utf8")))()
       : undefined;
   const selected = access.filter((a) => selection.clusters.includes(a.cluster));
-  const secrets = secretValues(selected);
-  const clean = (text: string) => redactValues(text, secrets);
+  // Every credential of the kubeconfigs handed to kubectl is cut from its output, should anything
+  // echo one; the rest is the user's own data, shown as the cluster has it (no credential shapes).
+  const redactor = new Redactor({ shapes: false });
+  for (const a of selected) {
+    redactor.rememberFields(a.userEntry);
+    redactor.rememberFields(a.clusterEntry);
+  }
+  const clean = redactor.redact;
   const mode: OutputMode = options.json
     ? "json"
     : command.class === "interactive"

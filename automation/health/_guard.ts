@@ -1,5 +1,5 @@
+import { Redactor } from "../redact/redactor";
 import { describeError, ProbeError } from "./_errors";
-import { Redactor } from "./_redact";
 import type { GateCheckOptions, GateFailure, GateResult } from "./gate";
 import type { ClusterTarget } from "./target";
 
@@ -19,7 +19,7 @@ export interface CheckContext {
   readonly signal: AbortSignal;
   /** The timeout of this check, milliseconds. */
   readonly timeoutMs: number;
-  /** Secrets to keep out of the result; add every credential a request carries. */
+  /** Secrets to keep out of the result; remember every credential a request carries. */
   readonly redactor: Redactor;
   /** Says what the check is doing now; a timeout reports the last step ("listing nodes"). */
   step(description: string): void;
@@ -38,9 +38,15 @@ export async function guardedCheck<O>(
   opts: GateCheckOptions | undefined,
   body: (ctx: CheckContext) => Promise<Verdict<O>>,
 ): Promise<GateResult<O>> {
-  const redactor = new Redactor(target.kubeconfig);
+  const redactor = new Redactor();
+  redactor.remember(target.kubeconfig);
   const finish = (ok: boolean, detail: string, failure?: GateFailure, observed?: O) => {
-    const result: GateResult<O> = { gate, cluster: target.name, ok, detail: redactor.text(detail) };
+    const result: GateResult<O> = {
+      gate,
+      cluster: target.name,
+      ok,
+      detail: redactor.redact(detail),
+    };
     if (!ok) result.failure = failure ?? "unhealthy";
     if (observed !== undefined) result.observed = redactor.data(observed);
     return result;

@@ -56,7 +56,7 @@ export function kubeSession(ctx: CheckContext): KubeSession {
   const signalMiddleware: ObservableMiddleware = {
     pre: (request: RequestContext) => {
       request.setSignal(ctx.signal);
-      ctx.redactor.add(request.getHeaders()["Authorization"]);
+      ctx.redactor.remember(request.getHeaders()["Authorization"]);
       return new Observable(Promise.resolve(request));
     },
     post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
@@ -78,7 +78,7 @@ export function kubeSession(ctx: CheckContext): KubeSession {
         );
       }
       const headers = opts.headers ?? {};
-      ctx.redactor.add(String(headers.Authorization ?? headers.authorization ?? ""));
+      ctx.redactor.remember(String(headers.Authorization ?? headers.authorization ?? ""));
       return { agent: opts.agent, headers };
     },
   };

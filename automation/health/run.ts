@@ -1,5 +1,5 @@
+import { Redactor } from "../redact/redactor";
 import { describeError } from "./_errors";
-import { Redactor } from "./_redact";
 import type { GateResult, HealthGate } from "./gate";
 import type { ClusterTarget } from "./target";
 
@@ -37,7 +37,9 @@ export async function runGates(
     try {
       result = await gate.check(target, { signal: opts.signal, timeoutMs });
     } catch (err) {
-      const detail = new Redactor(target.kubeconfig).text(`gate failed: ${describeError(err)}`);
+      const redactor = new Redactor();
+      redactor.remember(target.kubeconfig);
+      const detail = redactor.redact(`gate failed: ${describeError(err)}`);
       result = { gate: gate.name, cluster: target.name, ok: false, failure: "error", detail };
     }
     results.push(result);

@@ -1,6 +1,6 @@
 import { LocalWorkspace, type PulumiCommand } from "@pulumi/pulumi/automation";
+import { Redactor } from "../redact/redactor";
 import { commandFailure } from "../stack/_commandFailure";
-import { Redactor } from "../stack/_redact";
 import { StackCommandError } from "../stack/errors";
 import type { SelectedStack } from "./inference";
 

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { providerUrn, type ResourceNode } from "../../graph/resourceGraph";
+import { SECRET_MARKER } from "../redact/marker";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- gRPC request objects are untyped here */
 
@@ -93,9 +94,9 @@ export class RecordingMonitor extends MockMonitor {
   }
 }
 
-/** A protobuf Struct as plain, redacted data. */
+/** A protobuf Struct as plain data, secrets hidden. */
 function plain(struct: any): Record<string, unknown> {
-  return redact(struct?.toJavaScript() ?? {}) as Record<string, unknown>;
+  return plainValue(struct?.toJavaScript() ?? {}) as Record<string, unknown>;
 }
 
 /**
@@ -109,24 +110,26 @@ export function engineUrn(parent: string, type: string, name: string): string {
 }
 
 /**
- * Turns Pulumi's wire format into plain data: secrets become "[secret]" (they are never recorded),
- * resource references become their URN, output values their value, unknowns "[unknown]".
+ * Turns Pulumi's wire format into plain data: secrets become {@link SECRET_MARKER} (they are never
+ * recorded), resource references become their URN, output values their value, unknowns
+ * "[unknown]". A value the engine marks secret is hidden whole by its type; free text is the
+ * redactor's job (automation/redact/redactor.ts).
  */
-export function redact(value: unknown): unknown {
+function plainValue(value: unknown): unknown {
   if (value === UNKNOWN) return "[unknown]";
-  if (Array.isArray(value)) return value.map(redact);
+  if (Array.isArray(value)) return value.map(plainValue);
   if (value && typeof value === "object") {
     const obj = value as Record<string, unknown>;
     switch (obj[SIG]) {
       case SECRET_SIG:
-        return "[secret]";
+        return SECRET_MARKER;
       case RESOURCE_SIG:
         return obj.urn;
       case OUTPUT_SIG:
-        if (obj.secret) return "[secret]";
-        return "value" in obj ? redact(obj.value) : "[unknown]";
+        if (obj.secret) return SECRET_MARKER;
+        return "value" in obj ? plainValue(obj.value) : "[unknown]";
       case undefined:
-        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redact(v)]));
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, plainValue(v)]));
       default:
         return `[${String(obj[SIG])}]`;
     }

@@ -9,9 +9,9 @@ import {
 } from "@pulumi/pulumi/automation";
 import { UsageError } from "../exitCodes";
 import { findProject, readEnvironmentStack, type Project } from "../project";
+import { Redactor } from "../redact/redactor";
 import { commandFailure } from "./_commandFailure";
 import { EventRecorder } from "./_eventRecorder";
-import { Redactor } from "./_redact";
 import { parseDeployedState, type DeployedState } from "./deployedState";
 import { StackError, StackEventsIncompleteError, StackOutputsError } from "./errors";
 import type {

@@ -1,6 +1,5 @@
 import { inspect } from "node:util";
-
-const MASK = "[secret]";
+import { SECRET_MARKER } from "../redact/marker";
 
 /**
  * A value that must never reach a log, a terminal or a JSON document by accident: printing,
@@ -20,14 +19,14 @@ export class Secret<T> {
   }
 
   toString(): string {
-    return MASK;
+    return SECRET_MARKER;
   }
 
   toJSON(): string {
-    return MASK;
+    return SECRET_MARKER;
   }
 
   [inspect.custom](): string {
-    return MASK;
+    return SECRET_MARKER;
   }
 }

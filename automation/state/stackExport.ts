@@ -1,5 +1,6 @@
 import { UsageError } from "../exitCodes";
 import { providerUrn, type ResourceNode } from "../../graph/resourceGraph";
+import { SECRET_MARKER } from "../redact/marker";
 
 /** A `pulumi stack export` turned into the resource graph. */
 export interface ExportedStack {
@@ -278,7 +279,7 @@ function plain(value: unknown): unknown {
   const obj = value as Record<string, unknown>;
   const sig = obj[SIG];
   if (sig !== undefined) {
-    if (sig === SECRET_SIG) return "[secret]";
+    if (sig === SECRET_SIG) return SECRET_MARKER;
     if (sig === RESOURCE_SIG) return typeof obj.urn === "string" ? obj.urn : "[resource]";
     if (sig === ASSET_SIG) return "[asset]";
     if (sig === ARCHIVE_SIG) return "[archive]";

@@ -93,7 +93,7 @@ describe("api-server gate", () => {
     const result = await gate.check(targetFixture(kube.kubeconfig));
     assert.equal(result.ok, false);
     assert.equal(result.failure, "error");
-    assert.equal(result.detail, "GET /version -> HTTP 500: rejected header [redacted]");
+    assert.equal(result.detail, "GET /version -> HTTP 500: rejected header [secret]");
     assertNoSecret(result, kube.kubeconfig);
   });
 
@@ -129,7 +129,7 @@ describe("api-server gate", () => {
       { auth: "exec" },
     );
     const result = await gate.check(targetFixture(kube.kubeconfig));
-    assert.equal(result.detail, "GET /version -> HTTP 500: rejected [redacted]");
+    assert.equal(result.detail, "GET /version -> HTTP 500: rejected [secret]");
     assertNoSecret(result);
   });
 

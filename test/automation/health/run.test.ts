@@ -38,7 +38,7 @@ describe("runGates", () => {
       cluster: "use1-a",
       ok: false,
       failure: "error",
-      detail: "gate failed: boom with [redacted]",
+      detail: "gate failed: boom with [secret]",
     });
   });
 

@@ -7,8 +7,6 @@ import {
   renderGroup,
   renderSummary,
 } from "../../../automation/kube/render";
-import { redactValues, secretValues } from "../../../automation/kube/_secretValues";
-import { accessFixture, fixtureCa, fixtureToken } from "./_kubeconfigFixtures";
 
 function result(o: Partial<ClusterResult> = {}): ClusterResult {
   const cluster = o.cluster ?? "a";
@@ -90,21 +88,5 @@ describe("kubectl output", () => {
       "1m01s",
       "60m00s",
     ]);
-  });
-
-  it("cuts every credential of the clusters' kubeconfigs from text", () => {
-    const secrets = secretValues(accessFixture("dev", ["a", "b"]));
-    assert.ok(secrets.includes(fixtureToken("dev", "a")));
-    assert.ok(secrets.includes(fixtureCa("b")));
-    const text = `token ${fixtureToken("dev", "b")} ca ${fixtureCa("a")} server https://A0123.gr7.us-east-1.eks.amazonaws.com`;
-    assert.equal(
-      redactValues(text, secrets),
-      "token [secret] ca [secret] server https://A0123.gr7.us-east-1.eks.amazonaws.com",
-    );
-    assert.deepEqual(
-      secretValues(accessFixture("dev", ["a"], "exec")),
-      [fixtureCa("a")],
-      "an exec plugin's arguments are not secrets",
-    );
   });
 });
