@@ -12,7 +12,7 @@ export interface HealthWaitArgs<R extends { ok: boolean } = GateResult> {
   clock: Clock;
   /** Give up after this many milliseconds (on `clock`). At least one round always runs. */
   timeoutMs: number;
-  /** Pause between rounds, milliseconds. @default 10000 */
+  /** Pause between rounds, milliseconds; 0 runs them back to back. @default 10000 */
   pollIntervalMs?: number;
   /** Stops the wait; the outcome is then `reason: "aborted"`. */
   signal?: AbortSignal;
@@ -36,17 +36,18 @@ export type HealthWaitOutcome<R extends { ok: boolean } = GateResult> =
     };
 
 /**
- * Runs rounds of checks until one round passes completely or the deadline comes. Each round is
- * given the time left (`maxTimeoutMs`), so that a gate's timeout is capped by it and a hanging
- * probe cannot carry the wait past its deadline by more than a millisecond or so. Pure apart from
- * the ports it is given (the round, the clock).
+ * Runs rounds of checks, a poll interval apart, until one round passes completely or the deadline
+ * comes. A round starts only at or before the deadline, and is given the time left
+ * (`maxTimeoutMs`), so that a gate's timeout is capped by it and a hanging probe cannot carry the
+ * wait past its deadline by more than a millisecond or so. Pure apart from the ports it is given
+ * (the round, the clock).
  */
 export async function waitUntilHealthy<R extends { ok: boolean }>(
   args: HealthWaitArgs<R>,
 ): Promise<HealthWaitOutcome<R>> {
   const poll = args.pollIntervalMs ?? 10_000;
   checkDuration("waitUntilHealthy", "timeoutMs", args.timeoutMs, 0);
-  checkDuration("waitUntilHealthy", "pollIntervalMs", poll, 1);
+  checkDuration("waitUntilHealthy", "pollIntervalMs", poll, 0);
   const start = args.clock.now();
   const deadline = start + args.timeoutMs;
   let results: R[] = [];
@@ -69,10 +70,11 @@ export async function waitUntilHealthy<R extends { ok: boolean }>(
       failing: results.filter((r) => !r.ok),
     });
     if (args.signal?.aborted) return failed("aborted");
-    const left = deadline - args.clock.now();
-    if (left <= 0) return failed("timeout");
+    // The next round comes a whole interval later; one that would start after the deadline is
+    // not run (a round cut short to the last moment could only time out, hiding the real failure).
+    if (args.clock.now() + poll > deadline) return failed("timeout");
     try {
-      await args.clock.sleep(Math.min(poll, left), args.signal);
+      await args.clock.sleep(poll, args.signal);
     } catch {
       return failed("aborted");
     }

@@ -71,12 +71,55 @@ describe("waitUntilHealthy", () => {
     assert.equal(outcome.ok, false);
     if (outcome.ok) return;
     assert.equal(outcome.reason, "timeout");
-    assert.equal(outcome.rounds, 4);
-    assert.equal(outcome.elapsedMs, 25_000);
-    assert.deepEqual(clock.sleeps, [10_000, 10_000, 5_000], "the last sleep ends at the deadline");
+    assert.equal(outcome.rounds, 3);
+    assert.equal(outcome.elapsedMs, 20_000);
+    assert.deepEqual(
+      clock.sleeps,
+      [10_000, 10_000],
+      "a round at 30 s would start after the deadline",
+    );
     assert.deepEqual(
       outcome.failing.map((r) => r.detail),
       ["nodes not yet"],
+    );
+  });
+
+  it("runs a last round at the deadline when the interval lands on it", async () => {
+    const clock = fakeClock();
+    const rounds: GateRound[] = [];
+    const outcome = await waitUntilHealthy({
+      check: gateRound([scriptedGate("nodes", clock, () => false)], target),
+      clock,
+      timeoutMs: 30_000,
+      pollIntervalMs: 10_000,
+      onRound: (r) => rounds.push(r),
+    });
+    assert.equal(!outcome.ok && outcome.reason, "timeout");
+    assert.deepEqual(
+      rounds.map((r) => [r.round, r.elapsedMs, r.remainingMs]),
+      [
+        [1, 0, 30_000],
+        [2, 10_000, 20_000],
+        [3, 20_000, 10_000],
+        [4, 30_000, 0],
+      ],
+    );
+  });
+
+  it("runs one round even with no time at all", async () => {
+    const clock = fakeClock();
+    const gate = scriptedGate("nodes", clock, () => false);
+    const outcome = await waitUntilHealthy({
+      check: gateRound([gate], target),
+      clock,
+      timeoutMs: 0,
+      pollIntervalMs: 10_000,
+    });
+    assert.deepEqual(!outcome.ok && [outcome.reason, outcome.rounds], ["timeout", 1]);
+    assert.deepEqual(
+      gate.calls.map((c) => c.timeoutMs),
+      [1],
+      "the round is given the least time there is, 1 ms",
     );
   });
 
