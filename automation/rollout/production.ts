@@ -11,6 +11,7 @@ import {
   standardGates,
   type ClusterTarget,
   type HealthGate,
+  type RoundOptions,
 } from "../health";
 import { clusterMembership } from "../../graph/membership";
 import { clusterGraph } from "../blastRadius/graph";
@@ -179,11 +180,11 @@ export class GateHealth implements ClusterHealth {
     private readonly gates: HealthGate[] = standardGates(),
   ) {}
 
-  async check(cluster: string, signal?: AbortSignal): Promise<GateOutcome[]> {
+  async check(cluster: string, opts: RoundOptions = {}): Promise<GateOutcome[]> {
     const target = await this.targets.target(cluster);
     if (typeof target === "string")
       return [{ gate: "deployed-state", cluster, ok: false, detail: target }];
-    const results = await runGates(this.gates, target, { signal });
+    const results = await runGates(this.gates, target, opts);
     return results.map((r) => ({ gate: r.gate, cluster: r.cluster, ok: r.ok, detail: r.detail }));
   }
 }
