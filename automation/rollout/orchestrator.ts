@@ -56,6 +56,12 @@ export interface RolloutDeps {
   emit: (event: RolloutEvent) => void;
   /** Extra gates before a drain (e.g. capacity of the other clusters). @default none */
   drainGates?: DrainGate[];
+  /**
+   * Whether an error a port threw stands for the death of this process (a simulation's
+   * `isSimulatedCrash`): it goes through untouched, with no cleanup and no lock release, exactly
+   * as a killed process would leave things. @default no error does
+   */
+  isProcessDeath?: (err: unknown) => boolean;
 }
 
 /** How a rollout ended. */
@@ -63,17 +69,6 @@ export interface RolloutOutcome {
   result: RolloutResult;
   reason?: string;
   clusters: { name: string; state: ClusterState }[];
-}
-
-/**
- * A process death in a simulation: the orchestrator lets it through untouched (no cleanup, no
- * lock release), exactly as a killed process would leave things.
- */
-export class SimulatedCrash extends Error {
-  constructor(where: string) {
-    super(`simulated crash ${where}`);
-    this.name = "SimulatedCrash";
-  }
 }
 
 /** A step could not finish; the cluster stays drained and the rollout halts. */
@@ -155,7 +150,7 @@ class Orchestrator {
       await this.deps.lock.release(lease);
       return outcome;
     } catch (err) {
-      if (err instanceof SimulatedCrash) throw err; // a dead process cleans nothing up
+      if (this.dies(err)) throw err; // a dead process cleans nothing up
       await this.deps.lock.release(lease).catch(() => undefined);
       throw err;
     }
@@ -289,6 +284,11 @@ class Orchestrator {
       }
       throw err;
     }
+  }
+
+  /** Whether this error is the death of the process: nothing may be cleaned up after it. */
+  private dies(err: unknown): boolean {
+    return this.deps.isProcessDeath?.(err) === true;
   }
 
   /** Stops the rollout (nothing more is changed) when another rollout took the lock. */
@@ -458,7 +458,7 @@ class Orchestrator {
         `aa rollout ${this.options.environment}: step ${step.number}, cluster ${step.cluster}`,
       );
     } catch (err) {
-      if (err instanceof SimulatedCrash) throw err;
+      if (this.dies(err)) throw err;
       throw new Halt(
         step.cluster,
         step,
@@ -610,7 +610,7 @@ class Orchestrator {
           });
         }
       } catch (err) {
-        if (err instanceof SimulatedCrash) throw err;
+        if (this.dies(err)) throw err;
         this.emit({
           event: "record-failed",
           cluster: halt.cluster,

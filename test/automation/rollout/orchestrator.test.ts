@@ -1,7 +1,13 @@
 import * as assert from "node:assert/strict";
 import type { Evaluation } from "../../../automation/offline/evaluate";
 import type { RolloutEvent } from "../../../automation/rollout/events";
+import { runRollout } from "../../../automation/rollout/orchestrator";
 import type { RolloutStack } from "../../../automation/rollout/ports";
+import {
+  isSimulatedCrash,
+  SimulatedCrash,
+} from "../../../automation/rollout/simulate/simulatedCrash";
+import type { Simulation } from "../../../automation/rollout/simulate/simulation";
 import type { Environment } from "../../../config/load";
 import { clusterFixture, serviceFixture } from "../../_fixtures";
 import {
@@ -271,7 +277,6 @@ function killAfter(stack: RolloutStack, k: number): RolloutStack {
     up: async (d, m) => {
       await stack.up(d, m);
       if (++count === k) {
-        const { SimulatedCrash } = await import("../../../automation/rollout/orchestrator");
         throw new SimulatedCrash(`after update ${k}`);
       }
     },
@@ -338,5 +343,60 @@ describe("rollout orchestrator and N-1 serving", () => {
       /not draining a: cluster c already has weight 0, so draining a would leave fewer than N-1/,
     );
     assert.equal(sim.stack.updates.length, 0);
+  });
+});
+
+describe("rollout orchestrator and a process death", () => {
+  let env: { environment: Environment; evaluation: Evaluation };
+
+  before(async () => {
+    env = await simulatedEnvironment();
+  });
+
+  /** One run on the simulation, with the deps' isProcessDeath as given. */
+  function run(sim: Simulation, isProcessDeath?: (err: unknown) => boolean) {
+    const events: RolloutEvent[] = [];
+    const outcome = runRollout(
+      {
+        stack: sim.stack,
+        health: sim.health,
+        blastRadius: sim.blastRadius,
+        lock: sim.lock,
+        clock: sim.clock,
+        emit: (e) => events.push(e),
+        drainGates: [sim.capacity],
+        ...(isProcessDeath ? { isProcessDeath } : {}),
+      },
+      {
+        environment: env.environment.name,
+        desired: sim.desired,
+        config: env.environment.config,
+        soakSeconds: 120,
+        startedBy: "test@sim",
+      },
+    );
+    return { outcome, events };
+  }
+
+  it("lets an error the deps call a process death through untouched: no halt, the lock still held", async () => {
+    const sim = simulation(env, [{ cluster: "b", kind: "crash-after-up" }]);
+    const { outcome, events } = run(sim, isSimulatedCrash);
+    await assert.rejects(outcome, SimulatedCrash);
+    assert.equal(sim.stack.updates.at(-1)?.changed[0], "b", "the last update is b's own");
+    assert.ok(!names(events).includes("halted") && !names(events).includes("rollout-finished"));
+    await assert.rejects(sim.lock.acquire(), /is being rolled out by test@sim/);
+  });
+
+  it("takes the same error for a failed update when the deps say nothing of process deaths", async () => {
+    const sim = simulation(env, [{ cluster: "b", kind: "crash-after-up" }]);
+    const { outcome, events } = run(sim);
+    const result = await outcome;
+    assert.equal(result.result, "halted");
+    assert.match(
+      result.reason!,
+      /the update of cluster b failed: simulated crash after up of cluster b/,
+    );
+    assert.ok(names(events).includes("record-failed"));
+    await sim.lock.acquire(); // released
   });
 });
