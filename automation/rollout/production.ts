@@ -176,7 +176,8 @@ export class ClusterTargets {
 /** The health gates against the real clusters, with each cluster's deployed facts. */
 export class GateHealth implements ClusterHealth {
   constructor(
-    private readonly targets: ClusterTargets,
+    /** Where each cluster is reached: in production {@link ClusterTargets}. */
+    private readonly targets: Pick<ClusterTargets, "target">,
     private readonly gates: HealthGate[] = standardGates(),
   ) {}
 

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import type { Evaluation } from "../../../automation/offline/evaluate";
 import type { RolloutEvent } from "../../../automation/rollout/events";
 import { runRollout } from "../../../automation/rollout/orchestrator";
-import type { RolloutStack } from "../../../automation/rollout/ports";
+import type { ClusterHealth, GateOutcome, RolloutStack } from "../../../automation/rollout/ports";
 import {
   isSimulatedCrash,
   SimulatedCrash,
@@ -398,5 +398,72 @@ describe("rollout orchestrator and a process death", () => {
     );
     assert.ok(names(events).includes("record-failed"));
     await sim.lock.acquire(); // released
+  });
+});
+
+describe("rollout orchestrator and the shared health wait", () => {
+  let env: { environment: Environment; evaluation: Evaluation };
+
+  before(async () => {
+    env = await simulatedEnvironment();
+  });
+
+  /** When each cluster's update finished, on the simulation's clock. */
+  const updatedAt = (events: RolloutEvent[], cluster: string) =>
+    Date.parse(events.find((e) => e.event === "update-finished" && e.cluster === cluster)!.at);
+
+  it("gives each health-wait round the time left before the deadline, and soak rounds none", async () => {
+    const sim = simulation(env);
+    const calls: { cluster: string; at: number; maxTimeoutMs?: number }[] = [];
+    const recording: ClusterHealth = {
+      check: (cluster, opts) => {
+        calls.push({ cluster, at: sim.clock.now(), maxTimeoutMs: opts?.maxTimeoutMs });
+        return sim.health.check(cluster);
+      },
+    };
+    const run = await runOnce(sim, env.environment, { health: recording });
+    assert.ok(run.outcome !== "crashed" && run.outcome.result === "succeeded");
+    const capped = calls.filter((c) => c.maxTimeoutMs !== undefined);
+    assert.equal(capped.length, run.events.filter((e) => e.event === "health-wait").length);
+    for (const call of capped) {
+      assert.equal(
+        call.at + call.maxTimeoutMs!,
+        updatedAt(run.events, call.cluster) + 600_000,
+        "the deadline is 600 s after the update",
+      );
+    }
+    const soaks = run.events.filter((e) => e.event === "soak").length;
+    const prechecks = run.events.filter((e) => e.event === "precheck").length;
+    assert.equal(calls.length - capped.length, soaks + 3 * prechecks, "3 clusters per pre-check");
+  });
+
+  it("halts at the deadline when a check hangs until its time is up", async () => {
+    const sim = simulation(env);
+    // After its update, b's API server stops answering: each check takes all the time it has.
+    const hanging: ClusterHealth = {
+      check: async (cluster, opts): Promise<GateOutcome[]> => {
+        if (cluster !== "b" || !sim.stack.updates.some((u) => u.changed.includes("b"))) {
+          return sim.health.check(cluster);
+        }
+        const ms = opts?.maxTimeoutMs ?? 10_000;
+        await sim.clock.sleep(ms);
+        return [{ gate: "api-server", cluster, ok: false, detail: `no answer within ${ms} ms` }];
+      },
+    };
+    const run = await runOnce(sim, env.environment, { health: hanging });
+    assert.ok(run.outcome !== "crashed");
+    assert.equal(run.outcome.result, "halted");
+    assert.equal(
+      run.outcome.reason,
+      'cluster b did not pass health gate "api-server" within 600s: no answer within 600000 ms',
+    );
+    const waits = run.events.filter((e) => e.event === "health-wait" && e.cluster === "b");
+    assert.deepEqual(
+      waits.map((e) => e.event === "health-wait" && e.attempt),
+      [1],
+      "one round, cut at the deadline",
+    );
+    const halted = run.events.find((e) => e.event === "halted")!;
+    assert.equal(Date.parse(halted.at) - updatedAt(run.events, "b"), 600_000);
   });
 });
