@@ -6,9 +6,10 @@ import type { Io } from "../io";
 import { manPage } from "./_help";
 import { evaluateStack } from "../offline/evaluate";
 import type { RolloutEvent } from "../rollout/events";
-import { runRollout, SimulatedCrash, type RolloutOptions } from "../rollout/orchestrator";
+import { runRollout, type RolloutOptions } from "../rollout/orchestrator";
 import { createRenderer } from "../rollout/render";
 import { parseFault, FAULT_KINDS, type Fault } from "../rollout/simulate/faults";
+import { isSimulatedCrash } from "../rollout/simulate/simulatedCrash";
 import { createSimulation } from "../rollout/simulate/simulation";
 import {
   clusterList,
@@ -228,6 +229,7 @@ async function simulate(
     clock: sim.clock,
     emit,
     drainGates: [sim.capacity],
+    isProcessDeath: isSimulatedCrash,
   };
   for (let attempt = 1; ; attempt++) {
     try {
@@ -235,7 +237,7 @@ async function simulate(
       await keep();
       return outcome;
     } catch (err) {
-      if (!(err instanceof SimulatedCrash) || attempt > FAULT_KINDS.length) throw err;
+      if (!isSimulatedCrash(err) || attempt > FAULT_KINDS.length) throw err;
       // The process died here. An operator finds the dead rollout's lock, removes it, runs again.
       const holder = sim.lock.forceUnlock();
       emit({

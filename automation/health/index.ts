@@ -19,7 +19,14 @@ export { deploymentsGate, type DeploymentsGateArgs, type DeploymentsObserved } f
 export { httpProbeGate, type HttpProbeGateArgs, type HttpProbeObserved } from "./httpProbe";
 export { route53Gate, type Route53GateArgs, type Route53Observed } from "./route53";
 export { standardGates, type StandardGateName, type StandardGatesArgs } from "./standardGates";
-export { runGates, type GateRound, type RunGatesOptions } from "./run";
+export {
+  gateRound,
+  runGates,
+  type GateRound,
+  type RoundCheck,
+  type RoundOptions,
+  type RunGatesOptions,
+} from "./run";
 export { waitUntilHealthy, type HealthWaitArgs, type HealthWaitOutcome } from "./wait";
 export { soak, type SoakArgs, type SoakOutcome } from "./soak";
 export { systemClock, type Clock } from "./clock";

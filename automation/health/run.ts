@@ -48,15 +48,55 @@ export async function runGates(
   return results;
 }
 
+/** What a round of checks is given by the health wait and the soak. */
+export interface RoundOptions {
+  /** Aborted when the caller stops the wait or soak: pass it to every check. */
+  signal?: AbortSignal;
+  /**
+   * The time left before the wait's deadline, milliseconds (at least 1): no check of this round
+   * may take longer (`runGates` caps every gate's timeout by it). Absent during a soak: each
+   * check keeps its own timeout.
+   */
+  maxTimeoutMs?: number;
+}
+
+/**
+ * One round of checks on one cluster: every gate once, each outcome with `ok`. Like a gate it
+ * never throws and honours `maxTimeoutMs` and `signal`. {@link gateRound} makes one from gates;
+ * the rollout passes its `ClusterHealth` port.
+ */
+export type RoundCheck<R extends { ok: boolean } = GateResult> = (
+  opts: RoundOptions,
+) => Promise<R[]>;
+
+/**
+ * A round that runs these gates on this target with {@link runGates}: what the health wait and
+ * the soak run when the caller holds the gates themselves. Throws at once when given no gates,
+ * since a round of none would pass without asking anything.
+ */
+export function gateRound(
+  gates: readonly HealthGate[],
+  target: ClusterTarget,
+  opts: Pick<RunGatesOptions, "onResult"> = {},
+): RoundCheck<GateResult> {
+  if (gates.length === 0) throw new Error("gateRound: give at least one gate");
+  return (round) => runGates(gates, target, { ...round, onResult: opts.onResult });
+}
+
 /** One round of every gate on one cluster, as the health wait and the soak report it. */
-export interface GateRound {
+export interface GateRound<R extends { ok: boolean } = GateResult> {
   /** 1 for the first round. */
   round: number;
   /** Milliseconds since the wait or soak started (on its clock). */
   elapsedMs: number;
+  /**
+   * Milliseconds left, never below 0: before the wait's deadline, or until the soak's window
+   * ends.
+   */
+  remainingMs: number;
   /** True when every gate passed. */
   ok: boolean;
-  results: GateResult[];
+  results: R[];
 }
 
 /** Throws a RangeError naming the argument unless `ms` is a finite number of at least `min`. */

@@ -1,29 +1,28 @@
 import type { Clock } from "./clock";
-import type { GateResult, HealthGate } from "./gate";
-import { checkDuration, runGates, type GateRound } from "./run";
-import type { ClusterTarget } from "./target";
+import { checkDuration, type GateRound, type RoundCheck } from "./run";
+import type { GateResult } from "./gate";
 
 /** Arguments of {@link waitUntilHealthy}. */
-export interface HealthWaitArgs {
-  /** The gates, run in this order each round. At least one. */
-  gates: readonly HealthGate[];
-  target: ClusterTarget;
+export interface HealthWaitArgs<R extends { ok: boolean } = GateResult> {
+  /**
+   * Runs one round of checks on the cluster, e.g. `gateRound(gates, target)` or a rollout's
+   * `ClusterHealth` port. It is given the time left before the deadline and must not take longer.
+   */
+  check: RoundCheck<R>;
   clock: Clock;
   /** Give up after this many milliseconds (on `clock`). At least one round always runs. */
   timeoutMs: number;
-  /** Pause between rounds, milliseconds. @default 10000 */
+  /** Pause between rounds, milliseconds; 0 runs them back to back. @default 10000 */
   pollIntervalMs?: number;
   /** Stops the wait; the outcome is then `reason: "aborted"`. */
   signal?: AbortSignal;
   /** Called after every round. */
-  onRound?: (round: GateRound) => void;
-  /** Called with every gate result as soon as it is known. */
-  onResult?: (result: GateResult) => void;
+  onRound?: (round: GateRound<R>) => void;
 }
 
 /** How a health wait ended. */
-export type HealthWaitOutcome =
-  | { ok: true; rounds: number; elapsedMs: number; results: GateResult[] }
+export type HealthWaitOutcome<R extends { ok: boolean } = GateResult> =
+  | { ok: true; rounds: number; elapsedMs: number; results: R[] }
   | {
       ok: false;
       /** "timeout": still failing at the deadline. "aborted": the signal stopped the wait. */
@@ -31,33 +30,36 @@ export type HealthWaitOutcome =
       rounds: number;
       elapsedMs: number;
       /** The last round's results. */
-      results: GateResult[];
-      /** The gates that failed in the last round. */
-      failing: GateResult[];
+      results: R[];
+      /** The checks that failed in the last round. */
+      failing: R[];
     };
 
 /**
- * Runs every gate in rounds until one round passes completely or the deadline comes. Each gate's
- * timeout is capped by the time left, so a hanging probe cannot carry the wait past its deadline
- * by more than a millisecond or so. Pure apart from the ports it is given (gates, clock).
+ * Runs rounds of checks, a poll interval apart, until one round passes completely or the deadline
+ * comes. A round starts only at or before the deadline, and is given the time left
+ * (`maxTimeoutMs`), so that a gate's timeout is capped by it and a hanging probe cannot carry the
+ * wait past its deadline by more than a millisecond or so. Pure apart from the ports it is given
+ * (the round, the clock).
  */
-export async function waitUntilHealthy(args: HealthWaitArgs): Promise<HealthWaitOutcome> {
-  if (args.gates.length === 0) throw new Error("waitUntilHealthy: give at least one gate");
+export async function waitUntilHealthy<R extends { ok: boolean }>(
+  args: HealthWaitArgs<R>,
+): Promise<HealthWaitOutcome<R>> {
   const poll = args.pollIntervalMs ?? 10_000;
   checkDuration("waitUntilHealthy", "timeoutMs", args.timeoutMs, 0);
-  checkDuration("waitUntilHealthy", "pollIntervalMs", poll, 1);
+  checkDuration("waitUntilHealthy", "pollIntervalMs", poll, 0);
   const start = args.clock.now();
   const deadline = start + args.timeoutMs;
-  let results: GateResult[] = [];
+  let results: R[] = [];
   for (let round = 1; ; round++) {
-    results = await runGates(args.gates, args.target, {
+    results = await args.check({
       signal: args.signal,
       maxTimeoutMs: Math.max(1, deadline - args.clock.now()),
-      onResult: args.onResult,
     });
     const ok = results.every((r) => r.ok);
     const elapsedMs = args.clock.now() - start;
-    args.onRound?.({ round, elapsedMs, ok, results });
+    const remainingMs = Math.max(0, deadline - args.clock.now());
+    args.onRound?.({ round, elapsedMs, remainingMs, ok, results });
     if (ok) return { ok: true, rounds: round, elapsedMs, results };
     const failed = (reason: "timeout" | "aborted") => ({
       ok: false as const,
@@ -68,10 +70,11 @@ export async function waitUntilHealthy(args: HealthWaitArgs): Promise<HealthWait
       failing: results.filter((r) => !r.ok),
     });
     if (args.signal?.aborted) return failed("aborted");
-    const left = deadline - args.clock.now();
-    if (left <= 0) return failed("timeout");
+    // The next round comes a whole interval later; one that would start after the deadline is
+    // not run (a round cut short to the last moment could only time out, hiding the real failure).
+    if (args.clock.now() + poll > deadline) return failed("timeout");
     try {
-      await args.clock.sleep(Math.min(poll, left), args.signal);
+      await args.clock.sleep(poll, args.signal);
     } catch {
       return failed("aborted");
     }

@@ -6,6 +6,8 @@ import type { EnvironmentConfig } from "../../config/schema";
 import type { ClusterState, Outside, RolloutEvent, RolloutResult } from "./events";
 import { planRollout, PlanRefusal, type RolloutPlan, type RolloutStep } from "./plan";
 import { mapSteps, type MappedChange } from "../blastRadius/steps";
+import { soak } from "../health/soak";
+import { waitUntilHealthy } from "../health/wait";
 import type {
   BlastRadius,
   Clock,
@@ -54,6 +56,12 @@ export interface RolloutDeps {
   emit: (event: RolloutEvent) => void;
   /** Extra gates before a drain (e.g. capacity of the other clusters). @default none */
   drainGates?: DrainGate[];
+  /**
+   * Whether an error a port threw stands for the death of this process (a simulation's
+   * `isSimulatedCrash`): it goes through untouched, with no cleanup and no lock release, exactly
+   * as a killed process would leave things. @default no error does
+   */
+  isProcessDeath?: (err: unknown) => boolean;
 }
 
 /** How a rollout ended. */
@@ -61,17 +69,6 @@ export interface RolloutOutcome {
   result: RolloutResult;
   reason?: string;
   clusters: { name: string; state: ClusterState }[];
-}
-
-/**
- * A process death in a simulation: the orchestrator lets it through untouched (no cleanup, no
- * lock release), exactly as a killed process would leave things.
- */
-export class SimulatedCrash extends Error {
-  constructor(where: string) {
-    super(`simulated crash ${where}`);
-    this.name = "SimulatedCrash";
-  }
 }
 
 /** A step could not finish; the cluster stays drained and the rollout halts. */
@@ -153,7 +150,7 @@ class Orchestrator {
       await this.deps.lock.release(lease);
       return outcome;
     } catch (err) {
-      if (err instanceof SimulatedCrash) throw err; // a dead process cleans nothing up
+      if (this.dies(err)) throw err; // a dead process cleans nothing up
       await this.deps.lock.release(lease).catch(() => undefined);
       throw err;
     }
@@ -287,6 +284,11 @@ class Orchestrator {
       }
       throw err;
     }
+  }
+
+  /** Whether this error is the death of the process: nothing may be cleaned up after it. */
+  private dies(err: unknown): boolean {
+    return this.deps.isProcessDeath?.(err) === true;
   }
 
   /** Stops the rollout (nothing more is changed) when another rollout took the lock. */
@@ -456,7 +458,7 @@ class Orchestrator {
         `aa rollout ${this.options.environment}: step ${step.number}, cluster ${step.cluster}`,
       );
     } catch (err) {
-      if (err instanceof SimulatedCrash) throw err;
+      if (this.dies(err)) throw err;
       throw new Halt(
         step.cluster,
         step,
@@ -469,32 +471,36 @@ class Orchestrator {
     this.emit({ event: "update-finished", cluster: step.cluster, step: step.number });
   }
 
-  /** Polls the cluster's gates until all pass, or halts at the deadline. */
+  /**
+   * The shared health wait over this cluster's gates, each round a `health-wait` event; halts
+   * when the gates still fail at the deadline.
+   */
   private async healthWait(cluster: string, step: RolloutStep | undefined) {
-    const deadline = this.deps.clock.now() + this.healthTimeoutMs;
-    for (let attempt = 1; ; attempt++) {
-      const gates = await this.deps.health.check(cluster);
-      const failed = gates.filter((g) => !g.ok);
-      this.emit({
-        event: "health-wait",
-        cluster,
-        step: step?.number,
-        ok: failed.length === 0,
-        attempt,
-        gates,
-      });
-      if (failed.length === 0) return;
-      if (this.deps.clock.now() + this.pollMs > deadline) {
-        throw new Halt(
+    const waited = await waitUntilHealthy({
+      check: (round) => this.deps.health.check(cluster, round),
+      clock: this.deps.clock,
+      timeoutMs: this.healthTimeoutMs,
+      pollIntervalMs: this.pollMs,
+      onRound: (round) =>
+        this.emit({
+          event: "health-wait",
           cluster,
-          step,
-          `cluster ${cluster} did not pass health gate "${failed[0].gate}" within ${this.healthTimeoutMs / 1000}s: ${failed[0].detail}`,
-          "yes",
-          failed[0].gate,
-        );
-      }
-      await this.deps.clock.sleep(this.pollMs);
-    }
+          step: step?.number,
+          ok: round.ok,
+          attempt: round.round,
+          gates: round.results,
+        }),
+    });
+    if (waited.ok) return;
+    // The rollout passes no abort signal: a wait that did not pass ran into its deadline.
+    const failed = waited.failing[0];
+    throw new Halt(
+      cluster,
+      step,
+      `cluster ${cluster} did not pass health gate "${failed.gate}" within ${this.healthTimeoutMs / 1000}s: ${failed.detail}`,
+      "yes",
+      failed.gate,
+    );
   }
 
   private async undrain(cluster: string, step: RolloutStep | undefined) {
@@ -510,43 +516,46 @@ class Orchestrator {
     this.emit({ event: "undrain", cluster, step: step?.number, weight });
   }
 
-  /** The cluster's gates must hold for the soak window; on a failure it is drained again. */
+  /**
+   * The shared soak over this cluster's gates, each round a `soak` event: the gates must hold for
+   * the soak window; on a failure the cluster is drained again and the rollout halts.
+   */
   private async soak(cluster: string, step: RolloutStep | undefined) {
-    const end = this.deps.clock.now() + this.soakSeconds * 1000;
-    for (;;) {
-      const gates = await this.deps.health.check(cluster);
-      const failed = gates.filter((g) => !g.ok);
-      const remainingSeconds = Math.max(0, Math.round((end - this.deps.clock.now()) / 1000));
-      this.emit({
-        event: "soak",
-        cluster,
-        step: step?.number,
-        ok: failed.length === 0,
-        remainingSeconds,
-        gates,
-      });
-      if (failed.length > 0) {
-        this.record = {
-          ...this.requireRecord(),
-          drained: [cluster],
-          current: cluster,
-          soaking: undefined,
-        };
-        await this.write(
-          { drained: [cluster], record: this.record },
-          `drain ${cluster} again: soak failed`,
-        );
-        throw new Halt(
+    const held = await soak({
+      check: (round) => this.deps.health.check(cluster, round),
+      clock: this.deps.clock,
+      durationMs: this.soakSeconds * 1000,
+      pollIntervalMs: this.pollMs,
+      onRound: (round) =>
+        this.emit({
+          event: "soak",
           cluster,
-          step,
-          `cluster ${cluster} failed health gate "${failed[0].gate}" while soaking: ${failed[0].detail}; drained it again`,
-          "yes",
-          failed[0].gate,
-        );
-      }
-      if (this.deps.clock.now() >= end) return;
-      await this.deps.clock.sleep(Math.min(this.pollMs, end - this.deps.clock.now()));
-    }
+          step: step?.number,
+          ok: round.ok,
+          remainingSeconds: Math.round(round.remainingMs / 1000),
+          gates: round.results,
+        }),
+    });
+    if (held.ok) return;
+    // The rollout passes no abort signal: a soak that did not hold had a failing round.
+    const failed = held.failing[0];
+    this.record = {
+      ...this.requireRecord(),
+      drained: [cluster],
+      current: cluster,
+      soaking: undefined,
+    };
+    await this.write(
+      { drained: [cluster], record: this.record },
+      `drain ${cluster} again: soak failed`,
+    );
+    throw new Halt(
+      cluster,
+      step,
+      `cluster ${cluster} failed health gate "${failed.gate}" while soaking: ${failed.detail}; drained it again`,
+      "yes",
+      failed.gate,
+    );
   }
 
   private async halt(halt: Halt): Promise<RolloutOutcome> {
@@ -601,7 +610,7 @@ class Orchestrator {
           });
         }
       } catch (err) {
-        if (err instanceof SimulatedCrash) throw err;
+        if (this.dies(err)) throw err;
         this.emit({
           event: "record-failed",
           cluster: halt.cluster,

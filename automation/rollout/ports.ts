@@ -1,5 +1,6 @@
 import type { DeployedCluster, Directive, RolloutRecord } from "../../config/rolloutState";
 import type { ClusterGraph } from "../blastRadius/steps";
+import type { RoundOptions } from "../health/run";
 
 /**
  * The narrow ports the rollout orchestrator works through. Production adapters: the Automation
@@ -48,7 +49,12 @@ export interface GateOutcome {
 
 /** Every health gate of one cluster, run once. Never throws: a failure is a failed outcome. */
 export interface ClusterHealth {
-  check(cluster: string, signal?: AbortSignal): Promise<GateOutcome[]>;
+  /**
+   * One round of every gate on the cluster: the round of the shared health wait and soak
+   * (`health/wait.ts`, `health/soak.ts`). `opts.signal` cancels it; during a health wait
+   * `opts.maxTimeoutMs` is the time left before the deadline, and caps every gate's timeout.
+   */
+  check(cluster: string, opts?: RoundOptions): Promise<GateOutcome[]>;
 }
 
 /**

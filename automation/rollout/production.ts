@@ -11,6 +11,7 @@ import {
   standardGates,
   type ClusterTarget,
   type HealthGate,
+  type RoundOptions,
 } from "../health";
 import { clusterMembership } from "../../graph/membership";
 import { clusterGraph } from "../blastRadius/graph";
@@ -175,15 +176,16 @@ export class ClusterTargets {
 /** The health gates against the real clusters, with each cluster's deployed facts. */
 export class GateHealth implements ClusterHealth {
   constructor(
-    private readonly targets: ClusterTargets,
+    /** Where each cluster is reached: in production {@link ClusterTargets}. */
+    private readonly targets: Pick<ClusterTargets, "target">,
     private readonly gates: HealthGate[] = standardGates(),
   ) {}
 
-  async check(cluster: string, signal?: AbortSignal): Promise<GateOutcome[]> {
+  async check(cluster: string, opts: RoundOptions = {}): Promise<GateOutcome[]> {
     const target = await this.targets.target(cluster);
     if (typeof target === "string")
       return [{ gate: "deployed-state", cluster, ok: false, detail: target }];
-    const results = await runGates(this.gates, target, { signal });
+    const results = await runGates(this.gates, target, opts);
     return results.map((r) => ({ gate: r.gate, cluster: r.cluster, ok: r.ok, detail: r.detail }));
   }
 }

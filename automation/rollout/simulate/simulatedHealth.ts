@@ -42,6 +42,11 @@ export class SimulatedHealth implements ClusterHealth {
     this.changeKind.set(cluster, kind);
   }
 
+  /**
+   * One round of the simulated gates. The round's options are not modelled: a hanging gate takes
+   * its own timeout (`gateTimeoutMs`) even when the health wait has less time left, as it always
+   * has here; the real gates are capped (`GateHealth`).
+   */
   async check(cluster: string): Promise<GateOutcome[]> {
     const { faults } = this.options;
     const nodes = this.options.nodes ?? 3;

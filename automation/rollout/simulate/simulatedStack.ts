@@ -2,10 +2,10 @@ import { canonicalJson, type ClusterSettings, type ClusterSpec } from "../../../
 import { deployedSettings, resolveEffective } from "../../../config/effective";
 import type { DeployedCluster, Directive, RolloutRecord } from "../../../config/rolloutState";
 import type { ServiceConfig } from "../../../config/schema";
-import { SimulatedCrash } from "../orchestrator";
 import { stepKind, type StepKind } from "../plan";
 import type { Change, RolloutStack, RolloutStackState } from "../ports";
 import { hasFault, type Fault } from "./faults";
+import { SimulatedCrash } from "./simulatedCrash";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { gateRound } from "../../../automation/health/run";
 import { soak } from "../../../automation/health/soak";
 import { fakeClock, scriptedGate } from "./_fakeClock";
 import { targetFixture } from "./_fixtures";
@@ -10,8 +11,7 @@ describe("soak", () => {
     const clock = fakeClock();
     const gate = scriptedGate("http-probe", clock, () => true);
     const outcome = await soak({
-      gates: [gate],
-      target,
+      check: gateRound([gate], target),
       clock,
       durationMs: 60_000,
       pollIntervalMs: 10_000,
@@ -23,8 +23,7 @@ describe("soak", () => {
   it("lands the last round on the end of a window that is not a multiple of the interval", async () => {
     const clock = fakeClock();
     const outcome = await soak({
-      gates: [scriptedGate("nodes", clock, () => true)],
-      target,
+      check: gateRound([scriptedGate("nodes", clock, () => true)], target),
       clock,
       durationMs: 25_000,
       pollIntervalMs: 10_000,
@@ -38,8 +37,7 @@ describe("soak", () => {
     const start = clock.now();
     const flaky = scriptedGate("http-probe", clock, (now) => now - start < 30_000);
     const outcome = await soak({
-      gates: [scriptedGate("nodes", clock, () => true), flaky],
-      target,
+      check: gateRound([scriptedGate("nodes", clock, () => true), flaky], target),
       clock,
       durationMs: 300_000,
       pollIntervalMs: 10_000,
@@ -63,8 +61,7 @@ describe("soak", () => {
       return true;
     });
     const outcome = await soak({
-      gates: [gate],
-      target,
+      check: gateRound([gate], target),
       clock,
       durationMs: 600_000,
       pollIntervalMs: 10_000,
@@ -78,8 +75,7 @@ describe("soak", () => {
   it("refuses a negative window", async () => {
     await assert.rejects(
       soak({
-        gates: [scriptedGate("x", fakeClock(), () => true)],
-        target,
+        check: gateRound([scriptedGate("x", fakeClock(), () => true)], target),
         clock: fakeClock(),
         durationMs: -1,
       }),

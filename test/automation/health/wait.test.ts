@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { apiServerGate } from "../../../automation/health/apiServer";
 import { systemClock } from "../../../automation/health/clock";
-import type { GateRound } from "../../../automation/health/run";
+import { gateRound, type GateRound } from "../../../automation/health/run";
 import { waitUntilHealthy } from "../../../automation/health/wait";
 import { fakeClock, scriptedGate } from "./_fakeClock";
 import { startFakeKube } from "./_fakeKube";
@@ -14,8 +14,7 @@ describe("waitUntilHealthy", () => {
     const clock = fakeClock();
     const gates = [scriptedGate("a", clock, () => true), scriptedGate("b", clock, () => true)];
     const outcome = await waitUntilHealthy({
-      gates,
-      target,
+      check: gateRound(gates, target),
       clock,
       timeoutMs: 60_000,
       pollIntervalMs: 5000,
@@ -38,8 +37,7 @@ describe("waitUntilHealthy", () => {
     const nodes = scriptedGate("nodes", clock, (now) => now - start >= 20_000);
     const rounds: GateRound[] = [];
     const outcome = await waitUntilHealthy({
-      gates: [scriptedGate("api-server", clock, () => true), nodes],
-      target,
+      check: gateRound([scriptedGate("api-server", clock, () => true), nodes], target),
       clock,
       timeoutMs: 60_000,
       pollIntervalMs: 10_000,
@@ -65,8 +63,7 @@ describe("waitUntilHealthy", () => {
       scriptedGate("nodes", clock, () => false),
     ];
     const outcome = await waitUntilHealthy({
-      gates,
-      target,
+      check: gateRound(gates, target),
       clock,
       timeoutMs: 25_000,
       pollIntervalMs: 10_000,
@@ -74,12 +71,55 @@ describe("waitUntilHealthy", () => {
     assert.equal(outcome.ok, false);
     if (outcome.ok) return;
     assert.equal(outcome.reason, "timeout");
-    assert.equal(outcome.rounds, 4);
-    assert.equal(outcome.elapsedMs, 25_000);
-    assert.deepEqual(clock.sleeps, [10_000, 10_000, 5_000], "the last sleep ends at the deadline");
+    assert.equal(outcome.rounds, 3);
+    assert.equal(outcome.elapsedMs, 20_000);
+    assert.deepEqual(
+      clock.sleeps,
+      [10_000, 10_000],
+      "a round at 30 s would start after the deadline",
+    );
     assert.deepEqual(
       outcome.failing.map((r) => r.detail),
       ["nodes not yet"],
+    );
+  });
+
+  it("runs a last round at the deadline when the interval lands on it", async () => {
+    const clock = fakeClock();
+    const rounds: GateRound[] = [];
+    const outcome = await waitUntilHealthy({
+      check: gateRound([scriptedGate("nodes", clock, () => false)], target),
+      clock,
+      timeoutMs: 30_000,
+      pollIntervalMs: 10_000,
+      onRound: (r) => rounds.push(r),
+    });
+    assert.equal(!outcome.ok && outcome.reason, "timeout");
+    assert.deepEqual(
+      rounds.map((r) => [r.round, r.elapsedMs, r.remainingMs]),
+      [
+        [1, 0, 30_000],
+        [2, 10_000, 20_000],
+        [3, 20_000, 10_000],
+        [4, 30_000, 0],
+      ],
+    );
+  });
+
+  it("runs one round even with no time at all", async () => {
+    const clock = fakeClock();
+    const gate = scriptedGate("nodes", clock, () => false);
+    const outcome = await waitUntilHealthy({
+      check: gateRound([gate], target),
+      clock,
+      timeoutMs: 0,
+      pollIntervalMs: 10_000,
+    });
+    assert.deepEqual(!outcome.ok && [outcome.reason, outcome.rounds], ["timeout", 1]);
+    assert.deepEqual(
+      gate.calls.map((c) => c.timeoutMs),
+      [1],
+      "the round is given the least time there is, 1 ms",
     );
   });
 
@@ -87,8 +127,7 @@ describe("waitUntilHealthy", () => {
     const clock = fakeClock();
     const slow = scriptedGate("slow", clock, () => false, 4_000);
     await waitUntilHealthy({
-      gates: [slow],
-      target,
+      check: gateRound([slow], target),
       clock,
       timeoutMs: 10_000,
       pollIntervalMs: 3_000,
@@ -108,8 +147,7 @@ describe("waitUntilHealthy", () => {
       return false;
     });
     const outcome = await waitUntilHealthy({
-      gates: [gate],
-      target,
+      check: gateRound([gate], target),
       clock,
       timeoutMs: 600_000,
       pollIntervalMs: 10_000,
@@ -120,19 +158,15 @@ describe("waitUntilHealthy", () => {
     assert.equal(outcome.rounds, 2);
   });
 
-  it("refuses to wait on no gates at all", async () => {
-    await assert.rejects(
-      waitUntilHealthy({ gates: [], target, clock: fakeClock(), timeoutMs: 1000 }),
-      /give at least one gate/,
-    );
+  it("refuses to wait on no gates at all", () => {
+    assert.throws(() => gateRound([], target), /give at least one gate/);
   });
 
   it("ends on time with a real gate whose server hangs", async () => {
     const kube = await startFakeKube({ overrides: { "/readyz": "hang" } });
     try {
       const outcome = await waitUntilHealthy({
-        gates: [apiServerGate()],
-        target: targetFixture(kube.kubeconfig),
+        check: gateRound([apiServerGate()], targetFixture(kube.kubeconfig)),
         clock: systemClock(),
         timeoutMs: 200,
         pollIntervalMs: 50,

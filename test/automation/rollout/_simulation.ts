@@ -3,12 +3,12 @@ import { evaluateStack, type Evaluation } from "../../../automation/offline/eval
 import type { RolloutEvent } from "../../../automation/rollout/events";
 import {
   runRollout,
-  SimulatedCrash,
   type RolloutOptions,
   type RolloutOutcome,
 } from "../../../automation/rollout/orchestrator";
 import type { ClusterHealth, RolloutStack } from "../../../automation/rollout/ports";
 import type { Fault } from "../../../automation/rollout/simulate/faults";
+import { isSimulatedCrash } from "../../../automation/rollout/simulate/simulatedCrash";
 import { createSimulation, type Simulation } from "../../../automation/rollout/simulate/simulation";
 import { parseEnvironment, type Environment } from "../../../config/load";
 import type { DeployedCluster } from "../../../config/rolloutState";
@@ -62,6 +62,7 @@ export async function runOnce(
         clock: sim.clock,
         emit: (e) => events.push(e),
         drainGates: [sim.capacity],
+        isProcessDeath: isSimulatedCrash,
       },
       {
         environment: environment.name,
@@ -77,7 +78,7 @@ export async function runOnce(
     );
     return { outcome, events };
   } catch (err) {
-    if (err instanceof SimulatedCrash) {
+    if (isSimulatedCrash(err)) {
       sim.lock.forceUnlock(); // the operator removes the dead rollout's lock
       return { outcome: "crashed", events };
     }

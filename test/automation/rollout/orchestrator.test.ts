@@ -1,7 +1,13 @@
 import * as assert from "node:assert/strict";
 import type { Evaluation } from "../../../automation/offline/evaluate";
 import type { RolloutEvent } from "../../../automation/rollout/events";
-import type { RolloutStack } from "../../../automation/rollout/ports";
+import { runRollout } from "../../../automation/rollout/orchestrator";
+import type { ClusterHealth, GateOutcome, RolloutStack } from "../../../automation/rollout/ports";
+import {
+  isSimulatedCrash,
+  SimulatedCrash,
+} from "../../../automation/rollout/simulate/simulatedCrash";
+import type { Simulation } from "../../../automation/rollout/simulate/simulation";
 import type { Environment } from "../../../config/load";
 import { clusterFixture, serviceFixture } from "../../_fixtures";
 import {
@@ -271,7 +277,6 @@ function killAfter(stack: RolloutStack, k: number): RolloutStack {
     up: async (d, m) => {
       await stack.up(d, m);
       if (++count === k) {
-        const { SimulatedCrash } = await import("../../../automation/rollout/orchestrator");
         throw new SimulatedCrash(`after update ${k}`);
       }
     },
@@ -338,5 +343,127 @@ describe("rollout orchestrator and N-1 serving", () => {
       /not draining a: cluster c already has weight 0, so draining a would leave fewer than N-1/,
     );
     assert.equal(sim.stack.updates.length, 0);
+  });
+});
+
+describe("rollout orchestrator and a process death", () => {
+  let env: { environment: Environment; evaluation: Evaluation };
+
+  before(async () => {
+    env = await simulatedEnvironment();
+  });
+
+  /** One run on the simulation, with the deps' isProcessDeath as given. */
+  function run(sim: Simulation, isProcessDeath?: (err: unknown) => boolean) {
+    const events: RolloutEvent[] = [];
+    const outcome = runRollout(
+      {
+        stack: sim.stack,
+        health: sim.health,
+        blastRadius: sim.blastRadius,
+        lock: sim.lock,
+        clock: sim.clock,
+        emit: (e) => events.push(e),
+        drainGates: [sim.capacity],
+        ...(isProcessDeath ? { isProcessDeath } : {}),
+      },
+      {
+        environment: env.environment.name,
+        desired: sim.desired,
+        config: env.environment.config,
+        soakSeconds: 120,
+        startedBy: "test@sim",
+      },
+    );
+    return { outcome, events };
+  }
+
+  it("lets an error the deps call a process death through untouched: no halt, the lock still held", async () => {
+    const sim = simulation(env, [{ cluster: "b", kind: "crash-after-up" }]);
+    const { outcome, events } = run(sim, isSimulatedCrash);
+    await assert.rejects(outcome, SimulatedCrash);
+    assert.equal(sim.stack.updates.at(-1)?.changed[0], "b", "the last update is b's own");
+    assert.ok(!names(events).includes("halted") && !names(events).includes("rollout-finished"));
+    await assert.rejects(sim.lock.acquire(), /is being rolled out by test@sim/);
+  });
+
+  it("takes the same error for a failed update when the deps say nothing of process deaths", async () => {
+    const sim = simulation(env, [{ cluster: "b", kind: "crash-after-up" }]);
+    const { outcome, events } = run(sim);
+    const result = await outcome;
+    assert.equal(result.result, "halted");
+    assert.match(
+      result.reason!,
+      /the update of cluster b failed: simulated crash after up of cluster b/,
+    );
+    assert.ok(names(events).includes("record-failed"));
+    await sim.lock.acquire(); // released
+  });
+});
+
+describe("rollout orchestrator and the shared health wait", () => {
+  let env: { environment: Environment; evaluation: Evaluation };
+
+  before(async () => {
+    env = await simulatedEnvironment();
+  });
+
+  /** When each cluster's update finished, on the simulation's clock. */
+  const updatedAt = (events: RolloutEvent[], cluster: string) =>
+    Date.parse(events.find((e) => e.event === "update-finished" && e.cluster === cluster)!.at);
+
+  it("gives each health-wait round the time left before the deadline, and soak rounds none", async () => {
+    const sim = simulation(env);
+    const calls: { cluster: string; at: number; maxTimeoutMs?: number }[] = [];
+    const recording: ClusterHealth = {
+      check: (cluster, opts) => {
+        calls.push({ cluster, at: sim.clock.now(), maxTimeoutMs: opts?.maxTimeoutMs });
+        return sim.health.check(cluster);
+      },
+    };
+    const run = await runOnce(sim, env.environment, { health: recording });
+    assert.ok(run.outcome !== "crashed" && run.outcome.result === "succeeded");
+    const capped = calls.filter((c) => c.maxTimeoutMs !== undefined);
+    assert.equal(capped.length, run.events.filter((e) => e.event === "health-wait").length);
+    for (const call of capped) {
+      assert.equal(
+        call.at + call.maxTimeoutMs!,
+        updatedAt(run.events, call.cluster) + 600_000,
+        "the deadline is 600 s after the update",
+      );
+    }
+    const soaks = run.events.filter((e) => e.event === "soak").length;
+    const prechecks = run.events.filter((e) => e.event === "precheck").length;
+    assert.equal(calls.length - capped.length, soaks + 3 * prechecks, "3 clusters per pre-check");
+  });
+
+  it("halts at the deadline when a check hangs until its time is up", async () => {
+    const sim = simulation(env);
+    // After its update, b's API server stops answering: each check takes all the time it has.
+    const hanging: ClusterHealth = {
+      check: async (cluster, opts): Promise<GateOutcome[]> => {
+        if (cluster !== "b" || !sim.stack.updates.some((u) => u.changed.includes("b"))) {
+          return sim.health.check(cluster);
+        }
+        const ms = opts?.maxTimeoutMs ?? 10_000;
+        await sim.clock.sleep(ms);
+        return [{ gate: "api-server", cluster, ok: false, detail: `no answer within ${ms} ms` }];
+      },
+    };
+    const run = await runOnce(sim, env.environment, { health: hanging });
+    assert.ok(run.outcome !== "crashed");
+    assert.equal(run.outcome.result, "halted");
+    assert.equal(
+      run.outcome.reason,
+      'cluster b did not pass health gate "api-server" within 600s: no answer within 600000 ms',
+    );
+    const waits = run.events.filter((e) => e.event === "health-wait" && e.cluster === "b");
+    assert.deepEqual(
+      waits.map((e) => e.event === "health-wait" && e.attempt),
+      [1],
+      "one round, cut at the deadline",
+    );
+    const halted = run.events.find((e) => e.event === "halted")!;
+    assert.equal(Date.parse(halted.at) - updatedAt(run.events, "b"), 600_000);
   });
 });

@@ -1,11 +1,21 @@
 import * as assert from "node:assert/strict";
 import { loadEnvironment } from "../../../automation/commands/_environment";
 import { runOffline } from "../../../automation/offline/evaluate";
-import { DirectedStack, ProgramBlastRadius } from "../../../automation/rollout/production";
+import { apiServerGate } from "../../../automation/health/apiServer";
+import { systemClock } from "../../../automation/health/clock";
+import { soak } from "../../../automation/health/soak";
+import { waitUntilHealthy } from "../../../automation/health/wait";
+import {
+  DirectedStack,
+  GateHealth,
+  ProgramBlastRadius,
+} from "../../../automation/rollout/production";
 import { AutomationStack } from "../../../automation/stack/automationStack";
 import type { DeployedState } from "../../../automation/stack/deployedState";
 import { DIRECTIVE_ENV, type Directive } from "../../../config/rolloutState";
 import { main } from "../../../program";
+import { startFakeKube } from "../health/_fakeKube";
+import { targetFixture } from "../health/_fixtures";
 import { fakePulumi } from "../stack/_fakePulumiHarness";
 import {
   clusterUrns,
@@ -101,6 +111,86 @@ describe("production rollout adapters", () => {
       assert.deepEqual(JSON.parse(call.env[DIRECTIVE_ENV]), directive);
     } finally {
       fake.cleanup();
+    }
+  });
+});
+
+/**
+ * The rollout's health port in the shared health wait and soak, as the orchestrator runs them:
+ * each round is `health.check(cluster, round)`, against an API server that never answers.
+ */
+describe("GateHealth in the shared health wait and soak", () => {
+  async function hangingCluster() {
+    const kube = await startFakeKube({ overrides: { "/readyz": "hang" } });
+    const target = targetFixture(kube.kubeconfig);
+    // api-server waits 10 s by default: far longer than any deadline below.
+    const health = new GateHealth({ target: async () => target }, [apiServerGate()]);
+    return { kube, health, cluster: target.name };
+  }
+
+  it("cuts a check that hangs at the health wait's deadline", async () => {
+    const { kube, health, cluster } = await hangingCluster();
+    try {
+      const started = Date.now();
+      const waited = await waitUntilHealthy({
+        check: (round) => health.check(cluster, round),
+        clock: systemClock(),
+        timeoutMs: 300,
+        pollIntervalMs: 1000,
+      });
+      assert.ok(Date.now() - started < 2000, `ended after ${Date.now() - started} ms`);
+      assert.ok(!waited.ok);
+      assert.equal(waited.reason, "timeout");
+      assert.equal(waited.rounds, 1);
+      assert.equal(waited.failing[0].gate, "api-server");
+      assert.match(waited.failing[0].detail, /^no answer within \d+ ms while /);
+    } finally {
+      await kube.close();
+    }
+  });
+
+  it("stops a health wait at once when its signal aborts, the check hanging", async () => {
+    const { kube, health, cluster } = await hangingCluster();
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      const started = Date.now();
+      const waited = await waitUntilHealthy({
+        check: (round) => health.check(cluster, round),
+        clock: systemClock(),
+        timeoutMs: 60_000,
+        pollIntervalMs: 1000,
+        signal: controller.signal,
+      });
+      assert.ok(Date.now() - started < 2000, `ended after ${Date.now() - started} ms`);
+      assert.ok(!waited.ok);
+      assert.equal(waited.reason, "aborted");
+      assert.equal(waited.rounds, 1);
+      assert.match(waited.failing[0].detail, /^cancelled while /);
+    } finally {
+      await kube.close();
+    }
+  });
+
+  it("stops a soak at once when its signal aborts, the check hanging", async () => {
+    const { kube, health, cluster } = await hangingCluster();
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      const started = Date.now();
+      const held = await soak({
+        check: (round) => health.check(cluster, round),
+        clock: systemClock(),
+        durationMs: 60_000,
+        pollIntervalMs: 1000,
+        signal: controller.signal,
+      });
+      assert.ok(Date.now() - started < 2000, `ended after ${Date.now() - started} ms`);
+      assert.ok(!held.ok);
+      assert.equal(held.reason, "aborted");
+      assert.equal(held.rounds, 1);
+    } finally {
+      await kube.close();
     }
   });
 });
