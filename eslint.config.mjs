@@ -2,6 +2,19 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/** An import of another folder's private (`_`-prefixed) file. */
+const PRIVATE = {
+  regex: "^\\.\\./(.*/)?_[^/]+$",
+  message:
+    "a file whose name starts with _ is private to its folder; import it only from there, or move what several folders need into a module of its own",
+};
+
+/** An import of the CLI's commands. */
+const CLI = {
+  regex: "(^|/)commands(/|$)",
+  message: "domain code never imports the CLI (automation/commands); move what it needs below it",
+};
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "eslint.config.mjs"] },
   js.configs.recommended,
@@ -11,5 +24,19 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       "no-console": "off",
     },
+  },
+  // Boundaries (README, "Layout"). A file whose name starts with `_` is private to its folder;
+  // code shared by several folders lives in a folder of its own. Tests may reach into the
+  // private files of the folder they test.
+  {
+    files: ["**/*.ts"],
+    ignores: ["test/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [PRIVATE] }] },
+  },
+  // Domain code (rollout, health, capacity, the stack adapter, ...) never imports the CLI.
+  {
+    files: ["automation/**/*.ts"],
+    ignores: ["automation/commands/**", "automation/main.ts", "automation/cli.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [PRIVATE, CLI] }] },
   },
 );

@@ -1,5 +1,5 @@
 import { clusterSpec, generationOf, type ClusterSettings, type ClusterSpec } from "./clusters";
-import { minorOf } from "./_version";
+import { minorOf } from "./version";
 import {
   RolloutRefusal,
   type DeployedCluster,

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { cidrsOverlap, subnetBits } from "./_cidr";
-import { minorOf } from "./_version";
+import { minorOf } from "./version";
 import type { environmentShape } from "./schema";
 
 /**

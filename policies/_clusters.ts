@@ -1,7 +1,7 @@
 import type { GraphCluster } from "../graph/membership";
 import { AWS_EKS_CLUSTER, type ResourceNode } from "../graph/resourceGraph";
 import { at, str, UNKNOWN_VALUE, type Read } from "./_props";
-import type { StackView } from "./_view";
+import type { StackView } from "./stackView";
 
 export { AWS_EKS_CLUSTER, EKS_COMPONENT } from "../graph/resourceGraph";
 

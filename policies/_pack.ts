@@ -8,7 +8,7 @@ import type {
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { UnknownValueError } from "@pulumi/policy";
 import { UNKNOWN, type ResourceNode } from "../graph/resourceGraph";
-import { checksType, resolveConfig, type AnyPolicySpec } from "./_policy";
+import { checksType, resolveConfig, type AnyPolicySpec } from "./policySpec";
 
 /**
  * The adapter between CrossGuard and the pure policies: turns a {@link PolicySpec} into the

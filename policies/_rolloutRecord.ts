@@ -1,5 +1,5 @@
 import type { ResourceNode } from "../graph/resourceGraph";
-import type { StackView } from "./_view";
+import type { StackView } from "./stackView";
 
 const STACK = "pulumi:pulumi:Stack";
 const STACK_REFERENCE = "pulumi:pulumi:StackReference";

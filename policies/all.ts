@@ -6,7 +6,7 @@ import { noAmbientKubernetesProvider } from "./noAmbientKubernetesProvider";
 import { noCrossClusterDependency } from "./noCrossClusterDependency";
 import { noSharedSingleClusterDependency } from "./noSharedSingleClusterDependency";
 import { nodesRequireImdsv2 } from "./nodesRequireImdsv2";
-import type { AnyPolicySpec } from "./_policy";
+import type { AnyPolicySpec } from "./policySpec";
 import { sharedStateOutsideClusters } from "./sharedStateOutsideClusters";
 import { systemPodsPerCluster } from "./systemPodsPerCluster";
 import { trafficReachesAllClusters } from "./trafficReachesAllClusters";

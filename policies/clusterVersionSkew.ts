@@ -1,6 +1,6 @@
 import { clusterVersion, minorOf } from "./_clusters";
-import type { PolicySpec } from "./_policy";
-import { stackView } from "./_view";
+import type { PolicySpec } from "./policySpec";
+import { stackView } from "./stackView";
 
 export interface ClusterVersionSkewConfig {
   /** Largest difference in Kubernetes minor versions allowed between two clusters. */

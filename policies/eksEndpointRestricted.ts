@@ -1,8 +1,8 @@
 import { AWS_EKS_CLUSTER, EKS_COMPONENT } from "./_clusters";
 import { UNKNOWN_VALUE } from "./_props";
 import { eksName, eksSettings } from "./_eksSettings";
-import type { Finding, PolicySpec } from "./_policy";
-import { label } from "./_view";
+import type { Finding, PolicySpec } from "./policySpec";
+import { label } from "./stackView";
 
 export interface EksEndpointRestrictedConfig {
   /** Allow a public API endpoint at all (it must still be limited to `publicAccessCidrs`). */

@@ -1,7 +1,7 @@
 import { AWS_EKS_CLUSTER, EKS_COMPONENT } from "./_clusters";
 import { eksName, eksSettings } from "./_eksSettings";
-import type { Finding, PolicySpec } from "./_policy";
-import { label } from "./_view";
+import type { Finding, PolicySpec } from "./policySpec";
+import { label } from "./stackView";
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the level is the only setting
 export interface EksSecretsEncryptedConfig {}

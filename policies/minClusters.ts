@@ -1,6 +1,6 @@
 import { names, plural } from "./_props";
-import type { PolicySpec } from "./_policy";
-import { stackView } from "./_view";
+import type { PolicySpec } from "./policySpec";
+import { stackView } from "./stackView";
 
 export interface MinClustersConfig {
   /** Fewest EKS clusters the environment may have. */

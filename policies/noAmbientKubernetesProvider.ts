@@ -1,7 +1,7 @@
 import { isDefaultProvider, isKubernetesResource } from "../graph/resourceGraph";
 import { names } from "./_props";
-import type { Finding, PolicySpec } from "./_policy";
-import { label, stackView } from "./_view";
+import type { Finding, PolicySpec } from "./policySpec";
+import { label, stackView } from "./stackView";
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the level is the only setting
 export interface NoAmbientKubernetesProviderConfig {}

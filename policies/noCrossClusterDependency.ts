@@ -1,6 +1,6 @@
 import type { ResourceNode } from "../graph/resourceGraph";
-import { IGNORE_TYPES, type Finding, type PolicySpec } from "./_policy";
-import { label, sdkName, stackView, type StackView } from "./_view";
+import { IGNORE_TYPES, type Finding, type PolicySpec } from "./policySpec";
+import { label, sdkName, stackView, type StackView } from "./stackView";
 
 export interface NoCrossClusterDependencyConfig {
   /** Type tokens of resources left out of the check (as dependents or dependencies). */

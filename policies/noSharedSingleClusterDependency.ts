@@ -1,8 +1,8 @@
 import { edgesOf } from "../graph/membership";
 import { isKubernetesResource, type ResourceNode } from "../graph/resourceGraph";
 import { names } from "./_props";
-import { IGNORE_TYPES, type Finding, type PolicySpec } from "./_policy";
-import { label, sdkName, stackView, type StackView } from "./_view";
+import { IGNORE_TYPES, type Finding, type PolicySpec } from "./policySpec";
+import { label, sdkName, stackView, type StackView } from "./stackView";
 
 export interface NoSharedSingleClusterDependencyConfig {
   /** Type tokens of resources left out of the check. */

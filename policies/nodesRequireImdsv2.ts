@@ -1,8 +1,8 @@
 import type { ResourceNode } from "../graph/resourceGraph";
 import { EKS_COMPONENT } from "./_clusters";
 import { at, bool, num, str, UNKNOWN_VALUE } from "./_props";
-import type { Finding, PolicySpec } from "./_policy";
-import { label, stackView, type StackView } from "./_view";
+import type { Finding, PolicySpec } from "./policySpec";
+import { label, stackView, type StackView } from "./stackView";
 
 export interface NodesRequireImdsv2Config {
   /** Largest allowed `httpPutResponseHopLimit` (2 lets pods behind one hop reach IMDS; 1 blocks them). */

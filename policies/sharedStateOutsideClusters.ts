@@ -2,8 +2,8 @@ import type { GraphCluster } from "../graph/membership";
 import type { ResourceNode } from "../graph/resourceGraph";
 import { AWS_EKS_CLUSTER, EKS_COMPONENT } from "./_clusters";
 import { bool, names, str } from "./_props";
-import type { Finding, PolicySpec } from "./_policy";
-import { label, stackView, type StackView } from "./_view";
+import type { Finding, PolicySpec } from "./policySpec";
+import { label, stackView, type StackView } from "./stackView";
 
 export interface SharedStateOutsideClustersConfig {
   /** Type tokens of stateful resources named when more than one cluster uses them. */

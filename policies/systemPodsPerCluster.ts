@@ -3,8 +3,8 @@ import type { ResourceNode } from "../graph/resourceGraph";
 import { AWS_EKS_CLUSTER, EKS_COMPONENT } from "./_clusters";
 import { kindOf, kindOfType, objectName } from "./_kubernetes";
 import { bool, str, UNKNOWN_VALUE } from "./_props";
-import type { Finding, PolicySpec } from "./_policy";
-import { stackView, type StackView } from "./_view";
+import type { Finding, PolicySpec } from "./policySpec";
+import { stackView, type StackView } from "./stackView";
 
 export interface SystemPodsPerClusterConfig {
   /** System components every cluster must run itself. */

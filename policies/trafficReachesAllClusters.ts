@@ -1,8 +1,8 @@
 import type { GraphCluster } from "../graph/membership";
 import type { ResourceNode } from "../graph/resourceGraph";
 import { list, names, num, str, UNKNOWN_VALUE } from "./_props";
-import type { Finding, PolicySpec } from "./_policy";
-import { label, stackView, type StackView } from "./_view";
+import type { Finding, PolicySpec } from "./policySpec";
+import { label, stackView, type StackView } from "./stackView";
 
 export interface TrafficReachesAllClustersConfig {
   /** Most clusters a hostname may send no traffic to (weight 0) at once. */

@@ -2,9 +2,9 @@ import type { GraphCluster } from "../graph/membership";
 import type { ResourceNode } from "../graph/resourceGraph";
 import { containerImages, kindOfType, objectName, objectNamespace, runsPods } from "./_kubernetes";
 import { names, num, UNKNOWN_VALUE } from "./_props";
-import type { Finding, PolicySpec } from "./_policy";
+import type { Finding, PolicySpec } from "./policySpec";
 import { releaseInProgress } from "./_rolloutRecord";
-import { label, stackView } from "./_view";
+import { label, stackView } from "./stackView";
 
 export interface WorkloadOnAllClustersConfig {
   /** Kubernetes kinds that must exist on every cluster. */

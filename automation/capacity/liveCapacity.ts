@@ -1,7 +1,7 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { parseQuantity } from "../quantity";
-import { guardedCheck } from "../health/_guard";
-import { kubeCall, kubeSession, listAll, PAGE_SIZE } from "../health/_kube";
+import { guardedCheck } from "../health/guard";
+import { kubeCall, kubeSession, listAll, PAGE_SIZE } from "../k8s/kube";
 import type { GateResult } from "../health/gate";
 import type { ClusterTarget } from "../health/target";
 import type { ClusterCapacity, ServiceLoad } from "./assess";

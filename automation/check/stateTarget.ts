@@ -1,6 +1,6 @@
 import { GraphNumbering } from "../../graph/graphNumbering";
 import { clusterMembership } from "../../graph/membership";
-import { readStackExport } from "../state/readStackExport";
+import { readStackExport } from "../stackExport/readStackExport";
 import { buildGraphReport } from "./report";
 import type { CheckTarget } from "./targets";
 

@@ -126,7 +126,7 @@ async function loadGraph(
       "name the environment (e.g. `aa blast-radius dev --events preview.json`), or pass --stack-file FILE or --state EXPORT for the resource graph",
     );
   }
-  const { loadEnvironment } = await import("./_environment");
+  const { loadEnvironment } = await import("../environment");
   const loaded = loadEnvironment(env, options.stackFile);
   if (!options.json && io.stderrIsTTY) io.stderr(`evaluating ${loaded.source} offline...\n`);
   const { evaluateStack } = await import("../offline/evaluate");

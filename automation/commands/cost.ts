@@ -5,7 +5,7 @@ import { renderCostReport } from "../cost/render";
 import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
 import { writeJson, type Io } from "../io";
 import { manPage } from "./_help";
-import { loadEnvironment } from "./_environment";
+import { loadEnvironment } from "../environment";
 
 interface CostOptions {
   stackFile?: string;

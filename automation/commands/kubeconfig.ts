@@ -10,8 +10,8 @@ import { serializeKubeconfig } from "../kube/kubeconfigDoc";
 import { readKubeconfigFile, writeKubeconfigFile } from "../kube/kubeconfigFile";
 import { kubeconfigDestination, kubeconfigPrecedence, tildify } from "../kube/kubeconfigPaths";
 import { planMerge, type MergePlan } from "../kube/merge";
-import { applyMergeToDocument } from "../kube/_documentMerge";
-import { AutomationStack } from "../stack/automationStack";
+import { applyMergeToDocument } from "../kube/documentMerge";
+import { AutomationStack } from "../automationApi/automationStack";
 import { findProject } from "../project";
 
 interface KubeconfigOptions {

@@ -28,7 +28,7 @@ import { readSelectedStack } from "../kube/selectedStack";
 import { classifyKubectlArgs, readsStdin } from "../kube/verbs";
 import { findProject, listEnvironments } from "../project";
 import { Redactor } from "../redact/redactor";
-import { AutomationStack } from "../stack/automationStack";
+import { AutomationStack } from "../automationApi/automationStack";
 
 /** aa kubectl's options (before `--`). */
 export interface KubectlOptions {

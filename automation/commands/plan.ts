@@ -7,12 +7,8 @@ import { manPage } from "./_help";
 import { planRollout } from "../rollout/plan";
 import { readDeployedFromStack } from "../rollout/production";
 import { oneMinorBelow } from "../rollout/simulate/simulation";
-import {
-  clusterList,
-  loadEnvironment,
-  readDeployedFile,
-  type LoadedEnvironment,
-} from "./_environment";
+import { loadEnvironment, readDeployedFile, type LoadedEnvironment } from "../environment";
+import { clusterList } from "./_options";
 
 interface PlanOptions {
   stackFile?: string;

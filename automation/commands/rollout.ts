@@ -11,14 +11,8 @@ import { createRenderer } from "../rollout/render";
 import { parseFault, FAULT_KINDS, type Fault } from "../rollout/simulate/faults";
 import { isSimulatedCrash } from "../rollout/simulate/simulatedCrash";
 import { createSimulation } from "../rollout/simulate/simulation";
-import {
-  clusterList,
-  loadEnvironment,
-  readDeployedFile,
-  seconds,
-  whoAmI,
-  type LoadedEnvironment,
-} from "./_environment";
+import { loadEnvironment, readDeployedFile, type LoadedEnvironment } from "../environment";
+import { clusterList, seconds, whoAmI } from "./_options";
 import { forceUnlock, runProductionRollout } from "../rollout/production";
 
 interface RolloutCliOptions {

@@ -9,7 +9,7 @@ import type { ClusterHealth, GateOutcome } from "../rollout/ports";
 import { CapacityGate } from "../capacity/drainGate";
 import { readCapacity } from "../capacity/liveCapacity";
 import { ClusterTargets, GateHealth, openStack } from "../rollout/production";
-import { loadEnvironment, readDeployedFile, type LoadedEnvironment } from "./_environment";
+import { loadEnvironment, readDeployedFile, type LoadedEnvironment } from "../environment";
 
 interface StatusOptions {
   stackFile?: string;

@@ -1,6 +1,6 @@
-import { ProbeError } from "./_errors";
-import type { CheckContext, Verdict } from "./_guard";
-import { isNotFound, kubeCall, type KubeSession } from "./_kube";
+import { ProbeError } from "../k8s/probeError";
+import type { CheckContext, Verdict } from "./guard";
+import { isNotFound, kubeCall, type KubeSession } from "../k8s/kube";
 import { daemonSetStatus, deploymentStatus, labelSelectorOf, podProblem } from "./_rollout";
 import type { SystemWorkload } from "./target";
 

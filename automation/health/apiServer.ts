@@ -1,7 +1,7 @@
-import { describeError, ProbeError } from "./_errors";
-import { guardedCheck } from "./_guard";
+import { describeError, ProbeError } from "../k8s/probeError";
+import { guardedCheck } from "./guard";
 import { httpGet } from "./_httpGet";
-import { kubeCall, kubeSession } from "./_kube";
+import { kubeCall, kubeSession } from "../k8s/kube";
 import { minorOfReported } from "./_version";
 import type { HealthGate } from "./gate";
 

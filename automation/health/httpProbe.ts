@@ -1,5 +1,5 @@
-import { describeError } from "./_errors";
-import { guardedCheck, type CheckContext } from "./_guard";
+import { describeError } from "../k8s/probeError";
+import { guardedCheck, type CheckContext } from "./guard";
 import { httpGet } from "./_httpGet";
 import type { HealthGate } from "./gate";
 import type { ServiceTarget } from "./target";

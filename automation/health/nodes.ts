@@ -1,6 +1,6 @@
 import type { V1Node } from "@kubernetes/client-node";
-import { guardedCheck, type Verdict } from "./_guard";
-import { kubeSession, listAll, PAGE_SIZE } from "./_kube";
+import { guardedCheck, type Verdict } from "./guard";
+import { kubeSession, listAll, PAGE_SIZE } from "../k8s/kube";
 import { minorOfReported } from "./_version";
 import type { HealthGate } from "./gate";
 

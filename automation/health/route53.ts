@@ -3,8 +3,8 @@ import {
   Route53Client,
   type HealthCheckObservation,
 } from "@aws-sdk/client-route-53";
-import { describeError } from "./_errors";
-import { guardedCheck, type CheckContext } from "./_guard";
+import { describeError } from "../k8s/probeError";
+import { guardedCheck, type CheckContext } from "./guard";
 import type { HealthGate } from "./gate";
 
 /** One Route 53 health check as the gate saw it. */

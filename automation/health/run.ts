@@ -1,5 +1,5 @@
 import { Redactor } from "../redact/redactor";
-import { describeError } from "./_errors";
+import { describeError } from "../k8s/probeError";
 import type { GateResult, HealthGate } from "./gate";
 import type { ClusterTarget } from "./target";
 

@@ -1,5 +1,5 @@
-import { guardedCheck } from "./_guard";
-import { kubeSession } from "./_kube";
+import { guardedCheck } from "./guard";
+import { kubeSession } from "../k8s/kube";
 import { checkWorkload, workloadsVerdict, type WorkloadObservation } from "./_workloads";
 import type { HealthGate } from "./gate";
 

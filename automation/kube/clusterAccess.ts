@@ -1,4 +1,4 @@
-import { StackOutputsError } from "../stack/errors";
+import { StackOutputsError } from "../automationApi/errors";
 import {
   itemsOf,
   KubeconfigError,

@@ -1,7 +1,7 @@
 import { LocalWorkspace, type PulumiCommand } from "@pulumi/pulumi/automation";
 import { Redactor } from "../redact/redactor";
-import { commandFailure } from "../stack/_commandFailure";
-import { StackCommandError } from "../stack/errors";
+import { commandFailure } from "../automationApi/commandFailure";
+import { StackCommandError } from "../automationApi/errors";
 import type { SelectedStack } from "./inference";
 
 /** Arguments of {@link readSelectedStack}. */

@@ -4,7 +4,7 @@ import { deployedSettings } from "../../config/effective";
 import type { DeployedCluster } from "../../config/rolloutState";
 import { kubeProxySkew } from "../../config/rules";
 import type { EnvironmentConfig, ServiceConfig } from "../../config/schema";
-import { minorOf } from "../../config/_version";
+import { minorOf } from "../../config/version";
 
 /**
  * What a step changes, and so how it is run:

@@ -4,7 +4,7 @@ import type { RoundOptions } from "../health/run";
 
 /**
  * The narrow ports the rollout orchestrator works through. Production adapters: the Automation
- * API stack (`automation/stack`), the health gates (`automation/health`), the offline evaluation
+ * API stack (`automation/automationApi`), the health gates (`automation/health`), the offline evaluation
  * of the program (blast radius) and the system clock. `aa rollout --simulate` plugs in-process
  * simulations into the same ports.
  */

@@ -1,7 +1,7 @@
 import { deployedSettings } from "../../config/effective";
 import { DIRECTIVE_ENV, type Directive, type PreviousState } from "../../config/rolloutState";
 import { main } from "../../program";
-import type { LoadedEnvironment } from "../commands/_environment";
+import type { LoadedEnvironment } from "../environment";
 import { UsageError } from "../exitCodes";
 import { CapacityGate } from "../capacity/drainGate";
 import { systemClock } from "../health/clock";
@@ -17,8 +17,8 @@ import { clusterMembership } from "../../graph/membership";
 import { clusterGraph } from "../blastRadius/graph";
 import type { ClusterGraph } from "../blastRadius/steps";
 import { runOffline } from "../offline/evaluate";
-import { AutomationStack } from "../stack/automationStack";
-import type { DeployedState } from "../stack/deployedState";
+import { AutomationStack } from "../automationApi/automationStack";
+import type { DeployedState } from "../automationApi/deployedState";
 import type { RolloutEvent } from "./events";
 import { runRollout, type RolloutOptions, type RolloutOutcome } from "./orchestrator";
 import {

@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { aa, hasStackTrace } from "../_cli";
-import { deployedEnvironmentExport } from "./state/_exportFixture";
-import { eventLog, previewJson, realisticStream, type StepSpec } from "./stack/_realEvents";
-import { clusterUrns } from "./stack/_stackFixtures";
+import { deployedEnvironmentExport } from "./stackExport/_exportFixture";
+import { eventLog, previewJson, realisticStream, type StepSpec } from "./automationApi/_realEvents";
+import { clusterUrns } from "./automationApi/_stackFixtures";
 
 const a = clusterUrns("dev", "a");
 const b = clusterUrns("dev", "b");

@@ -15,9 +15,9 @@ import {
   StackLockedError,
   StackNotFoundError,
   StackOutputsError,
-} from "../../automation/stack/errors";
-import { RolloutLockError } from "../../automation/stack/lock";
-import { StackExportError } from "../../automation/state/stackExport";
+} from "../../automation/automationApi/errors";
+import { RolloutLockError } from "../../automation/automationApi/lock";
+import { StackExportError } from "../../automation/stackExport/stackExport";
 import { ConfigError } from "../../config/errors";
 import { RolloutRefusal } from "../../config/rolloutState";
 import { AaError, ExitCode } from "../../errors/aaError";

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { AutomationStack } from "../../automation/stack/automationStack";
+import { AutomationStack } from "../../automation/automationApi/automationStack";
 import { aa, ROOT } from "../_cli";
 
 /**

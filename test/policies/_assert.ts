@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { ResourceNode } from "../../graph/resourceGraph";
-import { runPolicy, type Finding, type PolicySpec } from "../../policies/_policy";
+import { runPolicy, type Finding, type PolicySpec } from "../../policies/policySpec";
 
 /** Runs a policy as the pack does and returns its findings. */
 export function check<C extends object>(

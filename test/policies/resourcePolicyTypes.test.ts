@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import { POLICIES } from "../../policies/all";
-import { checksType, resolveConfig } from "../../policies/_policy";
+import { checksType, resolveConfig } from "../../policies/policySpec";
 import { environmentGraph } from "./_environment";
 import { check } from "./_assert";
 

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { clusterMembership, type Membership } from "../../graph/membership";
-import { stackView } from "../../policies/_view";
+import { stackView } from "../../policies/stackView";
 import { drawn, graphOf } from "../graph/_randomGraph";
 
 // The stack view answers the policies' questions by position and by type, on the numbered

@@ -5,8 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { ROOT } from "../_cli";
-import { previewJson, type StepSpec } from "../automation/stack/_realEvents";
-import { clusterUrns } from "../automation/stack/_stackFixtures";
+import { previewJson, type StepSpec } from "../automation/automationApi/_realEvents";
+import { clusterUrns } from "../automation/automationApi/_stackFixtures";
 
 const WORKFLOW = path.join(ROOT, ".github", "workflows", "policy-check.yml");
 const CLI = path.join(ROOT, "dist", "automation", "cli.js");

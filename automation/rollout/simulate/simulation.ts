@@ -1,7 +1,7 @@
 import { clusterSpec, planClusters, type ClusterSpec } from "../../../config/clusters";
 import type { Environment } from "../../../config/load";
 import type { DeployedCluster, RolloutRecord } from "../../../config/rolloutState";
-import { minorOf } from "../../../config/_version";
+import { minorOf } from "../../../config/version";
 import { clusterGraph } from "../../blastRadius/graph";
 import type { Evaluation } from "../../offline/evaluate";
 import type { BlastRadius, RolloutLockPort } from "../ports";

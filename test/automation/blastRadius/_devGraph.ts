@@ -1,6 +1,6 @@
 import { clusterGraph } from "../../../automation/blastRadius/graph";
 import type { ClusterGraph } from "../../../automation/blastRadius/steps";
-import { loadEnvironment } from "../../../automation/commands/_environment";
+import { loadEnvironment } from "../../../automation/environment";
 import { evaluateStack } from "../../../automation/offline/evaluate";
 
 /** The dev example's resource graph, as the program evaluated offline registers it. */

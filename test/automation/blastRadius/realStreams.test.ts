@@ -24,8 +24,8 @@ import {
   stackUrnOf,
   type StepSpec,
   type StreamOptions,
-} from "../stack/_realEvents";
-import { clusterUrns } from "../stack/_stackFixtures";
+} from "../automationApi/_realEvents";
+import { clusterUrns } from "../automationApi/_stackFixtures";
 
 const a = clusterUrns("dev", "a");
 const b = clusterUrns("dev", "b");

@@ -4,9 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { writeSyntheticExport } from "../../../bench/syntheticExport";
 import { buildGraphReport } from "../../../automation/check/report";
-import { readStackExport } from "../../../automation/state/readStackExport";
-import { fromStackExport } from "../../../automation/state/stackExport";
-import { encrypted, ExportBuilder } from "../state/_exportFixture";
+import { readStackExport } from "../../../automation/stackExport/readStackExport";
+import { fromStackExport } from "../../../automation/stackExport/stackExport";
+import { encrypted, ExportBuilder } from "../stackExport/_exportFixture";
 import { clusterMembership, type Membership } from "../../../graph/membership";
 
 describe("the --json report of a stack export (buildGraphReport)", () => {

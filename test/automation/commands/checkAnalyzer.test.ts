@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { aa, ROOT } from "../../_cli";
-import { deployedEnvironmentExport } from "../state/_exportFixture";
+import { deployedEnvironmentExport } from "../stackExport/_exportFixture";
 
 describe("aa check --analyzer (as a user runs it)", () => {
   let dir: string;

@@ -6,7 +6,7 @@ import YAML from "yaml";
 import { PACKAGE_DIR } from "../../../automation/project";
 import type { CheckReport } from "../../../automation/check/report";
 import { assertValidSarif } from "../check/_sarifShape";
-import { deployedEnvironmentExport } from "../state/_exportFixture";
+import { deployedEnvironmentExport } from "../stackExport/_exportFixture";
 
 const AA = path.join(PACKAGE_DIR, "dist", "automation", "cli.js");
 

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ROOT } from "../../_cli";
-import { deployedEnvironmentExport } from "../state/_exportFixture";
+import { deployedEnvironmentExport } from "../stackExport/_exportFixture";
 
 /** Packages `aa check --state` must not load: it evaluates plain data, in-process. */
 const NOT_NEEDED = [

@@ -7,8 +7,8 @@ import {
   type KubectlOptions,
 } from "../../../automation/commands/kubectl";
 import type { Io } from "../../../automation/io";
-import { fakePulumi, type FakePulumi } from "../stack/_fakePulumiHarness";
-import { clusterOutputFixture } from "../stack/_stackFixtures";
+import { fakePulumi, type FakePulumi } from "../automationApi/_fakePulumiHarness";
+import { clusterOutputFixture } from "../automationApi/_stackFixtures";
 import { fakeKubectl, type FakeKubectl } from "./_fakeKubectlHarness";
 import { caData, startKubeApi, type KubeApi } from "./_kubeApi";
 

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { clusterAccessFromStack } from "../../../automation/kube/clusterAccess";
-import { StackOutputsError } from "../../../automation/stack/errors";
+import { StackOutputsError } from "../../../automation/automationApi/errors";
 import { ownerOf } from "../../../automation/kube/ownership";
 import { eksKubeconfig, fixtureCa, fixtureToken } from "./_kubeconfigFixtures";
 

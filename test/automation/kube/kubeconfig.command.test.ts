@@ -10,9 +10,9 @@ import {
   type KubeconfigDeps,
 } from "../../../automation/commands/kubeconfig";
 import { UsageError } from "../../../automation/exitCodes";
-import { StackOutputsError } from "../../../automation/stack/errors";
-import { fakePulumi, type FakePulumi } from "../stack/_fakePulumiHarness";
-import { clusterOutputFixture } from "../stack/_stackFixtures";
+import { StackOutputsError } from "../../../automation/automationApi/errors";
+import { fakePulumi, type FakePulumi } from "../automationApi/_fakePulumiHarness";
+import { clusterOutputFixture } from "../automationApi/_stackFixtures";
 import { bufferIo } from "./_kubeEnv";
 import { eksKubeconfig, fixtureCa, fixtureToken, userKubeconfig } from "./_kubeconfigFixtures";
 

@@ -10,7 +10,7 @@ import {
 } from "../../../automation/kube/kubeconfigDoc";
 import { applyMerge, mergeKubeconfig, planMerge } from "../../../automation/kube/merge";
 import { ownerOf } from "../../../automation/kube/ownership";
-import { applyMergeToDocument } from "../../../automation/kube/_documentMerge";
+import { applyMergeToDocument } from "../../../automation/kube/documentMerge";
 import { accessFixture, fixtureToken, userKubeconfig } from "./_kubeconfigFixtures";
 
 const names = (doc: KubeconfigDoc, list: "clusters" | "users" | "contexts") =>

@@ -5,9 +5,9 @@ import { PolicyPackSession } from "../../../automation/policy/analyzerRunner";
 import { readEnvironmentStack, findProject, PACKAGE_DIR } from "../../../automation/project";
 import type { ResourceNode } from "../../../graph/resourceGraph";
 import { foreignProgram } from "../../_foreignProgram";
-import { fromStackExport } from "../../../automation/state/stackExport";
+import { fromStackExport } from "../../../automation/stackExport/stackExport";
 import { environmentGraph } from "../../policies/_environment";
-import { deployedEnvironmentExport } from "../state/_exportFixture";
+import { deployedEnvironmentExport } from "../stackExport/_exportFixture";
 
 const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

@@ -6,14 +6,14 @@ import { writeSyntheticExport } from "../../../bench/syntheticExport";
 import { UsageError } from "../../../automation/exitCodes";
 import { PolicyPackSession, type PolicyRunInput } from "../../../automation/policy/analyzerRunner";
 import { runPoliciesInProcess } from "../../../automation/policy/inProcessRunner";
-import { fromStackExport } from "../../../automation/state/stackExport";
+import { fromStackExport } from "../../../automation/stackExport/stackExport";
 import type { ResourceNode } from "../../../graph/resourceGraph";
 import { environmentGraph } from "../../policies/_environment";
 import {
   deployedEnvironmentExport,
   ExportBuilder,
   type ExportResource,
-} from "../state/_exportFixture";
+} from "../stackExport/_exportFixture";
 
 const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

@@ -1,19 +1,19 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadEnvironment } from "../../../automation/commands/_environment";
+import { loadEnvironment } from "../../../automation/environment";
 import { buildStatus } from "../../../automation/commands/status";
 import { apiServerGate } from "../../../automation/health";
 import { SECRET_FIELDS, SECRET_MARKER } from "../../../automation/redact/redactor";
 import { ClusterTargets, GateHealth } from "../../../automation/rollout/production";
-import { AutomationStack } from "../../../automation/stack/automationStack";
-import type { StackEvent } from "../../../automation/stack/events";
+import { AutomationStack } from "../../../automation/automationApi/automationStack";
+import type { StackEvent } from "../../../automation/automationApi/events";
 import { ROOT } from "../../_cli";
 import { startFakeKube, status, TOKEN, type FakeKube } from "../health/_fakeKube";
 import { targetFixture } from "../health/_fixtures";
 import { kubeEnvironment, type KubeEnvironment } from "../kube/_kubeEnv";
-import { fakePulumi, type FakePulumi } from "../stack/_fakePulumiHarness";
-import { clusterOutputFixture } from "../stack/_stackFixtures";
+import { fakePulumi, type FakePulumi } from "../automationApi/_fakePulumiHarness";
+import { clusterOutputFixture } from "../automationApi/_stackFixtures";
 
 /**
  * One secret of every shape the redactor knows: the value of each of its secret fields (the token

@@ -6,7 +6,7 @@ import {
   SECRET_MARKER,
 } from "../../../automation/redact/redactor";
 import { accessFixture, fixtureCa, fixtureToken } from "../kube/_kubeconfigFixtures";
-import { clusterUrns, kubeconfigFixture } from "../stack/_stackFixtures";
+import { clusterUrns, kubeconfigFixture } from "../automationApi/_stackFixtures";
 
 const TOKEN = "tok-aa-test-0d1e2f3a4b5c6d7e8f90";
 

@@ -9,7 +9,7 @@ import {
   PlanRefusal,
   stepKind,
 } from "../../../automation/rollout/plan";
-import { minorOf } from "../../../config/_version";
+import { minorOf } from "../../../config/version";
 import { deployedFrom, clusterFixture, environmentFixture, serviceFixture } from "../../_fixtures";
 
 const MATRIX = {

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { loadEnvironment } from "../../../automation/commands/_environment";
+import { loadEnvironment } from "../../../automation/environment";
 import { runOffline } from "../../../automation/offline/evaluate";
 import { apiServerGate } from "../../../automation/health/apiServer";
 import { systemClock } from "../../../automation/health/clock";
@@ -10,20 +10,20 @@ import {
   GateHealth,
   ProgramBlastRadius,
 } from "../../../automation/rollout/production";
-import { AutomationStack } from "../../../automation/stack/automationStack";
-import type { DeployedState } from "../../../automation/stack/deployedState";
+import { AutomationStack } from "../../../automation/automationApi/automationStack";
+import type { DeployedState } from "../../../automation/automationApi/deployedState";
 import { DIRECTIVE_ENV, type Directive } from "../../../config/rolloutState";
 import { main } from "../../../program";
 import { startFakeKube } from "../health/_fakeKube";
 import { targetFixture } from "../health/_fixtures";
-import { fakePulumi } from "../stack/_fakePulumiHarness";
+import { fakePulumi } from "../automationApi/_fakePulumiHarness";
 import {
   clusterUrns,
   engineEvents,
   parentOf,
   stackOutputsFixture,
   stackUrn,
-} from "../stack/_stackFixtures";
+} from "../automationApi/_stackFixtures";
 
 const record = {
   id: "r1",

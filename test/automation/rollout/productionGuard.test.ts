@@ -1,18 +1,18 @@
 import * as assert from "node:assert/strict";
-import { loadEnvironment, type LoadedEnvironment } from "../../../automation/commands/_environment";
+import { loadEnvironment, type LoadedEnvironment } from "../../../automation/environment";
 import { runOffline } from "../../../automation/offline/evaluate";
 import type { RolloutEvent } from "../../../automation/rollout/events";
 import { runRollout, type RolloutOutcome } from "../../../automation/rollout/orchestrator";
 import { DirectedStack, ProgramBlastRadius } from "../../../automation/rollout/production";
 import { MemoryRolloutLock } from "../../../automation/rollout/simulate/memoryLock";
 import { VirtualClock } from "../../../automation/rollout/simulate/virtualClock";
-import { AutomationStack } from "../../../automation/stack/automationStack";
+import { AutomationStack } from "../../../automation/automationApi/automationStack";
 import { generationOf, type ClusterSettings } from "../../../config/clusters";
 import type { DeployedCluster } from "../../../config/rolloutState";
 import { main } from "../../../program";
-import { fakePulumi, type FakePulumi } from "../stack/_fakePulumiHarness";
-import { realisticStream, type StepSpec } from "../stack/_realEvents";
-import { clusterUrns, stackOutputsFixture } from "../stack/_stackFixtures";
+import { fakePulumi, type FakePulumi } from "../automationApi/_fakePulumiHarness";
+import { realisticStream, type StepSpec } from "../automationApi/_realEvents";
+import { clusterUrns, stackOutputsFixture } from "../automationApi/_stackFixtures";
 
 const a = clusterUrns("dev", "a");
 const b = clusterUrns("dev", "b");

@@ -5,7 +5,7 @@ import {
   isChange,
   toStackEvent,
   type StackEvent,
-} from "../../../automation/stack/events";
+} from "../../../automation/automationApi/events";
 import { defaultProviderUrn, providerRef, recordedStream, sdkVersion } from "./_realEvents";
 import { clusterUrns, parentOf, stepEvent, stackUrn } from "./_stackFixtures";
 

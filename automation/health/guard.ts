@@ -1,5 +1,5 @@
 import { Redactor } from "../redact/redactor";
-import { describeError, ProbeError } from "./_errors";
+import { describeError, ProbeError } from "../k8s/probeError";
 import type { GateCheckOptions, GateFailure, GateResult } from "./gate";
 import type { ClusterTarget } from "./target";
 

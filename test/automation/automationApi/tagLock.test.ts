@@ -1,12 +1,12 @@
 import * as assert from "node:assert/strict";
-import { LOCK_TAG, encodeHolder } from "../../../automation/stack/_lockRecord";
+import { LOCK_TAG, encodeHolder } from "../../../automation/automationApi/_lockRecord";
 import {
   RolloutLockLostError,
   RolloutLockNotKeptError,
   RolloutLockedError,
-} from "../../../automation/stack/lock";
-import { TagRolloutLock, type TagRolloutLockArgs } from "../../../automation/stack/tagLock";
-import { MemoryTagStore, type TagStore } from "../../../automation/stack/tagStore";
+} from "../../../automation/automationApi/lock";
+import { TagRolloutLock, type TagRolloutLockArgs } from "../../../automation/automationApi/tagLock";
+import { MemoryTagStore, type TagStore } from "../../../automation/automationApi/tagStore";
 
 const T0 = new Date("2026-11-25T17:51:23.000Z");
 

@@ -1,5 +1,8 @@
 import * as assert from "node:assert/strict";
-import { parseDeployedState, type RawOutput } from "../../../automation/stack/deployedState";
+import {
+  parseDeployedState,
+  type RawOutput,
+} from "../../../automation/automationApi/deployedState";
 import { clusterOutputFixture, stackOutputsFixture } from "./_stackFixtures";
 
 const outputs = (overrides: Record<string, RawOutput> = {}): Record<string, RawOutput> =>

@@ -4,14 +4,14 @@ import * as path from "node:path";
 import { inspect } from "node:util";
 import YAML from "yaml";
 import { UsageError } from "../../../automation/exitCodes";
-import { AutomationStack } from "../../../automation/stack/automationStack";
+import { AutomationStack } from "../../../automation/automationApi/automationStack";
 import {
   StackCommandError,
   StackError,
   StackLockedError,
   StackNotFoundError,
   StackOutputsError,
-} from "../../../automation/stack/errors";
+} from "../../../automation/automationApi/errors";
 import { fakePulumi, type FakePulumi } from "./_fakePulumiHarness";
 import { clusterOutputFixture, clusterUrns, stackOutputsFixture } from "./_stackFixtures";
 

@@ -1,8 +1,11 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { AutomationStack, PREVIEW_ATTEMPTS } from "../../../automation/stack/automationStack";
-import { StackEventsIncompleteError } from "../../../automation/stack/errors";
-import type { StackEvent } from "../../../automation/stack/events";
+import {
+  AutomationStack,
+  PREVIEW_ATTEMPTS,
+} from "../../../automation/automationApi/automationStack";
+import { StackEventsIncompleteError } from "../../../automation/automationApi/errors";
+import type { StackEvent } from "../../../automation/automationApi/events";
 import { fakePulumi, type FakePulumi } from "./_fakePulumiHarness";
 import { defaultProviderUrn, providerRef, sdkVersion, type RealEvent } from "./_realEvents";
 import {

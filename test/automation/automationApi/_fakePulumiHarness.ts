@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import type { FakeCall, FakeOutput, FakeReply, FakeState } from "./_fakePulumi";
 
-/** The repository root (dist/test/automation/stack -> ../../../..). */
+/** The repository root (dist/test/automation/automationApi -> ../../../..). */
 const REPO = path.resolve(__dirname, "..", "..", "..", "..");
 
 /** A scripted `pulumi` in a temp dir, and a Pulumi project (Pulumi.yaml + stacks/) next to it. */

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { Secret } from "../../../automation/stack/secret";
+import { Secret } from "../../../automation/automationApi/secret";
 
 describe("secret", () => {
   const secret = new Secret({ a: "kubeconfig-of-a" });

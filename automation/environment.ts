@@ -1,9 +1,8 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
-import { planClusters, type ClusterSpec } from "../../config/clusters";
-import { parseEnvironment, rawFromStackConfig, type Environment } from "../../config/load";
-import { parsePreviousState, RolloutRefusal, type PreviousState } from "../../config/rolloutState";
-import { UsageError } from "../exitCodes";
+import { planClusters, type ClusterSpec } from "../config/clusters";
+import { parseEnvironment, rawFromStackConfig, type Environment } from "../config/load";
+import { parsePreviousState, RolloutRefusal, type PreviousState } from "../config/rolloutState";
+import { UsageError } from "./exitCodes";
 import {
   displayPath,
   findProject,
@@ -11,7 +10,7 @@ import {
   readStackFile,
   type Project,
   type StackFile,
-} from "../project";
+} from "./project";
 
 /** An environment as a command sees it: where it came from, validated, and its desired clusters. */
 export interface LoadedEnvironment {
@@ -82,36 +81,4 @@ function isCheckReport(doc: unknown): doc is { outputs: unknown } {
     Array.isArray((doc as { resources?: unknown }).resources) &&
     typeof (doc as { outputs?: unknown }).outputs === "object"
   );
-}
-
-/** Parses a whole number of seconds option. */
-export function seconds(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) {
-      throw new UsageError(
-        `${name} ${JSON.stringify(value)} is not a whole number of seconds, e.g. ${name} 60`,
-      );
-    }
-    return n;
-  };
-}
-
-/** Parses `--order a,b,c`. */
-export function clusterList(value: string): string[] {
-  return value
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-/** "user@host", for the rollout record and the lock. */
-export function whoAmI(): string {
-  let user = process.env.USER ?? process.env.USERNAME ?? "unknown";
-  try {
-    user = os.userInfo().username || user;
-  } catch {
-    // no passwd entry (containers): keep the environment's idea of the user
-  }
-  return `${user}@${os.hostname()}`;
 }

@@ -12,8 +12,21 @@ import {
   type ResponseContext,
 } from "@kubernetes/client-node";
 import type { Agent, OutgoingHttpHeaders } from "node:http";
-import type { CheckContext } from "./_guard";
-import { describeError, ProbeError } from "./_errors";
+import type { Redactor } from "../redact/redactor";
+import { describeError, ProbeError } from "./probeError";
+
+/**
+ * What a call to a cluster's API server needs: the cluster (its name and kubeconfig, a secret),
+ * the signal that ends the call, where to remember credentials so no output shows them, and
+ * where to say what the call is doing (a timeout reports the last step). A health gate's
+ * `KubeContext` is one.
+ */
+export interface KubeContext {
+  readonly target: { readonly name: string; readonly kubeconfig: string };
+  readonly signal: AbortSignal;
+  readonly redactor: Redactor;
+  step(description: string): void;
+}
 
 /** The Kubernetes clients of one check, all bound to its abort signal and redactor. */
 export interface KubeSession {
@@ -34,7 +47,7 @@ export interface KubeSession {
  * does not parse fails with a message that quotes none of it: the YAML parser's own message would
  * show the text around the error, which may be a token.
  */
-export function kubeSession(ctx: CheckContext): KubeSession {
+export function kubeSession(ctx: KubeContext): KubeSession {
   const kc = new KubeConfig();
   try {
     kc.loadFromString(ctx.target.kubeconfig);
@@ -89,7 +102,7 @@ export function kubeSession(ctx: CheckContext): KubeSession {
  * {@link ProbeError} such as `listing nodes -> HTTP 500: etcdserver: request timed out`.
  */
 export async function kubeCall<T>(
-  ctx: CheckContext,
+  ctx: KubeContext,
   what: string,
   call: () => Promise<T>,
 ): Promise<T> {
@@ -109,7 +122,7 @@ export async function kubeCall<T>(
 
 /** The items of a paginated list, every page of it: a list cut short is an error, never "all". */
 export async function listAll<T>(
-  ctx: CheckContext,
+  ctx: KubeContext,
   what: string,
   page: (cont: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>,
 ): Promise<T[]> {

@@ -10,7 +10,7 @@ import {
 import { UsageError } from "../exitCodes";
 import { findProject, readEnvironmentStack, type Project } from "../project";
 import { Redactor } from "../redact/redactor";
-import { commandFailure } from "./_commandFailure";
+import { commandFailure } from "./commandFailure";
 import { EventRecorder } from "./_eventRecorder";
 import { parseDeployedState, type DeployedState } from "./deployedState";
 import { StackError, StackEventsIncompleteError, StackOutputsError } from "./errors";

@@ -1,8 +1,11 @@
 import * as assert from "node:assert/strict";
-import { LOCK_TAG } from "../../../automation/stack/_lockRecord";
-import { AutomationStack } from "../../../automation/stack/automationStack";
-import { RolloutLockNotKeptError, RolloutLockedError } from "../../../automation/stack/lock";
-import type { LockIdentity, TagRolloutLock } from "../../../automation/stack/tagLock";
+import { LOCK_TAG } from "../../../automation/automationApi/_lockRecord";
+import { AutomationStack } from "../../../automation/automationApi/automationStack";
+import {
+  RolloutLockNotKeptError,
+  RolloutLockedError,
+} from "../../../automation/automationApi/lock";
+import type { LockIdentity, TagRolloutLock } from "../../../automation/automationApi/tagLock";
 import { fakePulumi, type FakePulumi } from "./_fakePulumiHarness";
 
 const T0 = new Date("2026-11-25T17:51:23.000Z");

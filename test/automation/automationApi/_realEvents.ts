@@ -24,7 +24,7 @@ import * as path from "node:path";
 import type { OpType } from "@pulumi/pulumi/automation";
 import YAML from "yaml";
 
-/** The repository root (dist/test/automation/stack -> ../../../..): fixtures are not copied to dist. */
+/** The repository root (dist/test/automation/automationApi -> ../../../..): fixtures are not copied to dist. */
 const REPO = path.resolve(__dirname, "..", "..", "..", "..");
 
 /** Where the recorded event logs are (test/fixtures/engine in the repository). */

@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { UsageError } from "../../../automation/exitCodes";
-import { readStackExport } from "../../../automation/state/readStackExport";
-import { fromStackExport, StackExportError } from "../../../automation/state/stackExport";
+import { readStackExport } from "../../../automation/stackExport/readStackExport";
+import { fromStackExport, StackExportError } from "../../../automation/stackExport/stackExport";
 import { clusterMembership } from "../../../graph/membership";
 import { deployedEnvironmentExport, ExportBuilder, type ExportResource } from "./_exportFixture";
 

@@ -1,5 +1,5 @@
 import type { ResourceNode } from "../graph/resourceGraph";
-import type { StackView } from "./_view";
+import type { StackView } from "./stackView";
 
 /** CrossGuard enforcement levels. */
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";

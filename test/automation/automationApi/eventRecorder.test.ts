@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { EventRecorder } from "../../../automation/stack/_eventRecorder";
-import type { StackEvent } from "../../../automation/stack/events";
+import { EventRecorder } from "../../../automation/automationApi/_eventRecorder";
+import type { StackEvent } from "../../../automation/automationApi/events";
 import { clusterUrns, engineEvents } from "./_stackFixtures";
 
 /** Feeds numbered events (as the CLI numbers them) to a recorder, leaving out `lose`. */

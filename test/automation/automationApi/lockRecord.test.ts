@@ -1,6 +1,10 @@
 import * as assert from "node:assert/strict";
-import { decodeHolder, describeHolder, encodeHolder } from "../../../automation/stack/_lockRecord";
-import type { LockHolder } from "../../../automation/stack/lock";
+import {
+  decodeHolder,
+  describeHolder,
+  encodeHolder,
+} from "../../../automation/automationApi/_lockRecord";
+import type { LockHolder } from "../../../automation/automationApi/lock";
 
 const holder = (overrides: Partial<LockHolder> = {}): LockHolder => ({
   id: "3f2c1a9e-0000-4000-8000-000000000001",

@@ -1,12 +1,12 @@
 import * as assert from "node:assert/strict";
-import { loadEnvironment } from "../../../automation/commands/_environment";
+import { loadEnvironment } from "../../../automation/environment";
 import { runOffline } from "../../../automation/offline/evaluate";
 import { mapSteps } from "../../../automation/blastRadius/steps";
 import { ProgramBlastRadius } from "../../../automation/rollout/production";
-import { AutomationStack } from "../../../automation/stack/automationStack";
-import type { DeployedState } from "../../../automation/stack/deployedState";
-import { StackCommandError } from "../../../automation/stack/errors";
-import type { StackEvent } from "../../../automation/stack/events";
+import { AutomationStack } from "../../../automation/automationApi/automationStack";
+import type { DeployedState } from "../../../automation/automationApi/deployedState";
+import { StackCommandError } from "../../../automation/automationApi/errors";
+import type { StackEvent } from "../../../automation/automationApi/events";
 import type { Directive } from "../../../config/rolloutState";
 import { main } from "../../../program";
 import { fakePulumi, type FakePulumi } from "./_fakePulumiHarness";
