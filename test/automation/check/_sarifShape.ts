@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import Ajv from "ajv-draft-04";
+import addFormats from "ajv-formats";
 
 /**
  * The SARIF 2.1.0 JSON schema (2.1.0-rtm.5, the OASIS standard's schema, draft-04), as shipped in
@@ -12,6 +13,8 @@ const SARIF_SCHEMA = require("@microsoft/sarif-matcher-utils/lib/schemas/sarif-2
 export function assertSarifSchema(log: unknown): void {
   // The schema's `language` pattern has a stray "]" that only non-unicode regular expressions accept.
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  // The schema's formats (uri, uri-reference, date-time) are checked, not ignored with a warning.
+  addFormats(ajv);
   const validate = ajv.compile(SARIF_SCHEMA);
   const ok = validate(log);
   assert.ok(ok, `not valid SARIF 2.1.0: ${JSON.stringify(validate.errors, null, 2)}`);
