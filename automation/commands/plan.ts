@@ -4,7 +4,7 @@ import type { PreviousState } from "../../config/rolloutState";
 import { ExitCode, type ExitCodeValue } from "../exitCodes";
 import { writeJson, type Io } from "../io";
 import { manPage } from "./_help";
-import { planRollout } from "../rollout/plan";
+import { planRollout, stepSummary } from "../rollout/plan";
 import { readDeployedFromStack } from "../rollout/production";
 import { oneMinorBelow } from "../rollout/simulate/simulation";
 import { loadEnvironment, readDeployedFile, type LoadedEnvironment } from "../environment";
@@ -74,11 +74,7 @@ export function registerPlan(program: Command, io: Io, done: (code: ExitCodeValu
         done: plan.done,
         notes: plan.notes,
         steps: plan.steps.map((s) => ({
-          number: s.number,
-          pass: s.pass,
-          cluster: s.cluster,
-          kind: s.kind,
-          changes: s.changes,
+          ...stepSummary(s),
           fromGeneration: s.fromGeneration,
           toGeneration: s.toGeneration,
           to: { kubernetesVersion: s.to.kubernetesVersion, addons: s.to.addons },

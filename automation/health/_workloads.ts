@@ -1,8 +1,9 @@
 import { ProbeError } from "../k8s/probeError";
-import type { CheckContext, Verdict } from "./guard";
-import { isNotFound, kubeCall, type KubeSession } from "../k8s/kube";
+import { guardedGate, type CheckContext, type Verdict } from "./guard";
+import type { HealthGate } from "./gate";
+import { isNotFound, kubeCall, kubeSession, type KubeSession } from "../k8s/kube";
 import { daemonSetStatus, deploymentStatus, labelSelectorOf, podProblem } from "./_rollout";
-import type { SystemWorkload } from "./target";
+import type { ClusterTarget, SystemWorkload } from "./target";
 
 /** One workload as a gate saw it. */
 export type WorkloadObservation = {
@@ -108,4 +109,40 @@ export function workloadsVerdict<O>(
     detail: `${shown.join("; ")}${more}`,
     observed,
   };
+}
+
+/** What a workloads gate checks and how it names what it saw. */
+export interface WorkloadsGateSpec<K extends string> {
+  name: string;
+  timeoutMs: number;
+  /** The key of the observation list in `observed`, e.g. "deployments". */
+  key: K;
+  /** The workloads to check on this target. */
+  select: (target: ClusterTarget) => readonly SystemWorkload[];
+  /** The detail when there is nothing to check, e.g. "no services declared". */
+  none: string;
+  /** What one workload is called in the success detail, e.g. "service Deployment". */
+  noun: string;
+}
+
+/**
+ * A gate that every selected workload is fully rolled out and available ({@link checkWorkload}),
+ * all read at once, judged by {@link workloadsVerdict}.
+ */
+export function workloadsGate<K extends string>(
+  spec: WorkloadsGateSpec<K>,
+): HealthGate<Record<K, WorkloadObservation[]>> {
+  const observedAs = (list: WorkloadObservation[]) =>
+    ({ [spec.key]: list }) as Record<K, WorkloadObservation[]>;
+  return guardedGate(spec.name, spec.timeoutMs, async (ctx) => {
+    const selected = spec.select(ctx.target);
+    if (selected.length === 0) return { ok: true, detail: spec.none, observed: observedAs([]) };
+    const kube = kubeSession(ctx);
+    const seen = await Promise.all(selected.map((w) => checkWorkload(ctx, kube, w)));
+    return workloadsVerdict(
+      seen,
+      observedAs(seen),
+      (n) => `${n} ${spec.noun}${n === 1 ? "" : "s"} available`,
+    );
+  });
 }

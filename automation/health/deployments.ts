@@ -1,6 +1,4 @@
-import { guardedCheck } from "./guard";
-import { kubeSession } from "../k8s/kube";
-import { checkWorkload, workloadsVerdict, type WorkloadObservation } from "./_workloads";
+import { workloadsGate, type WorkloadObservation } from "./_workloads";
 import type { HealthGate } from "./gate";
 
 /** What the deployments gate saw. */
@@ -19,27 +17,13 @@ export interface DeploymentsGateArgs {
  * Deployment is unhealthy; a read that fails is an error, never "fine".
  */
 export function deploymentsGate(args: DeploymentsGateArgs = {}): HealthGate<DeploymentsObserved> {
-  const name = "deployments";
-  const timeoutMs = args.timeoutMs ?? 20_000;
-  return {
-    name,
-    timeoutMs,
-    check: (target, opts) =>
-      guardedCheck(name, timeoutMs, target, opts, async (ctx) => {
-        if (target.services.length === 0) {
-          return { ok: true, detail: "no services declared", observed: { deployments: [] } };
-        }
-        const kube = kubeSession(ctx);
-        const deployments = await Promise.all(
-          target.services.map((s) =>
-            checkWorkload(ctx, kube, { kind: "Deployment", namespace: s.namespace, name: s.name }),
-          ),
-        );
-        return workloadsVerdict(
-          deployments,
-          { deployments },
-          (n) => `${n} service Deployment${n === 1 ? "" : "s"} available`,
-        );
-      }),
-  };
+  return workloadsGate({
+    name: "deployments",
+    timeoutMs: args.timeoutMs ?? 20_000,
+    key: "deployments",
+    select: (target) =>
+      target.services.map((s) => ({ kind: "Deployment", namespace: s.namespace, name: s.name })),
+    none: "no services declared",
+    noun: "service Deployment",
+  });
 }

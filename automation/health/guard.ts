@@ -1,6 +1,6 @@
 import { Redactor } from "../redact/redactor";
 import { describeError, ProbeError } from "../k8s/probeError";
-import type { GateCheckOptions, GateFailure, GateResult } from "./gate";
+import type { GateCheckOptions, GateFailure, GateResult, HealthGate } from "./gate";
 import type { ClusterTarget } from "./target";
 
 /** What a gate's body returns: the answer, before the guard adds names and redacts it. */
@@ -23,6 +23,22 @@ export interface CheckContext {
   readonly redactor: Redactor;
   /** Says what the check is doing now; a timeout reports the last step ("listing nodes"). */
   step(description: string): void;
+}
+
+/**
+ * A gate named `name` whose every check runs `body` under {@link guardedCheck}: the one way a gate
+ * is built, so that each gate file holds only its question.
+ */
+export function guardedGate<O>(
+  name: string,
+  timeoutMs: number,
+  body: (ctx: CheckContext) => Promise<Verdict<O>>,
+): HealthGate<O> {
+  return {
+    name,
+    timeoutMs,
+    check: (target, opts) => guardedCheck(name, timeoutMs, target, opts, body),
+  };
 }
 
 /**

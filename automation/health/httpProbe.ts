@@ -1,5 +1,5 @@
 import { describeError } from "../k8s/probeError";
-import { guardedCheck, type CheckContext } from "./guard";
+import { guardedGate, type CheckContext } from "./guard";
 import { httpGet } from "./_httpGet";
 import type { HealthGate } from "./gate";
 import type { ServiceTarget } from "./target";
@@ -38,32 +38,28 @@ const SHOWN = 3;
 export function httpProbeGate(args: HttpProbeGateArgs = {}): HealthGate<HttpProbeObserved> {
   const name = "http-probe";
   const timeoutMs = args.timeoutMs ?? 10_000;
-  return {
-    name,
-    timeoutMs,
-    check: (target, opts) =>
-      guardedCheck(name, timeoutMs, target, opts, async (ctx) => {
-        if (target.services.length === 0) {
-          return { ok: true, detail: "no services to probe", observed: { probes: [] } };
-        }
-        const pending = new Set<string>();
-        const showPending = () => ctx.step(`waiting for GET ${[...pending].join(", ")}`);
-        const probes = await Promise.all(
-          target.services.map((s) => probe(ctx, s, pending, showPending)),
-        );
-        const observed = { probes };
-        const bad = probes.filter((p) => !p.ok);
-        if (bad.length === 0) {
-          const list = probes.map((p) => `${p.service} ${p.status}`).join(", ");
-          return { ok: true, detail: `all services answer 2xx: ${list}`, observed };
-        }
-        const shown = bad
-          .slice(0, SHOWN)
-          .map((p) => (p.url ? `GET ${p.url} -> ${p.summary}` : `${p.service}: ${p.summary}`));
-        const more = bad.length > SHOWN ? `; and ${bad.length - SHOWN} more` : "";
-        return { ok: false, detail: `${shown.join("; ")}${more}`, observed };
-      }),
-  };
+  return guardedGate(name, timeoutMs, async (ctx) => {
+    const { target } = ctx;
+    if (target.services.length === 0) {
+      return { ok: true, detail: "no services to probe", observed: { probes: [] } };
+    }
+    const pending = new Set<string>();
+    const showPending = () => ctx.step(`waiting for GET ${[...pending].join(", ")}`);
+    const probes = await Promise.all(
+      target.services.map((s) => probe(ctx, s, pending, showPending)),
+    );
+    const observed = { probes };
+    const bad = probes.filter((p) => !p.ok);
+    if (bad.length === 0) {
+      const list = probes.map((p) => `${p.service} ${p.status}`).join(", ");
+      return { ok: true, detail: `all services answer 2xx: ${list}`, observed };
+    }
+    const shown = bad
+      .slice(0, SHOWN)
+      .map((p) => (p.url ? `GET ${p.url} -> ${p.summary}` : `${p.service}: ${p.summary}`));
+    const more = bad.length > SHOWN ? `; and ${bad.length - SHOWN} more` : "";
+    return { ok: false, detail: `${shown.join("; ")}${more}`, observed };
+  });
 }
 
 async function probe(

@@ -1,5 +1,5 @@
 import type { V1Node } from "@kubernetes/client-node";
-import { guardedCheck, type Verdict } from "./guard";
+import { guardedGate, type Verdict } from "./guard";
 import { kubeSession, listAll, PAGE_SIZE } from "../k8s/kube";
 import { minorOfReported } from "./_version";
 import type { HealthGate } from "./gate";
@@ -34,18 +34,14 @@ const SHOWN = 3;
 export function nodesGate(args: NodesGateArgs = {}): HealthGate<NodesObserved> {
   const name = "nodes";
   const timeoutMs = args.timeoutMs ?? 15_000;
-  return {
-    name,
-    timeoutMs,
-    check: (target, opts) =>
-      guardedCheck(name, timeoutMs, target, opts, async (ctx) => {
-        const kube = kubeSession(ctx);
-        const nodes = await listAll(ctx, "listing nodes", (cont) =>
-          kube.core.listNode({ limit: PAGE_SIZE, _continue: cont }, kube.options),
-        );
-        return evaluateNodes(nodes, target.kubernetesVersion);
-      }),
-  };
+  return guardedGate(name, timeoutMs, async (ctx) => {
+    const { target } = ctx;
+    const kube = kubeSession(ctx);
+    const nodes = await listAll(ctx, "listing nodes", (cont) =>
+      kube.core.listNode({ limit: PAGE_SIZE, _continue: cont }, kube.options),
+    );
+    return evaluateNodes(nodes, target.kubernetesVersion);
+  });
 }
 
 /** The verdict on a complete node list. Pure. */

@@ -4,7 +4,7 @@ import {
   type HealthCheckObservation,
 } from "@aws-sdk/client-route-53";
 import { describeError } from "../k8s/probeError";
-import { guardedCheck, type CheckContext } from "./guard";
+import { guardedGate, type CheckContext } from "./guard";
 import type { HealthGate } from "./gate";
 
 /** One Route 53 health check as the gate saw it. */
@@ -57,39 +57,35 @@ export function route53Gate(args: Route53GateArgs = {}): HealthGate<Route53Obser
     );
   }
   const client = args.client ?? new Route53Client({ region: "us-east-1" });
-  return {
-    name,
-    timeoutMs,
-    check: (target, opts) =>
-      guardedCheck(name, timeoutMs, target, opts, async (ctx) => {
-        const ids = target.route53HealthCheckIds;
-        if (ids.length === 0) {
-          return {
-            ok: true,
-            detail: "no Route 53 health checks watch this cluster (no public hostnames)",
-            observed: { healthChecks: [] },
-          };
-        }
-        ctx.step(`reading Route 53 health check status of ${ids.join(", ")}`);
-        const healthChecks = await Promise.all(ids.map((id) => readStatus(ctx, client, id, share)));
-        const bad = healthChecks.filter((h) => !h.ok);
-        const observed = { healthChecks };
-        if (bad.length === 0) {
-          const list = healthChecks.map((h) => `${h.id} ${h.healthy}/${h.checkers}`).join(", ");
-          return {
-            ok: true,
-            detail: `Route 53 reports healthy: ${list} checkers report Success`,
-            observed,
-          };
-        }
-        return {
-          ok: false,
-          failure: bad.every((h) => h.error) ? "error" : "unhealthy",
-          detail: bad.map((h) => `health check ${h.id}: ${h.summary}`).join("; "),
-          observed,
-        };
-      }),
-  };
+  return guardedGate(name, timeoutMs, async (ctx) => {
+    const { target } = ctx;
+    const ids = target.route53HealthCheckIds;
+    if (ids.length === 0) {
+      return {
+        ok: true,
+        detail: "no Route 53 health checks watch this cluster (no public hostnames)",
+        observed: { healthChecks: [] },
+      };
+    }
+    ctx.step(`reading Route 53 health check status of ${ids.join(", ")}`);
+    const healthChecks = await Promise.all(ids.map((id) => readStatus(ctx, client, id, share)));
+    const bad = healthChecks.filter((h) => !h.ok);
+    const observed = { healthChecks };
+    if (bad.length === 0) {
+      const list = healthChecks.map((h) => `${h.id} ${h.healthy}/${h.checkers}`).join(", ");
+      return {
+        ok: true,
+        detail: `Route 53 reports healthy: ${list} checkers report Success`,
+        observed,
+      };
+    }
+    return {
+      ok: false,
+      failure: bad.every((h) => h.error) ? "error" : "unhealthy",
+      detail: bad.map((h) => `health check ${h.id}: ${h.summary}`).join("; "),
+      observed,
+    };
+  });
 }
 
 async function readStatus(

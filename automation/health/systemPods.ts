@@ -1,6 +1,4 @@
-import { guardedCheck } from "./guard";
-import { kubeSession } from "../k8s/kube";
-import { checkWorkload, workloadsVerdict, type WorkloadObservation } from "./_workloads";
+import { workloadsGate, type WorkloadObservation } from "./_workloads";
 import type { HealthGate } from "./gate";
 
 /** What the system pods gate saw. */
@@ -19,25 +17,12 @@ export interface SystemPodsGateArgs {
  * is not available, the first pod that is not Ready is named with its reason.
  */
 export function systemPodsGate(args: SystemPodsGateArgs = {}): HealthGate<SystemPodsObserved> {
-  const name = "system-pods";
-  const timeoutMs = args.timeoutMs ?? 20_000;
-  return {
-    name,
-    timeoutMs,
-    check: (target, opts) =>
-      guardedCheck(name, timeoutMs, target, opts, async (ctx) => {
-        if (target.systemWorkloads.length === 0) {
-          return { ok: true, detail: "no system workloads expected", observed: { workloads: [] } };
-        }
-        const kube = kubeSession(ctx);
-        const workloads = await Promise.all(
-          target.systemWorkloads.map((w) => checkWorkload(ctx, kube, w)),
-        );
-        return workloadsVerdict(
-          workloads,
-          { workloads },
-          (n) => `${n} system workload${n === 1 ? "" : "s"} available`,
-        );
-      }),
-  };
+  return workloadsGate({
+    name: "system-pods",
+    timeoutMs: args.timeoutMs ?? 20_000,
+    key: "workloads",
+    select: (target) => target.systemWorkloads,
+    none: "no system workloads expected",
+    noun: "system workload",
+  });
 }

@@ -4,7 +4,7 @@ import { deployedSettings } from "../../config/effective";
 import type { DeployedCluster, Directive, RolloutRecord } from "../../config/rolloutState";
 import type { EnvironmentConfig } from "../../config/schema";
 import type { ClusterState, Outside, RolloutEvent, RolloutResult } from "./events";
-import { planRollout, PlanRefusal, type RolloutPlan, type RolloutStep } from "./plan";
+import { planRollout, PlanRefusal, stepSummary, type RolloutPlan, type RolloutStep } from "./plan";
 import { mapSteps, type MappedChange } from "../blastRadius/steps";
 import { soak } from "../health/soak";
 import { waitUntilHealthy } from "../health/wait";
@@ -181,13 +181,7 @@ class Orchestrator {
         event: "rollout-started",
         rolloutId: this.record.id,
         resumed: this.state.rollout !== null,
-        steps: plan.steps.map((s) => ({
-          number: s.number,
-          pass: s.pass,
-          cluster: s.cluster,
-          kind: s.kind,
-          changes: s.changes,
-        })),
+        steps: plan.steps.map(stepSummary),
         done: plan.done,
       });
 

@@ -39,6 +39,11 @@ export interface RolloutStep {
   final: boolean;
 }
 
+/** What a step is, in one line of JSON: the summary `aa plan --json` and `rollout-started` show. */
+export function stepSummary(s: RolloutStep) {
+  return { number: s.number, pass: s.pass, cluster: s.cluster, kind: s.kind, changes: s.changes };
+}
+
 /** The way from deployed to desired. */
 export interface RolloutPlan {
   steps: RolloutStep[];
