@@ -18,7 +18,9 @@ export interface EnvironmentArgs {
   /**
    * The clusters to build, when they differ from what the config alone says (during a
    * cluster-by-cluster rollout some clusters are held at their deployed settings, one may be
-   * drained). Must name the config's clusters, in order.
+   * drained, one may be ramping its traffic). Must name the config's clusters, in order, and
+   * may add clusters that `aa rollout` is taking out (`removing`), built from their deployed
+   * settings.
    * @default planClusters(config): every cluster at its desired settings
    */
   clusters?: ClusterSpec[];
@@ -44,6 +46,10 @@ export interface ClusterOutput {
   ingress: Record<string, string>;
   /** Route 53 health check id watching this cluster, by public hostname. */
   healthChecks: Record<string, string>;
+  /** Percent of its configured weight the cluster serves (below 100 during a ramp). */
+  ramp: number;
+  /** The weight the config gives it: its full share. */
+  configuredWeight: number;
 }
 
 /**
@@ -66,9 +72,10 @@ export class Environment extends pulumi.ComponentResource {
     const { config } = env;
     const specs = args.clusters ?? planClusters(config);
     const expected = config.clusters.map((c) => c.name).join(",");
-    if (specs.map((s) => s.name).join(",") !== expected) {
+    const staying = specs.filter((s) => !s.removing);
+    if (staying.map((s) => s.name).join(",") !== expected) {
       throw new pulumi.ResourceError(
-        `clusters ${specs.map((s) => s.name).join(",")} do not match the config's clusters ${expected}`,
+        `clusters ${staying.map((s) => s.name).join(",")} do not match the config's clusters ${expected}`,
         this,
       );
     }
@@ -166,6 +173,8 @@ export class Environment extends pulumi.ComponentResource {
             settings: cell.spec.settings,
             ingress,
             healthChecks,
+            ramp: cell.spec.ramp,
+            configuredWeight: cell.spec.configuredWeight,
           })),
       ),
     );

@@ -49,8 +49,23 @@ export interface ClusterSpec {
   name: string;
   /** Position in the config's cluster list. */
   index: number;
-  /** Route 53 weight this cluster is deployed with (0 while drained). */
+  /**
+   * Route 53 weight this cluster is deployed with: 0 while drained, a share of
+   * {@link configuredWeight} while its traffic ramps (see {@link ramp}).
+   */
   weight: number;
+  /** The weight the config gives this cluster: its full share of the traffic. */
+  configuredWeight: number;
+  /**
+   * Percent of its configured weight the cluster serves, 0 to 100: 100 normally, lower while
+   * `aa rollout` ramps a new cluster up or a removed one down.
+   */
+  ramp: number;
+  /**
+   * The cluster is no longer in the config and `aa rollout` is taking it out: it is built from
+   * its deployed settings until the rollout releases it for deletion.
+   */
+  removing?: true;
   settings: ClusterSettings;
   /** The network, resolved from the settings' layout and the cluster's CIDR. */
   network: ClusterNetworkSpec;
@@ -110,11 +125,19 @@ export function clusterSpec(args: {
   index: number;
   weight: number;
   settings: ClusterSettings;
+  /** @default weight */
+  configuredWeight?: number;
+  /** @default 100 */
+  ramp?: number;
+  removing?: boolean;
 }): ClusterSpec {
   return {
     name: args.name,
     index: args.index,
     weight: args.weight,
+    configuredWeight: args.configuredWeight ?? args.weight,
+    ramp: args.ramp ?? 100,
+    ...(args.removing ? { removing: true as const } : {}),
     settings: args.settings,
     network: planNetwork(args.settings.network, args.settings.cidr),
     generation: generationOf(args.settings),

@@ -1,6 +1,8 @@
 import { clusterSpec, generationOf, type ClusterSettings, type ClusterSpec } from "./clusters";
+import { rampWeights } from "./ramp";
 import { minorOf } from "./version";
 import {
+  clusterSettingsSchema,
   RolloutRefusal,
   type DeployedCluster,
   type Directive,
@@ -29,7 +31,12 @@ export { RolloutRefusal };
  *    an earlier version of this program did not record are taken from the desired ones
  *    ({@link deployedSettings}), so upgrading the toolkit alone moves no cluster.
  *  - A deployed cluster that is no longer in the config is never deleted by an update, unless
- *    the rollout record says `aa rollout` drained and released it.
+ *    the rollout record says `aa rollout` drained and released it. A plain `pulumi up` with no
+ *    rollout recorded refuses it; during a rollout it is built as deployed (`removing`).
+ *  - A new cluster of an environment that already serves is created without traffic (ramp 0);
+ *    every deployed cluster keeps the ramp it was deployed with, and only a directive moves it
+ *    (`aa rollout` ramping a new cluster up or a leaving one down). A brand-new environment gets
+ *    its configured weights at once. Weights follow from the ramps (`./ramp.ts`).
  *  - A plain `pulumi up` (no directive, no rollout in progress) may move at most one pending
  *    cluster; with more it is refused and points to `aa rollout`.
  *  - While a rollout is in progress or halted (the record is in the stack), a plain `pulumi up`
@@ -64,15 +71,25 @@ export function resolveEffective(
   const drained = directive ? directive.drained : (record?.drained ?? []);
   const notes: string[] = [];
 
-  const names = new Set(desired.map((d) => d.name));
+  const holding = directive !== undefined || record !== null;
+  const configured = new Set(desired.map((d) => d.name));
   const released = new Set(record?.released ?? []);
-  const removed = [...deployed.keys()].filter((n) => !names.has(n) && !released.has(n));
-  if (removed.length > 0) {
+  const removed = [...deployed.keys()].filter((n) => !configured.has(n) && !released.has(n));
+  if (removed.length > 0 && !holding) {
     throw new RolloutRefusal(removalRefusal(removed));
   }
-  if (directive?.advance && !names.has(directive.advance.cluster)) {
+  // During a rollout, a cluster gone from the config stays as deployed until the rollout has
+  // ramped it down, drained it and released it for deletion.
+  const leaving = removed.map((name, i) => leavingSpec(deployed.get(name)!, desired.length + i));
+  const names = new Set([...configured, ...removed]);
+  if (directive?.advance && !configured.has(directive.advance.cluster)) {
     throw new RolloutRefusal(
       `the rollout directive advances cluster "${directive.advance.cluster}", which this environment does not have`,
+    );
+  }
+  if (directive?.ramp && !names.has(directive.ramp.cluster)) {
+    throw new RolloutRefusal(
+      `the rollout directive ramps cluster "${directive.ramp.cluster}", which this environment does not have`,
     );
   }
   for (const name of drained) {
@@ -88,7 +105,6 @@ export function resolveEffective(
     );
   }
 
-  const holding = directive !== undefined || record !== null;
   if (!holding && pending.length > 1) {
     throw new RolloutRefusal(
       `this update would change cluster-scoped settings of ${pending.length} clusters at once ` +
@@ -98,8 +114,18 @@ export function resolveEffective(
     );
   }
 
+  // Traffic: a cluster keeps the ramp it was deployed with unless the directive moves it; a new
+  // cluster of an environment that already serves starts without traffic.
+  const serving = deployed.size > 0;
+  const rampOf = (name: string) => {
+    if (directive?.ramp?.cluster === name) return directive.ramp.percent;
+    const dep = deployed.get(name);
+    if (dep) return dep.ramp ?? 100;
+    return serving ? 0 : 100;
+  };
+
   const pinned: string[] = [];
-  const specs = desired.map((d) => {
+  const chosen = desired.map((d) => {
     const dep = deployed.get(d.name);
     let settings = d.settings;
     if (directive?.advance?.cluster === d.name) {
@@ -108,13 +134,27 @@ export function resolveEffective(
       settings = deployedSettings(dep, d.settings).settings;
       pinned.push(d.name);
     }
-    return clusterSpec({
-      name: d.name,
-      index: d.index,
-      weight: drained.includes(d.name) ? 0 : d.weight,
-      settings,
-    });
+    return { ...d, settings };
   });
+  const all = [...chosen, ...leaving];
+  const weights = rampWeights(
+    all.map((c) => ({
+      configuredWeight: c.configuredWeight,
+      ramp: rampOf(c.name),
+      drained: drained.includes(c.name),
+    })),
+  );
+  const specs = all.map((c, i) =>
+    clusterSpec({
+      name: c.name,
+      index: c.index,
+      weight: weights[i],
+      configuredWeight: c.configuredWeight,
+      ramp: rampOf(c.name),
+      removing: c.removing === true,
+      settings: c.settings,
+    }),
+  );
 
   const minors = specs.map((s) => minorOf(s.settings.kubernetesVersion));
   if (Math.max(...minors) - Math.min(...minors) > 1) {
@@ -126,6 +166,21 @@ export function resolveEffective(
   }
   if (specs.every((s) => s.weight === 0)) {
     throw new RolloutRefusal("this update would leave no cluster with traffic");
+  }
+  const unramped = specs.filter((s) => !s.removing && s.ramp < 100 && s.configuredWeight > 0);
+  if (!directive && unramped.length > 0) {
+    notes.push(
+      unramped
+        .map((s) =>
+          s.ramp === 0
+            ? deployed.has(s.name)
+              ? `cluster ${s.name} has no traffic yet (weight 0)`
+              : `cluster ${s.name} is created without traffic (weight 0)`
+            : `cluster ${s.name} serves ${s.ramp}% of its weight`,
+        )
+        .join("; ") +
+        "; `aa rollout <env>` checks its health and ramps its traffic up (a plain `pulumi up` never does)",
+    );
   }
 
   const completed = [...recorded].filter(([, r]) => r.completed.length > 0);
@@ -184,6 +239,28 @@ export function deployedSettings(
     if (recorded[key] !== undefined) Object.assign(settings, { [key]: recorded[key] });
   }
   return { settings, generation: generationOf(settings), completed };
+}
+
+/**
+ * A deployed cluster that is no longer in the config, as its outputs describe it: built as it is
+ * until `aa rollout` releases it. Outputs of an earlier version record too little to rebuild it.
+ */
+function leavingSpec(dep: DeployedCluster, index: number) {
+  const settings = clusterSettingsSchema.safeParse(dep.settings);
+  if (!settings.success) {
+    throw new RolloutRefusal(
+      `cluster "${dep.name}" is deployed but no longer in the config, and its stack outputs were written by an earlier version of active-active that did not record everything it runs, so it cannot be kept as it is while it is taken out. ` +
+        `Put "${dep.name}" back into active-active:clusters as deployed, run a plain \`pulumi up\` once to record its settings, then remove it again`,
+    );
+  }
+  const configuredWeight = dep.configuredWeight ?? (dep.weight > 0 ? dep.weight : 1);
+  return {
+    name: dep.name,
+    index,
+    configuredWeight,
+    settings: settings.data,
+    removing: true as const,
+  };
 }
 
 function removalRefusal(removed: string[]): string {

@@ -72,6 +72,14 @@ export const deployedClusterSchema = z.object({
   ingress: z.record(z.string(), z.string()).default({}),
   /** Route 53 health check id per public hostname. */
   healthChecks: z.record(z.string(), z.string()).optional(),
+  /**
+   * The share of its configured weight the cluster was deployed with, in percent: below 100
+   * while `aa rollout` ramps a new cluster up or a removed one down, 0 for a new cluster no
+   * rollout has ramped yet. Absent in outputs of earlier versions: 100.
+   */
+  ramp: z.number().int().min(0).max(100).optional(),
+  /** The weight the config gave the cluster when it was deployed (its full share). */
+  configuredWeight: z.number().int().min(0).max(255).optional(),
 });
 export type DeployedCluster = z.output<typeof deployedClusterSchema>;
 
@@ -99,7 +107,7 @@ export const rolloutRecordSchema = z.object({
    * The kinds of step this rollout takes. With "release" the clusters run different workload
    * versions until it finishes, which `workload-on-all-clusters` accepts meanwhile.
    */
-  kinds: z.array(z.enum(["upgrade", "release"])).optional(),
+  kinds: z.array(z.enum(["upgrade", "release", "add", "remove"])).optional(),
   /**
    * Clusters removed from the config that `aa rollout` has drained and released for deletion:
    * the only deployed clusters an update may delete.
@@ -114,6 +122,13 @@ export const directiveSchema = z.strictObject({
   advance: z.strictObject({ cluster: z.string(), settings: clusterSettingsSchema }).optional(),
   /** Clusters at weight 0 in this update. */
   drained: z.array(z.string()),
+  /**
+   * A cluster whose traffic ramp moves in this update, and the percent of its configured weight
+   * it gets. Every other cluster keeps the ramp it was deployed with.
+   */
+  ramp: z
+    .strictObject({ cluster: z.string(), percent: z.number().int().min(0).max(100) })
+    .optional(),
   /** The rollout record to keep in the stack; null clears it (the rollout finished). */
   record: rolloutRecordSchema.nullable(),
 });

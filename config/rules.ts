@@ -44,6 +44,8 @@ export function crossFieldRules(env: Parsed, ctx: z.RefinementCtx): void {
     );
   }
 
+  checkReplaces(env, fail);
+  checkRamp(env, fail);
   checkVersionSkew(env, fail);
   checkAddons(env, fail);
   checkNetwork(env, fail);
@@ -61,6 +63,51 @@ export function crossFieldRules(env: Parsed, ctx: z.RefinementCtx): void {
 }
 
 type Fail = (path: PropertyKey[], input: unknown, message: string) => void;
+
+/** `replaces` names a cluster that is gone from the list, and each old cluster only once. */
+function checkReplaces(env: Parsed, fail: Fail): void {
+  const names = env.clusters.map((c) => c.name);
+  const seen = new Map<string, number>();
+  env.clusters.forEach((c, i) => {
+    if (c.replaces === undefined) return;
+    const path = ["clusters", i, "replaces"];
+    if (c.replaces === c.name) {
+      fail(
+        path,
+        c.replaces,
+        `cluster "${c.name}" cannot replace itself; a replacement is a new cluster with its own name and CIDR`,
+      );
+    } else if (names.includes(c.replaces)) {
+      fail(
+        path,
+        c.replaces,
+        `"${c.replaces}" is still listed in clusters; remove its entry, because the new cluster "${c.name}" takes its place once \`aa rollout\` has ramped it up`,
+      );
+    } else if (seen.has(c.replaces)) {
+      fail(
+        path,
+        c.replaces,
+        `clusters[${seen.get(c.replaces)}] already replaces "${c.replaces}"; one new cluster replaces each old one`,
+      );
+    }
+    seen.set(c.replaces, i);
+  });
+}
+
+/** The ramp goes up step by step and ends with the full configured weight. */
+function checkRamp(env: Parsed, fail: Fail): void {
+  const ramp = env.rollout.rampPercent;
+  const path = ["rollout", "rampPercent"];
+  if (ramp.some((p, i) => i > 0 && p <= ramp[i - 1])) {
+    fail(path, ramp, `ramp steps must increase, got [${ramp.join(", ")}]; e.g. [10, 50, 100]`);
+  } else if (ramp[ramp.length - 1] !== 100) {
+    fail(
+      path,
+      ramp,
+      `the last ramp step must be 100 (the full weight), got [${ramp.join(", ")}]; e.g. [10, 50, 100]`,
+    );
+  }
+}
 
 function checkVersionSkew(env: Parsed, fail: Fail): void {
   const effective = env.clusters.map((c) => c.kubernetesVersion ?? env.kubernetesVersion);

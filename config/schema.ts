@@ -79,6 +79,25 @@ export const clusterSchema = z.strictObject({
   kubernetesVersion: kubernetesVersionSchema.optional(),
   /** CIDR block of this cluster's own VPC (required unless the network is a shared VPC). */
   cidr: cidr.optional(),
+  /**
+   * The deployed cluster this new one takes the place of: `aa rollout` adds this cluster, ramps
+   * its traffic up, then removes the old one (docs/lifecycle.md). The old one is no longer
+   * listed in `clusters`. @default none
+   */
+  replaces: dnsName("cluster name", "use1-a", 24).optional(),
+});
+
+/** How `aa rollout` moves traffic onto a new cluster and off a removed one. */
+export const rolloutSchema = z.strictObject({
+  /**
+   * The steps of a traffic ramp, in percent of the cluster's configured weight: a new cluster
+   * goes through them in order, a removed one back down. Increasing, ending at 100.
+   * @default [10, 50, 100]
+   */
+  rampPercent: z
+    .array(int(1, 100, "ramp steps are percentages from 1 to 100, e.g. [10, 50, 100]"))
+    .min(1, { error: "list at least one ramp step; the last is 100, e.g. [10, 50, 100]" })
+    .default([10, 50, 100]),
 });
 
 /** EKS managed add-on versions, pinned per cluster. */
@@ -296,6 +315,8 @@ export const environmentShape = z.strictObject({
   namespace: dnsName("namespace", "apps", 63).default("apps"),
   dns: dnsSchema,
   services: z.array(serviceSchema).default([]),
+  /** How `aa rollout` ramps traffic. @default { rampPercent: [10, 50, 100] } */
+  rollout: rolloutSchema.default({ rampPercent: [10, 50, 100] }),
   /** Price table of `aa cost` (see config/costs.ts and docs/cost.md). @default built-in prices */
   costs: costsSchema.optional(),
 });

@@ -29,6 +29,7 @@ export const ENVIRONMENT_KEY_SCOPE = {
   namespace: "cluster",
   dns: "environment",
   services: "cluster",
+  rollout: "environment",
   costs: "environment",
 } as const satisfies Record<keyof EnvironmentConfig, KeyScope | "per-cluster">;
 
@@ -41,6 +42,7 @@ export const CLUSTER_ENTRY_KEY_SCOPE = {
   weight: "environment",
   kubernetesVersion: "cluster",
   cidr: "cluster",
+  replaces: "environment",
 } as const satisfies Record<keyof ClusterConfig, KeyScope>;
 
 type ClusterScoped<T extends Record<string, string>> = {

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { generationOf, planClusters } from "../../config/clusters";
 import { resolveEffective, RolloutRefusal } from "../../config/effective";
 import { parseEnvironment } from "../../config/load";
-import type { RolloutRecord } from "../../config/rolloutState";
+import type { Directive, PreviousState, RolloutRecord } from "../../config/rolloutState";
 import { deployedFrom, clusterFixture, environmentFixture, serviceFixture } from "../_fixtures";
 
 const specs = (overrides: Record<string, unknown> = {}) =>
@@ -224,18 +224,48 @@ describe("resolveEffective on everything a cluster runs", () => {
 
   it("refuses to delete a deployed cluster that is no longer in the config, naming it and aa rollout", () => {
     const desired = specs({ clusters: [clusterFixture("a", 0), clusterFixture("b", 1)] });
-    for (const previous of [
-      { clusters: deployedFrom(specs()) },
-      { clusters: deployedFrom(specs()), rollout: record({ released: ["b"] }) },
-    ]) {
-      assert.throws(
-        () => resolveEffective(desired, previous),
-        (err: Error) =>
-          err instanceof RolloutRefusal &&
-          /cluster "c" is deployed but no longer in the config/.test(err.message) &&
-          /aa rollout <env>/.test(err.message),
+    assert.throws(
+      () => resolveEffective(desired, { clusters: deployedFrom(specs()) }),
+      (err: Error) =>
+        err instanceof RolloutRefusal &&
+        /cluster "c" is deployed but no longer in the config/.test(err.message) &&
+        /aa rollout <env>/.test(err.message),
+    );
+  });
+
+  it("keeps a removed cluster as deployed while a rollout that has not released it is recorded", () => {
+    const desired = specs({ clusters: [clusterFixture("a", 0), clusterFixture("b", 1)] });
+    const deployed = deployedFrom(specs());
+    const cases: [PreviousState, Directive | undefined][] = [
+      [{ clusters: deployed, rollout: record({ released: ["b"] }) }, undefined],
+      [{ clusters: deployed }, { drained: ["c"], record: record() }],
+    ];
+    for (const [previous, directive] of cases) {
+      const effective = resolveEffective(desired, previous, directive);
+      assert.deepEqual(
+        effective.specs.map((s) => [s.name, s.removing === true]),
+        [
+          ["a", false],
+          ["b", false],
+          ["c", true],
+        ],
       );
+      const c = effective.specs[2];
+      assert.equal(c.generation, deployed[2].generation);
+      assert.equal(c.weight, directive ? 0 : 1);
     }
+  });
+
+  it("refuses to keep a removed cluster whose outputs do not record what it runs", () => {
+    const desired = specs({ clusters: [clusterFixture("a", 0), clusterFixture("b", 1)] });
+    const deployed = deployedFrom(specs()).map((c) => ({ ...c, settings: undefined }));
+    assert.throws(
+      () => resolveEffective(desired, { clusters: deployed }, { drained: [], record: record() }),
+      (err: Error) =>
+        err instanceof RolloutRefusal &&
+        /cluster "c" is deployed but no longer in the config/.test(err.message) &&
+        /plain `pulumi up` once to record its settings/.test(err.message),
+    );
   });
 
   it("lets an update delete a removed cluster that aa rollout drained and released", () => {
@@ -318,6 +348,105 @@ describe("resolveEffective on everything a cluster runs", () => {
         () => resolveEffective(at134(), { clusters: earliest() }),
         /3 clusters at once \(a, b, c\)/,
         "a version difference is still seen",
+      );
+    });
+  });
+
+  describe("traffic of new and leaving clusters", () => {
+    const four = () =>
+      specs({
+        clusters: [
+          clusterFixture("a", 0),
+          clusterFixture("b", 1),
+          clusterFixture("c", 2),
+          clusterFixture("d", 3),
+        ],
+      });
+    const threeDeployed = () => deployedFrom(specs());
+
+    it("creates a new cluster of a serving environment at weight 0 on a plain update, and says so", () => {
+      const effective = resolveEffective(four(), { clusters: threeDeployed() });
+      assert.deepEqual(
+        effective.specs.map((s) => [s.name, s.weight, s.ramp]),
+        [
+          ["a", 1, 100],
+          ["b", 1, 100],
+          ["c", 1, 100],
+          ["d", 0, 0],
+        ],
+      );
+      assert.match(effective.notes.join("\n"), /cluster d is created without traffic \(weight 0\)/);
+      assert.match(effective.notes.join("\n"), /aa rollout <env>/);
+    });
+
+    it("gives a brand-new environment its configured weights at once", () => {
+      const effective = resolveEffective(four(), {});
+      assert.deepEqual(
+        effective.specs.map((s) => s.weight),
+        [1, 1, 1, 1],
+      );
+    });
+
+    it("keeps a deployed cluster's ramp on a plain update, and moves it only by directive", () => {
+      const deployed = [...threeDeployed(), { ...deployedFrom(four())[3], weight: 0, ramp: 0 }];
+      const plain = resolveEffective(four(), { clusters: deployed });
+      assert.deepEqual(
+        plain.specs.map((s) => s.weight),
+        [1, 1, 1, 0],
+      );
+      const ramped = resolveEffective(
+        four(),
+        { clusters: deployed },
+        { drained: [], record: record(), ramp: { cluster: "d", percent: 10 } },
+      );
+      // 10% of weight 1: every weight scaled by 100, d at 10.
+      assert.deepEqual(
+        ramped.specs.map((s) => [s.weight, s.ramp]),
+        [
+          [100, 100],
+          [100, 100],
+          [100, 100],
+          [10, 10],
+        ],
+      );
+      const held = resolveEffective(four(), {
+        clusters: [...threeDeployed(), { ...deployedFrom(four())[3], weight: 50, ramp: 50 }],
+      });
+      assert.deepEqual(
+        held.specs.map((s) => s.weight),
+        [100, 100, 100, 50],
+      );
+      assert.match(held.notes.join("\n"), /cluster d serves 50% of its weight/);
+    });
+
+    it("ramps a leaving cluster down from its configured weight, then drains it", () => {
+      const desired = specs({ clusters: [clusterFixture("a", 0), clusterFixture("b", 1)] });
+      const deployed = threeDeployed().map((c) => ({ ...c, weight: 3, configuredWeight: 3 }));
+      const down = resolveEffective(
+        desired,
+        { clusters: deployed },
+        { drained: [], record: record(), ramp: { cluster: "c", percent: 50 } },
+      );
+      // Scale 85 (255 / 3): a and b at 1 x 85 (their config says weight 1), c at 50% of 3 x 85.
+      assert.deepEqual(
+        down.specs.map((s) => [s.name, s.weight]),
+        [
+          ["a", 85],
+          ["b", 85],
+          ["c", 128],
+        ],
+      );
+    });
+
+    it("refuses a directive that ramps a cluster the environment does not have", () => {
+      assert.throws(
+        () =>
+          resolveEffective(
+            four(),
+            { clusters: threeDeployed() },
+            { drained: [], record: record(), ramp: { cluster: "z", percent: 10 } },
+          ),
+        /ramps cluster "z", which this environment does not have/,
       );
     });
   });

@@ -65,6 +65,7 @@ const ENVIRONMENT_CHANGE: Record<keyof typeof ENVIRONMENT_KEY_SCOPE, Record<stri
     },
   },
   services: { services: [serviceFixture({ image: "ghcr.io/acme/api:1.1.0" })] },
+  rollout: { rollout: { rampPercent: [25, 100] } },
   costs: { costs: { hoursPerMonth: 720 } },
 };
 
