@@ -31,6 +31,32 @@ describe("environment config", () => {
     );
   });
 
+  it("ramps traffic by [10, 50, 100] percent unless the config says otherwise", () => {
+    const env = parseEnvironment("test", environmentFixture(), "test stack");
+    assert.deepEqual(env.config.rollout.rampPercent, [10, 50, 100]);
+    const custom = parseEnvironment(
+      "test",
+      environmentFixture({ rollout: { rampPercent: [25, 100] } }),
+      "test stack",
+    );
+    assert.deepEqual(custom.config.rollout.rampPercent, [25, 100]);
+  });
+
+  it("accepts a new cluster that replaces one no longer listed", () => {
+    const env = parseEnvironment(
+      "test",
+      environmentFixture({
+        clusters: [
+          clusterFixture("a", 0),
+          clusterFixture("b", 1),
+          clusterFixture("d", 3, { replaces: "c" }),
+        ],
+      }),
+      "test stack",
+    );
+    assert.equal(env.config.clusters[2].replaces, "c");
+  });
+
   it("accepts a shared VPC only when chosen explicitly, without per-cluster CIDRs", () => {
     const env = parseEnvironment(
       "test",
@@ -65,6 +91,60 @@ describe("environment config", () => {
       }),
       field: "active-active:clusters:",
       shows: "minClusters is 4",
+    },
+    {
+      why: "a cluster that replaces a cluster still listed",
+      raw: environmentFixture({
+        clusters: [
+          clusterFixture("a", 0),
+          clusterFixture("b", 1),
+          clusterFixture("d", 3, { replaces: "a" }),
+        ],
+      }),
+      field: "active-active:clusters[2].replaces",
+      shows: '"a" is still listed in clusters; remove its entry',
+    },
+    {
+      why: "a cluster that replaces itself",
+      raw: environmentFixture({
+        clusters: [
+          clusterFixture("a", 0),
+          clusterFixture("b", 1),
+          clusterFixture("d", 3, { replaces: "d" }),
+        ],
+      }),
+      field: "active-active:clusters[2].replaces",
+      shows: "cannot replace itself",
+    },
+    {
+      why: "two clusters replacing the same one",
+      raw: environmentFixture({
+        clusters: [
+          clusterFixture("a", 0),
+          clusterFixture("d", 3, { replaces: "c" }),
+          clusterFixture("e", 4, { replaces: "c" }),
+        ],
+      }),
+      field: "active-active:clusters[2].replaces",
+      shows: 'clusters[1] already replaces "c"',
+    },
+    {
+      why: "a ramp that does not increase",
+      raw: environmentFixture({ rollout: { rampPercent: [50, 10, 100] } }),
+      field: "active-active:rollout.rampPercent",
+      shows: "ramp steps must increase, got [50, 10, 100]",
+    },
+    {
+      why: "a ramp that does not end at 100",
+      raw: environmentFixture({ rollout: { rampPercent: [10, 50] } }),
+      field: "active-active:rollout.rampPercent",
+      shows: "the last ramp step must be 100",
+    },
+    {
+      why: "a ramp step above 100",
+      raw: environmentFixture({ rollout: { rampPercent: [10, 150] } }),
+      field: "active-active:rollout.rampPercent[1]",
+      shows: "150 is above 100",
     },
     {
       why: "minClusters below 2",
