@@ -25,3 +25,19 @@ export function clusterGraph(
     providerOf: (urn) => byUrn.get(urn)?.provider,
   };
 }
+
+/**
+ * Two graphs as one: what `first` knows, else what `second` knows. A removal's preview deletes
+ * resources that only the graph from before the removal has; everything else is in both.
+ */
+export function unionGraph(first: ClusterGraph, second: ClusterGraph): ClusterGraph {
+  return {
+    root: first.root ?? second.root,
+    ownerOf: (urn) => {
+      const owner = first.ownerOf(urn);
+      return owner === undefined ? second.ownerOf(urn) : owner;
+    },
+    parentOf: (urn) => first.parentOf?.(urn) ?? second.parentOf?.(urn),
+    providerOf: (urn) => first.providerOf?.(urn) ?? second.providerOf?.(urn),
+  };
+}

@@ -1,10 +1,14 @@
-import type { StepKind } from "./plan";
+import type { StepKind, stepSummary } from "./plan";
 import type { GateOutcome } from "./ports";
 
 /** How a rollout ended. */
 export type RolloutResult = "succeeded" | "halted" | "refused";
 
-/** Where each cluster stands when a rollout ends. */
+/**
+ * Where each cluster stands when a rollout ends: at its desired settings and full weight
+ * (`done`), not yet (`pending`: a change or a ramp to go, or a removed cluster not deleted yet),
+ * or out of service (`drained`).
+ */
 export type ClusterState = "done" | "pending" | "drained";
 
 /** Fields every event carries. */
@@ -28,13 +32,8 @@ export type RolloutEvent = Base &
         event: "rollout-started";
         rolloutId: string;
         resumed: boolean;
-        steps: {
-          number: number;
-          pass: number;
-          cluster: string;
-          kind: StepKind;
-          changes: string[];
-        }[];
+        /** Each step as `aa plan --json` summarises it (add and remove steps with `ramp`). */
+        steps: ReturnType<typeof stepSummary>[];
         done: string[];
       }
     | { event: "precheck"; ok: boolean; gates: GateOutcome[] }
@@ -43,7 +42,10 @@ export type RolloutEvent = Base &
     | {
         event: "step-started";
         pass: number;
-        /** "upgrade" drains first; "release" (workloads only) stays in service. */
+        /**
+         * "upgrade" drains first; "release" (workloads only) stays in service; "add" creates a
+         * cluster and ramps its traffic up; "remove" ramps it down, drains and deletes it.
+         */
         kind: StepKind;
         /** The first release step: gates and soak pass before any other cluster starts. */
         canary: boolean;
@@ -52,6 +54,18 @@ export type RolloutEvent = Base &
         changes: string[];
       }
     | { event: "drain"; weight: number; waitSeconds: number }
+    | {
+        event: "ramp";
+        /** Up (a new cluster) or down (a cluster being removed). */
+        direction: "up" | "down";
+        /** Percent of the cluster's configured weight it serves now. */
+        percent: number;
+        /** Its Route 53 weight now. */
+        weight: number;
+        /** Seconds waited for resolvers to follow (the DNS TTL) before the cluster is judged. */
+        waitSeconds: number;
+      }
+    | { event: "removed" }
     | { event: "preview"; ok: boolean; changes: number; outside: Outside[] }
     | { event: "update-started" }
     | { event: "update-finished" }

@@ -1,15 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { ClusterSpec } from "../../config/clusters";
 import { deployedSettings } from "../../config/effective";
+import { rampWeights } from "../../config/ramp";
 import type { DeployedCluster, Directive, RolloutRecord } from "../../config/rolloutState";
 import type { EnvironmentConfig } from "../../config/schema";
 import type { ClusterState, Outside, RolloutEvent, RolloutResult } from "./events";
 import { planRollout, PlanRefusal, stepSummary, type RolloutPlan, type RolloutStep } from "./plan";
-import { mapSteps, type MappedChange } from "../blastRadius/steps";
+import { unionGraph } from "../blastRadius/graph";
+import { mapSteps, type ClusterGraph, type MappedChange } from "../blastRadius/steps";
 import { soak } from "../health/soak";
 import { waitUntilHealthy } from "../health/wait";
 import type {
   BlastRadius,
+  Change,
   Clock,
   ClusterHealth,
   DrainGate,
@@ -24,8 +27,9 @@ export interface RolloutOptions {
   environment: string;
   /** The desired state: each cluster's spec from the committed config. */
   desired: ClusterSpec[];
-  /** The environment config (add-on matrix, DNS TTL). */
-  config: Pick<EnvironmentConfig, "addonMatrix" | "dns">;
+  /** The environment config (add-on matrix, DNS TTL; the ramp and replacements, when set). */
+  config: Pick<EnvironmentConfig, "addonMatrix" | "dns"> &
+    Partial<Pick<EnvironmentConfig, "rollout" | "clusters">>;
   /** Cluster order within each pass. @default config order */
   order?: string[];
   /** In-flight drain window added to the DNS TTL after a drain, seconds. @default 30 */
@@ -80,6 +84,11 @@ class Halt extends Error {
     /** Whether the step's update ran: "no", "yes", or "unknown" (the update failed midway). */
     readonly applied: "no" | "yes" | "unknown",
     readonly gate?: string,
+    /**
+     * The traffic was already put right before halting (a new cluster ramped back to 0, a
+     * leaving one back to its full weight): nothing more is drained.
+     */
+    readonly settled = false,
   ) {
     super(reason);
   }
@@ -196,9 +205,16 @@ class Orchestrator {
       await this.precheck(drained ?? released, undefined, true);
       await this.preflight(plan, drained);
 
-      // Resume: a cluster left drained, or put back but not soaked, is settled first.
+      // Resume: a cluster left drained, or put back but not soaked, is settled first. A leaving
+      // cluster left drained is not: its remove step goes on from the drain.
       let current = drained;
-      if (drained) {
+      if (drained && this.isLeaving(drained)) {
+        this.emit({
+          event: "recovering",
+          cluster: drained,
+          reason: "it was drained to be removed: going on with its removal",
+        });
+      } else if (drained) {
         const deployed = this.deployedGeneration(drained);
         const applied =
           this.record.currentTarget !== undefined && deployed === this.record.currentTarget;
@@ -237,6 +253,15 @@ class Orchestrator {
       const canary = plan.steps.find((s) => s.kind === "release");
       for (const step of plan.steps) {
         await this.verifyLock();
+        if (step.kind === "add") {
+          await this.addCluster(step);
+          continue;
+        }
+        if (step.kind === "remove") {
+          await this.removeCluster(step, current === step.cluster);
+          current = undefined;
+          continue;
+        }
         const drains = step.kind !== "release" || this.options.drainReleases === true;
         this.emit({
           event: "step-started",
@@ -266,6 +291,18 @@ class Orchestrator {
         this.emit({ event: "step-finished", cluster: step.cluster, step: step.number });
       }
 
+      const left = this.pending();
+      if (left.length > 0) {
+        // Never report success while a cluster is still to be changed, ramped or removed.
+        throw new Halt(
+          left[0],
+          undefined,
+          `the plan ran, but cluster ${left.join(", ")} is still not at its desired settings and weight; run \`aa plan\` to see why, then \`aa rollout\` again`,
+          "no",
+          undefined,
+          true,
+        );
+      }
       await this.write({ drained: [], record: null }, "rollout finished");
       this.record = null;
       return this.finish("succeeded");
@@ -297,7 +334,7 @@ class Orchestrator {
   /** The plan from the deployed state; a cluster left drained goes first in every pass. */
   private plan(drained: string | undefined): RolloutPlan {
     let order = this.options.order;
-    if (drained) {
+    if (drained && !this.isLeaving(drained)) {
       const base = order ?? this.options.desired.map((d) => d.name);
       order = [drained, ...base.filter((n) => n !== drained)];
     }
@@ -315,7 +352,11 @@ class Orchestrator {
     step: RolloutStep | undefined,
     atStart: boolean,
   ) {
-    const clusters = this.options.desired.map((d) => d.name).filter((n) => n !== exclude);
+    // Every cluster that serves traffic: a new cluster not ramped yet serves none, and a
+    // leaving one serves until it is drained.
+    const clusters = this.state.clusters
+      .filter((c) => c.name !== exclude && (c.ramp ?? 100) > 0)
+      .map((c) => c.name);
     const results = await Promise.all(clusters.map((c) => this.deps.health.check(c)));
     const gates = results.flat();
     const failed = gates.filter((g) => !g.ok);
@@ -533,6 +574,32 @@ class Orchestrator {
     if (held.ok) return;
     // The rollout passes no abort signal: a soak that did not hold had a failing round.
     const failed = held.failing[0];
+    if (step?.kind === "add") {
+      // A new cluster that fails while its traffic ramps is ramped back to 0: the others serve.
+      const at = this.rampOf(cluster);
+      this.record = { ...this.requireRecord(), current: undefined, soaking: undefined };
+      await this.write(
+        { drained: [], record: this.record, ramp: { cluster, percent: 0 } },
+        `ramp ${cluster} back to 0%: it failed while its traffic ramped`,
+      );
+      this.emit({
+        event: "ramp",
+        cluster,
+        step: step.number,
+        direction: "down",
+        percent: 0,
+        weight: 0,
+        waitSeconds: 0,
+      });
+      throw new Halt(
+        cluster,
+        step,
+        `cluster ${cluster} failed health gate "${failed.gate}" at ${at}% of its traffic: ${failed.detail}; ramped it back to 0%, the other clusters serve`,
+        "yes",
+        failed.gate,
+        true,
+      );
+    }
     this.record = {
       ...this.requireRecord(),
       drained: [cluster],
@@ -580,6 +647,7 @@ class Orchestrator {
       // users see the failure. Never a second cluster: only when none is drained yet.
       const drainFailed =
         halt.applied === "yes" &&
+        !halt.settled &&
         this.drainedNow.length === 0 &&
         (this.record?.drained.length ?? 0) === 0;
       const drained = drainFailed ? [halt.cluster] : (this.record?.drained ?? []);
@@ -616,22 +684,42 @@ class Orchestrator {
   }
 
   /** Runs an update that moves no cluster: only weights and the rollout record change. */
-  private async write(partial: Pick<Directive, "drained" | "record">, what: string) {
+  private async write(partial: Pick<Directive, "drained" | "record" | "ramp">, what: string) {
     await this.verifyLock();
     await this.deps.stack.up(
-      { drained: partial.drained, record: partial.record },
+      {
+        drained: partial.drained,
+        record: partial.record,
+        ...(partial.ramp ? { ramp: partial.ramp } : {}),
+      },
       `aa rollout ${this.options.environment}: ${what}`,
     );
     this.changedThisRun = true;
     this.drainedNow = partial.drained;
-    // What the program deployed: drained clusters at 0, every other at its configured weight.
-    const weight = new Map(this.options.desired.map((d) => [d.name, d.weight]));
+    this.setTraffic(partial.drained, partial.ramp);
+  }
+
+  /**
+   * What the program deployed: each cluster at its ramp's share of its configured weight (the
+   * program's own arithmetic, `config/ramp.ts`), drained clusters at 0.
+   */
+  private setTraffic(drained: string[], ramp?: Directive["ramp"]) {
+    const configured = new Map(this.options.desired.map((d) => [d.name, d.weight]));
+    const clusters = this.state.clusters.map((c) => ({
+      ...c,
+      ramp: ramp?.cluster === c.name ? ramp.percent : (c.ramp ?? 100),
+      configuredWeight: configured.get(c.name) ?? c.configuredWeight ?? c.weight,
+    }));
+    const weights = rampWeights(
+      clusters.map((c) => ({
+        configuredWeight: c.configuredWeight,
+        ramp: c.ramp,
+        drained: drained.includes(c.name),
+      })),
+    );
     this.state = {
       ...this.state,
-      clusters: this.state.clusters.map((c) => ({
-        ...c,
-        weight: partial.drained.includes(c.name) ? 0 : (weight.get(c.name) ?? c.weight),
-      })),
+      clusters: clusters.map((c, i) => ({ ...c, weight: weights[i] })),
     };
   }
 
@@ -641,6 +729,212 @@ class Orchestrator {
       drained: args.drained,
       record: this.record,
     };
+  }
+
+  /**
+   * An add step: creates the cluster (or brings it to its settings) without traffic, waits for
+   * its gates, then ramps its traffic up step by step, with the DNS TTL and a soak after each.
+   * A failure during the ramp takes it back to 0% and halts; the other clusters serve.
+   */
+  private async addCluster(step: RolloutStep) {
+    this.emit({
+      event: "step-started",
+      cluster: step.cluster,
+      step: step.number,
+      pass: step.pass,
+      kind: step.kind,
+      canary: false,
+      drains: false,
+      changes: step.changes,
+    });
+    if (step.from === null || step.fromGeneration !== step.toGeneration) {
+      await this.apply(step, false);
+    }
+    await this.healthWait(step.cluster, step);
+    for (const percent of step.ramp ?? []) {
+      await this.verifyLock();
+      await this.rampTo(step, percent, "up");
+      await this.soak(step.cluster, step);
+    }
+    this.emit({ event: "step-finished", cluster: step.cluster, step: step.number });
+  }
+
+  /**
+   * A remove step: the others must be healthy and able to absorb the cluster's share; its
+   * traffic ramps down (the others checked after each), it is drained, DNS and in-flight
+   * requests are waited out, and only then is it released for deletion and deleted, with a
+   * preview that must touch nothing but its own resources. `drained`: a resumed run found it
+   * drained already.
+   */
+  private async removeCluster(step: RolloutStep, drained: boolean) {
+    const cluster = step.cluster;
+    this.emit({
+      event: "step-started",
+      cluster,
+      step: step.number,
+      pass: step.pass,
+      kind: step.kind,
+      canary: false,
+      drains: true,
+      changes: step.changes,
+    });
+    if (drained) {
+      const waitSeconds = this.options.config.dns.ttl + this.drainSeconds;
+      this.emit({ event: "drain", cluster, step: step.number, weight: 0, waitSeconds });
+      await this.deps.clock.sleep(waitSeconds * 1000);
+    } else {
+      await this.precheck(undefined, step, false);
+      await this.drainGates(step);
+      for (const percent of step.ramp ?? []) {
+        await this.verifyLock();
+        await this.rampTo(step, percent, "down");
+        await this.othersHold(step);
+      }
+      await this.drain(step);
+    }
+
+    // Release it: the one update that may delete a cluster, and only this one.
+    const holding: Directive = { drained: [cluster], record: this.requireRecord() };
+    this.record = {
+      ...this.requireRecord(),
+      drained: [],
+      current: cluster,
+      currentTarget: undefined,
+      soaking: undefined,
+      released: [...new Set([...(this.record?.released ?? []), cluster])],
+    };
+    const directive: Directive = { drained: [], record: this.record };
+    const [steps, after, before] = await Promise.all([
+      this.deps.stack.preview(directive),
+      this.deps.blastRadius.graph(directive),
+      this.deps.blastRadius.graph(holding),
+    ]);
+    const { changes, outside } = this.attribute(cluster, steps, unionGraph(after, before));
+    this.emit({
+      event: "preview",
+      cluster,
+      step: step.number,
+      ok: outside.length === 0,
+      changes: changes.length,
+      outside,
+    });
+    if (outside.length > 0) {
+      throw new Halt(
+        cluster,
+        step,
+        `deleting cluster ${cluster} would also change ${describeOutside(outside)}; refused before deleting, ${cluster} stays drained`,
+        "no",
+      );
+    }
+    this.emit({ event: "update-started", cluster, step: step.number });
+    await this.verifyLock();
+    try {
+      await this.deps.stack.up(
+        directive,
+        `aa rollout ${this.options.environment}: step ${step.number}, delete cluster ${cluster}`,
+      );
+    } catch (err) {
+      if (this.dies(err)) throw err;
+      throw new Halt(
+        cluster,
+        step,
+        `deleting cluster ${cluster} failed: ${(err as Error).message}`,
+        "unknown",
+      );
+    }
+    this.changedThisRun = true;
+    this.drainedNow = [];
+    this.record = { ...this.record, current: undefined };
+    this.state = {
+      ...this.state,
+      clusters: this.state.clusters.filter((c) => c.name !== cluster),
+    };
+    this.emit({ event: "removed", cluster, step: step.number });
+    this.emit({ event: "step-finished", cluster, step: step.number });
+  }
+
+  /** Moves a cluster's traffic to `percent` of its weight and waits for resolvers to follow. */
+  private async rampTo(step: RolloutStep, percent: number, direction: "up" | "down") {
+    const cluster = step.cluster;
+    this.record = {
+      ...this.requireRecord(),
+      drained: [],
+      current: direction === "down" ? cluster : undefined,
+      currentTarget: undefined,
+      soaking: direction === "up" ? cluster : undefined,
+    };
+    await this.write(
+      { drained: [], record: this.record, ramp: { cluster, percent } },
+      `ramp ${cluster} ${direction} to ${percent}%`,
+    );
+    const waitSeconds = this.options.config.dns.ttl;
+    const weight = this.state.clusters.find((c) => c.name === cluster)?.weight ?? 0;
+    this.emit({
+      event: "ramp",
+      cluster,
+      step: step.number,
+      direction,
+      percent,
+      weight,
+      waitSeconds,
+    });
+    await this.deps.clock.sleep(waitSeconds * 1000);
+  }
+
+  /**
+   * After a leaving cluster's traffic moved to the others: they must still pass their gates;
+   * otherwise the leaving cluster gets its full weight back and the rollout halts.
+   */
+  private async othersHold(step: RolloutStep) {
+    const others = this.state.clusters
+      .filter((c) => c.name !== step.cluster && (c.ramp ?? 100) > 0)
+      .map((c) => c.name);
+    const gates = (await Promise.all(others.map((c) => this.deps.health.check(c)))).flat();
+    const failed = gates.filter((g) => !g.ok);
+    this.emit({
+      event: "precheck",
+      ok: failed.length === 0,
+      gates,
+      step: step.number,
+      cluster: step.cluster,
+    });
+    if (failed.length === 0) return;
+    this.record = { ...this.requireRecord(), current: undefined };
+    await this.write(
+      { drained: [], record: this.record, ramp: { cluster: step.cluster, percent: 100 } },
+      `ramp ${step.cluster} back to 100%: cluster ${failed[0].cluster} failed while taking its traffic`,
+    );
+    throw new Halt(
+      step.cluster,
+      step,
+      `cluster ${failed[0].cluster} fails health gate "${failed[0].gate}" after taking more of ${step.cluster}'s traffic: ${failed[0].detail}; ${step.cluster} has its full weight back`,
+      "yes",
+      failed[0].gate,
+      true,
+    );
+  }
+
+  /** Whether a cluster is deployed but gone from the config (a remove step's cluster). */
+  private isLeaving(cluster: string): boolean {
+    return !this.options.desired.some((d) => d.name === cluster);
+  }
+
+  /** The percent of its weight a cluster serves as deployed now. */
+  private rampOf(cluster: string): number {
+    return this.state.clusters.find((c) => c.name === cluster)?.ramp ?? 100;
+  }
+
+  /** Clusters not yet at their desired settings and full weight, or not yet removed. */
+  private pending(): string[] {
+    const deployed = new Map(this.state.clusters.map((c) => [c.name, c]));
+    const behind = this.options.desired
+      .filter((d) => {
+        const c = deployed.get(d.name);
+        return !c || c.generation !== d.generation || ((c.ramp ?? 100) < 100 && d.weight > 0);
+      })
+      .map((d) => d.name);
+    const leaving = this.state.clusters.filter((c) => this.isLeaving(c.name)).map((c) => c.name);
+    return [...behind, ...leaving];
   }
 
   /**
@@ -656,6 +950,15 @@ class Orchestrator {
       this.deps.stack.preview(directive),
       this.deps.blastRadius.graph(directive),
     ]);
+    return this.attribute(cluster, steps, graph);
+  }
+
+  /** The changed resources of a preview, and those outside `cluster`. */
+  private attribute(
+    cluster: string,
+    steps: Change[],
+    graph: ClusterGraph,
+  ): { changes: MappedChange[]; outside: Outside[] } {
     const report = mapSteps(
       steps.map((s) => ({
         urn: s.urn,
@@ -704,6 +1007,23 @@ class Orchestrator {
   }
 
   private setDeployed(cluster: string, generation: string) {
+    if (!this.state.clusters.some((c) => c.name === cluster)) {
+      // A new cluster: created without traffic.
+      const spec = this.options.desired.find((d) => d.name === cluster);
+      const created: DeployedCluster = {
+        name: cluster,
+        weight: 0,
+        ramp: 0,
+        configuredWeight: spec?.weight ?? 0,
+        kubernetesVersion: spec?.settings.kubernetesVersion ?? "",
+        addons: spec?.settings.addons ?? { vpcCni: "", coredns: "", kubeProxy: "" },
+        generation,
+        ...(spec ? { settings: spec.settings } : {}),
+        ingress: {},
+      };
+      this.state = { ...this.state, clusters: [...this.state.clusters, created] };
+      return;
+    }
     this.state = {
       ...this.state,
       clusters: this.state.clusters.map((c) => (c.name === cluster ? { ...c, generation } : c)),
@@ -717,13 +1037,15 @@ class Orchestrator {
 
   private finish(result: RolloutResult, reason?: string): RolloutOutcome {
     const drained = new Set(this.drainedNow);
-    const clusters = this.options.desired.map((d) => ({
-      name: d.name,
-      state: (drained.has(d.name)
+    const pending = new Set(this.pending());
+    const leaving = this.state.clusters.filter((c) => this.isLeaving(c.name)).map((c) => c.name);
+    const clusters = [...this.options.desired.map((d) => d.name), ...leaving].map((name) => ({
+      name,
+      state: (drained.has(name)
         ? "drained"
-        : this.deployedGeneration(d.name) === d.generation
-          ? "done"
-          : "pending") as ClusterState,
+        : pending.has(name)
+          ? "pending"
+          : "done") as ClusterState,
     }));
     this.emit({ event: "rollout-finished", result, reason, clusters });
     return { result, reason, clusters };

@@ -1,7 +1,8 @@
 import { AaError, ExitCode } from "../../errors/aaError";
 import { generationOf, type ClusterSettings, type ClusterSpec } from "../../config/clusters";
 import { deployedSettings } from "../../config/effective";
-import type { DeployedCluster } from "../../config/rolloutState";
+import { rampPath } from "../../config/ramp";
+import { clusterSettingsSchema, type DeployedCluster } from "../../config/rolloutState";
 import { kubeProxySkew } from "../../config/rules";
 import type { EnvironmentConfig, ServiceConfig } from "../../config/schema";
 import { minorOf } from "../../config/version";
@@ -15,7 +16,17 @@ import { minorOf } from "../../config/version";
  *    access, the services' namespace, a service's load-balancer port, which changes each
  *    cluster's entry point). An upgrade drains the cluster first.
  */
-export type StepKind = "release" | "upgrade";
+export type ChangeKind = "release" | "upgrade";
+
+/**
+ * What a step does: a change of what a cluster runs ({@link ChangeKind}), or a change of the
+ * environment's clusters:
+ *  - `"add"`: a cluster in the config that serves no traffic yet: create it (or bring it to its
+ *    settings), check it, then ramp its traffic up (`rollout.rampPercent`), checking after each;
+ *  - `"remove"`: a deployed cluster gone from the config: check the others can absorb its share,
+ *    ramp it down, drain it, wait out DNS, then delete only its resources.
+ */
+export type StepKind = ChangeKind | "add" | "remove";
 
 /** One cluster moving one hop: the unit a rollout drains, changes, checks and undrains. */
 export interface RolloutStep {
@@ -24,10 +35,23 @@ export interface RolloutStep {
   /** Pass number, from 1: a multi-minor upgrade takes one pass per minor over all clusters. */
   pass: number;
   cluster: string;
-  /** Release (workloads only) or upgrade (anything else; drain first). See {@link StepKind}. */
+  /** Release, upgrade, add or remove. See {@link StepKind}. */
   kind: StepKind;
-  from: ClusterSettings;
+  /** What the cluster runs before the step; null for a cluster that is not deployed yet. */
+  from: ClusterSettings | null;
+  /** What it runs after (a removed cluster: what it runs until it is deleted). */
   to: ClusterSettings;
+  /**
+   * An add or remove step: the percents of its configured weight the cluster's traffic goes
+   * through, in order ([10, 50, 100] up; [50, 10] down, then the drain).
+   */
+  ramp?: number[];
+  /** An add or remove step: the percent of its weight the cluster serves before the step. */
+  fromRamp?: number;
+  /** An add step: the deployed cluster this one replaces (`clusters[].replaces`). */
+  replaces?: string;
+  /** A remove step: the new cluster that replaces this one. */
+  replacedBy?: string;
   fromGeneration: string;
   toGeneration: string;
   /**
@@ -41,8 +65,24 @@ export interface RolloutStep {
 
 /** What a step is, in one line of JSON: the summary `aa plan --json` and `rollout-started` show. */
 export function stepSummary(s: RolloutStep) {
-  return { number: s.number, pass: s.pass, cluster: s.cluster, kind: s.kind, changes: s.changes };
+  return {
+    number: s.number,
+    pass: s.pass,
+    cluster: s.cluster,
+    kind: s.kind,
+    changes: s.changes,
+    ...(s.ramp ? { ramp: s.ramp } : {}),
+    ...(s.replaces ? { replaces: s.replaces } : {}),
+    ...(s.replacedBy ? { replacedBy: s.replacedBy } : {}),
+  };
 }
+
+/** What the planner reads of the config. */
+export type PlanConfig = Pick<EnvironmentConfig, "addonMatrix"> &
+  Partial<Pick<EnvironmentConfig, "rollout" | "clusters">>;
+
+/** The ramp when the config sets none. */
+const DEFAULT_RAMP = [10, 50, 100];
 
 /** The way from deployed to desired. */
 export interface RolloutPlan {
@@ -70,38 +110,55 @@ export class PlanRefusal extends AaError {
  *  - every other change of what a cluster runs (add-ons, Kyverno, node group, network, namespace,
  *    services, ...) is one step per cluster, in the last pass; the intermediate hops of a
  *    multi-minor upgrade keep everything else (services included) as deployed;
- *  - each step is a release (workloads only) or an upgrade ({@link StepKind});
- *  - a deployed cluster that is no longer in the config is refused: removing a cluster is not a
- *    step `aa rollout` can take yet.
+ *  - each change is a release (workloads only) or an upgrade ({@link StepKind});
+ *  - a cluster in the config that serves no traffic yet (not deployed, or deployed below its full
+ *    weight) is an `add` step, first in the first pass where its version fits, so the new
+ *    capacity is there before any other cluster is drained; a deployed cluster that is no longer
+ *    in the config is a `remove` step, last: a replacement (`replaces`) is always added before
+ *    the cluster it replaces is removed. With nothing deployed yet there are no steps: the first
+ *    `pulumi up` creates every cluster with its configured weight.
  * `order` sets the order of clusters within each pass (default: config order).
  */
 export function planRollout(
   desired: ClusterSpec[],
   deployed: DeployedCluster[],
-  config: Pick<EnvironmentConfig, "addonMatrix">,
+  config: PlanConfig,
   order?: string[],
 ): RolloutPlan {
   const byName = new Map(deployed.map((d) => [d.name, d]));
   const sequence = orderClusters(desired, order);
+  const rampSteps = config.rollout?.rampPercent ?? DEFAULT_RAMP;
+  const replacing = new Map(
+    (config.clusters ?? []).flatMap((c) => (c.replaces ? [[c.name, c.replaces] as const] : [])),
+  );
   const notes: string[] = [];
   const done: string[] = [];
 
-  const removed = deployed.filter((d) => !desired.some((s) => s.name === d.name));
-  if (removed.length > 0) throw new PlanRefusal(removalRefusal(removed.map((d) => d.name)));
+  if (deployed.length === 0) {
+    notes.push(
+      "nothing is deployed yet; the first `pulumi up` creates every cluster with its configured weight",
+    );
+    return { steps: [], done, notes };
+  }
 
   // Each cluster's deployed settings (completed where an earlier version recorded fewer keys),
   // and its hops, as the settings it passes through.
   const at = new Map<string, ClusterSettings>();
   const legacy = new Map<string, string[]>();
   const hops = new Map<string, ClusterSettings[]>();
+  const adds: { spec: ClusterSpec; from: ClusterSettings | null; ramp: number }[] = [];
   for (const spec of sequence) {
     const dep = byName.get(spec.name);
     if (!dep) {
-      notes.push(`cluster ${spec.name} is not deployed yet; \`pulumi up\` creates it`);
+      adds.push({ spec, from: null, ramp: 0 });
       continue;
     }
     const current = deployedSettings(dep, spec.settings);
     if (current.completed.length > 0) legacy.set(spec.name, current.completed);
+    if ((dep.ramp ?? 100) < 100 && spec.weight > 0) {
+      adds.push({ spec, from: current.settings, ramp: dep.ramp ?? 100 });
+      continue;
+    }
     if (current.generation === spec.generation) {
       done.push(spec.name);
       continue;
@@ -109,6 +166,7 @@ export function planRollout(
     at.set(spec.name, current.settings);
     hops.set(spec.name, hopsFor(spec.name, current.settings, spec.settings, config));
   }
+  const removed = deployed.filter((d) => !desired.some((s) => s.name === d.name));
 
   if (legacy.size > 0) {
     const keys = [...new Set([...legacy.values()].flat())];
@@ -123,13 +181,8 @@ export function planRollout(
   const base = Math.min(
     ...deployed.map((d) => minorOf(d.settings?.kubernetesVersion ?? d.kubernetesVersion)),
   );
-  const moves: {
-    cluster: string;
-    from: ClusterSettings;
-    to: ClusterSettings;
-    pass?: number;
-    final: boolean;
-  }[] = [];
+  type Move = Omit<RolloutStep, "number" | "pass" | "fromGeneration" | "toGeneration" | "changes">;
+  const moves: (Move & { pass?: number; rank: number })[] = [];
   for (const spec of sequence) {
     const path = hops.get(spec.name);
     if (!path) continue;
@@ -138,34 +191,103 @@ export function planRollout(
       const versionHop = to.kubernetesVersion !== from.kubernetesVersion;
       moves.push({
         cluster: spec.name,
+        kind: stepKind(from, to),
         from,
         to,
         pass: versionHop ? minorOf(to.kubernetesVersion) - base : undefined,
         final: i === path.length - 1,
+        rank: 1,
       });
       from = to;
     });
   }
+  for (const add of adds) {
+    const minor = minorOf(add.spec.settings.kubernetesVersion);
+    if (add.from && minor - minorOf(add.from.kubernetesVersion) > 1) {
+      throw new PlanRefusal(
+        `cluster ${add.spec.name} serves no traffic yet and runs Kubernetes ${add.from.kubernetesVersion}, but the config asks for ${add.spec.settings.kubernetesVersion}; EKS moves one minor at a time. Set its kubernetesVersion to one minor above, roll out, then raise it again`,
+      );
+    }
+    moves.push({
+      cluster: add.spec.name,
+      kind: "add",
+      from: add.from,
+      to: add.spec.settings,
+      ramp: add.spec.weight > 0 ? rampPath(rampSteps, add.ramp, "up") : [],
+      fromRamp: add.ramp,
+      ...(replacing.has(add.spec.name) ? { replaces: replacing.get(add.spec.name) } : {}),
+      pass: Math.max(1, minor - base),
+      final: true,
+      rank: 0,
+    });
+  }
+  for (const dep of removed) {
+    const settings = clusterSettingsSchema.safeParse(dep.settings);
+    if (!settings.success) {
+      throw new PlanRefusal(
+        `cluster ${dep.name} is deployed but no longer in the config, and its stack outputs were written by an earlier version of active-active that did not record everything it runs, so \`aa rollout\` cannot keep it as it is while taking it out. ` +
+          `Put ${dep.name} back into active-active:clusters as deployed, run a plain \`pulumi up\` once to record its settings, then remove it again`,
+      );
+    }
+    const by = [...replacing].find(([, old]) => old === dep.name)?.[0];
+    moves.push({
+      cluster: dep.name,
+      kind: "remove",
+      from: settings.data,
+      to: settings.data,
+      ramp: rampPath(rampSteps, dep.ramp ?? 100, "down"),
+      fromRamp: dep.ramp ?? 100,
+      ...(by ? { replacedBy: by } : {}),
+      final: true,
+      rank: 2,
+    });
+  }
   const lastPass = Math.max(1, ...moves.map((m) => m.pass ?? 1));
-  const rank = new Map(sequence.map((s, i) => [s.name, i]));
+  const position = new Map(sequence.map((s, i) => [s.name, i]));
+  const rankOf = (cluster: string) => position.get(cluster) ?? sequence.length;
   const steps: RolloutStep[] = moves
     .map((m, i) => ({ ...m, pass: m.pass ?? lastPass, i }))
-    .sort((a, b) => a.pass - b.pass || rank.get(a.cluster)! - rank.get(b.cluster)! || a.i - b.i)
-    .map((m, i) => ({
+    .sort(
+      (a, b) =>
+        a.pass - b.pass || a.rank - b.rank || rankOf(a.cluster) - rankOf(b.cluster) || a.i - b.i,
+    )
+    .map(({ rank: _rank, i: _i, ...m }, i) => ({
+      ...m,
       number: i + 1,
-      pass: m.pass,
-      cluster: m.cluster,
-      kind: stepKind(m.from, m.to),
-      from: m.from,
-      to: m.to,
-      fromGeneration: generationOf(m.from),
+      fromGeneration: m.from ? generationOf(m.from) : "",
       toGeneration: generationOf(m.to),
-      changes: describeChanges(m.from, m.to),
-      final: m.final,
+      changes: describeStep(m),
     }));
 
   assertSkewHolds(deployed, steps);
   return { steps, done, notes };
+}
+
+/** What a step does, for people. */
+function describeStep(
+  m: Pick<RolloutStep, "kind" | "from" | "to" | "ramp" | "fromRamp" | "cluster">,
+): string[] {
+  const ramp = (from: number, path: number[]) => [from, ...path].map((p) => `${p}%`).join(" -> ");
+  if (m.kind === "remove") {
+    const path = m.ramp ?? [];
+    return [
+      ...(path.length > 0
+        ? [`ramp traffic down ${ramp(m.fromRamp ?? 100, path)} of its weight`]
+        : []),
+      "drain (weight 0), wait for DNS",
+      `delete cluster ${m.cluster} and everything it runs`,
+    ];
+  }
+  if (m.kind === "add") {
+    const path = m.ramp ?? [];
+    const start =
+      path.length > 0 ? `ramp traffic up ${ramp(m.fromRamp ?? 0, path)} of its weight` : "";
+    const build = m.from
+      ? describeChanges(m.from, m.to)
+      : [`create cluster ${m.cluster} (Kubernetes ${m.to.kubernetesVersion})`];
+    return [...build, ...(start ? [start] : [])];
+  }
+  return describeChanges(m.from!, m.to);
 }
 
 /** The settings a cluster passes through on its way from `from` to `to`, one minor per hop. */
@@ -173,7 +295,7 @@ function hopsFor(
   cluster: string,
   from: ClusterSettings,
   to: ClusterSettings,
-  config: Pick<EnvironmentConfig, "addonMatrix">,
+  config: PlanConfig,
 ): ClusterSettings[] {
   const m0 = minorOf(from.kubernetesVersion);
   const m1 = minorOf(to.kubernetesVersion);
@@ -244,20 +366,10 @@ function assertSkewHolds(deployed: DeployedCluster[], steps: RolloutStep[]): voi
   };
   check("already now");
   for (const step of steps) {
-    version.set(step.cluster, minorOf(step.to.kubernetesVersion));
+    if (step.kind === "remove") version.delete(step.cluster);
+    else version.set(step.cluster, minorOf(step.to.kubernetesVersion));
     check(`after step ${step.number} (${step.cluster})`);
   }
-}
-
-function removalRefusal(removed: string[]): string {
-  const one = removed.length === 1;
-  const list = removed.join(", ");
-  return (
-    `cluster ${list} ${one ? "is" : "are"} deployed but no longer in the config. Removing a cluster means draining it, ` +
-    "checking that the other clusters can absorb its share and only then deleting it; `aa rollout` cannot do that yet, " +
-    `and \`pulumi up\` refuses to delete a cluster that aa has not drained and released. To roll out the other changes, ` +
-    `put ${list} back into active-active:clusters as deployed`
-  );
 }
 
 /** How a change of each key of a cluster's settings is run; services go by their own keys. */
@@ -271,7 +383,7 @@ const SETTINGS_KIND = {
   apiAccess: "upgrade",
   namespace: "upgrade",
   services: "by service key",
-} as const satisfies Record<keyof ClusterSettings, StepKind | "by service key">;
+} as const satisfies Record<keyof ClusterSettings, ChangeKind | "by service key">;
 
 /**
  * How a change of each key of a service is run. A service added or removed is a release; `name`
@@ -287,10 +399,10 @@ const SERVICE_KIND = {
   healthPath: "release",
   autoscaling: "release",
   port: "upgrade",
-} as const satisfies Record<keyof ServiceConfig, StepKind>;
+} as const satisfies Record<keyof ServiceConfig, ChangeKind>;
 
 /** Release when only workloads change between the two settings, else upgrade. Pure. */
-export function stepKind(from: ClusterSettings, to: ClusterSettings): StepKind {
+export function stepKind(from: ClusterSettings, to: ClusterSettings): ChangeKind {
   for (const key of Object.keys(SETTINGS_KIND) as (keyof ClusterSettings)[]) {
     if (!differs(from[key], to[key])) continue;
     const kind = SETTINGS_KIND[key];

@@ -34,8 +34,13 @@ export function renderEvent(e: RolloutEvent): string | undefined {
           (e.done.length ? `; already done: ${e.done.join(", ")}` : ""),
       ];
       for (const s of e.steps) {
+        const why = s.replaces
+          ? ` (replaces ${s.replaces})`
+          : s.replacedBy
+            ? ` (replaced by ${s.replacedBy})`
+            : "";
         lines.push(
-          `        ${String(s.number).padStart(2)}. pass ${s.pass}  ${s.cluster}  ${s.kind}  ${s.changes.join(", ")}`,
+          `        ${String(s.number).padStart(2)}. pass ${s.pass}  ${s.cluster}  ${s.kind}${why}  ${s.changes.join(", ")}`,
         );
       }
       return lines.join("\n");
@@ -60,6 +65,13 @@ export function renderEvent(e: RolloutEvent): string | undefined {
       );
     case "drain":
       return `${t}${who}${step} drained (weight 0); waiting ${e.waitSeconds}s for DNS TTL and in-flight requests`;
+    case "ramp":
+      return (
+        `${t}${who}${step} traffic ramped ${e.direction} to ${e.percent}% of its weight (weight ${e.weight}); ` +
+        `waiting ${e.waitSeconds}s for DNS TTL`
+      );
+    case "removed":
+      return `${t}${who}${step} deleted: the cluster and everything it ran are gone`;
     case "preview":
       return e.ok
         ? `${t}${who}${step} preview: ${e.changes} change(s), all inside ${e.cluster}`

@@ -333,14 +333,18 @@ describe("planRollout: every change of what a cluster runs, and its kind", () =>
     assert.ok(!result.steps[0].changes.some((c) => c.startsWith("service")));
   });
 
-  it("refuses, and says so plainly, when a deployed cluster is no longer in the config", () => {
+  it("refuses to take out a removed cluster whose outputs do not record what it runs", () => {
     const to = envAt("1.33", { clusters: [clusterFixture("a", 0), clusterFixture("b", 1)] });
+    const legacy = deployedFrom(planClusters(envAt("1.33"))).map((d) => ({
+      ...d,
+      settings: undefined,
+    }));
     assert.throws(
-      () => planRollout(planClusters(to), deployedFrom(planClusters(envAt("1.33"))), to),
+      () => planRollout(planClusters(to), legacy, to),
       (err: Error) =>
         err instanceof PlanRefusal &&
         /cluster c is deployed but no longer in the config/.test(err.message) &&
-        /`aa rollout` cannot do that yet/.test(err.message),
+        /plain `pulumi up` once to record its settings/.test(err.message),
     );
   });
 
@@ -425,5 +429,101 @@ describe("addonMatrix validation", () => {
         ),
       /active-active:addons.kubeProxy: kube-proxy v1.34.0-eksbuild.1 is newer than Kubernetes 1.33/,
     );
+  });
+});
+
+describe("planRollout: adding, removing and replacing clusters", () => {
+  const abc = ["a", "b", "c"].map((n, i) => clusterFixture(n, i));
+  const summary = (steps: ReturnType<typeof planRollout>["steps"]) =>
+    steps.map((s) => [s.number, s.pass, s.cluster, s.kind, s.ramp ?? null]);
+
+  it("adds a cluster that is in the config but not deployed: create, then ramp 10, 50, 100", () => {
+    const to = envAt("1.33", { clusters: [...abc, clusterFixture("d", 3)] });
+    const result = plan(envAt("1.33"), to);
+    assert.deepEqual(summary(result.steps), [[1, 1, "d", "add", [10, 50, 100]]]);
+    const [add] = result.steps;
+    assert.equal(add.from, null);
+    assert.equal(add.fromGeneration, "");
+    assert.deepEqual(add.changes, [
+      "create cluster d (Kubernetes 1.33)",
+      "ramp traffic up 0% -> 10% -> 50% -> 100% of its weight",
+    ]);
+    assert.deepEqual(result.done, ["a", "b", "c"]);
+  });
+
+  it("continues the ramp of a cluster deployed below its full weight, with the config's steps", () => {
+    const to = envAt("1.33", {
+      clusters: [...abc, clusterFixture("d", 3)],
+      rollout: { rampPercent: [5, 25, 50, 100] },
+    });
+    const deployed = deployedFrom(planClusters(to)).map((d) =>
+      d.name === "d" ? { ...d, ramp: 25 } : d,
+    );
+    const result = planRollout(planClusters(to), deployed, to);
+    assert.deepEqual(summary(result.steps), [[1, 1, "d", "add", [50, 100]]]);
+    assert.deepEqual(result.steps[0].changes, ["ramp traffic up 25% -> 50% -> 100% of its weight"]);
+  });
+
+  it("removes a deployed cluster that is no longer in the config: ramp down, drain, delete", () => {
+    const to = envAt("1.33", { clusters: abc.slice(0, 2) });
+    const result = plan(envAt("1.33"), to);
+    assert.deepEqual(summary(result.steps), [[1, 1, "c", "remove", [50, 10]]]);
+    assert.deepEqual(result.steps[0].changes, [
+      "ramp traffic down 100% -> 50% -> 10% of its weight",
+      "drain (weight 0), wait for DNS",
+      "delete cluster c and everything it runs",
+    ]);
+    assert.equal(result.steps[0].fromGeneration, result.steps[0].toGeneration);
+  });
+
+  it("replaces a cluster: the new one is added first, the old one removed last", () => {
+    const to = envAt("1.33", {
+      clusters: [abc[0], abc[1], clusterFixture("d", 3, { replaces: "c" })],
+    });
+    const result = plan(envAt("1.33"), to);
+    assert.deepEqual(summary(result.steps), [
+      [1, 1, "d", "add", [10, 50, 100]],
+      [2, 1, "c", "remove", [50, 10]],
+    ]);
+    assert.equal(result.steps[0].replaces, "c");
+    assert.equal(result.steps[1].replacedBy, "d");
+  });
+
+  it("orders a mixed change: adds first, then the upgrade pass, removals last", () => {
+    const to = envAt("1.34", {
+      clusters: [abc[0], abc[1], clusterFixture("d", 3), clusterFixture("e", 4, { replaces: "c" })],
+    });
+    const result = plan(envAt("1.33"), to);
+    assert.deepEqual(summary(result.steps), [
+      [1, 1, "d", "add", [10, 50, 100]],
+      [2, 1, "e", "add", [10, 50, 100]],
+      [3, 1, "a", "upgrade", null],
+      [4, 1, "b", "upgrade", null],
+      [5, 1, "c", "remove", [50, 10]],
+    ]);
+  });
+
+  it("adds a cluster at the desired minor only once every cluster is within one minor of it", () => {
+    const to = envAt("1.34", { clusters: [...abc, clusterFixture("d", 3)] });
+    const result = plan(envAt("1.32"), to);
+    assert.deepEqual(
+      summary(result.steps).map(([n, pass, cluster, kind]) => [n, pass, cluster, kind]),
+      [
+        [1, 1, "a", "upgrade"],
+        [2, 1, "b", "upgrade"],
+        [3, 1, "c", "upgrade"],
+        [4, 2, "d", "add"],
+        [5, 2, "a", "upgrade"],
+        [6, 2, "b", "upgrade"],
+        [7, 2, "c", "upgrade"],
+      ],
+    );
+  });
+
+  it("has no steps for an environment with nothing deployed: the first pulumi up creates it", () => {
+    const config = envAt("1.33");
+    const result = planRollout(planClusters(config), [], config);
+    assert.deepEqual(result.steps, []);
+    assert.match(result.notes.join("\n"), /nothing is deployed yet/);
   });
 });
