@@ -134,6 +134,11 @@ export const directiveSchema = z.strictObject({
 });
 export type Directive = z.output<typeof directiveSchema>;
 
+/** The directive as the program reads it: its environment variable. */
+export function directiveEnv(directive: Directive): Record<string, string> {
+  return { [DIRECTIVE_ENV]: JSON.stringify(directive) };
+}
+
 /** The previous deployment's outputs that the program reads back. */
 export interface PreviousState {
   clusters?: DeployedCluster[];

@@ -10,6 +10,7 @@ import { runRollout, type RolloutOptions } from "../rollout/orchestrator";
 import { createRenderer } from "../rollout/render";
 import { parseFault, FAULT_KINDS, type Fault } from "../rollout/simulate/faults";
 import { isSimulatedCrash } from "../rollout/simulate/simulatedCrash";
+import { evaluateLeaving } from "../rollout/simulate/leaving";
 import { createSimulation } from "../rollout/simulate/simulation";
 import { loadEnvironment, readDeployedFile, type LoadedEnvironment } from "../environment";
 import { clusterList, seconds, whoAmI } from "./_options";
@@ -188,7 +189,15 @@ async function simulate(
   rolloutOptions: RolloutOptions,
   emit: (event: RolloutEvent) => void,
 ) {
-  const names = loaded.desired.map((d) => d.name);
+  const saved = options.simState ? readSimState(options.simState) : undefined;
+  if (saved && options.deployed) {
+    throw new UsageError(
+      `--sim-state ${options.simState} already holds a simulated environment; drop --deployed, or use a new --sim-state file`,
+    );
+  }
+  const deployed =
+    saved?.clusters ?? (options.deployed ? readDeployedFile(options.deployed).clusters : undefined);
+  const names = [...new Set([...loaded.desired, ...(deployed ?? [])].map((d) => d.name))];
   const faults: Fault[] = options.fault.map((f) => parseFault(f, names));
   const evaluation = await evaluateStack({
     project: loaded.project.name,
@@ -196,18 +205,11 @@ async function simulate(
     config: loaded.file.config,
     source: loaded.source,
   });
-  const saved = options.simState ? readSimState(options.simState) : undefined;
-  if (saved && options.deployed) {
-    throw new UsageError(
-      `--sim-state ${options.simState} already holds a simulated environment; drop --deployed, or use a new --sim-state file`,
-    );
-  }
   const sim = createSimulation({
     environment: loaded.environment,
     evaluation,
-    deployed:
-      saved?.clusters ??
-      (options.deployed ? readDeployedFile(options.deployed).clusters : undefined),
+    leaving: await evaluateLeaving(loaded, deployed),
+    deployed,
     rollout: saved?.rollout ?? null,
     faults,
     startedBy: rolloutOptions.startedBy,

@@ -380,7 +380,11 @@ class Orchestrator {
   /** Previews every cluster's next step before anything is drained. */
   private async preflight(plan: RolloutPlan, drained: string | undefined) {
     const first = new Map<string, RolloutStep>();
-    for (const step of plan.steps) if (!first.has(step.cluster)) first.set(step.cluster, step);
+    // A removal changes nothing until its delete, which is previewed then, against the graphs
+    // from before and after it.
+    for (const step of plan.steps) {
+      if (step.kind !== "remove" && !first.has(step.cluster)) first.set(step.cluster, step);
+    }
     for (const step of first.values()) {
       const directive = this.directive({ advance: step, drained: drained ? [drained] : [] });
       const outside = await this.outside(step.cluster, directive);
@@ -424,6 +428,11 @@ class Orchestrator {
     }
   }
 
+  /**
+   * Takes the step's cluster out of service. A cluster being removed is also set to 0% of its
+   * weight: no ramp is partway any more, so the other clusters' weights are back at their
+   * configured values now, and its deletion changes no other cluster's record.
+   */
   private async drain(step: RolloutStep) {
     // N-1 clusters must keep serving: a cluster already at weight 0 (by config) means draining
     // this one would leave N-2.
@@ -447,7 +456,14 @@ class Orchestrator {
       state: "in-progress",
       reason: undefined,
     };
-    await this.write({ drained: [step.cluster], record: this.record }, `drain ${step.cluster}`);
+    await this.write(
+      {
+        drained: [step.cluster],
+        record: this.record,
+        ...(step.kind === "remove" ? { ramp: { cluster: step.cluster, percent: 0 } } : {}),
+      },
+      `drain ${step.cluster}`,
+    );
     this.emit({ event: "drain", cluster: step.cluster, step: step.number, weight: 0, waitSeconds });
     await this.deps.clock.sleep(waitSeconds * 1000);
   }

@@ -1,5 +1,5 @@
 import { deployedSettings } from "../../config/effective";
-import { DIRECTIVE_ENV, type Directive, type PreviousState } from "../../config/rolloutState";
+import { directiveEnv, type Directive, type PreviousState } from "../../config/rolloutState";
 import { main } from "../../program";
 import type { LoadedEnvironment } from "../environment";
 import { UsageError } from "../exitCodes";
@@ -101,11 +101,6 @@ export class DirectedStack implements RolloutStack {
     const result = await this.stack.up({ programEnv: directiveEnv(directive), message });
     if (result.deployed) this.latest = result.deployed;
   }
-}
-
-/** The directive as the program reads it. */
-export function directiveEnv(directive: Directive): Record<string, string> {
-  return { [DIRECTIVE_ENV]: JSON.stringify(directive) };
 }
 
 /**

@@ -67,8 +67,8 @@ export function renderEvent(e: RolloutEvent): string | undefined {
       return `${t}${who}${step} drained (weight 0); waiting ${e.waitSeconds}s for DNS TTL and in-flight requests`;
     case "ramp":
       return (
-        `${t}${who}${step} traffic ramped ${e.direction} to ${e.percent}% of its weight (weight ${e.weight}); ` +
-        `waiting ${e.waitSeconds}s for DNS TTL`
+        `${t}${who}${step} traffic ramped ${e.direction} to ${e.percent}% of its weight (weight ${e.weight})` +
+        (e.waitSeconds > 0 ? `; waiting ${e.waitSeconds}s for DNS TTL` : "")
       );
     case "removed":
       return `${t}${who}${step} deleted: the cluster and everything it ran are gone`;
@@ -108,7 +108,7 @@ export function renderEvent(e: RolloutEvent): string | undefined {
         (e.reason ? `: ${e.reason}` : "") +
         `\n        clusters: ${e.clusters.map((c) => `${c.name}=${c.state}`).join(", ")}` +
         (e.result === "halted"
-          ? "\n        the drained cluster stays out of service; fix the cause, then run `aa rollout` again to resume (`aa status` shows where things stand)"
+          ? "\n        at most one cluster is out of service, as the lines above say; fix the cause, then run `aa rollout` again to resume (`aa status` shows where things stand)"
           : "")
       );
   }

@@ -9,6 +9,8 @@ export const FAULT_KINDS = [
   "unhealthy-before",
   "crash-after-drain",
   "crash-after-up",
+  "ramp-fails",
+  "crash-during-ramp",
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -19,7 +21,10 @@ export interface Fault {
   kind: FaultKind;
 }
 
-/** Parses `CLUSTER:KIND`; throws a UsageError naming the allowed kinds and clusters. */
+/**
+ * Parses `CLUSTER:KIND`; throws a UsageError naming the allowed kinds and clusters. `clusters`:
+ * every cluster a fault may name (the config's, and deployed ones being removed).
+ */
 export function parseFault(text: string, clusters: string[]): Fault {
   const [cluster, kind, ...rest] = text.split(":");
   if (!cluster || !kind || rest.length > 0) {

@@ -13,7 +13,8 @@ import type { DrainGate, GateOutcome } from "../ports";
  * arithmetic as the live check ({@link assessDrain}), on numbers the config implies.
  */
 export class SimulatedCapacity implements DrainGate {
-  private readonly capacity: Omit<ClusterCapacity, "weight">[];
+  /** What one cluster runs and has room for: the config's, the same on every cluster. */
+  private readonly shape: Omit<ClusterCapacity, "weight" | "cluster">;
 
   constructor(
     environment: Environment,
@@ -48,12 +49,16 @@ export class SimulatedCapacity implements DrainGate {
       cpuMilli: Math.round(nodes * node.allocatable.cpuMilli - used.cpuMilli),
       memoryMiB: Math.round(nodes * node.allocatable.memoryMiB - used.memoryMiB),
     };
-    this.capacity = config.clusters.map((c) => ({ cluster: c.name, services, headroom }));
+    this.shape = { services, headroom };
   }
 
+  /** Every deployed cluster (a new one at weight 0 absorbs nothing; a leaving one counts). */
   async check(cluster: string): Promise<GateOutcome[]> {
-    const weights = this.weights();
-    const clusters = this.capacity.map((c) => ({ ...c, weight: weights[c.cluster] ?? 0 }));
+    const clusters = Object.entries(this.weights()).map(([name, weight]) => ({
+      ...this.shape,
+      cluster: name,
+      weight,
+    }));
     return capacityOutcomes(assessDrain(cluster, clusters));
   }
 }

@@ -14,6 +14,8 @@ export interface SimulatedHealthOptions {
   gateTimeoutMs?: number;
   /** The Kubernetes version each cluster is deployed at now. */
   versionOf: (cluster: string) => string;
+  /** The percent of its weight each cluster serves now. @default 100 */
+  rampOf?: (cluster: string) => number;
   faults: readonly Fault[];
 }
 
@@ -22,7 +24,8 @@ export interface SimulatedHealthOptions {
  * after its update a cluster's nodes are replaced one by one, system pods and services come back,
  * then every gate passes. Faults: `gate-fails` (never recovers after its update), `gate-hangs`
  * (the API server stops answering after its update; each check fails at its timeout),
- * `unhealthy-before` (CoreDNS is crash-looping before the rollout starts).
+ * `unhealthy-before` (CoreDNS is crash-looping before the rollout starts), `ramp-fails` (the
+ * cluster's services fail once its traffic ramp reaches 50%: a new cluster that cannot take load).
  */
 export class SimulatedHealth implements ClusterHealth {
   private readonly changedAt = new Map<string, number>();
@@ -75,6 +78,19 @@ export class SimulatedHealth implements ClusterHealth {
       );
       return results;
     }
+    const ramp = this.options.rampOf?.(cluster) ?? 100;
+    if (ramp >= 50 && ramp < 100 && hasFault(faults, cluster, "ramp-fails")) {
+      const [service = "api"] = this.options.services;
+      results.push(
+        gate("nodes", true, `${nodes}/${nodes} nodes Ready at v${version}`),
+        gate(
+          "http-probe",
+          false,
+          `GET ${service} health path through ${cluster}'s load balancer -> 503 Service Unavailable at ${ramp}% of its traffic`,
+        ),
+      );
+      return results;
+    }
     const release = changed !== undefined && this.changeKind.get(cluster) === "release";
     if (release && hasFault(faults, cluster, "gate-fails")) {
       const [service = "api"] = this.options.services;
@@ -116,7 +132,7 @@ export class SimulatedHealth implements ClusterHealth {
         gate(
           "nodes",
           false,
-          `${ready}/${nodes} nodes Ready at v${version} (node ip-10-0-${ready}-17 replacing)`,
+          `${ready}/${nodes} nodes Ready at v${version} (node ip-10-0-${ready}-17 ${this.changeKind.get(cluster) === "add" ? "joining" : "replacing"})`,
         ),
         gate(
           "system-pods",

@@ -45,7 +45,7 @@ export interface SimUpdate {
  * (`resolveEffective`, so the simulation refuses exactly what `pulumi up` would refuse), and a
  * preview reports the resources of the real program (URNs from an offline evaluation) that the
  * update would change. Faults: `up-fails`, `preview-touches-other`, `crash-after-drain`,
- * `crash-after-up`.
+ * `crash-after-up`, `crash-during-ramp` (once the cluster's traffic ramp reaches 50%).
  */
 export class SimulatedStack implements RolloutStack {
   private clusters_: DeployedCluster[];
@@ -76,6 +76,12 @@ export class SimulatedStack implements RolloutStack {
     return this.clusters_.find((c) => c.name === cluster)?.kubernetesVersion ?? "unknown";
   }
 
+  /** The percent of its weight a cluster serves now (0 when it is not deployed). */
+  rampOf(cluster: string): number {
+    const c = this.clusters_.find((d) => d.name === cluster);
+    return c ? (c.ramp ?? 100) : 0;
+  }
+
   async readState(): Promise<RolloutStackState> {
     return structuredClone({ clusters: this.clusters_, rollout: this.rollout });
   }
@@ -83,9 +89,18 @@ export class SimulatedStack implements RolloutStack {
   async preview(directive: Directive): Promise<Change[]> {
     const next = this.resolve(directive);
     const changes: Change[] = [];
+    // A released cluster: every resource of it is deleted.
+    for (const gone of this.clusters_.filter(
+      (c) => !next.some((n) => n.deployed.name === c.name),
+    )) {
+      changes.push(...this.all(gone.name, "delete"));
+    }
     for (const { deployed: after, settings } of next) {
       const before = this.clusters_.find((c) => c.name === after.name);
-      if (!before) continue;
+      if (!before) {
+        changes.push(...this.all(after.name, "create"));
+        continue;
+      }
       const was = this.deployedSettings(before);
       if (was && was.generation !== after.generation) {
         changes.push(...this.settingsChanges(after.name, was.settings, settings));
@@ -116,7 +131,7 @@ export class SimulatedStack implements RolloutStack {
       const before = this.clusters_.find((c) => c.name === n.name);
       const was = before && this.deployedSettings(before);
       if ((was?.generation ?? before?.generation) === n.generation) continue;
-      kinds[n.name] = was ? stepKind(was.settings, settings) : "upgrade";
+      kinds[n.name] = !before ? "add" : was ? stepKind(was.settings, settings) : "upgrade";
     }
     const changed = Object.keys(kinds);
     this.clusters_ = next;
@@ -131,6 +146,10 @@ export class SimulatedStack implements RolloutStack {
     const drainedNow = directive.drained[0];
     if (!advancing && drainedNow && hasFault(this.faults, drainedNow, "crash-after-drain")) {
       this.crashOnce(drainedNow, "after-drain");
+    }
+    const ramp = directive.ramp;
+    if (ramp && ramp.percent >= 50 && hasFault(this.faults, ramp.cluster, "crash-during-ramp")) {
+      this.crashOnce(ramp.cluster, "during-ramp");
     }
   }
 
@@ -160,7 +179,9 @@ export class SimulatedStack implements RolloutStack {
         deployed: {
           name: spec.name,
           weight: spec.weight,
-          endpoint: before?.endpoint,
+          ramp: spec.ramp,
+          configuredWeight: spec.configuredWeight,
+          endpoint: before?.endpoint ?? `https://${spec.name}.eks.simulated`,
           kubernetesVersion: spec.settings.kubernetesVersion,
           addons: spec.settings.addons,
           kyvernoVersion: spec.settings.kyverno.version,
@@ -264,6 +285,11 @@ export class SimulatedStack implements RolloutStack {
       }
     }
     return out;
+  }
+
+  /** Every resource of a cluster, as one kind of change. */
+  private all(cluster: string, kind: string): Change[] {
+    return (this.resources.get(cluster) ?? []).map((r) => ({ urn: r.urn, type: r.type, kind }));
   }
 
   private ofType(cluster: string, type: string, kind: string): Change[] {

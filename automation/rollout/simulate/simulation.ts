@@ -2,7 +2,7 @@ import { clusterSpec, planClusters, type ClusterSpec } from "../../../config/clu
 import type { Environment } from "../../../config/load";
 import type { DeployedCluster, RolloutRecord } from "../../../config/rolloutState";
 import { minorOf } from "../../../config/version";
-import { clusterGraph } from "../../blastRadius/graph";
+import { clusterGraph, unionGraph } from "../../blastRadius/graph";
 import type { Evaluation } from "../../offline/evaluate";
 import type { BlastRadius, RolloutLockPort } from "../ports";
 import type { Fault } from "./faults";
@@ -30,6 +30,12 @@ export interface SimulationArgs {
   environment: Environment;
   /** The program evaluated offline: the resources (URNs) and which cluster owns each. */
   evaluation: Evaluation;
+  /**
+   * The program evaluated from the deployed state during a rollout, when a deployed cluster is no
+   * longer in the config: it still builds that cluster, so its resources (what its removal
+   * deletes) come from here. @default none
+   */
+  leaving?: Pick<Evaluation, "resources" | "membership">;
   /** The deployed state to start from. @default the config one Kubernetes minor below */
   deployed?: DeployedCluster[];
   /** The rollout record the simulated stack holds (a halted rehearsal being resumed). @default none */
@@ -49,17 +55,16 @@ export function createSimulation(args: SimulationArgs): Simulation {
   const initial = args.deployed ?? oneMinorBelow(desired, args.environment);
   const faults = args.faults ?? [];
   const { membership } = args.evaluation;
-  const names = new Map(membership.clusters.map((c) => [c.urn, c.name]));
 
-  const graph = clusterGraph(args.evaluation.resources, membership);
-  const resources = new Map<string, SimResource[]>();
-  for (const r of args.evaluation.resources) {
-    const cluster = names.get(membership.clusterOf.get(r.urn) ?? "") ?? null;
-    if (cluster) {
-      const list = resources.get(cluster) ?? [];
-      list.push({ urn: r.urn, type: r.type, inputs: r.inputs });
-      resources.set(cluster, list);
+  const desiredGraph = clusterGraph(args.evaluation.resources, membership);
+  const resources = clusterResources(args.evaluation);
+  let graph = desiredGraph;
+  if (args.leaving) {
+    const configured = new Set(desired.map((d) => d.name));
+    for (const [cluster, list] of clusterResources(args.leaving)) {
+      if (!configured.has(cluster)) resources.set(cluster, list);
     }
+    graph = unionGraph(desiredGraph, clusterGraph(args.leaving.resources, args.leaving.membership));
   }
 
   // The stack tells the health model when a cluster changed; health asks the stack its version.
@@ -76,6 +81,7 @@ export function createSimulation(args: SimulationArgs): Simulation {
     clusters: desired.map((d) => d.name),
     services: args.environment.config.services.map((s) => s.name),
     versionOf: (cluster) => stack.versionOf(cluster),
+    rampOf: (cluster) => stack.rampOf(cluster),
     faults,
   });
   healthRef.current = health;
@@ -94,6 +100,24 @@ export function createSimulation(args: SimulationArgs): Simulation {
     desired,
     initial,
   };
+}
+
+/** Each cluster's resources in an evaluation of the program, by cluster name. */
+function clusterResources(
+  evaluation: Pick<Evaluation, "resources" | "membership">,
+): Map<string, SimResource[]> {
+  const { membership } = evaluation;
+  const names = new Map(membership.clusters.map((c) => [c.urn, c.name]));
+  const resources = new Map<string, SimResource[]>();
+  for (const r of evaluation.resources) {
+    const cluster = names.get(membership.clusterOf.get(r.urn) ?? "");
+    if (cluster) {
+      const list = resources.get(cluster) ?? [];
+      list.push({ urn: r.urn, type: r.type, inputs: r.inputs });
+      resources.set(cluster, list);
+    }
+  }
+  return resources;
 }
 
 /**
