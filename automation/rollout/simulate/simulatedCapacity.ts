@@ -52,8 +52,12 @@ export class SimulatedCapacity implements DrainGate {
   }
 
   async check(cluster: string): Promise<GateOutcome[]> {
+    return capacityOutcomes(assessDrain(cluster, this.capacities()));
+  }
+
+  /** Every cluster's capacity with its weight now: what {@link assessDrain} reads. */
+  capacities(): ClusterCapacity[] {
     const weights = this.weights();
-    const clusters = this.capacity.map((c) => ({ ...c, weight: weights[c.cluster] ?? 0 }));
-    return capacityOutcomes(assessDrain(cluster, clusters));
+    return this.capacity.map((c) => ({ ...c, weight: weights[c.cluster] ?? 0 }));
   }
 }
