@@ -17,6 +17,7 @@ const COMMANDS: [names: string[], load: () => Register][] = [
   [["plan"], () => require("./commands/plan").registerPlan],
   [["blast-radius"], () => require("./commands/blastRadius").registerBlastRadius],
   [["rollout"], () => require("./commands/rollout").registerRollout],
+  [["gameday"], () => require("./commands/gameday").registerGameday],
   [["status"], () => require("./commands/status").registerStatus],
   [["cost"], () => require("./commands/cost").registerCost],
   [["kubeconfig"], () => require("./commands/kubeconfig").registerKubeconfig],

@@ -42,6 +42,8 @@ describe("shell completion", () => {
     assert.deepEqual(bashComplete(bash, ["aa", "ro"]), ["rollout"]);
     assert.deepEqual(bashComplete(bash, ["aa", "rollout", "--sim"]), ["--simulate", "--sim-state"]);
     assert.deepEqual(bashComplete(bash, ["aa", "rollout", "--for"]), ["--force-unlock"]);
+    assert.deepEqual(bashComplete(bash, ["aa", "ga"]), ["gameday"]);
+    assert.deepEqual(bashComplete(bash, ["aa", "gameday", "--re"]), ["--recover-after"]);
     assert.deepEqual(bashComplete(bash, ["aa", "check", ""]).sort(), ["dev", "prod", "staging"]);
     assert.deepEqual(bashComplete(bash, ["aa", "status", "pr"]), ["prod"]);
     assert.deepEqual(bashComplete(bash, ["aa", "completion", "z"]), ["zsh"]);
@@ -56,7 +58,7 @@ describe("shell completion", () => {
     const zsh = aa(["completion", "zsh"]);
     assert.equal(zsh.code, 0);
     assert.match(zsh.stdout, /^#compdef aa/);
-    for (const command of ["check", "plan", "rollout", "status", "completion"]) {
+    for (const command of ["check", "plan", "rollout", "gameday", "status", "completion"]) {
       assert.match(zsh.stdout, new RegExp(`'${command}:`));
     }
     assert.match(zsh.stdout, /'--simulate\[rehearse against a simulated environment/);

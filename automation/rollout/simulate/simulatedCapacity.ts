@@ -54,11 +54,15 @@ export class SimulatedCapacity implements DrainGate {
 
   /** Every deployed cluster (a new one at weight 0 absorbs nothing; a leaving one counts). */
   async check(cluster: string): Promise<GateOutcome[]> {
-    const clusters = Object.entries(this.weights()).map(([name, weight]) => ({
+    return capacityOutcomes(assessDrain(cluster, this.capacities()));
+  }
+
+  /** Every deployed cluster's capacity with its weight now: what {@link assessDrain} reads. */
+  capacities(): ClusterCapacity[] {
+    return Object.entries(this.weights()).map(([name, weight]) => ({
       ...this.shape,
       cluster: name,
       weight,
     }));
-    return capacityOutcomes(assessDrain(cluster, clusters));
   }
 }

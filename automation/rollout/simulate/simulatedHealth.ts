@@ -26,10 +26,13 @@ export interface SimulatedHealthOptions {
  * (the API server stops answering after its update; each check fails at its timeout),
  * `unhealthy-before` (CoreDNS is crash-looping before the rollout starts), `ramp-fails` (the
  * cluster's services fail once its traffic ramp reaches 50%: a new cluster that cannot take load).
+ * A game day ({@link lose}) takes a whole cluster down: every gate fails until it is
+ * {@link restore}d.
  */
 export class SimulatedHealth implements ClusterHealth {
   private readonly changedAt = new Map<string, number>();
   private readonly changeKind = new Map<string, StepKind>();
+  private readonly lost = new Set<string>();
 
   constructor(
     private readonly clock: Clock,
@@ -43,6 +46,20 @@ export class SimulatedHealth implements ClusterHealth {
   clusterChanged(cluster: string, kind: StepKind = "upgrade"): void {
     this.changedAt.set(cluster, this.clock.now());
     this.changeKind.set(cluster, kind);
+  }
+
+  /**
+   * The cluster is lost (a cluster-scoped fault: its API server and its load balancer stop
+   * answering): every gate fails, at once (a check's own timeout is not modelled), until
+   * {@link restore}.
+   */
+  lose(cluster: string): void {
+    this.lost.add(cluster);
+  }
+
+  /** The lost cluster is back as it was before (the fault removed): its gates pass again. */
+  restore(cluster: string): void {
+    this.lost.delete(cluster);
   }
 
   /**
@@ -62,6 +79,7 @@ export class SimulatedHealth implements ClusterHealth {
       detail,
     });
 
+    if (this.lost.has(cluster)) return this.lostGates(cluster);
     if (changed !== undefined && hasFault(faults, cluster, "gate-hangs")) {
       const timeout = this.options.gateTimeoutMs ?? 10_000;
       await this.clock.sleep(timeout); // the check hangs until its timeout
@@ -155,5 +173,30 @@ export class SimulatedHealth implements ClusterHealth {
       gate("route53", true, "health checks healthy (16/16 checkers)"),
     );
     return results;
+  }
+
+  /** What every gate of a lost cluster says: nothing answers. */
+  private lostGates(cluster: string): GateOutcome[] {
+    const gate = (name: string, detail: string): GateOutcome => ({
+      gate: name,
+      cluster,
+      ok: false,
+      detail,
+    });
+    const timeout = (this.options.gateTimeoutMs ?? 10_000) / 1000;
+    const noApi = "the API server does not answer";
+    return [
+      gate("api-server", `no answer from /readyz within ${timeout}s`),
+      gate("nodes", `cannot list nodes: ${noApi}`),
+      gate("system-pods", `cannot read coredns, kube-proxy, aws-node, kyverno: ${noApi}`),
+      ...this.options.services.map((s) => gate("deployments", `cannot read ${s}: ${noApi}`)),
+      ...this.options.services.map((s) =>
+        gate(
+          "http-probe",
+          `GET ${s} health path through ${cluster}'s load balancer: no answer within ${timeout}s`,
+        ),
+      ),
+      gate("route53", "health checks failing (0/16 checkers report healthy)"),
+    ];
   }
 }
