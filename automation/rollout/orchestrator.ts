@@ -723,13 +723,13 @@ class Orchestrator {
 
   private finish(result: RolloutResult, reason?: string): RolloutOutcome {
     const drained = new Set(this.drainedNow);
-    const clusters = this.options.desired.map((d) => ({
+    const clusters = this.options.desired.map((d): { name: string; state: ClusterState } => ({
       name: d.name,
-      state: (drained.has(d.name)
+      state: drained.has(d.name)
         ? "drained"
         : this.deployedGeneration(d.name) === d.generation
           ? "done"
-          : "pending") as ClusterState,
+          : "pending",
     }));
     this.emit({ event: "rollout-finished", result, reason, clusters });
     return { result, reason, clusters };
@@ -741,7 +741,7 @@ class Orchestrator {
       at: new Date(now).toISOString(),
       elapsedMs: now - this.startedAt,
       ...event,
-    } as RolloutEvent);
+    });
   }
 }
 

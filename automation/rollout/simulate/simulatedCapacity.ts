@@ -51,9 +51,9 @@ export class SimulatedCapacity implements DrainGate {
     this.capacity = config.clusters.map((c) => ({ cluster: c.name, services, headroom }));
   }
 
-  async check(cluster: string): Promise<GateOutcome[]> {
+  check(cluster: string): Promise<GateOutcome[]> {
     const weights = this.weights();
     const clusters = this.capacity.map((c) => ({ ...c, weight: weights[c.cluster] ?? 0 }));
-    return capacityOutcomes(assessDrain(cluster, clusters));
+    return Promise.resolve(capacityOutcomes(assessDrain(cluster, clusters)));
   }
 }
