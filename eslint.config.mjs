@@ -18,7 +18,15 @@ const CLI = {
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "eslint.config.mjs"] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    // Types come from tsconfig.json, which includes every .ts file (test/ and bench/ too).
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  // Plain JavaScript (.mocharc.cjs) is in no tsconfig: lint it without type information.
+  { files: ["**/*.{js,mjs,cjs}"], ...tseslint.configs.disableTypeChecked },
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],

@@ -1,6 +1,17 @@
 import { Command, CommanderError } from "commander";
 import { AaError, ExitCode, type ExitCodeValue } from "../errors/aaError";
 import type { Io } from "./io";
+// Types only (erased): each command module is loaded by `require` when it is registered.
+import type * as check from "./commands/check";
+import type * as plan from "./commands/plan";
+import type * as blastRadius from "./commands/blastRadius";
+import type * as rollout from "./commands/rollout";
+import type * as gameday from "./commands/gameday";
+import type * as status from "./commands/status";
+import type * as cost from "./commands/cost";
+import type * as kubeconfig from "./commands/kubeconfig";
+import type * as kubectl from "./commands/kubectl";
+import type * as completion from "./commands/completion";
 
 type Register = (program: Command, io: Io, done: (code: ExitCodeValue) => void) => void;
 
@@ -13,16 +24,25 @@ type Register = (program: Command, io: Io, done: (code: ExitCodeValue) => void) 
  * registered before it, and owns the hidden `__environments` command its scripts call.
  */
 const COMMANDS: [names: string[], load: () => Register][] = [
-  [["check"], () => require("./commands/check").registerCheck],
-  [["plan"], () => require("./commands/plan").registerPlan],
-  [["blast-radius"], () => require("./commands/blastRadius").registerBlastRadius],
-  [["rollout"], () => require("./commands/rollout").registerRollout],
-  [["gameday"], () => require("./commands/gameday").registerGameday],
-  [["status"], () => require("./commands/status").registerStatus],
-  [["cost"], () => require("./commands/cost").registerCost],
-  [["kubeconfig"], () => require("./commands/kubeconfig").registerKubeconfig],
-  [["kubectl"], () => require("./commands/kubectl").registerKubectl],
-  [["completion", "__environments"], () => require("./commands/completion").registerCompletion],
+  [["check"], () => (require("./commands/check") as typeof check).registerCheck],
+  [["plan"], () => (require("./commands/plan") as typeof plan).registerPlan],
+  [
+    ["blast-radius"],
+    () => (require("./commands/blastRadius") as typeof blastRadius).registerBlastRadius,
+  ],
+  [["rollout"], () => (require("./commands/rollout") as typeof rollout).registerRollout],
+  [["gameday"], () => (require("./commands/gameday") as typeof gameday).registerGameday],
+  [["status"], () => (require("./commands/status") as typeof status).registerStatus],
+  [["cost"], () => (require("./commands/cost") as typeof cost).registerCost],
+  [
+    ["kubeconfig"],
+    () => (require("./commands/kubeconfig") as typeof kubeconfig).registerKubeconfig,
+  ],
+  [["kubectl"], () => (require("./commands/kubectl") as typeof kubectl).registerKubectl],
+  [
+    ["completion", "__environments"],
+    () => (require("./commands/completion") as typeof completion).registerCompletion,
+  ],
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 

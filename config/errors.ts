@@ -42,8 +42,11 @@ export function fieldName(path: readonly PropertyKey[]): string {
   return out || `${NAMESPACE}:*`;
 }
 
-const show = (v: unknown): string =>
-  v === undefined ? "nothing" : (JSON.stringify(v) ?? String(v));
+/** A value as JSON, or as its own text where JSON has none (a function, a symbol). */
+const show = (v: unknown): string => {
+  if (v === undefined) return "nothing";
+  return typeof v === "function" || typeof v === "symbol" ? String(v) : JSON.stringify(v);
+};
 
 /** Turns zod's issues into problems a person can act on. */
 export function problemsFromZod(error: z.ZodError, schema: z.ZodType): ConfigProblem[] {

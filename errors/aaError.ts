@@ -38,3 +38,8 @@ export abstract class AaError extends Error {
     this.name = new.target.name;
   }
 }
+
+/** The message of anything thrown: an Error's own message, anything else as `String` writes it. */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -138,8 +138,8 @@ export function clusterMembership(
   settleByAncestor(cell, parentOf, (at) => containedCount[at] > 0);
 
   // 3./4. One pass in registration order: dependencies are always registered first.
-  const reachAt: (ReadonlySet<string> | undefined)[] = new Array(size);
-  const closureAt: (ReadonlySet<string> | undefined)[] = new Array(size);
+  const reachAt = new Array<ReadonlySet<string> | undefined>(size);
+  const closureAt = new Array<ReadonlySet<string> | undefined>(size);
   /** The clusters a resource reaches, its own structural cluster included. */
   const closure = (at: number): ReadonlySet<string> => {
     let result = closureAt[at];
@@ -152,7 +152,7 @@ export function clusterMembership(
     return result;
   };
   const ownerAt = new Int32Array(size).fill(NONE);
-  const reasonAt: MembershipReason[] = new Array(size);
+  const reasonAt = new Array<MembershipReason>(size);
   const { edgeStart, edges, providerOfNode } = g;
   for (let i = 0; i < count; i++) {
     const n = nodes[i];
@@ -220,7 +220,7 @@ export function clusterMembership(
     }
   }
   if (candidates > 0) {
-    const usersAt: (number[] | undefined)[] = new Array(size);
+    const usersAt = new Array<number[] | undefined>(size);
     for (let i = 0; i < count; i++) {
       const self = slotOfNode[i];
       for (let e = edgeStart[i]; e < edgeStart[i + 1]; e++) {

@@ -60,7 +60,7 @@ function secretsKey(n: ResourceNode): Read<string> {
   const config = at(n.inputs, "encryptionConfig");
   if (config === UNKNOWN_VALUE) return UNKNOWN_VALUE;
   // The bridged provider has used both an object and a one-element list here.
-  const first = Array.isArray(config) ? config[0] : config;
+  const first: unknown = Array.isArray(config) ? config[0] : config;
   if (!first || typeof first !== "object") return undefined;
   const resources = list(first, "resources");
   if (Array.isArray(resources) && !resources.includes("secrets")) return undefined;

@@ -105,7 +105,7 @@ const PROXY_TARGET = "__getSpecialProxyTarget";
  * proxy ever stops handing out its target, the properties are copied through it instead.
  */
 function plain(props: Record<string, unknown>): Record<string, unknown> {
-  const target = (props as Record<string, unknown>)[PROXY_TARGET];
+  const target = props[PROXY_TARGET];
   if (target && typeof target === "object") return target as Record<string, unknown>;
   return copy(props) as Record<string, unknown>;
 }

@@ -68,7 +68,7 @@ export const IGNORE_TYPES: ConfigProperty = {
 /** The defaults of a policy's configuration. */
 export function defaultsOf<C extends object>(spec: PolicySpec<C>): C {
   const out: Record<string, unknown> = {};
-  for (const [key, prop] of Object.entries(spec.config) as [string, ConfigProperty][]) {
+  for (const [key, prop] of Object.entries<ConfigProperty>(spec.config)) {
     out[key] = prop.default;
   }
   return out as C;
@@ -84,7 +84,7 @@ export function resolveConfig<C extends object>(
   given: Record<string, unknown> = {},
 ): C {
   const out = defaultsOf(spec) as Record<string, unknown>;
-  for (const [key, prop] of Object.entries(spec.config) as [string, ConfigProperty][]) {
+  for (const [key, prop] of Object.entries<ConfigProperty>(spec.config)) {
     const value = given[key];
     if (value !== undefined && fitsType(value, prop)) out[key] = value;
   }
@@ -122,6 +122,8 @@ export function runPolicy<C extends object>(
   return nodes.flatMap((n) => (checksType(spec, n.type) ? spec.validate([n], resolved) : []));
 }
 
-/** A policy of any configuration type (for lists of policies). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each policy has its own config type
-export type AnyPolicySpec = PolicySpec<any>;
+/**
+ * A policy of any configuration type (for lists of policies). Its config is only ever the one
+ * {@link resolveConfig} builds from its own spec, handed back to its own `validate`.
+ */
+export type AnyPolicySpec = PolicySpec<object>;

@@ -109,7 +109,7 @@ function checkHostname(
 
   // The records of each cluster, by the cluster's position in view.clusters.
   const { clusters } = view;
-  const byCluster: (Entry[] | undefined)[] = new Array(clusters.length);
+  const byCluster = new Array<Entry[] | undefined>(clusters.length);
   for (const e of entries) {
     if (!e.cluster) continue;
     const at = indexOfCluster(clusters, e.cluster);

@@ -118,9 +118,9 @@ export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
       if (typeof name !== "string" || typeof namespace !== "string") continue;
       if (ignored.has(namespace)) continue;
       let byNamespace = byKind.get(kind);
-      if (!byNamespace) byKind.set(kind, (byNamespace = new Map()));
+      if (!byNamespace) byKind.set(kind, (byNamespace = new Map<string, Map<string, Workload>>()));
       let byName = byNamespace.get(namespace);
-      if (!byName) byNamespace.set(namespace, (byName = new Map()));
+      if (!byName) byNamespace.set(namespace, (byName = new Map<string, Workload>()));
       const workload = byName.get(name);
       if (workload) workload.copies.push({ cluster, node });
       else {

@@ -35,7 +35,7 @@ class RegionStack extends pulumi.ComponentResource {
  * table both Deployments use, a plain DNS record to one cluster, and a ConfigMap on the ambient
  * provider. The policies must reason about it from the graph alone.
  */
-export async function foreignProgram(): Promise<Record<string, unknown>> {
+export function foreignProgram(): Promise<Record<string, unknown>> {
   const eastVpc = new aws.ec2.Vpc("east-vpc", { cidrBlock: "10.1.0.0/16" });
   const eastSubnet = new aws.ec2.Subnet("east-subnet", {
     vpcId: eastVpc.id,
@@ -100,14 +100,14 @@ export async function foreignProgram(): Promise<Record<string, unknown>> {
     records: [services[0].status.loadBalancer.ingress[0].hostname],
   });
   new k8s.core.v1.ConfigMap("stray", { metadata: { name: "stray" }, data: { a: "b" } });
-  return {};
+  return Promise.resolve({});
 }
 
 /**
  * Another team's program driven by its stack file: one raw EKS cluster per entry of
  * `acme:clusters`, and the "shop" service on the clusters listed in `acme:shopClusters`.
  */
-export async function configuredProgram(): Promise<Record<string, unknown>> {
+export function configuredProgram(): Promise<Record<string, unknown>> {
   const config = new pulumi.Config("acme");
   const clusters = config.requireObject<string[]>("clusters");
   const shopOn = new Set(config.requireObject<string[]>("shopClusters"));
@@ -145,5 +145,5 @@ export async function configuredProgram(): Promise<Record<string, unknown>> {
       );
     }
   }
-  return {};
+  return Promise.resolve({});
 }

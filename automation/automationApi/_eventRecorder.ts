@@ -15,7 +15,8 @@ import {
 export class EventRecorder {
   readonly events: StackEvent[] = [];
   private readonly sequences: number[] = [];
-  private callbackError: unknown;
+  /** What the caller's `onEvent` threw first (boxed: a listener may throw anything). */
+  private callbackFailure: { error: unknown } | undefined;
 
   constructor(
     private readonly onEvent: ((event: StackEvent) => void) | undefined,
@@ -32,13 +33,18 @@ export class EventRecorder {
     try {
       this.onEvent(event);
     } catch (err) {
-      this.callbackError ??= err;
+      this.callbackFailure ??= { error: err };
     }
   };
 
   /** The error the caller's `onEvent` threw first, if any. */
   get listenerError(): unknown {
-    return this.callbackError;
+    return this.callbackFailure?.error;
+  }
+
+  /** Throws what the caller's `onEvent` threw first, as it was thrown; nothing if it never threw. */
+  throwListenerError(): void {
+    if (this.callbackFailure) throw this.callbackFailure.error;
   }
 
   /** The engine's summary, when it arrived. */

@@ -129,7 +129,7 @@ export class AutomationStack implements StackPort {
 
   async kubeconfigs(): Promise<Secret<Record<string, string>>> {
     const output = (await this.readOutputs()).kubeconfigs;
-    const value = output?.value;
+    const value: unknown = output?.value;
     if (
       !value ||
       typeof value !== "object" ||
@@ -189,7 +189,7 @@ export class AutomationStack implements StackPort {
           recorder,
         ),
       );
-      if (recorder.listenerError !== undefined) throw recorder.listenerError;
+      recorder.throwListenerError();
       const incomplete = recorder.incompleteness();
       if (!incomplete) {
         return { events: recorder.events, changes: recorder.changes(), counts: recorder.counts() };
@@ -220,7 +220,7 @@ export class AutomationStack implements StackPort {
       ),
     );
     this.rememberSecrets(result.outputs);
-    if (recorder.listenerError !== undefined) throw recorder.listenerError;
+    recorder.throwListenerError();
     const incomplete = recorder.incompleteness();
     return {
       events: recorder.events,

@@ -60,7 +60,13 @@ export function parseDeployedState(
         .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
         .join("");
       const input = (issue as { input?: unknown }).input;
-      const got = input === undefined ? "nothing" : (JSON.stringify(input) ?? String(input));
+      // JSON, or the value's own text where JSON has none (a function, a symbol).
+      const got =
+        input === undefined
+          ? "nothing"
+          : typeof input === "function" || typeof input === "symbol"
+            ? String(input)
+            : JSON.stringify(input);
       return `output ${field || "(root)"}: ${issue.message} (got ${got})`;
     }),
   };

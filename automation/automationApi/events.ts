@@ -118,7 +118,7 @@ export function toStackEvent(
       ...step("resource-pre", metadata),
       ...(parent ? { parent } : {}),
       ...(provider ? { provider } : {}),
-    } as StackEvent;
+    };
   }
   if (event.resOutputsEvent) return step("resource-done", event.resOutputsEvent.metadata);
   if (event.resOpFailedEvent) return step("resource-failed", event.resOpFailedEvent.metadata);

@@ -26,15 +26,17 @@ export class MemoryTagStore implements TagStore {
     for (const [name, value] of Object.entries(initial)) this.tags.set(name, value);
   }
 
-  async list(): Promise<Record<string, string>> {
-    return Object.fromEntries(this.tags);
+  list(): Promise<Record<string, string>> {
+    return Promise.resolve(Object.fromEntries(this.tags));
   }
 
-  async set(name: string, value: string): Promise<void> {
+  set(name: string, value: string): Promise<void> {
     this.tags.set(name, value);
+    return Promise.resolve();
   }
 
-  async remove(name: string): Promise<void> {
+  remove(name: string): Promise<void> {
     this.tags.delete(name);
+    return Promise.resolve();
   }
 }

@@ -56,7 +56,7 @@ function fromPreviewJson(doc: Record<string, unknown>, source: string): EngineSt
   if (!Array.isArray(steps)) {
     throw new StepsInputError(`${source}: "steps" is not a list; ${HOW}`);
   }
-  const diagnostics = Array.isArray(doc.diagnostics) ? doc.diagnostics : [];
+  const diagnostics: unknown[] = Array.isArray(doc.diagnostics) ? doc.diagnostics : [];
   const error = diagnostics.find((d) => isObject(d) && d.severity === "error");
   if (error) failed(source, str((error as Record<string, unknown>).message));
   return steps.map((raw, i) => {

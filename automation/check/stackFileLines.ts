@@ -28,7 +28,7 @@ export function stackFileLines(text: string): StackFileLines {
   const entry = (key: string): YamlNode | undefined => {
     if (!isMap(config)) return undefined;
     const v = config.get(`active-active:${key}`, true);
-    return v as YamlNode | undefined;
+    return v;
   };
   const keyLine = (key: string) => {
     if (!isMap(config)) return undefined;
@@ -48,9 +48,7 @@ export function stackFileLines(text: string): StackFileLines {
     service: (name) => itemNamed(entry("services"), "name", name),
     hostname: (hostname) => {
       const dns = entry("dns");
-      return isMap(dns)
-        ? itemNamed(dns.get("hostnames", true) as YamlNode, "hostname", hostname)
-        : undefined;
+      return isMap(dns) ? itemNamed(dns.get("hostnames", true), "hostname", hostname) : undefined;
     },
   };
 }

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ClusterSpec } from "../../config/clusters";
 import { toPulumiConfig } from "../../config/load";
+import { messageOf } from "../../errors/aaError";
 import { clusterMembership, type Membership } from "../../graph/membership";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import { UsageError } from "../exitCodes";
@@ -74,12 +75,15 @@ export async function foreignProgramTarget(
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- a program is a module
       const loaded: unknown = require(entry);
       const main = (loaded as { default?: unknown }).default ?? loaded;
-      return (await (typeof main === "function" ? main() : main)) as Record<string, unknown>;
+      // A program is a function Pulumi calls with no arguments, or the outputs themselves.
+      const outputs: unknown = typeof main === "function" ? (main as () => unknown)() : main;
+      return (await outputs) as Record<string, unknown>;
     },
   });
   if (run.error !== undefined) {
-    const message = run.error instanceof Error ? run.error.message : String(run.error);
-    throw new UsageError(`program ${programFile} failed under aa's offline mocks: ${message}`);
+    throw new UsageError(
+      `program ${programFile} failed under aa's offline mocks: ${messageOf(run.error)}`,
+    );
   }
   const membership = clusterMembership(run.resources);
   return {

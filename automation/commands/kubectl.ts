@@ -237,8 +237,8 @@ export async function runKubectl(
         const lines =
           mode === "lines"
             ? {
-                stdout: prefixedLines(target.context, io.stdout, clean),
-                stderr: prefixedLines(target.context, io.stderr, clean),
+                stdout: prefixedLines(target.context, (text) => io.stdout(text), clean),
+                stderr: prefixedLines(target.context, (text) => io.stderr(text), clean),
               }
             : undefined;
         const outcome = await kubectl.run({

@@ -8,16 +8,16 @@ import type { ListEdit, MergePlan } from "./merge";
  * `aa` owns it. Gives the same data as {@link applyMerge} on the document's plain value.
  */
 export function applyMergeToDocument(doc: YAML.Document, plan: MergePlan): void {
-  if (!YAML.isMap(doc.contents)) doc.contents = doc.createNode({}) as YAML.YAMLMap;
+  if (!YAML.isMap(doc.contents)) doc.contents = doc.createNode({});
   if (!doc.has("apiVersion")) doc.set("apiVersion", "v1");
   if (!doc.has("kind")) doc.set("kind", "Config");
   for (const list of LISTS) {
     let seq = doc.get(list, true);
     if (!YAML.isSeq(seq)) {
-      seq = doc.createNode([]) as YAML.YAMLSeq;
+      seq = doc.createNode([]);
       doc.set(list, seq);
     }
-    editSeq(doc, seq as YAML.YAMLSeq, plan[list] as ListEdit<{ name: string }>);
+    editSeq(doc, seq as YAML.YAMLSeq, plan[list]);
   }
   if (plan.currentContext !== undefined) doc.set("current-context", plan.currentContext);
 }

@@ -82,7 +82,7 @@ export interface FanOutArgs {
 
 /** Runs the command on every target and returns the results in target order. */
 export async function fanOut(args: FanOutArgs): Promise<ClusterResult[]> {
-  const results: ClusterResult[] = new Array(args.targets.length);
+  const results = new Array<ClusterResult>(args.targets.length);
   const finish = (index: number, result: ClusterResult) => {
     results[index] = result;
     args.onResult?.(result, index);

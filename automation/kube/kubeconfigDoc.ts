@@ -114,7 +114,7 @@ export function checkShape(value: unknown, where: string): KubeconfigDoc {
   if (current !== undefined && current !== null && typeof current !== "string") {
     throw new KubeconfigError(`${where}: "current-context" must be a string`);
   }
-  return value as KubeconfigDoc;
+  return value;
 }
 
 /** The items of one list ([] when the list is missing or null). */
@@ -122,7 +122,7 @@ export function itemsOf<L extends ListName>(
   doc: KubeconfigDoc,
   list: L,
 ): NonNullable<KubeconfigDoc[L]> {
-  return (doc[list] ?? []) as NonNullable<KubeconfigDoc[L]>;
+  return doc[list] ?? [];
 }
 
 /**

@@ -57,7 +57,7 @@ export class CloudMocks implements pulumi.runtime.Mocks {
 
     switch (args.type) {
       case "pulumi:pulumi:StackReference":
-        return ok(String(inputs.name ?? args.name), inputs, {
+        return ok(text(inputs.name, args.name), inputs, {
           outputs: this.deployed,
           secretOutputNames: [],
         });
@@ -114,7 +114,7 @@ export class CloudMocks implements pulumi.runtime.Mocks {
         return ok(uuid(h(32)), inputs, { arn: `arn:aws:route53:::healthcheck/${uuid(h(32))}` });
       case "aws:route53/record:Record":
         return ok(
-          `${String(inputs.zoneId)}_${String(inputs.name)}_${String(inputs.type)}_${String(inputs.setIdentifier ?? "")}`,
+          `${String(inputs.zoneId)}_${String(inputs.name)}_${String(inputs.type)}_${text(inputs.setIdentifier, "")}`,
           inputs,
           { fqdn: inputs.name },
         );
@@ -223,6 +223,12 @@ function uuid(hex: string): string {
 
 function ip(hex: string): string {
   return `3.${parseInt(hex.slice(0, 2), 16)}.${parseInt(hex.slice(2, 4), 16)}.${parseInt(hex.slice(4, 6), 16)}`;
+}
+
+/** An input as text (`String` of it), or `fallback` when it is missing (null or undefined). */
+function text(v: unknown, fallback: string): string {
+  const value: unknown = v ?? fallback;
+  return String(value);
 }
 
 function asList(v: unknown): unknown[] {

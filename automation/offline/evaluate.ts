@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AaError, ExitCode } from "../../errors/aaError";
+import { AaError, ExitCode, messageOf } from "../../errors/aaError";
 import { planClusters, type ClusterSpec } from "../../config/clusters";
 import {
   parseEnvironment,
@@ -117,8 +117,7 @@ export async function evaluateStack(input: StackInput): Promise<Evaluation> {
     program: main,
   });
   if (error !== undefined) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new EvaluationError(`the program failed for ${input.source}: ${message}`);
+    throw new EvaluationError(`the program failed for ${input.source}: ${messageOf(error)}`);
   }
 
   return {

@@ -1,9 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import type {
+  ReadResourceRequest,
+  ReadResourceResponse,
+  RegisterResourceOutputsRequest,
+  RegisterResourceRequest,
+  RegisterResourceResponse,
+} from "@pulumi/pulumi/proto/resource_pb";
+import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { providerUrn, type ResourceNode } from "../../graph/resourceGraph";
 import { SECRET_MARKER } from "../redact/marker";
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- gRPC request objects are untyped here */
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -29,9 +35,14 @@ export class RecordingMonitor extends MockMonitor {
     (this as unknown as { newUrn: typeof engineUrn }).newUrn = engineUrn;
   }
 
-  override async registerResource(req: any, callback: (err: any, resp?: any) => void) {
+  // MockMonitor types its requests `any`; they are the engine's protobuf messages (types only:
+  // nothing of the generated code is loaded here).
+  override async registerResource(
+    req: RegisterResourceRequest,
+    callback: (err: unknown, resp?: RegisterResourceResponse) => void,
+  ) {
     const propertyDependencies: Record<string, string[]> = {};
-    req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+    req.getPropertydependenciesMap().forEach((deps, key) => {
       const urns: string[] = deps.getUrnsList();
       if (urns.length > 0) propertyDependencies[key] = urns;
     });
@@ -41,7 +52,7 @@ export class RecordingMonitor extends MockMonitor {
       propertyDependencies,
       inputs: plain(req.getObject()),
     });
-    return super.registerResource(req, (err: any, resp?: any) => {
+    return super.registerResource(req, (err: unknown, resp?: RegisterResourceResponse) => {
       if (!err && resp) {
         node.id = resp.getId() || undefined;
         node.outputs = plain(resp.getObject());
@@ -51,20 +62,26 @@ export class RecordingMonitor extends MockMonitor {
   }
 
   /** Reads (`get` functions, StackReferences) are resources in the graph too. */
-  override async readResource(req: any, callback: (err: any, resp?: any) => void) {
+  override async readResource(
+    req: ReadResourceRequest,
+    callback: (err: unknown, resp?: ReadResourceResponse) => void,
+  ) {
     const node = this.record(req, {
       id: req.getId() || undefined,
       custom: true,
       propertyDependencies: {},
       inputs: plain(req.getProperties()),
     });
-    return super.readResource(req, (err: any, resp?: any) => {
+    return super.readResource(req, (err: unknown, resp?: ReadResourceResponse) => {
       if (!err && resp) node.outputs = plain(resp.getProperties());
       callback(err, resp);
     });
   }
 
-  override registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void) {
+  override registerResourceOutputs(
+    req: RegisterResourceOutputsRequest,
+    callback: (err: unknown, resp?: unknown) => void,
+  ) {
     const node = this.byUrn.get(req.getUrn());
     if (node) node.outputs = plain(req.getOutputs());
     return super.registerResourceOutputs(req, callback);
@@ -72,7 +89,7 @@ export class RecordingMonitor extends MockMonitor {
 
   /** Records a registration or read (the first one of a URN) and returns its node. */
   private record(
-    req: any,
+    req: RegisterResourceRequest | ReadResourceRequest,
     own: Pick<ResourceNode, "custom" | "propertyDependencies" | "inputs"> &
       Partial<Pick<ResourceNode, "id" | "remote">>,
   ): ResourceNode {
@@ -95,7 +112,7 @@ export class RecordingMonitor extends MockMonitor {
 }
 
 /** A protobuf Struct as plain data, secrets hidden. */
-function plain(struct: any): Record<string, unknown> {
+function plain(struct: Struct | undefined): Record<string, unknown> {
   return plainValue(struct?.toJavaScript() ?? {}) as Record<string, unknown>;
 }
 

@@ -95,10 +95,11 @@ export class ProtoWriter {
         for (const item of v)
           this.message(1, () => this.valueBody(item === undefined ? null : item));
       });
-    } else if (typeof v === "object") {
-      this.message(5, () => this.structBody(v as Record<string, unknown>));
-    } else {
+    } else if (typeof v === "bigint" || typeof v === "symbol" || typeof v === "function") {
+      // No Value kind of its own: sent as its text.
       this.stringAlways(3, String(v));
+    } else {
+      this.message(5, () => this.structBody(v as Record<string, unknown>));
     }
   }
 

@@ -140,7 +140,7 @@ async function analyzeEach(
   wire: WireBuilder,
   nodes: readonly ResourceNode[],
 ): Promise<Diagnostic[]> {
-  const results: Diagnostic[][] = new Array(nodes.length);
+  const results = new Array<Diagnostic[]>(nodes.length);
   let next = 0;
   const worker = async () => {
     while (next < nodes.length) {

@@ -151,7 +151,7 @@ export function validate(value: unknown, schema: JsonSchema): string | undefined
     if (typeof schema.maximum === "number" && value > schema.maximum)
       return `is above the maximum ${schema.maximum}`;
   }
-  if (Array.isArray(schema.enum) && !schema.enum.includes(value as never)) {
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) {
     return `is not one of ${schema.enum.map(show).join(", ")}`;
   }
   return undefined;

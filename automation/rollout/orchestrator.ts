@@ -1055,14 +1055,12 @@ class Orchestrator {
     const drained = new Set(this.drainedNow);
     const pending = new Set(this.pending());
     const leaving = this.state.clusters.filter((c) => this.isLeaving(c.name)).map((c) => c.name);
-    const clusters = [...this.options.desired.map((d) => d.name), ...leaving].map((name) => ({
-      name,
-      state: (drained.has(name)
-        ? "drained"
-        : pending.has(name)
-          ? "pending"
-          : "done") as ClusterState,
-    }));
+    const clusters = [...this.options.desired.map((d) => d.name), ...leaving].map(
+      (name): { name: string; state: ClusterState } => ({
+        name,
+        state: drained.has(name) ? "drained" : pending.has(name) ? "pending" : "done",
+      }),
+    );
     this.emit({ event: "rollout-finished", result, reason, clusters });
     return { result, reason, clusters };
   }
@@ -1073,7 +1071,7 @@ class Orchestrator {
       at: new Date(now).toISOString(),
       elapsedMs: now - this.startedAt,
       ...event,
-    } as RolloutEvent);
+    });
   }
 }
 

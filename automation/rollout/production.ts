@@ -125,6 +125,7 @@ export class ProgramBlastRadius implements BlastRadius {
       deployed: deployed ? { ...deployed } : {},
       env: directiveEnv(directive),
     });
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- what the program threw, as it threw it
     if (result.error !== undefined) throw result.error;
     return clusterGraph(result.resources, clusterMembership(result.resources));
   }
@@ -163,8 +164,10 @@ export class ClusterTargets {
   }
 
   /** Every cluster's weight as deployed now. */
-  async weights(): Promise<Record<string, number>> {
-    return Object.fromEntries((this.deployed()?.clusters ?? []).map((c) => [c.name, c.weight]));
+  weights(): Promise<Record<string, number>> {
+    return Promise.resolve(
+      Object.fromEntries((this.deployed()?.clusters ?? []).map((c) => [c.name, c.weight])),
+    );
   }
 }
 

@@ -277,13 +277,19 @@ function plain(value: unknown): unknown {
     return out ?? value;
   }
   const obj = value as Record<string, unknown>;
-  const sig = obj[SIG];
-  if (sig !== undefined) {
-    if (sig === SECRET_SIG) return SECRET_MARKER;
-    if (sig === RESOURCE_SIG) return typeof obj.urn === "string" ? obj.urn : "[resource]";
-    if (sig === ASSET_SIG) return "[asset]";
-    if (sig === ARCHIVE_SIG) return "[archive]";
-    return `[${String(sig)}]`;
+  switch (obj[SIG]) {
+    case undefined:
+      break;
+    case SECRET_SIG:
+      return SECRET_MARKER;
+    case RESOURCE_SIG:
+      return typeof obj.urn === "string" ? obj.urn : "[resource]";
+    case ASSET_SIG:
+      return "[asset]";
+    case ARCHIVE_SIG:
+      return "[archive]";
+    default:
+      return `[${String(obj[SIG])}]`;
   }
   let out: Record<string, unknown> | undefined;
   for (const key in obj) {

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { BlastRadiusReport } from "../../automation/blastRadius/steps";
 import { aa, hasStackTrace } from "../_cli";
 import { deployedEnvironmentExport } from "./stackExport/_exportFixture";
 import { eventLog, previewJson, realisticStream, type StepSpec } from "./automationApi/_realEvents";
@@ -9,6 +10,9 @@ import { clusterUrns } from "./automationApi/_stackFixtures";
 
 const a = clusterUrns("dev", "a");
 const b = clusterUrns("dev", "b");
+
+/** The `aa blast-radius --json` document. */
+type BlastRadiusJson = BlastRadiusReport & { environment: string };
 const versionBumpOfB: StepSpec[] = [
   { op: "same", urn: a.eks, parent: a.cell },
   { op: "same", urn: b.eks, parent: b.cell },
@@ -35,7 +39,7 @@ describe("aa blast-radius (as a user runs it)", () => {
     );
     const r = aa(["blast-radius", "dev", "--events", file, "--json"]);
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout);
+    const report = JSON.parse(r.stdout) as BlastRadiusJson;
     assert.deepEqual(
       { ...report, changes: undefined },
       {
@@ -46,7 +50,7 @@ describe("aa blast-radius (as a user runs it)", () => {
         changes: undefined,
       },
     );
-    assert.deepEqual(report.changes.find((c: { urn: string }) => c.urn === b.eksCluster).owner, {
+    assert.deepEqual(report.changes.find((c) => c.urn === b.eksCluster)?.owner, {
       kind: "cluster",
       cluster: "b",
       via: "parent",
@@ -80,7 +84,7 @@ describe("aa blast-radius (as a user runs it)", () => {
     );
     const r = aa(["blast-radius", "dev", "--events", file, "--json"]);
     assert.equal(r.code, 1, r.stderr);
-    const report = JSON.parse(r.stdout);
+    const report = JSON.parse(r.stdout) as BlastRadiusJson;
     assert.deepEqual(report.clusters, []);
     assert.equal(report.unmapped[0].urn, bucket);
     assert.match(report.unmapped[0].reason, /not in the program's resource graph/);
@@ -97,10 +101,14 @@ describe("aa blast-radius (as a user runs it)", () => {
     );
     const r = aa(["blast-radius", "--events", file, "--state", state, "--json"]);
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout);
+    const report = JSON.parse(r.stdout) as BlastRadiusJson;
     assert.equal(report.environment, "prod");
     assert.deepEqual(report.clusters, ["b"]);
-    assert.equal(report.changes[0].owner.via, "graph", "a deployed stack's export has the child");
+    assert.equal(
+      (report.changes[0].owner as { via?: string }).via,
+      "graph",
+      "a deployed stack's export has the child",
+    );
 
     const wrong = aa(["blast-radius", "dev", "--events", file, "--state", state]);
     assert.equal(wrong.code, 2);

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
+import type { CheckReport } from "../../automation/check/report";
 import { aa, hasStackTrace, ROOT } from "../_cli";
 import { clusterFixture, environmentFixture, stackConfigFixture } from "../_fixtures";
 
@@ -29,7 +30,7 @@ describe("aa check (as a user runs it)", () => {
     assert.equal(r.code, 0, r.stderr);
     // Piped, not a terminal: one compact document on one line.
     assert.match(r.stdout, /^\{"environment":"prod",[^\n]*\}\n$/);
-    const report = JSON.parse(r.stdout);
+    const report = JSON.parse(r.stdout) as CheckReport;
     assert.deepEqual(Object.keys(report), [
       "environment",
       "clusters",
@@ -40,11 +41,11 @@ describe("aa check (as a user runs it)", () => {
     assert.equal(report.environment, "prod");
     assert.deepEqual(report.violations, []);
     assert.deepEqual(
-      report.clusters.map((c: Record<string, unknown>) => Object.keys(c)),
+      report.clusters.map((c) => Object.keys(c)),
       Array(3).fill(["name", "weight", "kubernetesVersion", "resources"]),
     );
     assert.deepEqual(
-      report.clusters.map((c: { name: string }) => c.name),
+      report.clusters.map((c) => c.name),
       ["a", "b", "c"],
     );
     for (const resource of report.resources) {
@@ -58,29 +59,20 @@ describe("aa check (as a user runs it)", () => {
         "dependencies",
       ]);
     }
-    const counted = report.clusters.reduce(
-      (n: number, c: { resources: number }) => n + c.resources,
-      0,
-    );
-    const owned = report.resources.filter((r: { cluster: string | null }) => r.cluster).length;
+    const counted = report.clusters.reduce((n, c) => n + c.resources, 0);
+    const owned = report.resources.filter((r) => r.cluster).length;
     assert.equal(counted, owned);
-    const deployments = report.resources.filter(
-      (r: { type: string }) => r.type === "kubernetes:apps/v1:Deployment",
-    );
-    assert.deepEqual(deployments.map((d: { cluster: string }) => d.cluster).sort(), [
-      "a",
-      "a",
-      "b",
-      "b",
-      "c",
-      "c",
-    ]);
+    const deployments = report.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment");
+    assert.deepEqual(deployments.map((d) => d.cluster).sort(), ["a", "a", "b", "b", "c", "c"]);
   });
 
   it("carries the stack outputs as `pulumi stack output --json` prints them, secrets as [secret]", () => {
     const r = aa(["check", "dev", "--json"]);
     assert.equal(r.code, 0, r.stderr);
-    const { outputs } = JSON.parse(r.stdout);
+    // The program's outputs, as the test expects them (the assertions check them).
+    const { outputs } = JSON.parse(r.stdout) as CheckReport & {
+      outputs: { clusters: { name: string; kubernetesVersion: string }[] };
+    };
     assert.deepEqual(Object.keys(outputs).sort(), [
       "clusters",
       "environment",
@@ -92,10 +84,7 @@ describe("aa check (as a user runs it)", () => {
     assert.doesNotMatch(r.stdout, /apiVersion: v1|client\.authentication|certificate-authority/);
     assert.equal(outputs.rollout, null);
     assert.deepEqual(
-      outputs.clusters.map((c: { name: string; kubernetesVersion: string }) => [
-        c.name,
-        c.kubernetesVersion,
-      ]),
+      outputs.clusters.map((c) => [c.name, c.kubernetesVersion]),
       [
         ["a", "1.33"],
         ["b", "1.33"],
@@ -109,7 +98,7 @@ describe("aa check (as a user runs it)", () => {
     fs.writeFileSync(file, r.stdout);
     const plan = aa(["plan", "dev", "--deployed", file, "--json"]);
     assert.equal(plan.code, 0, plan.stderr);
-    assert.deepEqual(JSON.parse(plan.stdout).done, ["a", "b", "c"]);
+    assert.deepEqual((JSON.parse(plan.stdout) as { done: string[] }).done, ["a", "b", "c"]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -117,7 +106,7 @@ describe("aa check (as a user runs it)", () => {
     const file = writeStack("qa", stackConfigFixture());
     const r = aa(["check", "--stack-file", file, "--json"], { cwd: os.tmpdir() });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).environment, "qa");
+    assert.equal((JSON.parse(r.stdout) as CheckReport).environment, "qa");
   });
 
   it("exits 2 with the field, the value and the fix on a broken stack file, no stack trace", () => {
@@ -172,6 +161,6 @@ describe("aa check (as a user runs it)", () => {
   it("finds the project from a subdirectory", () => {
     const r = aa(["check", "staging", "--json"], { cwd: path.join(ROOT, "components") });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).environment, "staging");
+    assert.equal((JSON.parse(r.stdout) as CheckReport).environment, "staging");
   });
 });

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
-import { LINE_ITEMS } from "../../automation/cost/model";
+import { LINE_ITEMS, type CostReport } from "../../automation/cost/model";
 import { aa, hasStackTrace } from "../_cli";
 import { environmentFixture, stackConfigFixture } from "../_fixtures";
 
@@ -41,7 +41,7 @@ describe("aa cost (as a user runs it)", () => {
   it("prints the documented JSON with --json", () => {
     const r = aa(["cost", "dev", "--json", "--as-of", "2026-03-01"]);
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout);
+    const report = JSON.parse(r.stdout) as CostReport;
     assert.deepEqual(Object.keys(report), [
       "schemaVersion",
       "environment",
@@ -63,7 +63,7 @@ describe("aa cost (as a user runs it)", () => {
     assert.equal(report.schemaVersion, 1);
     assert.equal(report.asOf, "2026-03-01");
     assert.deepEqual(
-      report.layouts.map((l: { label: string; clusters: number }) => [l.label, l.clusters]),
+      report.layouts.map((l) => [l.label, l.clusters]),
       [
         ["N-1", 2],
         ["N", 3],

@@ -4,13 +4,19 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { evaluateStack } from "../../automation/offline/evaluate";
 import { readStackFile } from "../../automation/project";
+import type { StatusReport } from "../../automation/commands/status";
+import type { RolloutEvent } from "../../automation/rollout/events";
 import { aa, hasStackTrace, ROOT } from "../_cli";
 
-const lines = (stdout: string) =>
+/** The events of `aa rollout --json`, one JSON object per line. */
+const lines = (stdout: string): RolloutEvent[] =>
   stdout
     .trim()
     .split("\n")
-    .map((l) => JSON.parse(l));
+    .map((l) => JSON.parse(l) as RolloutEvent);
+
+/** The `aa plan --json` fields these tests read. */
+type PlanJson = { steps: { cluster: string; kind: string }[] };
 
 describe("aa rollout / plan / status (as a user runs them)", () => {
   it("rehearses a rollout of dev with --simulate and succeeds", () => {
@@ -30,7 +36,7 @@ describe("aa rollout / plan / status (as a user runs them)", () => {
       assert.equal(typeof e.at, "string");
     }
     const last = events.at(-1);
-    assert.deepEqual(last.event, "rollout-finished");
+    assert.ok(last?.event === "rollout-finished", "the last event is rollout-finished");
     assert.equal(last.result, "halted");
     assert.deepEqual(last.clusters, [
       { name: "a", state: "done" },
@@ -58,7 +64,9 @@ describe("aa rollout / plan / status (as a user runs them)", () => {
     const events = lines(resumed.stdout);
     assert.ok(events.some((e) => e.event === "recovering" && e.cluster === "b"));
     assert.ok(!events.some((e) => e.event === "update-started" && e.cluster !== "c"));
-    assert.deepEqual(events.at(-1).clusters, [
+    const last = events.at(-1);
+    assert.ok(last?.event === "rollout-finished", "the last event is rollout-finished");
+    assert.deepEqual(last.clusters, [
       { name: "a", state: "done" },
       { name: "b", state: "done" },
       { name: "c", state: "done" },
@@ -107,15 +115,17 @@ describe("aa rollout / plan / status (as a user runs them)", () => {
     assert.match(text.stdout, /3 step\(s\) in 1 pass\(es\), one cluster at a time/);
     assert.match(text.stdout, /kubernetes 1\.32 -> 1\.33/);
 
-    const json = JSON.parse(aa(["plan", "dev", "--simulate", "--json"]).stdout);
+    const json = JSON.parse(aa(["plan", "dev", "--simulate", "--json"]).stdout) as PlanJson;
     assert.deepEqual(
-      json.steps.map((s: { cluster: string }) => s.cluster),
+      json.steps.map((s) => s.cluster),
       ["a", "b", "c"],
     );
 
-    const sim = JSON.parse(aa(["plan", "dev", "--simulate", "--json", "--order", "c,a,b"]).stdout);
+    const sim = JSON.parse(
+      aa(["plan", "dev", "--simulate", "--json", "--order", "c,a,b"]).stdout,
+    ) as PlanJson;
     assert.deepEqual(
-      sim.steps.map((s: { cluster: string }) => s.cluster),
+      sim.steps.map((s) => s.cluster),
       ["c", "a", "b"],
     );
   });
@@ -152,9 +162,9 @@ describe("aa rollout / plan / status (as a user runs them)", () => {
     fs.writeFileSync(file, JSON.stringify(outputs));
     const status = aa(["status", "dev", "--deployed", file, "--json"]);
     assert.equal(status.code, 0, status.stderr);
-    const report = JSON.parse(status.stdout);
+    const report = JSON.parse(status.stdout) as StatusReport;
     assert.deepEqual(
-      report.clusters.map((c: { name: string; rolloutState: string }) => [c.name, c.rolloutState]),
+      report.clusters.map((c) => [c.name, c.rolloutState]),
       [
         // Outputs this early record no settings, only the version and add-ons, which match the
         // config: the rest is taken as the config's, so nothing is pending.
@@ -163,7 +173,7 @@ describe("aa rollout / plan / status (as a user runs them)", () => {
         ["c", "done"],
       ],
     );
-    assert.equal(report.rollout.state, "halted");
+    assert.equal(report.rollout?.state, "halted");
     const text = aa(["status", "dev", "--deployed", file]);
     assert.match(
       text.stdout,
@@ -206,9 +216,7 @@ describe("aa rollout / plan / status (as a user runs them)", () => {
     const planned = aa(["plan", "--stack-file", stackFile, "--deployed", deployed, "--json"]);
     assert.equal(planned.code, 0, planned.stderr);
     assert.deepEqual(
-      (JSON.parse(planned.stdout) as { steps: { cluster: string; kind: string }[] }).steps.map(
-        (s) => [s.cluster, s.kind],
-      ),
+      (JSON.parse(planned.stdout) as PlanJson).steps.map((s) => [s.cluster, s.kind]),
       [
         ["a", "release"],
         ["b", "release"],
@@ -237,9 +245,7 @@ describe("aa rollout / plan / status (as a user runs them)", () => {
     );
     const status = aa(["status", "dev", "--deployed", deployed, "--no-health", "--json"]);
     assert.deepEqual(
-      (JSON.parse(status.stdout) as { clusters: { rolloutState: string }[] }).clusters.map(
-        (c) => c.rolloutState,
-      ),
+      (JSON.parse(status.stdout) as StatusReport).clusters.map((c) => c.rolloutState),
       ["done", "done", "done"],
     );
   });

@@ -10,11 +10,12 @@ describe("Environment with an invalid config", () => {
       project: "active-active",
       stack: "test",
       config: { "aws:region": "us-east-1" },
-      program: async () => {
+      program: () => {
         new Environment("test", {
           name: "test",
           config: environmentFixture({ clusters: [clusterFixture("a", 0)] }) as never,
         });
+        return Promise.resolve();
       },
     });
     assert.ok(result.error instanceof ConfigError, String(result.error));

@@ -57,7 +57,7 @@ export function graphOf(drawnNodes: Drawn[]): ResourceNode[] {
       provider: d.provider === undefined ? undefined : urn(d.provider),
       dependencies: d.dependencies.map(urn),
       propertyDependencies: Object.fromEntries(
-        Object.entries(d.propertyDependencies).map(([k, v]) => [k, (v as number[]).map(urn)]),
+        Object.entries(d.propertyDependencies).map(([k, v]) => [k, v.map(urn)]),
       ),
       inputs: d.tag ? { tags: { "active-active/cluster": d.tag } } : {},
     };

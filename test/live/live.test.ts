@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { AutomationStack } from "../../automation/automationApi/automationStack";
+import type { StatusReport } from "../../automation/commands/status";
 import { aa, ROOT } from "../_cli";
 
 /**
@@ -38,7 +39,7 @@ describe(`live environment ${env} (needs AA_LIVE=1, the Pulumi CLI logged in, AW
   liveIt("reads the deployed state and the rollout lock", () => {
     const r = aa(["status", env, "--no-health", "--json"]);
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout);
+    const report = JSON.parse(r.stdout) as StatusReport;
     assert.ok(report.clusters.length >= 2);
   });
 

@@ -58,8 +58,8 @@ describe("the program's cluster-by-cluster rule", () => {
   it("refuses a plain update that changes every cluster's version, pointing to aa rollout", async () => {
     const result = await run(at134, deployed);
     assert.ok(result.error instanceof Error);
-    assert.match((result.error as Error).message, /3 clusters at once \(a, b, c\)/);
-    assert.match((result.error as Error).message, /aa rollout/);
+    assert.match(result.error.message, /3 clusters at once \(a, b, c\)/);
+    assert.match(result.error.message, /aa rollout/);
     const eks = result.resources.filter((r) => r.type === "eks:index:Cluster");
     assert.deepEqual(eks, [], "nothing of the environment is registered");
   });
@@ -116,8 +116,8 @@ describe("the program's cluster-by-cluster rule", () => {
     const refusedEverywhere = async (env: Record<string, unknown>) => {
       const result = await run(env, deployed);
       assert.ok(result.error instanceof Error, "the update is refused");
-      assert.match((result.error as Error).message, /3 clusters at once \(a, b, c\)/);
-      assert.match((result.error as Error).message, /aa rollout/);
+      assert.match(result.error.message, /3 clusters at once \(a, b, c\)/);
+      assert.match(result.error.message, /aa rollout/);
       assert.deepEqual(
         result.resources.filter((r) => r.type === "eks:index:Cluster"),
         [],
@@ -147,11 +147,8 @@ describe("the program's cluster-by-cluster rule", () => {
         deployed,
       );
       assert.ok(result.error instanceof Error);
-      assert.match(
-        (result.error as Error).message,
-        /cluster "c" is deployed but no longer in the config/,
-      );
-      assert.match((result.error as Error).message, /aa rollout <env>/);
+      assert.match(result.error.message, /cluster "c" is deployed but no longer in the config/);
+      assert.match(result.error.message, /aa rollout <env>/);
       assert.deepEqual(
         result.resources.filter((r) => r.type === "eks:index:Cluster"),
         [],

@@ -1,3 +1,4 @@
+import { messageOf } from "../../../errors/aaError";
 import { directiveEnv, type DeployedCluster, type Directive } from "../../../config/rolloutState";
 import { clusterMembership } from "../../../graph/membership";
 import { main } from "../../../program";
@@ -36,7 +37,7 @@ export async function evaluateLeaving(
   });
   if (result.error !== undefined) {
     throw new EvaluationError(
-      `the program failed for ${loaded.source} from the deployed state: ${result.error instanceof Error ? result.error.message : String(result.error)}`,
+      `the program failed for ${loaded.source} from the deployed state: ${messageOf(result.error)}`,
     );
   }
   return { resources: result.resources, membership: clusterMembership(result.resources) };

@@ -18,26 +18,31 @@ export class MemoryRolloutLock implements RolloutLockPort {
     private readonly by: string,
   ) {}
 
-  async acquire(): Promise<Lease> {
+  // Answers at once; a refusal is a rejected promise, as from the real lock.
+  acquire(): Promise<Lease> {
     if (this.holder) {
-      throw new Error(
-        `environment "${this.environment}" is being rolled out by ${this.holder.by} since ${new Date(this.holder.since).toISOString()}; wait for that rollout to finish`,
+      return Promise.reject(
+        new Error(
+          `environment "${this.environment}" is being rolled out by ${this.holder.by} since ${new Date(this.holder.since).toISOString()}; wait for that rollout to finish`,
+        ),
       );
     }
     this.holder = { id: this.next++, by: this.by, since: this.clock.now() };
-    return { id: this.holder.id };
+    return Promise.resolve({ id: this.holder.id });
   }
 
-  async verify(lease: unknown): Promise<void> {
+  verify(lease: unknown): Promise<void> {
     if (this.holder?.id !== (lease as Lease).id) {
-      throw new Error(
-        `the rollout lock of "${this.environment}" is no longer held by this rollout`,
+      return Promise.reject(
+        new Error(`the rollout lock of "${this.environment}" is no longer held by this rollout`),
       );
     }
+    return Promise.resolve();
   }
 
-  async release(lease: unknown): Promise<void> {
+  release(lease: unknown): Promise<void> {
     if (this.holder?.id === (lease as Lease).id) this.holder = undefined;
+    return Promise.resolve();
   }
 
   /** Removes the lock of a rollout that died; returns who held it. */

@@ -53,8 +53,8 @@ export class SimulatedCapacity implements DrainGate {
   }
 
   /** Every deployed cluster (a new one at weight 0 absorbs nothing; a leaving one counts). */
-  async check(cluster: string): Promise<GateOutcome[]> {
-    return capacityOutcomes(assessDrain(cluster, this.capacities()));
+  check(cluster: string): Promise<GateOutcome[]> {
+    return Promise.resolve(capacityOutcomes(assessDrain(cluster, this.capacities())));
   }
 
   /** Every deployed cluster's capacity with its weight now: what {@link assessDrain} reads. */

@@ -82,11 +82,24 @@ export class SimulatedStack implements RolloutStack {
     return c ? (c.ramp ?? 100) : 0;
   }
 
-  async readState(): Promise<RolloutStackState> {
-    return structuredClone({ clusters: this.clusters_, rollout: this.rollout });
+  // The stack port is asynchronous (the real one runs the Pulumi engine); the simulation answers
+  // at once, and what it throws (as the program or the engine would) is the promise's rejection.
+  readState(): Promise<RolloutStackState> {
+    return Promise.resolve(structuredClone({ clusters: this.clusters_, rollout: this.rollout }));
   }
 
-  async preview(directive: Directive): Promise<Change[]> {
+  preview(directive: Directive): Promise<Change[]> {
+    return new Promise((resolve) => resolve(this.changes(directive)));
+  }
+
+  up(directive: Directive, message: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.update(directive, message);
+      resolve();
+    });
+  }
+
+  private changes(directive: Directive): Change[] {
     const next = this.resolve(directive);
     const changes: Change[] = [];
     // A released cluster: every resource of it is deleted.
@@ -117,7 +130,7 @@ export class SimulatedStack implements RolloutStack {
     return changes;
   }
 
-  async up(directive: Directive, message: string): Promise<void> {
+  private update(directive: Directive, message: string): void {
     const advancing = directive.advance?.cluster;
     if (advancing && hasFault(this.faults, advancing, "up-fails")) {
       throw new Error(

@@ -96,7 +96,7 @@ export function createSimulation(args: SimulationArgs): Simulation {
     health,
     capacity,
     lock: new MemoryRolloutLock(args.environment.name, clock, args.startedBy ?? "simulation"),
-    blastRadius: { graph: async () => graph },
+    blastRadius: { graph: () => Promise.resolve(graph) },
     desired,
     initial,
   };

@@ -186,7 +186,7 @@ function config(argv: string[], stack: string): Answer {
     const found = doc.getIn(["config", ...at]);
     if (found === undefined)
       return fail(`configuration key '${key}' not found for stack '${stack}'`);
-    const plain = YAML.isNode(found) ? found.toJSON() : found;
+    const plain: unknown = YAML.isNode(found) ? found.toJSON() : found;
     return ok(JSON.stringify(shown(plain), null, 2) + "\n");
   }
   if (sub === "set") {
@@ -233,7 +233,7 @@ function typed(value: string): string | number | boolean {
 /** A config value as `pulumi config get --json` prints it. */
 function shown(value: unknown): { value: string; objectValue?: unknown; secret: boolean } {
   if (value && typeof value === "object" && "secure" in value) {
-    const secure = String((value as { secure: unknown }).secure);
+    const secure = String(value.secure);
     return { value: Buffer.from(secure.replace(/^fake:/, ""), "base64").toString(), secret: true };
   }
   if (value !== null && typeof value === "object") {

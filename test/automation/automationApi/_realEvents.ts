@@ -171,7 +171,7 @@ const cache = new Map<string, RealEvent[]>();
  * The parsed events of a recorded event log: a {@link FIXTURES} name, or a path relative to
  * {@link FIXTURE_DIR}. The same array on every call: do not change it.
  */
-export function recordedStream(file: FixtureName | string): readonly RealEvent[] {
+export function recordedStream(file: string): readonly RealEvent[] {
   const relative = file in FIXTURES ? FIXTURES[file as FixtureName] : file;
   let events = cache.get(relative);
   if (!events) {
@@ -430,7 +430,7 @@ export function templateFor(
   let best: (TemplateRef & { event: RealEvent; score: number }) | undefined;
   for (const file of TEMPLATE_ORDER) {
     for (const [index, event] of recordedStream(file).entries()) {
-      const body = event[kind] as { metadata: StepMetadata; planning?: boolean } | undefined;
+      const body: { metadata: StepMetadata; planning?: boolean } | undefined = event[kind];
       if (!body || body.metadata.op !== recordedOp) continue;
       if (kind !== "resOpFailedEvent" && Boolean(body.planning) !== wish.preview) continue;
       const m = body.metadata;

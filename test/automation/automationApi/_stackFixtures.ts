@@ -7,7 +7,6 @@ import {
   stackOf,
   stepEvents,
   type InternalSteps,
-  type RealEvent,
 } from "./_realEvents";
 
 const PROJECT = "active-active";
@@ -128,7 +127,7 @@ export function engineEvents(
     {
       preview: opts.preview ?? true,
       stack: opts.stack ?? (steps.length ? stackOf(steps[0][1]) : "dev"),
-      extra: extra as RealEvent[],
+      extra,
       ...(opts.internal ? { internal: opts.internal } : {}),
     },
   );

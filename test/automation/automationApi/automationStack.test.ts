@@ -134,7 +134,7 @@ describe("stack port on the Automation API (scripted pulumi)", () => {
       const stack = await open();
       const entry = await stack.getConfig("active-active:addons");
       assert.ok(entry && !entry.secret);
-      assert.equal(JSON.parse(entry.value).coredns, "v1.12.1-eksbuild.2");
+      assert.equal((JSON.parse(entry.value) as { coredns: string }).coredns, "v1.12.1-eksbuild.2");
     });
 
     it("is undefined for a key that is not set", async () => {
@@ -398,13 +398,14 @@ function capture(into: string[]): () => void {
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
   const methods = ["log", "info", "warn", "error", "debug"] as const;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept only to be put back as they were
   const consoleBefore = methods.map((m) => console[m]);
   const record = (chunk: unknown) => {
     into.push(String(chunk));
     return true;
   };
-  process.stdout.write = record as typeof process.stdout.write;
-  process.stderr.write = record as typeof process.stderr.write;
+  process.stdout.write = record;
+  process.stderr.write = record;
   for (const m of methods)
     console[m] = (...args: unknown[]) => void into.push(args.map(String).join(" "));
   return () => {

@@ -1,5 +1,4 @@
 import * as assert from "node:assert/strict";
-import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { EventRecorder } from "../../../automation/automationApi/_eventRecorder";
 import type { StackEvent } from "../../../automation/automationApi/events";
 import { clusterUrns, engineEvents } from "./_stackFixtures";
@@ -8,7 +7,7 @@ import { clusterUrns, engineEvents } from "./_stackFixtures";
 function feed(recorder: EventRecorder, events: object[], lose: number[] = []): void {
   events.forEach((event, sequence) => {
     if (!lose.includes(sequence)) {
-      recorder.receive({ sequence, timestamp: 0, ...event } as EngineEvent);
+      recorder.receive({ sequence, timestamp: 0, ...event });
     }
   });
 }
@@ -82,5 +81,16 @@ describe("event recorder", () => {
     feed(recorder, events);
     assert.equal(recorder.events.length, events.length);
     assert.equal((recorder.listenerError as Error).message, "listener bug");
+    assert.throws(() => recorder.throwListenerError(), /listener bug/);
+  });
+
+  it("rethrows nothing when the listener never threw", () => {
+    const recorder = new EventRecorder(
+      () => undefined,
+      (t) => t,
+    );
+    feed(recorder, events);
+    assert.equal(recorder.listenerError, undefined);
+    assert.doesNotThrow(() => recorder.throwListenerError());
   });
 });

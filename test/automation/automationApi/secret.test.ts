@@ -10,6 +10,7 @@ describe("secret", () => {
   });
 
   it("prints as [secret] everywhere else", () => {
+    // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- the template literal is what is tested
     assert.equal(`${secret}`, "[secret]");
     assert.equal(JSON.stringify({ secret }), '{"secret":"[secret]"}');
     assert.equal(inspect(secret), "[secret]");

@@ -141,7 +141,7 @@ describe("rollout lock on stack tags", () => {
   it("refuses to work on a backend that does not keep tags", async () => {
     const forgetful: TagStore = {
       where: 'stack "prod"',
-      list: async () => ({}),
+      list: () => Promise.resolve({}),
       set: async () => {},
       remove: async () => {},
     };

@@ -161,10 +161,12 @@ describe("capacity before a drain (live state)", () => {
 
 function gateFor(weights: Record<string, number>, kubeconfigs: Record<string, string>) {
   return new CapacityGate({
-    weights: async () => weights,
-    target: async (cluster) =>
-      kubeconfigs[cluster]
-        ? targetFixture(kubeconfigs[cluster], { name: cluster, services })
-        : `no kubeconfig for ${cluster}`,
+    weights: () => Promise.resolve(weights),
+    target: (cluster) =>
+      Promise.resolve(
+        kubeconfigs[cluster]
+          ? targetFixture(kubeconfigs[cluster], { name: cluster, services })
+          : `no kubeconfig for ${cluster}`,
+      ),
   });
 }

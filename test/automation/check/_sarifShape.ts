@@ -1,13 +1,14 @@
 import * as assert from "node:assert/strict";
-import Ajv from "ajv-draft-04";
+import Ajv, { type AnySchema } from "ajv-draft-04";
 import addFormats from "ajv-formats";
 
 /**
  * The SARIF 2.1.0 JSON schema (2.1.0-rtm.5, the OASIS standard's schema, draft-04), as shipped in
  * the @microsoft/sarif-matcher-utils package: only its schema file is used.
  */
+const SARIF_SCHEMA_FILE = "@microsoft/sarif-matcher-utils/lib/schemas/sarif-2.1.0-rtm.5.json";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const SARIF_SCHEMA = require("@microsoft/sarif-matcher-utils/lib/schemas/sarif-2.1.0-rtm.5.json");
+const SARIF_SCHEMA = require(SARIF_SCHEMA_FILE) as AnySchema;
 
 /** Validates a SARIF log against the SARIF 2.1.0 JSON schema; fails with the schema's errors. */
 export function assertSarifSchema(log: unknown): void {

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { CheckReport } from "../../../automation/check/report";
 import { aa, ROOT } from "../../_cli";
 import { deployedEnvironmentExport } from "../stackExport/_exportFixture";
 
@@ -39,7 +40,7 @@ describe("aa check --analyzer (as a user runs it)", () => {
       sarif("grpc"),
     ]);
     assert.equal(grpc.code, 1, grpc.stderr);
-    assert.ok(JSON.parse(grpc.stdout).violations.length >= 5);
+    assert.ok((JSON.parse(grpc.stdout) as CheckReport).violations.length >= 5);
     for (const run of [byDefault, inProcess]) {
       assert.equal(run.code, grpc.code, run.stderr);
       assert.equal(run.stdout, grpc.stdout);

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { PACKAGE_DIR } from "../../../automation/project";
 import type { CheckReport } from "../../../automation/check/report";
+import type { SarifLog } from "../../../automation/check/sarif";
 import { assertValidSarif } from "../check/_sarifShape";
 import { deployedEnvironmentExport } from "../stackExport/_exportFixture";
 
@@ -66,14 +67,9 @@ describe("aa check with the policy pack, as a user runs it", () => {
     );
     assert.match(run.stdout, /sends no traffic \(weight 0\) to 2 clusters/);
 
-    const sarif = JSON.parse(fs.readFileSync(path.join(dir, "out.sarif"), "utf8"));
+    const sarif = JSON.parse(fs.readFileSync(path.join(dir, "out.sarif"), "utf8")) as SarifLog;
     assertValidSarif(sarif);
-    const results = sarif.runs[0].results as {
-      ruleId: string;
-      locations: {
-        physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } };
-      }[];
-    }[];
+    const results = sarif.runs[0].results;
     assert.deepEqual(
       results.map((r) => r.ruleId),
       ["traffic-reaches-all-clusters", "traffic-reaches-all-clusters"],
@@ -82,6 +78,7 @@ describe("aa check with the policy pack, as a user runs it", () => {
     const lines = fs.readFileSync(path.join(dir, "Pulumi.drained.yaml"), "utf8").split("\n");
     for (const r of results) {
       const loc = r.locations[0].physicalLocation;
+      assert.ok(loc, "a result in the stack file has a physical location");
       assert.equal(loc.artifactLocation.uri, "Pulumi.drained.yaml");
       assert.match(
         lines[(loc.region?.startLine ?? 0) - 1],

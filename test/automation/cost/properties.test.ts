@@ -76,7 +76,7 @@ describe("aa cost properties", () => {
     it("with equal weights: share 1/N, drain share 1/(N-1), headroom 1/(N-1)", () => {
       fc.assert(
         fc.property(fc.integer({ min: 2, max: 64 }), fc.integer({ min: 1, max: 255 }), (n, w) => {
-          for (const s of drainShares(Array(n).fill(w))) {
+          for (const s of drainShares(Array<number>(n).fill(w))) {
             close(s.share, 1 / n, 1e-12, "share");
             close(s.drainShare, 1 / (n - 1), 1e-12, "drain share");
             close(s.drainShare / s.share - 1, 1 / (n - 1), 1e-9, "headroom");

@@ -40,22 +40,30 @@ export function scriptedGate(
     name,
     timeoutMs: 5000,
     calls,
-    check: async (target: ClusterTarget, opts: GateCheckOptions = {}): Promise<GateResult> => {
+    check: (target: ClusterTarget, opts: GateCheckOptions = {}): Promise<GateResult> => {
       calls.push(opts);
       clock.advance(Math.min(takesMs, opts.timeoutMs ?? takesMs));
       if (opts.signal?.aborted) {
-        return {
+        return Promise.resolve({
           gate: name,
           cluster: target.name,
           ok: false,
           failure: "aborted",
           detail: "cancelled",
-        };
+        });
       }
       const ok = healthyAt(clock.now(), calls.length);
-      return ok
-        ? { gate: name, cluster: target.name, ok, detail: `${name} fine` }
-        : { gate: name, cluster: target.name, ok, failure: "unhealthy", detail: `${name} not yet` };
+      return Promise.resolve(
+        ok
+          ? { gate: name, cluster: target.name, ok, detail: `${name} fine` }
+          : {
+              gate: name,
+              cluster: target.name,
+              ok,
+              failure: "unhealthy",
+              detail: `${name} not yet`,
+            },
+      );
     },
   };
 }

@@ -28,9 +28,7 @@ describe("runGates", () => {
     const throwing = {
       name: "broken",
       timeoutMs: 1000,
-      check: async () => {
-        throw new Error(`boom with ${TOKEN}`);
-      },
+      check: () => Promise.reject(new Error(`boom with ${TOKEN}`)),
     };
     const [result] = await runGates([throwing], target);
     assert.deepEqual(result, {

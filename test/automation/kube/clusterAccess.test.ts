@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { clusterAccessFromStack } from "../../../automation/kube/clusterAccess";
+import type { KubeconfigDoc } from "../../../automation/kube/kubeconfigDoc";
 import { StackOutputsError } from "../../../automation/automationApi/errors";
 import { ownerOf } from "../../../automation/kube/ownership";
 import { eksKubeconfig, fixtureCa, fixtureToken } from "./_kubeconfigFixtures";
@@ -40,8 +41,9 @@ describe("clusterAccessFromStack", () => {
   });
 
   it("keeps the namespace of the kubeconfig's context", () => {
-    const doc = JSON.parse(eksKubeconfig("dev", "a"));
-    doc.contexts[0].context.namespace = "apps";
+    const doc = JSON.parse(eksKubeconfig("dev", "a")) as KubeconfigDoc;
+    const [context] = doc.contexts ?? [];
+    context.context.namespace = "apps";
     const [a] = clusterAccessFromStack("dev", { a: JSON.stringify(doc) });
     assert.equal(a.contextEntry.context.namespace, "apps");
   });
@@ -75,7 +77,7 @@ describe("clusterAccessFromStack", () => {
   ];
   for (const [title, breakIt, message] of BROKEN) {
     it(`refuses a kubeconfig with ${title}, without quoting it`, () => {
-      const doc = JSON.parse(eksKubeconfig("dev", "a", { auth: "token" }));
+      const doc = JSON.parse(eksKubeconfig("dev", "a", { auth: "token" })) as KubeconfigDoc;
       breakIt(doc);
       assert.throws(
         () => clusterAccessFromStack("dev", { a: JSON.stringify(doc) }),

@@ -154,13 +154,14 @@ describe("fanOut", () => {
       parallel: true,
       stopOnFailure: false,
       now: () => 0,
-      run: async () => ({
-        exitCode: null,
-        signal: null,
-        stdout: "",
-        stderr: "",
-        error: "cannot run kubectl: EACCES",
-      }),
+      run: () =>
+        Promise.resolve({
+          exitCode: null,
+          signal: null,
+          stdout: "",
+          stderr: "",
+          error: "cannot run kubectl: EACCES",
+        }),
     });
     assert.deepEqual(
       [results[0].status, results[0].reason],

@@ -10,6 +10,7 @@ import {
   type KubeconfigDeps,
 } from "../../../automation/commands/kubeconfig";
 import { UsageError } from "../../../automation/exitCodes";
+import type { KubeconfigDoc } from "../../../automation/kube/kubeconfigDoc";
 import { StackOutputsError } from "../../../automation/automationApi/errors";
 import { fakePulumi, type FakePulumi } from "../automationApi/_fakePulumiHarness";
 import { clusterOutputFixture } from "../automationApi/_stackFixtures";
@@ -82,7 +83,8 @@ describe("aa kubeconfig (stack outputs from a scripted pulumi)", () => {
       assert.equal(kc.getCurrentUser()?.token, fixtureToken("dev", c));
       assert.equal(kc.getCurrentCluster()?.caData, fixtureCa(c));
     }
-    assert.equal(YAML.parse(fs.readFileSync(file, "utf8"))["current-context"], undefined);
+    const written = YAML.parse(fs.readFileSync(file, "utf8")) as KubeconfigDoc;
+    assert.equal(written["current-context"], undefined);
     assert.deepEqual(summary.currentContext, { before: null, after: null, changed: false });
 
     const text = renderKubeconfigSummary(summary, false, home);
@@ -109,12 +111,12 @@ describe("aa kubeconfig (stack outputs from a scripted pulumi)", () => {
     );
     assert.equal(summary.file, mine);
     assert.equal(fs.readFileSync(other, "utf8"), "apiVersion: v1\n");
-    const written = YAML.parse(fs.readFileSync(mine, "utf8"));
+    const written = YAML.parse(fs.readFileSync(mine, "utf8")) as KubeconfigDoc;
     assert.deepEqual(
-      written.contexts.map((c: { name: string }) => c.name),
+      written.contexts?.map((c) => c.name),
       ["minikube", "ops", "dev-a", "dev-b", "dev-c"],
     );
-    assert.deepEqual(written.users.slice(0, 2), userKubeconfig().users);
+    assert.deepEqual(written.users?.slice(0, 2), userKubeconfig().users);
     assert.equal(written["current-context"], "minikube");
     assert.match(
       renderKubeconfigSummary(summary, false, home),

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError } from "../../../automation/exitCodes";
 import { contextName, withMark } from "../../../automation/kube/ownership";
+import type { KubectlReport } from "../../../automation/kube/render";
 import { groups, kubeEnvironment, type KubeEnvironment, type KubectlRunResult } from "./_kubeEnv";
 
 /** Asserts that no credential of the stack outputs appears anywhere in a run's output. */
@@ -210,7 +211,7 @@ describe("aa kubectl: fan-out with a scripted kubectl against API servers on 127
     });
     const r = await env.run("dev", ["get", "nodes"], { json: true });
     assert.equal(r.code, 1);
-    const doc = JSON.parse(r.stdout);
+    const doc = JSON.parse(r.stdout) as KubectlReport;
     assert.deepEqual(Object.keys(doc), [
       "environment",
       "environmentFrom",
@@ -225,7 +226,7 @@ describe("aa kubectl: fan-out with a scripted kubectl against API servers on 127
     assert.equal(doc.environmentFrom, "argument");
     assert.equal(doc.exitCode, 1);
     assert.deepEqual(
-      doc.clusters.map((c: Record<string, unknown>) => [
+      doc.clusters.map((c) => [
         c.cluster,
         c.context,
         c.status,

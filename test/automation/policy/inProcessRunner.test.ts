@@ -110,9 +110,11 @@ function protocolEdgesExport(): Record<string, unknown> {
 function syntheticExport(dir: string, resources: number, breakIt: boolean): unknown {
   const file = path.join(dir, `synthetic-${resources}.json`);
   writeSyntheticExport(file, resources);
-  const doc = JSON.parse(fs.readFileSync(file, "utf8"));
+  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    deployment: { resources: ExportResource[] };
+  };
   if (breakIt) {
-    const list = doc.deployment.resources as ExportResource[];
+    const list = doc.deployment.resources;
     const deployment = list.findIndex((r) => r.type === "kubernetes:apps/v1:Deployment");
     list.splice(deployment, 1);
     const eks = list.find((r) => r.type === "aws:eks/cluster:Cluster");

@@ -55,7 +55,10 @@ describe("starting a policy pack as the Pulumi CLI does", () => {
     const pack = await startPolicyPack(dir, context);
     try {
       assert.equal(pack.port, 40123);
-      const started = JSON.parse(fs.readFileSync(path.join(dir, "started.json"), "utf8"));
+      const started = JSON.parse(fs.readFileSync(path.join(dir, "started.json"), "utf8")) as {
+        cwd: string;
+        stack: string;
+      };
       assert.equal(fs.realpathSync(started.cwd), fs.realpathSync(dir));
       assert.equal(started.stack, "prod");
     } finally {

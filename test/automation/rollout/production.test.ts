@@ -124,7 +124,7 @@ describe("GateHealth in the shared health wait and soak", () => {
     const kube = await startFakeKube({ overrides: { "/readyz": "hang" } });
     const target = targetFixture(kube.kubeconfig);
     // api-server waits 10 s by default: far longer than any deadline below.
-    const health = new GateHealth({ target: async () => target }, [apiServerGate()]);
+    const health = new GateHealth({ target: () => Promise.resolve(target) }, [apiServerGate()]);
     return { kube, health, cluster: target.name };
   }
 

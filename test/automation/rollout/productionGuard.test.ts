@@ -88,7 +88,8 @@ describe("the blast-radius guard in production, on real-shaped engine streams", 
       {
         stack,
         health: {
-          check: async (cluster) => [{ gate: "api-server", cluster, ok: true, detail: "ok" }],
+          check: (cluster) =>
+            Promise.resolve([{ gate: "api-server", cluster, ok: true, detail: "ok" }]),
         },
         blastRadius: new ProgramBlastRadius(loaded, () => stack.deployed),
         lock: new MemoryRolloutLock("dev", clock, "test"),
