@@ -109,8 +109,8 @@ export function registerPlan(program: Command, io: Io, done: (code: ExitCodeValu
           String(s.number),
           String(s.pass),
           s.cluster,
-          s.kind,
-          `${s.fromGeneration} -> ${s.toGeneration}`,
+          s.replaces ? `${s.kind} (replaces ${s.replaces})` : s.kind,
+          `${s.fromGeneration || "(new)"} -> ${s.kind === "remove" ? "(deleted)" : s.toGeneration}`,
           s.changes.join("\n"),
         ]);
       }

@@ -199,16 +199,20 @@ async function simulate(
     saved?.clusters ?? (options.deployed ? readDeployedFile(options.deployed).clusters : undefined);
   const names = [...new Set([...loaded.desired, ...(deployed ?? [])].map((d) => d.name))];
   const faults: Fault[] = options.fault.map((f) => parseFault(f, names));
-  const evaluation = await evaluateStack({
+  const input = {
     project: loaded.project.name,
     stack: loaded.environment.name,
     config: loaded.file.config,
     source: loaded.source,
-  });
+  };
+  const evaluation = await evaluateStack(input);
   const sim = createSimulation({
     environment: loaded.environment,
     evaluation,
-    leaving: await evaluateLeaving(loaded, deployed),
+    leaving: await evaluateLeaving(
+      { ...input, configured: loaded.desired.map((d) => d.name) },
+      deployed,
+    ),
     deployed,
     rollout: saved?.rollout ?? null,
     faults,

@@ -2,8 +2,12 @@ import { messageOf } from "../../../errors/aaError";
 import { directiveEnv, type DeployedCluster, type Directive } from "../../../config/rolloutState";
 import { clusterMembership } from "../../../graph/membership";
 import { main } from "../../../program";
-import type { LoadedEnvironment } from "../../environment";
-import { EvaluationError, runOffline, type Evaluation } from "../../offline/evaluate";
+import {
+  EvaluationError,
+  runOffline,
+  type Evaluation,
+  type StackInput,
+} from "../../offline/evaluate";
 
 /**
  * When a deployed cluster is no longer in the config: the program evaluated from the deployed
@@ -11,10 +15,10 @@ import { EvaluationError, runOffline, type Evaluation } from "../../offline/eval
  * removal deletes.
  */
 export async function evaluateLeaving(
-  loaded: LoadedEnvironment,
+  input: StackInput & { configured: readonly string[] },
   deployed: DeployedCluster[] | undefined,
 ): Promise<Pick<Evaluation, "resources" | "membership"> | undefined> {
-  const configured = new Set(loaded.desired.map((d) => d.name));
+  const configured = new Set(input.configured);
   if (!deployed?.some((d) => !configured.has(d.name))) return undefined;
   const holding: Directive = {
     drained: [],
@@ -28,16 +32,16 @@ export async function evaluateLeaving(
     },
   };
   const result = await runOffline({
-    project: loaded.project.name,
-    stack: loaded.environment.name,
-    config: loaded.file.config,
+    project: input.project,
+    stack: input.stack,
+    config: input.config,
     program: main,
     deployed: { clusters: deployed, rollout: null },
     env: directiveEnv(holding),
   });
   if (result.error !== undefined) {
     throw new EvaluationError(
-      `the program failed for ${loaded.source} from the deployed state: ${messageOf(result.error)}`,
+      `the program failed for ${input.source} from the deployed state: ${messageOf(result.error)}`,
     );
   }
   return { resources: result.resources, membership: clusterMembership(result.resources) };

@@ -38,6 +38,8 @@ export interface SimUpdate {
   kinds: Record<string, StepKind>;
   /** Clusters at weight 0 after it. */
   drained: string[];
+  /** Every deployed cluster's Route 53 weight after it. */
+  weights: Record<string, number>;
 }
 
 /**
@@ -150,7 +152,15 @@ export class SimulatedStack implements RolloutStack {
     this.clusters_ = next;
     this.rollout = directive.record ? structuredClone(directive.record) : null;
     const drained = next.filter((c) => c.weight === 0).map((c) => c.name);
-    this.updates.push({ message, directive: structuredClone(directive), changed, kinds, drained });
+    const weights = Object.fromEntries(next.map((c) => [c.name, c.weight]));
+    this.updates.push({
+      message,
+      directive: structuredClone(directive),
+      changed,
+      kinds,
+      drained,
+      weights,
+    });
     changed.forEach((c) => this.onClusterChanged(c, kinds[c]));
 
     // Crashes happen after the update is durable, as a killed process would leave it.

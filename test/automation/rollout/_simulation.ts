@@ -88,7 +88,11 @@ export async function runOnce(
 
 /** A simulation with faults, from the environment's default starting point or `deployed`. */
 export function simulation(
-  env: { environment: Environment; evaluation: Evaluation },
+  env: {
+    environment: Environment;
+    evaluation: Evaluation;
+    leaving?: Pick<Evaluation, "resources" | "membership">;
+  },
   faults: Fault[] = [],
   deployed?: DeployedCluster[],
 ): Simulation {
@@ -99,14 +103,21 @@ export function simulation(
  * The invariants every run must keep, read from the stack's update history: never more than one
  * cluster drained, never more than one cluster changed by one update, never a cluster drained
  * while another is changing, and an upgrade only while its cluster is drained (a release, which
- * changes workloads only, may run in service).
+ * changes workloads only, may run in service; a new cluster is created at weight 0).
  */
 export function assertInvariants(sim: Simulation, options: { drainReleases?: boolean } = {}): void {
   for (const update of sim.stack.updates) {
     assert.ok(update.drained.length <= 1, `two clusters drained: ${update.message}`);
     assert.ok(update.changed.length <= 1, `two clusters changed at once: ${update.message}`);
     for (const changed of update.changed) {
-      if (update.kinds[changed] === "release" && !options.drainReleases) {
+      if (update.kinds[changed] === "add") {
+        // A new cluster is created, or brought to its settings, without traffic.
+        assert.equal(
+          update.weights[changed],
+          0,
+          `${changed} added with traffic: ${update.message}`,
+        );
+      } else if (update.kinds[changed] === "release" && !options.drainReleases) {
         assert.ok(
           update.drained.length === 0 || update.drained[0] === changed,
           `${changed} released while ${update.drained[0]} was drained`,
