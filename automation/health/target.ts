@@ -215,7 +215,10 @@ export function normalizeClusterTarget(args: ClusterTargetArgs): ClusterTarget {
 export interface ClusterTargetFromConfigArgs {
   /** The environment's validated config (services, namespace, Kyverno settings). */
   config: EnvironmentConfig;
-  /** The cluster's name; must be one of `config.clusters`. */
+  /**
+   * The cluster's name; one of `config.clusters`, or a deployed cluster a rollout is removing
+   * (then `runs.services` and `kubernetesVersion` describe it).
+   */
   cluster: string;
   /** The cluster's kubeconfig (stack output `kubeconfigs.<name>`). SECRET. */
   kubeconfig: string;
@@ -244,16 +247,18 @@ export interface ClusterTargetFromConfigArgs {
 export function clusterTargetFromConfig(args: ClusterTargetFromConfigArgs): ClusterTarget {
   const { config } = args;
   const cluster = config.clusters.find((c) => c.name === args.cluster);
-  if (!cluster) {
+  // A cluster no longer in the config (a rollout is removing it) is described by what it runs.
+  const leaving = !cluster && args.runs?.services !== undefined && args.kubernetesVersion;
+  if (!cluster && !leaving) {
     throw new UsageError(
       `cluster ${show(args.cluster)} is not in this environment; use one of: ${config.clusters.map((c) => show(c.name)).join(", ")}`,
     );
   }
   return normalizeClusterTarget({
-    name: cluster.name,
+    name: args.cluster,
     kubeconfig: args.kubeconfig,
     kubernetesVersion:
-      args.kubernetesVersion ?? cluster.kubernetesVersion ?? config.kubernetesVersion,
+      args.kubernetesVersion ?? cluster?.kubernetesVersion ?? config.kubernetesVersion,
     services: (args.runs?.services ?? config.services).map((s) => ({
       name: s.name,
       namespace: args.runs?.namespace ?? config.namespace,

@@ -145,13 +145,15 @@ export class ClusterTargets {
   async target(cluster: string): Promise<ClusterTarget | string> {
     const facts = this.deployed()?.clusters.find((c) => c.name === cluster);
     if (!facts) return `cluster ${cluster} is not in the stack outputs`;
-    this.kubeconfigs ??= (await this.stack.kubeconfigs()).reveal();
+    // Read once, and again for a cluster created since (an add step's new cluster).
+    if (!this.kubeconfigs?.[cluster]) this.kubeconfigs = (await this.stack.kubeconfigs()).reveal();
     const kubeconfig = this.kubeconfigs[cluster];
     if (!kubeconfig) return `no kubeconfig output for cluster ${cluster}`;
     // What the cluster runs now: during a rollout it may differ from the config (a service not
     // added here yet, a namespace not moved yet).
     const desired = this.loaded.desired.find((d) => d.name === cluster);
-    const runs = desired && deployedSettings(facts, desired.settings)?.settings;
+    // A cluster no longer in the config runs what it was deployed with.
+    const runs = desired ? deployedSettings(facts, desired.settings).settings : facts.settings;
     return clusterTargetFromConfig({
       config: this.loaded.environment.config,
       cluster,

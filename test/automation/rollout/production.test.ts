@@ -6,6 +6,7 @@ import { systemClock } from "../../../automation/health/clock";
 import { soak } from "../../../automation/health/soak";
 import { waitUntilHealthy } from "../../../automation/health/wait";
 import {
+  ClusterTargets,
   DirectedStack,
   GateHealth,
   ProgramBlastRadius,
@@ -36,8 +37,74 @@ const record = {
 };
 
 describe("production rollout adapters", () => {
+  it("ClusterTargets: reads the kubeconfigs again for a cluster created since (an add step)", async () => {
+    const loaded = loadEnvironment(undefined, "examples/lifecycle/Pulumi.dev-add.yaml");
+    const kubeconfig = "apiVersion: v1\nkind: Config\nclusters: []\n";
+    let reads = 0;
+    const stack = {
+      kubeconfigs: () => {
+        reads++;
+        const names = reads === 1 ? ["a", "b", "c"] : ["a", "b", "c", "d"];
+        const all = Object.fromEntries(names.map((n) => [n, kubeconfig]));
+        return Promise.resolve({ reveal: () => all });
+      },
+    } as unknown as AutomationStack;
+    const facts = (name: string) => ({
+      name,
+      weight: 1,
+      kubernetesVersion: "1.33",
+      addons: { vpcCni: "v1", coredns: "v1", kubeProxy: "v1" },
+      generation: "g",
+      ingress: {},
+      healthChecks: {},
+    });
+    const deployed = {
+      clusters: ["a", "b", "c", "d"].map(facts),
+      rollout: null,
+    } as unknown as DeployedState;
+    const targets = new ClusterTargets(loaded, stack, () => deployed);
+    assert.equal(typeof (await targets.target("a")), "object");
+    assert.equal(reads, 1);
+    const d = await targets.target("d");
+    assert.equal(typeof d, "object", String(d));
+    assert.equal(reads, 2);
+    await targets.target("b");
+    assert.equal(reads, 2, "read again only for a cluster it did not have");
+  });
+
+  it("ClusterTargets: a cluster being removed is checked as it was deployed", async () => {
+    const loaded = loadEnvironment(undefined, "examples/lifecycle/Pulumi.dev-remove.yaml");
+    const c = loadEnvironment("dev", undefined).desired.find((d) => d.name === "c")!;
+    const kubeconfig = "apiVersion: v1\nkind: Config\nclusters: []\n";
+    const stack = {
+      kubeconfigs: () => Promise.resolve({ reveal: () => ({ c: kubeconfig }) }),
+    } as unknown as AutomationStack;
+    const deployed = {
+      clusters: [
+        {
+          name: "c",
+          weight: 1,
+          kubernetesVersion: "1.33",
+          addons: c.settings.addons,
+          generation: c.generation,
+          settings: c.settings,
+          ingress: { api: "c-api.elb.example.com" },
+          healthChecks: {},
+        },
+      ],
+      rollout: null,
+    } as unknown as DeployedState;
+    const target = await new ClusterTargets(loaded, stack, () => deployed).target("c");
+    assert.ok(typeof target === "object", String(target));
+    assert.equal(target.name, "c");
+    assert.deepEqual(
+      target.services.map((s) => s.name),
+      c.settings.services.map((s) => s.name),
+    );
+  });
+
   it("ProgramBlastRadius: owners of an update's URNs come from the program's own graph", async () => {
-    const loaded = loadEnvironment("dev", undefined);
+    const loaded = loadEnvironment(undefined, "examples/lifecycle/Pulumi.dev-add.yaml");
     const first = await runOffline({
       project: loaded.project.name,
       stack: "dev",
