@@ -29,6 +29,8 @@ export interface StatusReport {
   clusters: {
     name: string;
     weight: number;
+    /** Percent of its configured weight it serves: below 100 while its traffic ramps. */
+    ramp: number;
     kubernetesVersion: string;
     addons: { vpcCni: string; coredns: string; kubeProxy: string };
     generation: string;
@@ -144,7 +146,7 @@ export async function buildStatus(
           : "drained"
         : record?.soaking === c.name
           ? "soaking"
-          : desired && desired.generation === generation
+          : desired && desired.generation === generation && (c.ramp ?? 100) === 100
             ? "done"
             : "pending";
       const gates = health ? await health.check(c.name) : undefined;
@@ -152,6 +154,7 @@ export async function buildStatus(
       return {
         name: c.name,
         weight: c.weight,
+        ramp: c.ramp ?? 100,
         kubernetesVersion: c.kubernetesVersion,
         addons: c.addons,
         generation,
@@ -189,7 +192,7 @@ function renderStatus(report: StatusReport): string {
     const failed = c.health?.gates.filter((g) => !g.ok) ?? [];
     table.push([
       c.name,
-      String(c.weight),
+      c.ramp < 100 ? `${c.weight} (${c.ramp}%)` : String(c.weight),
       c.kubernetesVersion,
       c.addons.vpcCni,
       c.addons.coredns,

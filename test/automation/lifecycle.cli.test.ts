@@ -117,6 +117,29 @@ describe("aa rollout --simulate of the lifecycle examples (docs/lifecycle.md)", 
     assert.equal(events.at(-1)?.event, "rollout-finished");
   });
 
+  it("aa status shows a cluster partway through its ramp as pending, with its share", () => {
+    const added = aa(["check", "--stack-file", example("dev-add"), "--json"]);
+    assert.equal(added.code, 0, added.stderr);
+    const report = JSON.parse(added.stdout) as {
+      outputs: { clusters: { name: string; weight: number; ramp?: number }[] };
+    };
+    const clusters = report.outputs.clusters.map((c) =>
+      c.name === "d" ? { ...c, ramp: 50, weight: 50 } : { ...c, weight: 100 },
+    );
+    const file = path.join(dir, "ramping.json");
+    fs.writeFileSync(file, JSON.stringify({ clusters, rollout: null }));
+    const status = aa(["status", "--stack-file", example("dev-add"), "--deployed", file, "--json"]);
+    assert.equal(status.code, 0, status.stderr);
+    const d = (
+      JSON.parse(status.stdout) as {
+        clusters: { name: string; ramp: number; rolloutState: string }[];
+      }
+    ).clusters.find((c) => c.name === "d");
+    assert.deepEqual([d?.ramp, d?.rolloutState], [50, "pending"]);
+    const text = aa(["status", "--stack-file", example("dev-add"), "--deployed", file]);
+    assert.match(text.stdout, /\bd\s+│?\s*50 \(50%\)/);
+  });
+
   it("a plain rollout of the committed dev config has nothing to add or remove", () => {
     const run = aa(["plan", "dev", "--deployed", deployed]);
     assert.equal(run.code, 0, run.stderr);
