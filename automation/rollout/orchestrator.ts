@@ -484,7 +484,28 @@ class Orchestrator {
       };
     }
     const directive = this.directive({ advance: step, drained: drained ? [step.cluster] : [] });
-    const { changes, outside } = await this.outside(step.cluster, directive);
+    await this.guardedUpdate(step, directive, await this.outside(step.cluster, directive), {
+      refused: `the update of cluster ${step.cluster} would also change`,
+      failed: `the update of cluster ${step.cluster} failed`,
+      message: `step ${step.number}, cluster ${step.cluster}`,
+    });
+    this.changedThisRun = true;
+    this.setDeployed(step.cluster, step.toGeneration);
+    this.emit({ event: "update-finished", cluster: step.cluster, step: step.number });
+  }
+
+  /**
+   * The blast-radius guard, then the update: a `preview` event; a halt, before anything changes,
+   * when the previewed change reaches beyond the step's cluster; else the update, a failure of
+   * which halts with its outcome unknown (the cluster may be half-changed).
+   */
+  private async guardedUpdate(
+    step: RolloutStep,
+    directive: Directive,
+    attributed: { changes: MappedChange[]; outside: Outside[] },
+    says: { refused: string; refusedThen?: string; failed: string; message: string },
+  ) {
+    const { changes, outside } = attributed;
     this.emit({
       event: "preview",
       cluster: step.cluster,
@@ -497,7 +518,7 @@ class Orchestrator {
       throw new Halt(
         step.cluster,
         step,
-        `the update of cluster ${step.cluster} would also change ${describeOutside(outside)}; refused before updating`,
+        `${says.refused} ${describeOutside(outside)}${says.refusedThen ?? "; refused before updating"}`,
         "no",
       );
     }
@@ -506,20 +527,12 @@ class Orchestrator {
     try {
       await this.deps.stack.up(
         directive,
-        `aa rollout ${this.options.environment}: step ${step.number}, cluster ${step.cluster}`,
+        `aa rollout ${this.options.environment}: ${says.message}`,
       );
     } catch (err) {
       if (this.dies(err)) throw err;
-      throw new Halt(
-        step.cluster,
-        step,
-        `the update of cluster ${step.cluster} failed: ${(err as Error).message}`,
-        "unknown",
-      );
+      throw new Halt(step.cluster, step, `${says.failed}: ${(err as Error).message}`, "unknown");
     }
-    this.changedThisRun = true;
-    this.setDeployed(step.cluster, step.toGeneration);
-    this.emit({ event: "update-finished", cluster: step.cluster, step: step.number });
   }
 
   /**
@@ -825,39 +838,17 @@ class Orchestrator {
       this.deps.blastRadius.graph(directive),
       this.deps.blastRadius.graph(holding),
     ]);
-    const { changes, outside } = this.attribute(cluster, steps, unionGraph(after, before));
-    this.emit({
-      event: "preview",
-      cluster,
-      step: step.number,
-      ok: outside.length === 0,
-      changes: changes.length,
-      outside,
-    });
-    if (outside.length > 0) {
-      throw new Halt(
-        cluster,
-        step,
-        `deleting cluster ${cluster} would also change ${describeOutside(outside)}; refused before deleting, ${cluster} stays drained`,
-        "no",
-      );
-    }
-    this.emit({ event: "update-started", cluster, step: step.number });
-    await this.verifyLock();
-    try {
-      await this.deps.stack.up(
-        directive,
-        `aa rollout ${this.options.environment}: step ${step.number}, delete cluster ${cluster}`,
-      );
-    } catch (err) {
-      if (this.dies(err)) throw err;
-      throw new Halt(
-        cluster,
-        step,
-        `deleting cluster ${cluster} failed: ${(err as Error).message}`,
-        "unknown",
-      );
-    }
+    await this.guardedUpdate(
+      step,
+      directive,
+      this.attribute(cluster, steps, unionGraph(after, before)),
+      {
+        refused: `deleting cluster ${cluster} would also change`,
+        refusedThen: `; refused before deleting, ${cluster} stays drained`,
+        failed: `deleting cluster ${cluster} failed`,
+        message: `step ${step.number}, delete cluster ${cluster}`,
+      },
+    );
     this.changedThisRun = true;
     this.drainedNow = [];
     this.record = { ...this.record, current: undefined };

@@ -104,7 +104,7 @@ describe("production rollout adapters", () => {
   });
 
   it("ProgramBlastRadius: owners of an update's URNs come from the program's own graph", async () => {
-    const loaded = loadEnvironment(undefined, "examples/lifecycle/Pulumi.dev-add.yaml");
+    const loaded = loadEnvironment("dev", undefined);
     const first = await runOffline({
       project: loaded.project.name,
       stack: "dev",
