@@ -1,4 +1,5 @@
 import { clusterSpec, generationOf, type ClusterSettings, type ClusterSpec } from "./clusters";
+import { placementChanges, placementRefusal } from "./placement";
 import { minorOf } from "./version";
 import {
   RolloutRefusal,
@@ -30,6 +31,7 @@ export { RolloutRefusal };
  *    ({@link deployedSettings}), so upgrading the toolkit alone moves no cluster.
  *  - A deployed cluster that is no longer in the config is never deleted by an update, unless
  *    the rollout record says `aa rollout` drained and released it.
+ *  - A deployed cluster never moves to another region or account (`config/placement.ts`).
  *  - A plain `pulumi up` (no directive, no rollout in progress) may move at most one pending
  *    cluster; with more it is refused and points to `aa rollout`.
  *  - While a rollout is in progress or halted (the record is in the stack), a plain `pulumi up`
@@ -70,6 +72,13 @@ export function resolveEffective(
   if (removed.length > 0) {
     throw new RolloutRefusal(removalRefusal(removed));
   }
+  const moved = placementChanges(
+    desired.map((d) =>
+      directive?.advance?.cluster === d.name ? { ...d, settings: directive.advance.settings } : d,
+    ),
+    [...deployed.values()],
+  );
+  if (moved.length > 0) throw new RolloutRefusal(placementRefusal(moved));
   if (directive?.advance && !names.has(directive.advance.cluster)) {
     throw new RolloutRefusal(
       `the rollout directive advances cluster "${directive.advance.cluster}", which this environment does not have`,

@@ -36,6 +36,8 @@ const settingsShape = {
   namespace: env.namespace.unwrap(),
   services: env.services.unwrap(),
   cidr: clusterSchema.shape.cidr,
+  region: clusterSchema.shape.region,
+  roleArn: clusterSchema.shape.roleArn,
 } satisfies Record<keyof ClusterSettings, z.ZodType>;
 
 /**
@@ -72,6 +74,11 @@ export const deployedClusterSchema = z.object({
   ingress: z.record(z.string(), z.string()).default({}),
   /** Route 53 health check id per public hostname. */
   healthChecks: z.record(z.string(), z.string()).optional(),
+  /**
+   * The AWS region the cluster runs in: its own `region`, else the stack's `aws:region`. Absent
+   * in outputs written before clusters could run in regions of their own, or when neither is set.
+   */
+  region: z.string().optional(),
 });
 export type DeployedCluster = z.output<typeof deployedClusterSchema>;
 

@@ -69,6 +69,18 @@ const int = (min: number, max: number, hint: string) =>
     .min(min, { error: (iss) => `${show(iss.input)} is below ${min}; ${hint}` })
     .max(max, { error: (iss) => `${show(iss.input)} is above ${max}; ${hint}` });
 
+/** An AWS region name as AWS writes it: "us-east-1", "eu-central-1", "us-gov-west-1". */
+export const awsRegionSchema = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, {
+  error: (iss) =>
+    `${show(iss.input)} is not an AWS region name; write it as AWS lists it, in lowercase, e.g. "us-west-2" or "eu-central-1"`,
+});
+
+/** The ARN of an IAM role: `arn:<partition>:iam::<12-digit account>:role/<path and name>`. */
+export const roleArnSchema = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+  error: (iss) =>
+    `${show(iss.input)} is not an IAM role ARN; give the role to assume in the cluster's account, e.g. "arn:aws:iam::123456789012:role/active-active-deployer"`,
+});
+
 /** One cluster of the environment. */
 export const clusterSchema = z.strictObject({
   /** Cluster name, unique in the environment; part of every resource name of the cluster. */
@@ -79,6 +91,19 @@ export const clusterSchema = z.strictObject({
   kubernetesVersion: kubernetesVersionSchema.optional(),
   /** CIDR block of this cluster's own VPC (required unless the network is a shared VPC). */
   cidr: cidr.optional(),
+  /**
+   * AWS region this cluster runs in: with it (or `roleArn`), everything of the cluster is created
+   * with an AWS provider of its own. Fixed once the cluster is deployed (a new cluster that
+   * replaces it moves it).
+   * @default the stack's `aws:region`, on the environment's own AWS provider
+   */
+  region: awsRegionSchema.optional(),
+  /**
+   * IAM role to assume for everything of this cluster: the role in the cluster's AWS account.
+   * Fixed once the cluster is deployed, like `region`.
+   * @default none: the environment's own credentials and account
+   */
+  roleArn: roleArnSchema.optional(),
 });
 
 /** EKS managed add-on versions, pinned per cluster. */

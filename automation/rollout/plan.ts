@@ -1,6 +1,7 @@
 import { AaError, ExitCode } from "../../errors/aaError";
 import { generationOf, type ClusterSettings, type ClusterSpec } from "../../config/clusters";
 import { deployedSettings } from "../../config/effective";
+import { placementChanges, placementRefusal } from "../../config/placement";
 import type { DeployedCluster } from "../../config/rolloutState";
 import { kubeProxySkew } from "../../config/rules";
 import type { EnvironmentConfig, ServiceConfig } from "../../config/schema";
@@ -72,7 +73,9 @@ export class PlanRefusal extends AaError {
  *    multi-minor upgrade keep everything else (services included) as deployed;
  *  - each step is a release (workloads only) or an upgrade ({@link StepKind});
  *  - a deployed cluster that is no longer in the config is refused: removing a cluster is not a
- *    step `aa rollout` can take yet.
+ *    step `aa rollout` can take yet;
+ *  - so is a deployed cluster the config moves to another region or account
+ *    (`config/placement.ts`): that is a new cluster, not a step.
  * `order` sets the order of clusters within each pass (default: config order).
  */
 export function planRollout(
@@ -88,6 +91,8 @@ export function planRollout(
 
   const removed = deployed.filter((d) => !desired.some((s) => s.name === d.name));
   if (removed.length > 0) throw new PlanRefusal(removalRefusal(removed.map((d) => d.name)));
+  const moved = placementChanges(desired, deployed);
+  if (moved.length > 0) throw new PlanRefusal(placementRefusal(moved));
 
   // Each cluster's deployed settings (completed where an earlier version recorded fewer keys),
   // and its hops, as the settings it passes through.
@@ -271,6 +276,9 @@ const SETTINGS_KIND = {
   apiAccess: "upgrade",
   namespace: "upgrade",
   services: "by service key",
+  // Never a step: where a deployed cluster runs does not change (config/placement.ts refuses).
+  region: "upgrade",
+  roleArn: "upgrade",
 } as const satisfies Record<keyof ClusterSettings, StepKind | "by service key">;
 
 /**
@@ -381,6 +389,8 @@ const DESCRIBE: { [K in keyof ClusterSettings]-?: Describe<ClusterSettings[K]> }
   cidr: (a, b) => arrow("cidr", a, b),
   apiAccess: (a, b) => arrow("API access", a.publicAccessCidrs, b.publicAccessCidrs),
   namespace: (a, b) => arrow("namespace", a, b),
+  region: (a, b) => arrow("region", a, b),
+  roleArn: (a, b) => arrow("role", a, b),
   services: (a, b) =>
     servicePairs(a, b).flatMap(([x, y]) => {
       if (!x) return [`service ${y!.name} added (${y!.image})`];
