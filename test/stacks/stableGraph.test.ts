@@ -43,4 +43,25 @@ describe("an update to per-cluster AWS providers changes nothing for clusters th
       assert.deepEqual(changed(recorded(env), await digest(env)), []);
     });
   }
+
+  it("moves only cluster c of the prod example, which gained a region: same URNs, its own provider", async () => {
+    const before = recorded("prod");
+    const after = await digest("prod");
+    const cell = "active-active:index:Environment$active-active:index:ClusterCell";
+    const diff = changed(before, after);
+    assert.deepEqual(
+      diff.filter((urn) => !/::prod-c(-|::|$)|-c$/.test(urn)),
+      [],
+      "only cluster c's resources and the stack's own outputs change",
+    );
+    const added = [...after.keys()].filter((urn) => !before.has(urn));
+    assert.deepEqual(added, [
+      `urn:pulumi:prod::active-active::${cell}$pulumi:providers:aws::prod-c-aws`,
+    ]);
+    assert.deepEqual(
+      [...before.keys()].filter((urn) => !after.has(urn)),
+      [],
+      "no resource is renamed or removed",
+    );
+  });
 });
