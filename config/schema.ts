@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { awsRegionSchema, roleArnSchema } from "./_aws";
 import { parseCidr } from "./_cidr";
 import { costsSchema } from "./costs";
 import { crossFieldRules } from "./rules";
@@ -68,18 +69,6 @@ const int = (min: number, max: number, hint: string) =>
     .int({ error: (iss) => `expected a whole number, got ${show(iss.input)}; ${hint}` })
     .min(min, { error: (iss) => `${show(iss.input)} is below ${min}; ${hint}` })
     .max(max, { error: (iss) => `${show(iss.input)} is above ${max}; ${hint}` });
-
-/** An AWS region name as AWS writes it: "us-east-1", "eu-central-1", "us-gov-west-1". */
-export const awsRegionSchema = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, {
-  error: (iss) =>
-    `${show(iss.input)} is not an AWS region name; write it as AWS lists it, in lowercase, e.g. "us-west-2" or "eu-central-1"`,
-});
-
-/** The ARN of an IAM role: `arn:<partition>:iam::<12-digit account>:role/<path and name>`. */
-export const roleArnSchema = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
-  error: (iss) =>
-    `${show(iss.input)} is not an IAM role ARN; give the role to assume in the cluster's account, e.g. "arn:aws:iam::123456789012:role/active-active-deployer"`,
-});
 
 /** One cluster of the environment. */
 export const clusterSchema = z.strictObject({
