@@ -163,6 +163,7 @@ export class ClusterTargets {
       kubernetesVersion: facts.kubernetesVersion,
       loadBalancers: facts.ingress,
       route53HealthCheckIds: Object.values(facts.healthChecks ?? {}),
+      ...(facts.region ? { region: facts.region } : {}),
       ...(runs ? { runs } : {}),
     });
   }
