@@ -29,6 +29,8 @@ export interface StatusReport {
   clusters: {
     name: string;
     weight: number;
+    /** The AWS region it runs in, as the outputs record it; null for outputs that do not. */
+    region: string | null;
     kubernetesVersion: string;
     addons: { vpcCni: string; coredns: string; kubeProxy: string };
     generation: string;
@@ -152,6 +154,7 @@ export async function buildStatus(
       return {
         name: c.name,
         weight: c.weight,
+        region: c.region ?? null,
         kubernetesVersion: c.kubernetesVersion,
         addons: c.addons,
         generation,
@@ -171,10 +174,13 @@ function renderStatus(report: StatusReport): string {
     lines.push("not deployed yet: `pulumi up` creates it");
     return lines.join("\n") + "\n";
   }
+  // Where each cluster runs, once the outputs record it.
+  const regions = report.clusters.some((c) => c.region !== null);
   const table = new Table({
     head: [
       "cluster",
       "weight",
+      ...(regions ? ["region"] : []),
       "kubernetes",
       "vpc-cni",
       "coredns",
@@ -190,6 +196,7 @@ function renderStatus(report: StatusReport): string {
     table.push([
       c.name,
       String(c.weight),
+      ...(regions ? [c.region ?? "-"] : []),
       c.kubernetesVersion,
       c.addons.vpcCni,
       c.addons.coredns,
