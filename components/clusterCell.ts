@@ -16,6 +16,13 @@ export interface ClusterCellArgs {
   spec: ClusterSpec;
   /** Tags added to every AWS resource of this cluster. @default {} */
   tags?: Record<string, string>;
+  /**
+   * The environment's AWS region (the stack's `aws:region`): where the cluster runs when its
+   * settings name no region, and the region of its own AWS provider when it has one for a role
+   * alone (`spec.settings.roleArn` without `region`).
+   * @default none: the region of the environment's AWS provider, unknown here
+   */
+  region?: string;
 }
 
 /**
@@ -24,6 +31,12 @@ export interface ClusterCellArgs {
  * enforced, EKS add-ons (vpc-cni, kube-proxy, coredns) pinned to this cluster's versions, Kyverno,
  * and exactly one Kubernetes provider built from this cluster's kubeconfig. Nothing here is used by
  * another cluster; every Kubernetes resource created for this cluster must use {@link provider}.
+ *
+ * A cluster whose settings name a region or a role (its own AWS account) also gets exactly one
+ * AWS provider of its own ({@link awsProvider}), and every AWS resource of the cluster (network,
+ * KMS key, IAM, EKS with everything @pulumi/eks creates, add-ons, node group) is created with it.
+ * A cluster without either uses the environment's AWS provider, exactly as before clusters could
+ * have their own: its resources and their URNs do not change.
  */
 export class ClusterCell extends pulumi.ComponentResource {
   /** Cluster name within the environment, e.g. "use1-a". */
@@ -31,6 +44,13 @@ export class ClusterCell extends pulumi.ComponentResource {
   readonly spec: ClusterSpec;
   /** The one Kubernetes provider of this cluster. */
   readonly provider: k8s.Provider;
+  /**
+   * This cluster's own AWS provider (named `<cell name>-aws`, in its region, assuming its role),
+   * when its settings name a region or a role; undefined: the environment's AWS provider.
+   */
+  readonly awsProvider: aws.Provider | undefined;
+  /** The AWS region the cluster runs in, when known (its own, else the environment's). */
+  readonly region: string | undefined;
   /** The EKS cluster's name in AWS. */
   readonly eksClusterName: pulumi.Output<string>;
   /** The Kubernetes API endpoint. */
@@ -49,7 +69,32 @@ export class ClusterCell extends pulumi.ComponentResource {
     const { spec } = args;
     this.name = spec.name;
     this.spec = spec;
-    const parent = { parent: this };
+    const { region: ownRegion, roleArn } = spec.settings;
+    this.region = ownRegion ?? args.region;
+    if (ownRegion === undefined && roleArn !== undefined && args.region === undefined) {
+      throw new pulumi.ResourceError(
+        `cluster "${spec.name}" assumes role ${roleArn} but names no region, and the environment's region is unknown; ` +
+          "set clusters[].region for it, or aws:region in the stack config",
+        this,
+      );
+    }
+    this.awsProvider =
+      ownRegion !== undefined || roleArn !== undefined
+        ? new aws.Provider(
+            `${name}-aws`,
+            {
+              region: this.region as aws.Region,
+              ...(roleArn !== undefined
+                ? { assumeRoles: [{ roleArn, sessionName: `active-active-${name}` }] }
+                : {}),
+            },
+            { parent: this },
+          )
+        : undefined;
+    // Every AWS resource of this cluster: on its own provider when it has one, else (no option at
+    // all) on the environment's, so that clusters without one register exactly what they did.
+    const onAws = this.awsProvider ? { provider: this.awsProvider } : {};
+    const parent = { parent: this, ...onAws };
     const tags = {
       ...args.tags,
       "active-active/environment": args.environment,
@@ -138,8 +183,12 @@ export class ClusterCell extends pulumi.ComponentResource {
             : undefined,
         encryptionConfigKeyArn: secretsKey.arn,
         enabledClusterLogTypes: ["api", "audit", "authenticator"],
+        // The kubeconfig's `aws eks get-token` assumes the cluster's role (its region comes from
+        // the cluster's ARN): the Kubernetes provider below reaches the cluster in its account.
+        ...(roleArn !== undefined ? { providerCredentialOpts: { roleArn } } : {}),
         tags,
       },
+      // A remote component: its AWS children get this provider through the `providers` map.
       parent,
     );
     this.eksClusterName = cluster.eksCluster.name;
@@ -158,7 +207,7 @@ export class ClusterCell extends pulumi.ComponentResource {
           resolveConflictsOnUpdate: "OVERWRITE",
           tags,
         },
-        { parent: this, dependsOn },
+        { parent: this, ...onAws, dependsOn },
       );
     // The CNI and kube-proxy must exist before nodes can become Ready; CoreDNS needs nodes.
     const vpcCni = addon("vpc-cni", spec.settings.addons.vpcCni);
@@ -212,6 +261,7 @@ export class ClusterCell extends pulumi.ComponentResource {
       },
       {
         parent: this,
+        ...onAws,
         dependsOn: [vpcCni, kubeProxy, ...nodePolicies],
         // An autoscaler owns the current size; the config owns the bounds.
         ignoreChanges: ["scalingConfig.desiredSize"],
@@ -222,7 +272,7 @@ export class ClusterCell extends pulumi.ComponentResource {
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-      parent,
+      { parent: this },
     );
     const onCluster = (dependsOn: pulumi.Resource[] = []) => ({
       parent: this,

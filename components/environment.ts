@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { planClusters, type ClusterSettings, type ClusterSpec } from "../config/clusters";
 import { parseEnvironment, type Environment as ValidatedEnvironment } from "../config/load";
@@ -28,6 +29,12 @@ export interface EnvironmentArgs {
   source?: string;
   /** Tags added to every AWS resource. @default {} */
   tags?: Record<string, string>;
+  /**
+   * The region of the environment's own AWS provider: of the traffic split (Route 53) and of
+   * every cluster that names no region of its own.
+   * @default the stack's `aws:region` (or AWS_REGION), as the AWS provider reads it
+   */
+  region?: string;
 }
 
 /** What the environment reports about one cluster (the deployed state the rollout reads). */
@@ -50,11 +57,18 @@ export interface ClusterOutput {
   ramp: number;
   /** The weight the config gives it: its full share. */
   configuredWeight: number;
+  /**
+   * The AWS region the cluster runs in: its own `region`, else the environment's. Absent when
+   * neither is known.
+   */
+  region?: string;
 }
 
 /**
  * One environment as N independent clusters that all serve traffic: N cluster cells, every
- * service on every cluster, and a weighted, health-checked DNS split across the clusters.
+ * service on every cluster, and a weighted, health-checked DNS split across the clusters. The
+ * traffic split (Route 53 records and health checks) is the environment's and stays on its AWS
+ * provider; a cluster with a region or account of its own has its own provider (`ClusterCell`).
  */
 export class Environment extends pulumi.ComponentResource {
   readonly environment: ValidatedEnvironment;
@@ -80,12 +94,13 @@ export class Environment extends pulumi.ComponentResource {
       );
     }
     const tags = { ...args.tags, "active-active/environment": env.name };
+    const region = args.region ?? aws.config.region;
 
     this.cells = specs.map(
       (spec) =>
         new ClusterCell(
           `${env.name}-${spec.name}`,
-          { environment: env.name, spec, tags },
+          { environment: env.name, spec, tags, ...(region ? { region } : {}) },
           { parent: this },
         ),
     );
@@ -175,6 +190,7 @@ export class Environment extends pulumi.ComponentResource {
             healthChecks,
             ramp: cell.spec.ramp,
             configuredWeight: cell.spec.configuredWeight,
+            ...(cell.region ? { region: cell.region } : {}),
           })),
       ),
     );

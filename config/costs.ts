@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { awsRegionSchema } from "./_aws";
 
 /**
  * The schema of `active-active:costs`: the price table `aa cost` uses to show what running N
@@ -130,6 +131,36 @@ export const nodeCostsSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * The prices of one AWS region, over the environment's table (the keys above): what differs from
+ * region to region. Sizes, support dates, system pods, currency and hours are the same everywhere;
+ * Route 53 health checks are global, so they stay the environment's.
+ */
+export const regionCostsSchema = z.strictObject({
+  /** The EKS rates in this region (they are the same in most regions). */
+  eks: eksCostsSchema.pick({ standardPerHour: true, extendedPerHour: true }).optional(),
+  /** NAT gateway, NLB, public IPv4 and KMS prices in this region. */
+  network: networkCostsSchema
+    .omit({ healthCheckPerMonth: true, healthCheckFastIntervalPerMonth: true })
+    .optional(),
+  /** Root volume and instance prices in this region; an instance row takes its price only. */
+  nodes: z
+    .strictObject({
+      /** gp3 volume price per GiB-month in this region. */
+      ebsGp3PerGiBMonth: price("GiB-month", "0.08").optional(),
+      /** Instance prices in this region, e.g. `{"m6i.large": {pricePerHour: 0.107}}`. */
+      instances: z
+        .record(
+          z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, {
+            error: (iss) => `${show(iss.input)} is not an EC2 instance type, e.g. "m6i.large"`,
+          }),
+          instanceCostSchema.pick({ pricePerHour: true }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
+
 /** Requests of one system component, overriding the built-in ones. */
 const podOverrideSchema = z.strictObject({
   /** Replicas (Deployments only). */
@@ -182,20 +213,35 @@ export const costsSchema = z
     network: networkCostsSchema.optional(),
     nodes: nodeCostsSchema.optional(),
     systemPods: systemPodCostsSchema.optional(),
+    /**
+     * Prices per AWS region, each merged over the table above for the clusters that run there
+     * (`clusters[].region`, else the stack's `aws:region`), e.g. `{"eu-west-1": {nodes:
+     * {instances: {"m6i.large": {pricePerHour: 0.107}}}}}`. A region without a row is priced
+     * with the table above.
+     */
+    regions: z.record(awsRegionSchema, regionCostsSchema).optional(),
   })
   .superRefine((costs, ctx) => {
-    const eks = costs.eks;
-    if (
-      eks?.standardPerHour !== undefined &&
-      eks.extendedPerHour !== undefined &&
-      eks.extendedPerHour < eks.standardPerHour
-    ) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["eks", "extendedPerHour"],
-        input: eks.extendedPerHour,
-        message: `${eks.extendedPerHour} is below eks.standardPerHour ${eks.standardPerHour}; extended support costs more than standard support, check the two rates`,
-      });
+    const rates = [
+      { path: ["eks"], eks: costs.eks },
+      ...Object.entries(costs.regions ?? {}).map(([region, row]) => ({
+        path: ["regions", region, "eks"],
+        eks: row.eks,
+      })),
+    ];
+    for (const { path, eks } of rates) {
+      if (
+        eks?.standardPerHour !== undefined &&
+        eks.extendedPerHour !== undefined &&
+        eks.extendedPerHour < eks.standardPerHour
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "extendedPerHour"],
+          input: eks.extendedPerHour,
+          message: `${eks.extendedPerHour} is below ${[...path, "standardPerHour"].join(".")} ${eks.standardPerHour}; extended support costs more than standard support, check the two rates`,
+        });
+      }
     }
     const agents = costs.systemPods?.metricsAgents ?? [];
     agents.forEach((agent, i) => {

@@ -1,5 +1,6 @@
 import { clusterSpec, generationOf, type ClusterSettings, type ClusterSpec } from "./clusters";
 import { rampWeights } from "./ramp";
+import { placementChanges, placementRefusal } from "./placement";
 import { minorOf } from "./version";
 import {
   clusterSettingsSchema,
@@ -82,6 +83,13 @@ export function resolveEffective(
   // ramped it down, drained it and released it for deletion.
   const leaving = removed.map((name, i) => leavingSpec(deployed.get(name)!, desired.length + i));
   const names = new Set([...configured, ...removed]);
+  const moved = placementChanges(
+    desired.map((d) =>
+      directive?.advance?.cluster === d.name ? { ...d, settings: directive.advance.settings } : d,
+    ),
+    [...deployed.values()],
+  );
+  if (moved.length > 0) throw new RolloutRefusal(placementRefusal(moved));
   if (directive?.advance && !configured.has(directive.advance.cluster)) {
     throw new RolloutRefusal(
       `the rollout directive advances cluster "${directive.advance.cluster}", which this environment does not have`,

@@ -80,6 +80,9 @@ function describe(issue: z.core.$ZodIssue): string {
       return `expected ${issue.expected}, got ${show(input)}`;
     case "invalid_value":
       return `${show(input)} is not allowed; use one of ${issue.values.map((v) => show(v)).join(", ")}`;
+    case "invalid_key":
+      // A record's key (a region, a Kubernetes minor): the key schema's own message says why.
+      return issue.issues[0]?.message ?? issue.message;
     case "too_small":
       if (issue.origin === "array") {
         return `${issue.message.startsWith("Too small") ? `list at least ${issue.minimum} item(s)` : issue.message}`;

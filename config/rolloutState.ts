@@ -36,6 +36,8 @@ const settingsShape = {
   namespace: env.namespace.unwrap(),
   services: env.services.unwrap(),
   cidr: clusterSchema.shape.cidr,
+  region: clusterSchema.shape.region,
+  roleArn: clusterSchema.shape.roleArn,
 } satisfies Record<keyof ClusterSettings, z.ZodType>;
 
 /**
@@ -80,6 +82,11 @@ export const deployedClusterSchema = z.object({
   ramp: z.number().int().min(0).max(100).optional(),
   /** The weight the config gave the cluster when it was deployed (its full share). */
   configuredWeight: z.number().int().min(0).max(255).optional(),
+  /**
+   * The AWS region the cluster runs in: its own `region`, else the stack's `aws:region`. Absent
+   * in outputs written before clusters could run in regions of their own, or when neither is set.
+   */
+  region: z.string().optional(),
 });
 export type DeployedCluster = z.output<typeof deployedClusterSchema>;
 

@@ -5,7 +5,8 @@ import type { environmentShape } from "./schema";
 
 /**
  * The rules of an environment's config that span fields: cluster count and names, weights,
- * version skew, add-ons against the add-on matrix, CIDR overlap, services and DNS. They run once
+ * version skew, add-ons against the add-on matrix, CIDR overlap, a cluster's role against its
+ * region, services and DNS. They run once
  * every field is valid on its own (`environmentSchema` in `./schema.ts`), and report every
  * problem, each at the field a user edits to fix it.
  */
@@ -49,6 +50,7 @@ export function crossFieldRules(env: Parsed, ctx: z.RefinementCtx): void {
   checkVersionSkew(env, fail);
   checkAddons(env, fail);
   checkNetwork(env, fail);
+  checkPlacement(env, fail);
   checkServices(env, fail);
   checkDns(env, fail);
 
@@ -206,6 +208,29 @@ function checkNetwork(env: Parsed, fail: Fail): void {
           `"${c.cidr}" overlaps clusters[${j}].cidr "${other}"; give each cluster a disjoint block, e.g. "${freeBlock(env)}"`,
         );
       }
+    }
+  });
+}
+
+/** The AWS partition a region belongs to ("aws", "aws-cn", "aws-us-gov"). */
+function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+/** A cluster's role must live in the partition of its region: IAM roles do not cross them. */
+function checkPlacement(env: Parsed, fail: Fail): void {
+  env.clusters.forEach((c, i) => {
+    if (c.region === undefined || c.roleArn === undefined) return;
+    const partition = c.roleArn.split(":")[1];
+    const expected = partitionOf(c.region);
+    if (partition !== expected) {
+      fail(
+        ["clusters", i, "roleArn"],
+        c.roleArn,
+        `"${c.roleArn}" is in partition "${partition}", but region "${c.region}" is in "${expected}"; give a role of the cluster's account in "${expected}" (arn:${expected}:iam::<account>:role/<name>)`,
+      );
     }
   });
 }

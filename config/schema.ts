@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { awsRegionSchema, roleArnSchema } from "./_aws";
 import { parseCidr } from "./_cidr";
 import { costsSchema } from "./costs";
 import { crossFieldRules } from "./rules";
@@ -79,6 +80,19 @@ export const clusterSchema = z.strictObject({
   kubernetesVersion: kubernetesVersionSchema.optional(),
   /** CIDR block of this cluster's own VPC (required unless the network is a shared VPC). */
   cidr: cidr.optional(),
+  /**
+   * AWS region this cluster runs in: with it (or `roleArn`), everything of the cluster is created
+   * with an AWS provider of its own. Fixed once the cluster is deployed (a new cluster that
+   * replaces it moves it).
+   * @default the stack's `aws:region`, on the environment's own AWS provider
+   */
+  region: awsRegionSchema.optional(),
+  /**
+   * IAM role to assume for everything of this cluster: the role in the cluster's AWS account.
+   * Fixed once the cluster is deployed, like `region`.
+   * @default none: the environment's own credentials and account
+   */
+  roleArn: roleArnSchema.optional(),
   /**
    * The deployed cluster this new one takes the place of: `aa rollout` adds this cluster, ramps
    * its traffic up, then removes the old one (docs/lifecycle.md). The old one is no longer

@@ -35,7 +35,9 @@ export const ENVIRONMENT_KEY_SCOPE = {
 
 /**
  * Every key of one `clusters[]` entry, classified. A cluster-scoped key of an entry overrides the
- * environment's key of the same name for that cluster (`kubernetesVersion`).
+ * environment's key of the same name for that cluster (`kubernetesVersion`). Where a cluster runs
+ * (`region`, `roleArn`: its AWS region and account) is everything it runs, so it is cluster-scoped
+ * too; unlike the other keys it never changes for a deployed cluster (`config/placement.ts`).
  */
 export const CLUSTER_ENTRY_KEY_SCOPE = {
   name: "environment",
@@ -43,6 +45,8 @@ export const CLUSTER_ENTRY_KEY_SCOPE = {
   kubernetesVersion: "cluster",
   cidr: "cluster",
   replaces: "environment",
+  region: "cluster",
+  roleArn: "cluster",
 } as const satisfies Record<keyof ClusterConfig, KeyScope>;
 
 type ClusterScoped<T extends Record<string, string>> = {

@@ -62,7 +62,9 @@ const NONE = -1;
  *  1. it is EKS cluster X (`eks:index:Cluster` or `aws:eks/cluster:Cluster`) or a descendant of it;
  *  2. its nearest ancestor component that contains any EKS cluster contains exactly one, X (a
  *     "cell": e.g. X's VPC, IAM roles and KMS key, created beside the cluster);
- *  3. it is a Kubernetes resource whose provider depends on cluster X (and no other);
+ *  3. it is a Kubernetes resource whose provider depends on cluster X (and no other); or it is
+ *     in no cell and its explicit provider belongs to cluster X alone (X's own AWS provider, in
+ *     X's region and account, sits in X's cell): it lives where X lives, whatever else it uses;
  *  4. its dependencies (explicit, per property, provider, parent) reach exactly one cluster, X
  *     (it is inside X's blast radius, like a DNS record pointing at X's load balancer);
  *  5. it reaches no cluster, and everything that depends on it belongs to X alone.
@@ -197,10 +199,19 @@ export function clusterMembership(
     } else if (cell[self] !== NONE) {
       ownerAt[self] = cell[self];
       reasonAt[self] = "in-cell";
-    } else if (reach.size === 1) {
-      ownerAt[self] = g.find(first(reach));
-      reasonAt[self] = "depends-on";
-    } else reasonAt[self] = "environment";
+    } else {
+      // Outside every cell, a resource on a provider of one cluster alone (that cluster's own AWS
+      // provider: in its region and account) is that cluster's, whatever else it uses.
+      const provider = providerOfNode[i];
+      const via = provider === NONE ? EMPTY : closure(provider);
+      if (via.size === 1) {
+        ownerAt[self] = g.find(first(via));
+        reasonAt[self] = "provider";
+      } else if (reach.size === 1) {
+        ownerAt[self] = g.find(first(reach));
+        reasonAt[self] = "depends-on";
+      } else reasonAt[self] = "environment";
+    }
   }
 
   // 5. Reverse: unowned resources that reach nothing but are used by one cluster only.

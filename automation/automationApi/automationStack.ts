@@ -17,6 +17,7 @@ import { StackError, StackEventsIncompleteError, StackOutputsError } from "./err
 import type {
   ConfigEntry,
   ConfigKeyArgs,
+  KubeAccess,
   OperationArgs,
   PreviewResult,
   SetConfigArgs,
@@ -128,8 +129,23 @@ export class AutomationStack implements StackPort {
   }
 
   async kubeconfigs(): Promise<Secret<Record<string, string>>> {
-    const output = (await this.readOutputs()).kubeconfigs;
-    const value: unknown = output?.value;
+    return this.kubeconfigsFrom(await this.readOutputs());
+  }
+
+  async kubeAccess(): Promise<KubeAccess> {
+    const outputs = await this.readOutputs();
+    const regions: Record<string, string> = {};
+    const clusters = outputs.clusters?.secret ? undefined : outputs.clusters?.value;
+    for (const c of Array.isArray(clusters) ? (clusters as unknown[]) : []) {
+      const { name, region } = (c ?? {}) as { name?: unknown; region?: unknown };
+      if (typeof name === "string" && typeof region === "string") regions[name] = region;
+    }
+    return { kubeconfigs: this.kubeconfigsFrom(outputs), regions };
+  }
+
+  private kubeconfigsFrom(outputs: OutputMap): Secret<Record<string, string>> {
+    const output = outputs.kubeconfigs;
+    const value = output?.value;
     if (
       !value ||
       typeof value !== "object" ||

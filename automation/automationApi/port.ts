@@ -91,6 +91,12 @@ export interface UpResult {
   eventsIncomplete?: string;
 }
 
+/** Each cluster's kubeconfig (a secret) and region, by cluster name: see {@link StackPort.kubeAccess}. */
+export interface KubeAccess {
+  kubeconfigs: Secret<Record<string, string>>;
+  regions: Record<string, string>;
+}
+
 /**
  * The one stack (environment) the rollout works on: its deployed state (outputs), its desired
  * state (config), and the two operations that move one towards the other. Production side:
@@ -110,6 +116,12 @@ export interface StackPort {
    * to get at them; the value prints as "[secret]".
    */
   kubeconfigs(): Promise<Secret<Record<string, string>>>;
+  /**
+   * What reaching the clusters takes, from one read of the outputs: the kubeconfigs (as
+   * {@link kubeconfigs}) and the AWS region of each cluster that the `clusters` output records
+   * (none for outputs written before clusters had regions of their own).
+   */
+  kubeAccess(): Promise<KubeAccess>;
   /** One config value of the stack (desired state); undefined when it is not set. */
   getConfig(key: string, args?: ConfigKeyArgs): Promise<ConfigEntry | undefined>;
   /** Every config value of the stack, by full key (`active-active:clusters`). */

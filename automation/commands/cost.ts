@@ -25,8 +25,10 @@ export function registerCost(program: Command, io: Io, done: (code: ExitCodeValu
         "kube-proxy, VPC CNI, Kyverno, metrics agents), per-cluster Network Load Balancers, NAT " +
         "gateways, Route 53 health checks and KMS keys, and the drain headroom each cluster keeps " +
         "so the others can absorb a drained cluster's share. The same for N-1 and N+1 clusters " +
-        "shows the trade-off. Prices come from active-active:costs in the stack, else built-in " +
-        "us-east-1 list prices (docs/cost.md lists them with their sources).",
+        "shows the trade-off. Each cluster is priced in its region (clusters[].region, else " +
+        "aws:region): prices come from active-active:costs in the stack (a region's own under " +
+        "costs.regions), else built-in us-east-1 list prices (docs/cost.md lists them with their " +
+        "sources); the report says which region's prices each cluster got.",
     )
     .argument("[env]", "environment name: reads <stackConfigDir>/Pulumi.<env>.yaml")
     .option("--stack-file <file>", "read this stack config file instead of an environment's")

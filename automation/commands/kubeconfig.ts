@@ -110,7 +110,8 @@ export async function writeKubeconfig(
     projectDir: deps.projectDir ?? findProject(cwd).dir,
     ...(deps.pulumiCommand ? { pulumiCommand: deps.pulumiCommand } : {}),
   });
-  const access = clusterAccessFromStack(environment, (await stack.kubeconfigs()).reveal());
+  const { kubeconfigs, regions } = await stack.kubeAccess();
+  const access = clusterAccessFromStack(environment, kubeconfigs.reveal(), regions);
 
   const file = options.out
     ? path.resolve(cwd, options.out)

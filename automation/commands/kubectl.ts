@@ -182,7 +182,8 @@ export async function runKubectl(
     projectDir: project.dir,
     pulumiCommand: deps.pulumiCommand,
   });
-  const access = clusterAccessFromStack(environment, (await stack.kubeconfigs()).reveal());
+  const { kubeconfigs, regions } = await stack.kubeAccess();
+  const access = clusterAccessFromStack(environment, kubeconfigs.reveal(), regions);
   const selection = selectClusters({
     environment,
     clusters: access.map((a) => a.cluster),

@@ -31,6 +31,8 @@ export interface StatusReport {
     weight: number;
     /** Percent of its configured weight it serves: below 100 while its traffic ramps. */
     ramp: number;
+    /** The AWS region it runs in, as the outputs record it; null for outputs that do not. */
+    region: string | null;
     kubernetesVersion: string;
     addons: { vpcCni: string; coredns: string; kubeProxy: string };
     generation: string;
@@ -155,6 +157,7 @@ export async function buildStatus(
         name: c.name,
         weight: c.weight,
         ramp: c.ramp ?? 100,
+        region: c.region ?? null,
         kubernetesVersion: c.kubernetesVersion,
         addons: c.addons,
         generation,
@@ -174,10 +177,13 @@ function renderStatus(report: StatusReport): string {
     lines.push("not deployed yet: `pulumi up` creates it");
     return lines.join("\n") + "\n";
   }
+  // Where each cluster runs, once the outputs record it.
+  const regions = report.clusters.some((c) => c.region !== null);
   const table = new Table({
     head: [
       "cluster",
       "weight",
+      ...(regions ? ["region"] : []),
       "kubernetes",
       "vpc-cni",
       "coredns",
@@ -193,6 +199,7 @@ function renderStatus(report: StatusReport): string {
     table.push([
       c.name,
       c.ramp < 100 ? `${c.weight} (${c.ramp}%)` : String(c.weight),
+      ...(regions ? [c.region ?? "-"] : []),
       c.kubernetesVersion,
       c.addons.vpcCni,
       c.addons.coredns,

@@ -1,6 +1,6 @@
 import { ConfigError, fieldName } from "../../config/errors";
 import type { Environment } from "../../config/load";
-import type { Context } from "./_context";
+import type { Context, RegionContext } from "./_context";
 import { assumptions, desiredSizeNotes, inputNotes, NOT_COUNTED, warnings } from "./_narrative";
 import { controlPlaneRate } from "./controlPlane";
 import { cents, money, showRequests } from "./_format";
@@ -13,10 +13,11 @@ import {
   type LineItem,
   type LineItemKey,
   type NodeShape,
+  type RegionPricing,
   type Requests,
 } from "./model";
 import { nodeShape } from "./node";
-import { resolvePrices } from "./prices";
+import { resolveRegionalPrices } from "./prices";
 import { requests, systemPods, systemRequests } from "./systemPods";
 
 /** What the cost report is computed from. */
@@ -27,7 +28,11 @@ export interface CostInput {
   asOf: string;
   /** The stack file, for messages. */
   source: string;
-  /** The stack's `aws:region`, when known (the default prices are us-east-1's). */
+  /**
+   * The stack's `aws:region`, when known: where the clusters without a region of their own run,
+   * and the single cluster every overhead is measured against (the default prices are
+   * us-east-1's).
+   */
   region?: string;
 }
 
@@ -39,8 +44,19 @@ export interface CostInput {
  */
 export function costReport(input: CostInput): CostReport {
   const { config } = input.environment;
-  const prices = resolvePrices(config.costs);
-  const node = nodeShape(config.nodeGroup, prices, input.source);
+  // Each region's prices and node, once: a region's row of active-active:costs.regions over
+  // the environment's table, else the environment's table.
+  const byRegion = new Map<string, RegionContext>();
+  const regional = (region: string | undefined): RegionContext => {
+    let found = byRegion.get(region ?? "");
+    if (!found) {
+      const r = resolveRegionalPrices(config.costs, region);
+      found = { ...r, node: nodeShape(config.nodeGroup, r.prices, input.source) };
+      byRegion.set(region ?? "", found);
+    }
+    return found;
+  };
+  const { prices, node } = regional(input.region);
   const pods = systemPods(config, prices, input.source);
   const system = systemRequests(pods.pods);
   const usable = {
@@ -72,13 +88,24 @@ export function costReport(input: CostInput): CostReport {
     pods: n * sum(services.map((s) => s.replicasPerCluster)),
   };
 
-  const ctx: Context = { config, prices, node, asOf: input.asOf, system, usable, workload };
-  const plans = planLayouts(config);
+  const ctx: Context = {
+    config,
+    prices,
+    node,
+    regional,
+    asOf: input.asOf,
+    system,
+    usable,
+    workload,
+  };
+  const plans = planLayouts(config, input.region);
   const notes: string[] = [];
   const single = layoutCost(plans.single, ctx, notes);
   const layouts = plans.layouts.map((plan) => withOverhead(layoutCost(plan, ctx, notes), single));
   const configured = layouts.find((l) => l.label === "N");
   if (configured) notes.push(...desiredSizeNotes(configured, ctx));
+  const regions = regionPricing(configured, ctx);
+  notes.push(...regionNotes(regions, input.region, config.costs !== undefined));
   if (!layouts.some((l) => l.label === "N-1")) {
     notes.push(
       `N-1 is not shown: ${n - 1} cluster is the single cluster every overhead is measured against`,
@@ -98,6 +125,7 @@ export function costReport(input: CostInput): CostReport {
       network: prices.network,
       ebsGp3PerGiBMonth: prices.nodes.ebsGp3PerGiBMonth,
     },
+    regions,
     node,
     workload: {
       total: { cpuMilli: workload.cpuMilli, memoryMiB: workload.memoryMiB },
@@ -147,10 +175,12 @@ function layoutCost(plan: LayoutPlan, ctx: Context, notes: string[]): LayoutCost
     pods: workload.pods * f,
   });
 
+  // Each cluster is priced in its region; the node's size is the same everywhere.
+  const at = plan.clusters.map((c) => ctx.regional(c.region));
   const perCluster: ClusterCost[] = plan.clusters.map((c, i) => {
     const { share, drainShare } = shares[i];
     const nodes = nodesNeeded(scale(drainShare), ctx);
-    const cp = controlPlaneRate(c.kubernetesVersion, prices.eks, ctx.asOf, currency);
+    const cp = controlPlaneRate(c.kubernetesVersion, at[i].prices.eks, ctx.asOf, currency);
     if (cp.note) notes.push(cp.note);
     const normal = scale(share);
     const extra = scale(drainShare - share);
@@ -161,6 +191,7 @@ function layoutCost(plan: LayoutPlan, ctx: Context, notes: string[]): LayoutCost
       drainShare,
       headroom: share > 0 ? drainShare / share - 1 : null,
       kubernetesVersion: c.kubernetesVersion,
+      ...(c.region !== undefined ? { region: c.region } : {}),
       controlPlane: { support: cp.support, perHour: cp.perHour },
       nodes,
       requests: {
@@ -176,14 +207,22 @@ function layoutCost(plan: LayoutPlan, ctx: Context, notes: string[]): LayoutCost
 
   const nodeMonth = node.pricePerMonth;
   const priced = (pick: (c: ClusterCost) => Requests) =>
-    cents(sum(perCluster.map((c) => nodeShare(pick(c), node) * nodeMonth)));
+    cents(sum(perCluster.map((c, i) => nodeShare(pick(c), at[i].node) * at[i].node.pricePerMonth)));
   const nodes = sum(perCluster.map((c) => c.nodes));
   // The shares add up to 1, so the services cost what they cost on one cluster: computed once,
-  // not summed per cluster, so no layout differs from another by a rounding cent.
+  // not summed per cluster, so no layout differs from another by a rounding cent. Priced in the
+  // environment's region; what other regions charge more or less shows in the node rounding.
   const servicesMonthly = cents(nodeShare(workload, node) * nodeMonth);
   const systemMonthly = priced((c) => c.requests.systemPods);
   const headroomMonthly = priced((c) => c.requests.drainHeadroom);
-  const nodesMonthly = cents(nodes * nodeMonth);
+  const groups = priceGroups(plan, at);
+  const nodesMonthly = cents(
+    sum(
+      groups.map(
+        (g) => sum(g.members.map((i) => perCluster[i].nodes)) * g.prices.node.pricePerMonth,
+      ),
+    ),
+  );
 
   const net = prices.network;
   const services = config.services.length;
@@ -223,14 +262,40 @@ function layoutCost(plan: LayoutPlan, ctx: Context, notes: string[]): LayoutCost
         `as node shares x ${nodeMonthText} per node-month`,
     ),
     loadBalancers: item(
-      k * services * (net.loadBalancerPerHour + ipsPerLoadBalancer * net.publicIpv4PerHour) * hours,
-      `${k} cluster(s) x ${services} service(s) x (${net.loadBalancerPerHour} + ${ipsPerLoadBalancer} IPv4 x ${net.publicIpv4PerHour})/h x ${hours} h`,
+      sum(
+        groups.map(
+          ({ members, prices: { prices: p } }) =>
+            members.length *
+            services *
+            (p.network.loadBalancerPerHour + ipsPerLoadBalancer * p.network.publicIpv4PerHour) *
+            hours,
+        ),
+      ),
+      groups
+        .map(
+          ({ members, where, prices: { prices: p } }) =>
+            `${members.length} cluster(s)${where} x ${services} service(s) x (${p.network.loadBalancerPerHour} + ${ipsPerLoadBalancer} IPv4 x ${p.network.publicIpv4PerHour})/h x ${hours} h`,
+        )
+        .join(" + "),
     ),
     natGateways: item(
-      k * natPerCluster * (net.natGatewayPerHour + net.publicIpv4PerHour) * hours,
+      sum(
+        groups.map(
+          ({ members, prices: { prices: p } }) =>
+            members.length *
+            natPerCluster *
+            (p.network.natGatewayPerHour + p.network.publicIpv4PerHour) *
+            hours,
+        ),
+      ),
       config.network.mode === "shared-vpc"
         ? "shared VPC: its NAT gateways are not per cluster"
-        : `${k} cluster(s) x ${natPerCluster} NAT gateway(s) x (${net.natGatewayPerHour} + ${net.publicIpv4PerHour} IPv4)/h x ${hours} h`,
+        : groups
+            .map(
+              ({ members, where, prices: { prices: p } }) =>
+                `${members.length} cluster(s)${where} x ${natPerCluster} NAT gateway(s) x (${p.network.natGatewayPerHour} + ${p.network.publicIpv4PerHour} IPv4)/h x ${hours} h`,
+            )
+            .join(" + "),
     ),
     healthChecks: item(
       k * checksPerCluster * healthCheckMonthly,
@@ -238,7 +303,15 @@ function layoutCost(plan: LayoutPlan, ctx: Context, notes: string[]): LayoutCost
         ? "one cluster: no weighted split to steer, no health checks"
         : `${k} cluster(s) x ${hostnames} hostname(s) x ${healthCheckMonthly}/month`,
     ),
-    kmsKeys: item(k * net.kmsKeyPerMonth, `${k} key(s) x ${net.kmsKeyPerMonth}/month`),
+    kmsKeys: item(
+      sum(groups.map((g) => g.members.length * g.prices.prices.network.kmsKeyPerMonth)),
+      groups
+        .map(
+          ({ members, where, prices: { prices: p } }) =>
+            `${members.length} key(s)${where} x ${p.network.kmsKeyPerMonth}/month`,
+        )
+        .join(" + "),
+    ),
     drainHeadroom: item(
       headroomMonthly,
       plan.label === "1"
@@ -247,7 +320,14 @@ function layoutCost(plan: LayoutPlan, ctx: Context, notes: string[]): LayoutCost
     ),
     nodeRounding: item(
       nodesMonthly - servicesMonthly - systemMonthly - headroomMonthly,
-      `${nodes} node(s) x ${nodeMonthText} = ${money(nodesMonthly, currency)}, minus the node shares of services, system pods and headroom`,
+      `${groups
+        .map(
+          (g) =>
+            `${sum(g.members.map((i) => perCluster[i].nodes))} node(s)${g.where} x ${money(g.prices.node.pricePerMonth, currency)}`,
+        )
+        .join(
+          " + ",
+        )} = ${money(nodesMonthly, currency)}, minus the node shares of services, system pods and headroom`,
     ),
   };
   const servicesItem = item(
@@ -267,6 +347,84 @@ function layoutCost(plan: LayoutPlan, ctx: Context, notes: string[]): LayoutCost
     overhead: 0,
     warnings: warnings(plan, perCluster, config),
   };
+}
+
+/**
+ * A layout's clusters grouped by the prices they are billed at, in order of first appearance:
+ * clusters of regions with the same prices (the environment's table, for regions without a row)
+ * are one group, so an environment priced alike everywhere is one group, as with one region.
+ * `where` names the group's regions for the details (empty for a single group).
+ */
+function priceGroups(
+  plan: LayoutPlan,
+  at: RegionContext[],
+): { members: number[]; prices: RegionContext; where: string }[] {
+  const groups: { members: number[]; prices: RegionContext; regions: string[] }[] = [];
+  at.forEach((r, i) => {
+    const key = JSON.stringify([r.prices, r.node.pricePerMonth]);
+    let group = groups.find(
+      (g) => JSON.stringify([g.prices.prices, g.prices.node.pricePerMonth]) === key,
+    );
+    if (!group) groups.push((group = { members: [], prices: r, regions: [] }));
+    group.members.push(i);
+    const region = plan.clusters[i].region;
+    if (region !== undefined && !group.regions.includes(region)) group.regions.push(region);
+  });
+  return groups.map((g) => ({
+    members: g.members,
+    prices: g.prices,
+    where: groups.length > 1 && g.regions.length > 0 ? ` in ${g.regions.join(", ")}` : "",
+  }));
+}
+
+/** The regions of the configured clusters and the prices each is billed at, in cluster order. */
+function regionPricing(configured: LayoutCost | undefined, ctx: Context): RegionPricing[] {
+  const out: RegionPricing[] = [];
+  for (const c of configured?.perCluster ?? []) {
+    const region = c.region ?? null;
+    const known = out.find((r) => r.region === region);
+    if (known) {
+      known.clusters.push(c.name);
+      continue;
+    }
+    const r = ctx.regional(c.region);
+    out.push({
+      region,
+      clusters: [c.name],
+      table: r.table,
+      prices: {
+        eks: {
+          standardPerHour: r.prices.eks.standardPerHour,
+          extendedPerHour: r.prices.eks.extendedPerHour,
+        },
+        network: r.prices.network,
+        ebsGp3PerGiBMonth: r.prices.nodes.ebsGp3PerGiBMonth,
+      },
+      node: { pricePerHour: r.node.pricePerHour, pricePerMonth: r.node.pricePerMonth },
+    });
+  }
+  return out;
+}
+
+/**
+ * Which prices each region of the clusters was billed at, where that is not the obvious: a
+ * cluster outside the stack's region priced with the environment's table, for lack of a row.
+ */
+function regionNotes(
+  regions: RegionPricing[],
+  stackRegion: string | undefined,
+  hasCosts: boolean,
+): string[] {
+  const table = hasCosts
+    ? "the environment's prices (active-active:costs)"
+    : "the built-in us-east-1 prices";
+  return regions
+    .filter((r) => r.region !== null && r.region !== stackRegion && r.table === "environment")
+    .map(
+      (r) =>
+        `${r.clusters.length === 1 ? "cluster" : "clusters"} ${r.clusters.join(", ")} ${r.clusters.length === 1 ? "runs" : "run"} in ${r.region}, priced with ${table}: ` +
+        `active-active:costs.regions has no row for ${r.region}; add costs.regions."${r.region}" with that region's prices`,
+    );
 }
 
 /** The layout with every item's overhead over the single cluster's, and their sum. */

@@ -6,6 +6,8 @@ export interface ClusterPlan {
   name: string;
   weight: number;
   kubernetesVersion: string;
+  /** The AWS region it runs in (and is priced in); absent when none is known. */
+  region?: string;
 }
 
 /** A way to run the environment: the configured N clusters, or a variant to compare. */
@@ -23,16 +25,25 @@ export const ADDED_CLUSTER = "(added)";
  * The layouts `aa cost` compares, from the config: N as configured; N-1 without the last cluster
  * of the list (only when at least 2 remain); N+1 with one more cluster at the environment's
  * Kubernetes version and the configured clusters' mean weight (rounded, at least 1); and the
- * baseline, one cluster serving everything. Pure.
+ * baseline, one cluster serving everything. Each configured cluster runs in its own region, else
+ * in `region` (the stack's `aws:region`), as do the cluster N+1 adds and the single cluster. Pure.
  */
-export function planLayouts(config: EnvironmentConfig): {
+export function planLayouts(
+  config: EnvironmentConfig,
+  region?: string,
+): {
   single: LayoutPlan;
   layouts: LayoutPlan[];
 } {
+  const where = (own?: string) => {
+    const r = own ?? region;
+    return r === undefined ? {} : { region: r };
+  };
   const configured = config.clusters.map((c) => ({
     name: c.name,
     weight: c.weight,
     kubernetesVersion: c.kubernetesVersion ?? config.kubernetesVersion,
+    ...where(c.region),
   }));
   const n = configured.length;
   const plan = (label: LayoutLabel, clusters: ClusterPlan[]): LayoutPlan => ({
@@ -51,11 +62,14 @@ export function planLayouts(config: EnvironmentConfig): {
         name: ADDED_CLUSTER,
         weight: Math.min(255, Math.max(1, Math.round(meanWeight))),
         kubernetesVersion: config.kubernetesVersion,
+        ...where(),
       },
     ]),
   );
   return {
-    single: plan("1", [{ name: "single", weight: 1, kubernetesVersion: config.kubernetesVersion }]),
+    single: plan("1", [
+      { name: "single", weight: 1, kubernetesVersion: config.kubernetesVersion, ...where() },
+    ]),
     layouts,
   };
 }

@@ -155,6 +155,8 @@ export interface ClusterCost {
   /** drainShare / share - 1: capacity kept beyond the normal share (null at weight 0). */
   headroom: number | null;
   kubernetesVersion: string;
+  /** The AWS region it runs in, whose prices it is priced with; absent when none is known. */
+  region?: string;
   controlPlane: { support: SupportTier; perHour: number };
   /** Nodes this cluster needs to carry `drainShare` of the services plus its system pods. */
   nodes: number;
@@ -191,6 +193,27 @@ export interface LayoutCost {
   warnings: string[];
 }
 
+/** The prices of one region the configured clusters run in. */
+export interface RegionPricing {
+  /** The region; null when neither the clusters nor the stack name one. */
+  region: string | null;
+  /** The configured clusters that run there. */
+  clusters: string[];
+  /**
+   * "region": `active-active:costs.regions.<region>` merged over the environment's table;
+   * "environment": the environment's table, for lack of a row for the region.
+   */
+  table: "region" | "environment";
+  /** The prices that may differ by region, as used there. */
+  prices: {
+    eks: { standardPerHour: number; extendedPerHour: number };
+    network: PriceTable["network"];
+    ebsGp3PerGiBMonth: number;
+  };
+  /** The node's price there. */
+  node: { pricePerHour: number; pricePerMonth: number };
+}
+
 /** The `aa cost --json` document. Bump `schemaVersion` on any incompatible change. */
 export interface CostReport {
   schemaVersion: 1;
@@ -202,12 +225,17 @@ export interface CostReport {
   /** N: clusters in the config. */
   configuredClusters: number;
   minClusters: number;
-  /** The prices used (node and system pod numbers are under `node` and `systemPods`). */
+  /**
+   * The prices of the stack's own region (node and system pod numbers are under `node` and
+   * `systemPods`); other regions' are under `regions`.
+   */
   prices: {
     eks: PriceTable["eks"];
     network: PriceTable["network"];
     ebsGp3PerGiBMonth: number;
   };
+  /** The prices each region of the configured clusters is priced with. */
+  regions: RegionPricing[];
   node: NodeShape;
   /** What the whole traffic needs: every service's replicas x requests on all N clusters. */
   workload: {

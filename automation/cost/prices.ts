@@ -49,6 +49,50 @@ export function resolvePrices(costs: CostsConfig | undefined): PriceTable {
   };
 }
 
+/** A region's prices: the table `aa cost` prices the clusters of one region with. */
+export interface RegionalPrices {
+  /** The region; undefined when neither the cluster nor the stack names one. */
+  region: string | undefined;
+  /**
+   * Where the prices come from: `costs.regions.<region>` merged over the environment's table,
+   * or the environment's table alone when the stack has no row for the region.
+   */
+  table: "region" | "environment";
+  prices: PriceTable;
+}
+
+/**
+ * The prices of one region: `active-active:costs.regions.<region>` merged over the environment's
+ * table ({@link resolvePrices}), key by key; an instance row of a region sets its price only. A
+ * region without a row, or no region, is priced with the environment's table: the documented
+ * fallback, which the report states.
+ */
+export function resolveRegionalPrices(
+  costs: CostsConfig | undefined,
+  region: string | undefined,
+): RegionalPrices {
+  const base = resolvePrices(costs);
+  const row = region === undefined ? undefined : costs?.regions?.[region];
+  if (!row) return { region, table: "environment", prices: base };
+  const instances = { ...base.nodes.instances };
+  for (const [name, entry] of Object.entries(row.nodes?.instances ?? {})) {
+    instances[name] = { ...instances[name], ...definedOnly(entry) };
+  }
+  return {
+    region,
+    table: "region",
+    prices: {
+      ...base,
+      eks: { ...base.eks, ...definedOnly(row.eks ?? {}) },
+      network: { ...base.network, ...definedOnly(row.network ?? {}) },
+      nodes: {
+        ebsGp3PerGiBMonth: row.nodes?.ebsGp3PerGiBMonth ?? base.nodes.ebsGp3PerGiBMonth,
+        instances,
+      },
+    },
+  };
+}
+
 /** The keys of a config object that were actually written (zod leaves absent keys undefined). */
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

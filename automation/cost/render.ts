@@ -34,6 +34,7 @@ export function renderCostReport(report: CostReport, source: string): string {
     `${cur} per month of ${report.hoursPerMonth} h; EKS support tiers as of ${report.asOf}; ` +
       `nodes ${report.node.instanceType} at ${money(report.node.pricePerMonth, cur)}/month each`,
     controlPlaneLine(report),
+    ...regionLine(report),
     systemPodLine(report),
     withRules(table.toString(), [1, 1 + LINE_ITEMS.length]),
     `One cluster serving everything: ${money(single.monthly, cur)} per month on ${single.nodes} ` +
@@ -87,6 +88,22 @@ function controlPlaneLine(report: CostReport): string {
     );
   }
   return `EKS control plane rate on ${report.asOf}: ${[...byVersion.values()].join("; ")} per cluster`;
+}
+
+/**
+ * Which prices each region's clusters are billed at: only when the clusters run in more than one
+ * region or a region has prices of its own (otherwise the line above says it all).
+ */
+function regionLine(report: CostReport): string[] {
+  const regions = report.regions;
+  if (regions.length < 2 && !regions.some((r) => r.table === "region")) return [];
+  const parts = regions.map(
+    (r) =>
+      `${r.region ?? "no region"} (${r.clusters.join(", ")}): ` +
+      (r.table === "region" ? `costs.regions.${r.region}` : "the environment's prices") +
+      `, nodes ${money(r.node.pricePerMonth, report.currency)}/month`,
+  );
+  return [`Prices by region: ${parts.join("; ")}`];
 }
 
 /** What the system pods request, per cluster and per node, and which they are. */

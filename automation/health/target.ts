@@ -51,6 +51,12 @@ export interface ClusterTargetArgs {
   route53HealthCheckIds?: string[];
   /** System workloads that must be fully available. @default {@link defaultSystemWorkloads}() */
   systemWorkloads?: SystemWorkload[];
+  /**
+   * The AWS region the cluster runs in (stack output `clusters[].region`): its kubeconfig's
+   * `aws eks get-token` asks for a token there when it names no region itself.
+   * @default none: the kubeconfig's own, else the shell's
+   */
+  region?: string;
 }
 
 /** A validated {@link ServiceTargetArgs} with defaults filled in. */
@@ -72,6 +78,8 @@ export interface ClusterTarget {
   readonly services: readonly ServiceTarget[];
   readonly route53HealthCheckIds: readonly string[];
   readonly systemWorkloads: readonly SystemWorkload[];
+  /** The cluster's AWS region, when known. */
+  readonly region?: string;
 }
 
 /** Settings of the Kyverno chart that decide which of its controllers run. */
@@ -118,6 +126,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 const MINOR = /^1\.\d{1,2}$/;
 const HEALTH_CHECK_ID = /^[A-Za-z0-9-]{1,64}$/;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 /**
  * Validates a cluster target and fills in its defaults. Throws a {@link UsageError} that names
@@ -201,6 +210,9 @@ export function normalizeClusterTarget(args: ClusterTargetArgs): ClusterTarget {
     }
     return { kind: w.kind, namespace: w.namespace, name: w.name };
   });
+  if (args.region !== undefined && !REGION.test(String(args.region))) {
+    fail("region", `${show(args.region)} is not an AWS region name, e.g. "us-west-2"`);
+  }
   return {
     name,
     kubeconfig: args.kubeconfig,
@@ -208,6 +220,7 @@ export function normalizeClusterTarget(args: ClusterTargetArgs): ClusterTarget {
     services,
     route53HealthCheckIds: [...ids],
     systemWorkloads,
+    ...(args.region !== undefined ? { region: args.region } : {}),
   };
 }
 
@@ -228,6 +241,11 @@ export interface ClusterTargetFromConfigArgs {
   loadBalancers?: Record<string, string | undefined>;
   /** Route 53 health check ids that watch this cluster. @default [] */
   route53HealthCheckIds?: string[];
+  /**
+   * The AWS region the cluster runs in (stack output `clusters[].region`).
+   * @default the cluster's `region` in `config`, if it has one
+   */
+  region?: string;
   /**
    * What the cluster runs now (its deployed settings): its services, their namespace and its
    * Kyverno settings. While a rollout moves the clusters one at a time, they differ from the
@@ -267,6 +285,9 @@ export function clusterTargetFromConfig(args: ClusterTargetFromConfigArgs): Clus
       loadBalancer: args.loadBalancers?.[s.name] || undefined,
     })),
     route53HealthCheckIds: args.route53HealthCheckIds ?? [],
+    ...((args.region ?? cluster?.region) !== undefined
+      ? { region: args.region ?? cluster?.region }
+      : {}),
     systemWorkloads: defaultSystemWorkloads({
       namespace: (args.runs?.kyverno ?? config.kyverno).namespace,
       values: (args.runs?.kyverno ?? config.kyverno).values,

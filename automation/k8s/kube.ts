@@ -12,6 +12,7 @@ import {
   type ResponseContext,
 } from "@kubernetes/client-node";
 import type { Agent, OutgoingHttpHeaders } from "node:http";
+import { withExecRegion } from "../kube/execRegion";
 import type { Redactor } from "../redact/redactor";
 import { describeError, ProbeError } from "./probeError";
 
@@ -22,7 +23,7 @@ import { describeError, ProbeError } from "./probeError";
  * `KubeContext` is one.
  */
 export interface KubeContext {
-  readonly target: { readonly name: string; readonly kubeconfig: string };
+  readonly target: { readonly name: string; readonly kubeconfig: string; readonly region?: string };
   readonly signal: AbortSignal;
   readonly redactor: Redactor;
   step(description: string): void;
@@ -58,6 +59,19 @@ export function kubeSession(ctx: KubeContext): KubeSession {
         (typeof line === "number" ? ` (line ${line + 1})` : "") +
         "; pass the kubeconfig from the stack outputs",
     );
+  }
+  // The token is asked for in the cluster's region, when the kubeconfig names none.
+  const user = kc.getCurrentUser();
+  if (user && ctx.target.region) {
+    const pinned = withExecRegion(user as unknown as { exec?: unknown }, ctx.target.region);
+    if (pinned !== (user as unknown)) {
+      kc.loadFromOptions({
+        clusters: kc.getClusters(),
+        contexts: kc.getContexts(),
+        currentContext: kc.getCurrentContext(),
+        users: kc.getUsers().map((u) => (u === user ? (pinned as unknown as typeof u) : u)),
+      });
+    }
   }
   const cluster = kc.getCurrentCluster();
   if (!cluster || !cluster.server) {

@@ -8,6 +8,7 @@ import {
   type NamedContext,
   type NamedUser,
 } from "./kubeconfigDoc";
+import { withExecRegion } from "./execRegion";
 import { contextName, withMark, type Owner } from "./ownership";
 
 /**
@@ -29,11 +30,14 @@ export interface ClusterAccess extends Owner {
  * Each cluster's access from the stack's `kubeconfigs` output (cluster name -> kubeconfig, the
  * JSON @pulumi/eks generates: one cluster, one user, one context). Sorted by cluster name. A
  * kubeconfig that cannot be used is the stack's problem: a {@link StackOutputsError} that names
- * the cluster and what is missing, never a value.
+ * the cluster and what is missing, never a value. `regions` (the `clusters` output's region per
+ * cluster) makes each cluster's `aws eks get-token` ask in the cluster's region when its
+ * kubeconfig names none ({@link withExecRegion}).
  */
 export function clusterAccessFromStack(
   environment: string,
   kubeconfigs: Readonly<Record<string, string>>,
+  regions: Readonly<Record<string, string>> = {},
 ): ClusterAccess[] {
   try {
     const clusters = Object.keys(kubeconfigs).sort();
@@ -44,6 +48,7 @@ export function clusterAccessFromStack(
       accessOf(
         { environment, cluster },
         parseKubeconfig(kubeconfigs[cluster], `the kubeconfig of cluster ${cluster}`),
+        regions[cluster],
       ),
     );
   } catch (err) {
@@ -52,8 +57,8 @@ export function clusterAccessFromStack(
   }
 }
 
-/** One cluster's access from its own kubeconfig. */
-export function accessOf(owner: Owner, doc: KubeconfigDoc): ClusterAccess {
+/** One cluster's access from its own kubeconfig, its token asked for in `region` if it names none. */
+export function accessOf(owner: Owner, doc: KubeconfigDoc, region?: string): ClusterAccess {
   const where = `the kubeconfig of cluster ${owner.cluster} (stack output "kubeconfigs")`;
   const { cluster, user, namespace } = pick(doc, where);
   const server = cluster.cluster.server;
@@ -71,7 +76,10 @@ export function accessOf(owner: Owner, doc: KubeconfigDoc): ClusterAccess {
     },
     userEntry: {
       name,
-      user: { ...user.user, extensions: withMark(user.user.extensions, owner) },
+      user: {
+        ...withExecRegion(user.user, region),
+        extensions: withMark(user.user.extensions, owner),
+      },
     },
     contextEntry: {
       name,

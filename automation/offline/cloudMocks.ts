@@ -10,11 +10,15 @@ const ACCOUNT = "123456789012";
 /**
  * What AWS, EKS and Kubernetes would answer, offline: realistic ids, ARNs, endpoints, kubeconfigs
  * and load balancer hostnames, derived deterministically from each resource's type and name so
- * that two runs of the same config produce the same graph.
+ * that two runs of the same config produce the same graph. Each answer is made in the region of
+ * the AWS provider the resource or call uses: an explicit provider's `region`, else the stack's.
  */
 export class CloudMocks implements pulumi.runtime.Mocks {
+  /** Region of each explicit AWS provider, by the id this mock gave it. */
+  private readonly providerRegions = new Map<string, string>();
+
   /**
-   * @param region the AWS region answers are made for
+   * @param region the AWS region of the default provider (the stack's `aws:region`)
    * @param deployed the stack outputs of the previous deployment, which the program reads back
    *   through a StackReference to itself; `{}` is a stack never deployed
    */
@@ -23,19 +27,26 @@ export class CloudMocks implements pulumi.runtime.Mocks {
     private readonly deployed: Record<string, unknown> = {},
   ) {}
 
+  /** The region of a provider reference ("urn::id"); the stack's for the default provider. */
+  private regionOf(provider: string | undefined): string {
+    const id = provider?.slice(provider.lastIndexOf("::") + 2);
+    return (id && this.providerRegions.get(id)) || this.region;
+  }
+
   call(args: MockCallArgs): Record<string, unknown> {
+    const region = this.regionOf(args.provider);
     switch (args.token) {
       case "aws:index/getAvailabilityZones:getAvailabilityZones": {
         const letters = ["a", "b", "c", "d", "e", "f"];
         return {
-          id: this.region,
-          names: letters.map((l) => `${this.region}${l}`),
-          zoneIds: letters.map((_, i) => `use1-az${i + 1}`),
-          groupNames: [this.region],
+          id: region,
+          names: letters.map((l) => `${region}${l}`),
+          zoneIds: letters.map((_, i) => `${zoneIdPrefix(region)}-az${i + 1}`),
+          groupNames: [region],
         };
       }
       case "aws:index/getRegion:getRegion":
-        return { id: this.region, name: this.region, region: this.region };
+        return { id: region, name: region, region };
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return {
           accountId: ACCOUNT,
@@ -52,8 +63,9 @@ export class CloudMocks implements pulumi.runtime.Mocks {
   newResource(args: MockResourceArgs): MockResourceResult {
     const h = (n = 17) => hash(`${args.type}::${args.name}`).slice(0, n);
     const inputs = args.inputs as Record<string, unknown>;
+    const region = this.regionOf(args.provider);
     const arn = (service: string, resource: string) =>
-      `arn:aws:${service}:${this.region}:${ACCOUNT}:${resource}`;
+      `arn:aws:${service}:${region}:${ACCOUNT}:${resource}`;
 
     switch (args.type) {
       case "pulumi:pulumi:StackReference":
@@ -61,8 +73,24 @@ export class CloudMocks implements pulumi.runtime.Mocks {
           outputs: this.deployed,
           secretOutputNames: [],
         });
+      case "pulumi:providers:aws": {
+        const id = uuid(h(32));
+        if (typeof inputs.region === "string") this.providerRegions.set(id, inputs.region);
+        return ok(id, inputs);
+      }
+      case "pulumi:providers:kubernetes": {
+        // Its cluster's region, from the `--region` its kubeconfig's `aws eks get-token` names:
+        // the load balancers it creates are there.
+        const id = uuid(h(32));
+        const kubeconfig = unwrapSecret(inputs.kubeconfig);
+        const named = /"--region","([a-z0-9-]+)"/.exec(
+          typeof kubeconfig === "string" ? kubeconfig.replace(/\s/g, "") : "",
+        );
+        if (named) this.providerRegions.set(id, named[1]);
+        return ok(id, inputs);
+      }
       case "eks:index:Cluster":
-        return this.eksCluster(args.name, inputs);
+        return this.eksCluster(args.name, inputs, region);
       case "aws:ec2/vpc:Vpc":
         return ok(`vpc-${h()}`, inputs, {
           arn: arn("ec2", `vpc/vpc-${h()}`),
@@ -122,7 +150,7 @@ export class CloudMocks implements pulumi.runtime.Mocks {
         return ok(`${namespaceOf(inputs)}/${nameOf(inputs, args.name)}`, inputs, {
           status: {
             loadBalancer: {
-              ingress: [{ hostname: `a${h(32)}-${h(8)}.elb.${this.region}.amazonaws.com` }],
+              ingress: [{ hostname: `a${h(32)}-${h(8)}.elb.${region}.amazonaws.com` }],
             },
           },
         });
@@ -139,9 +167,14 @@ export class CloudMocks implements pulumi.runtime.Mocks {
     }
   }
 
-  private eksCluster(name: string, inputs: Record<string, unknown>): MockResourceResult {
+  private eksCluster(
+    name: string,
+    inputs: Record<string, unknown>,
+    region: string,
+  ): MockResourceResult {
     const eksName = `${name}-${hash(name).slice(0, 7)}`;
-    const endpoint = `https://${hash(`endpoint:${name}`).slice(0, 32).toUpperCase()}.gr7.${this.region}.eks.amazonaws.com`;
+    const endpoint = `https://${hash(`endpoint:${name}`).slice(0, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
+    const roleArn = (inputs.providerCredentialOpts as { roleArn?: unknown } | undefined)?.roleArn;
     const ca = Buffer.from(`offline certificate authority for ${eksName}`).toString("base64");
     const kubeconfig = {
       apiVersion: "v1",
@@ -159,7 +192,20 @@ export class CloudMocks implements pulumi.runtime.Mocks {
             exec: {
               apiVersion: "client.authentication.k8s.io/v1beta1",
               command: "aws",
-              args: ["eks", "get-token", "--cluster-name", eksName, "--output", "json"],
+              // As @pulumi/eks 4.3.0 writes them (nodejs/eks/cluster/cluster.ts,
+              // generateKubeconfig): the region of the cluster's ARN, and the role of
+              // `providerCredentialOpts` when there is one.
+              args: [
+                "--region",
+                region,
+                "eks",
+                "get-token",
+                "--cluster-name",
+                eksName,
+                "--output",
+                "json",
+                ...(typeof roleArn === "string" ? ["--role", roleArn] : []),
+              ],
               env: [
                 {
                   name: "KUBERNETES_EXEC_INFO",
@@ -171,7 +217,7 @@ export class CloudMocks implements pulumi.runtime.Mocks {
         },
       ],
     };
-    const arn = `arn:aws:eks:${this.region}:${ACCOUNT}:cluster/${eksName}`;
+    const arn = `arn:aws:eks:${region}:${ACCOUNT}:cluster/${eksName}`;
     const eksCluster = {
       name: eksName,
       arn,
@@ -199,9 +245,23 @@ export class CloudMocks implements pulumi.runtime.Mocks {
       core: { endpoint, cluster: eksCluster },
       clusterSecurityGroupId: `sg-${hash(`csg:${name}`).slice(0, 17)}`,
       nodeSecurityGroupId: `sg-${hash(`nsg:${name}`).slice(0, 17)}`,
-      oidcIssuer: `oidc.eks.${this.region}.amazonaws.com/id/${hash(`oidc:${name}`).slice(0, 32).toUpperCase()}`,
+      oidcIssuer: `oidc.eks.${region}.amazonaws.com/id/${hash(`oidc:${name}`).slice(0, 32).toUpperCase()}`,
     });
   }
+}
+
+/** The prefix of a region's availability zone ids: "use1" for us-east-1, "usw2" for us-west-2. */
+function zoneIdPrefix(region: string): string {
+  const [area, ...rest] = region.split("-");
+  const number = rest.pop() ?? "";
+  return `${area}${rest.map((part) => part[0]).join("")}${number}`;
+}
+
+/** A value as the mock runtime hands it over: a secret arrives wrapped, `{<sig>, value}`. */
+function unwrapSecret(value: unknown): unknown {
+  return value && typeof value === "object" && "value" in value
+    ? (value as { value: unknown }).value
+    : value;
 }
 
 function ok(

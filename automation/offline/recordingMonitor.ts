@@ -52,6 +52,12 @@ export class RecordingMonitor extends MockMonitor {
       propertyDependencies,
       inputs: plain(req.getObject()),
     });
+    // A remote component (`eks:index:Cluster`) gets the AWS provider its children are created
+    // with in its `providers` map, not as its own provider (which the engine records as none, and
+    // so does this record). The mocks answer for the component and its children at once, so they
+    // are told which AWS provider that is: its region is the cluster's.
+    const aws = req.getRemote() && !req.getProvider() && req.getProvidersMap().get("aws");
+    if (aws) req.setProvider(aws);
     return super.registerResource(req, (err: unknown, resp?: RegisterResourceResponse) => {
       if (!err && resp) {
         node.id = resp.getId() || undefined;

@@ -3,6 +3,7 @@ import { generationOf, type ClusterSettings, type ClusterSpec } from "../../conf
 import { deployedSettings } from "../../config/effective";
 import { rampPath } from "../../config/ramp";
 import { clusterSettingsSchema, type DeployedCluster } from "../../config/rolloutState";
+import { placementChanges, placementRefusal } from "../../config/placement";
 import { kubeProxySkew } from "../../config/rules";
 import type { EnvironmentConfig, ServiceConfig } from "../../config/schema";
 import { minorOf } from "../../config/version";
@@ -116,7 +117,9 @@ export class PlanRefusal extends AaError {
  *    capacity is there before any other cluster is drained; a deployed cluster that is no longer
  *    in the config is a `remove` step, last: a replacement (`replaces`) is always added before
  *    the cluster it replaces is removed. With nothing deployed yet there are no steps: the first
- *    `pulumi up` creates every cluster with its configured weight.
+ *    `pulumi up` creates every cluster with its configured weight;
+ *  - a deployed cluster the config moves to another region or account is refused
+ *    (`config/placement.ts`): that is a new cluster that `replaces` it, not a step.
  * `order` sets the order of clusters within each pass (default: config order).
  */
 export function planRollout(
@@ -140,6 +143,8 @@ export function planRollout(
     );
     return { steps: [], done, notes };
   }
+  const moved = placementChanges(desired, deployed);
+  if (moved.length > 0) throw new PlanRefusal(placementRefusal(moved));
 
   // Each cluster's deployed settings (completed where an earlier version recorded fewer keys),
   // and its hops, as the settings it passes through.
@@ -383,6 +388,9 @@ const SETTINGS_KIND = {
   apiAccess: "upgrade",
   namespace: "upgrade",
   services: "by service key",
+  // Never a step: where a deployed cluster runs does not change (config/placement.ts refuses).
+  region: "upgrade",
+  roleArn: "upgrade",
 } as const satisfies Record<keyof ClusterSettings, ChangeKind | "by service key">;
 
 /**
@@ -493,6 +501,8 @@ const DESCRIBE: { [K in keyof ClusterSettings]-?: Describe<ClusterSettings[K]> }
   cidr: (a, b) => arrow("cidr", a, b),
   apiAccess: (a, b) => arrow("API access", a.publicAccessCidrs, b.publicAccessCidrs),
   namespace: (a, b) => arrow("namespace", a, b),
+  region: (a, b) => arrow("region", a, b),
+  roleArn: (a, b) => arrow("role", a, b),
   services: (a, b) =>
     servicePairs(a, b).flatMap(([x, y]) => {
       if (!x) return [`service ${y!.name} added (${y!.image})`];

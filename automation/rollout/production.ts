@@ -161,6 +161,7 @@ export class ClusterTargets {
       kubernetesVersion: facts.kubernetesVersion,
       loadBalancers: facts.ingress,
       route53HealthCheckIds: Object.values(facts.healthChecks ?? {}),
+      ...(facts.region ? { region: facts.region } : {}),
       ...(runs ? { runs } : {}),
     });
   }

@@ -57,6 +57,31 @@ describe("environment config", () => {
     assert.equal(env.config.clusters[2].replaces, "c");
   });
 
+  it("accepts a region and a role per cluster, and leaves both unset by default", () => {
+    const env = parseEnvironment(
+      "test",
+      environmentFixture({
+        clusters: clusters(
+          clusterFixture("a", 0),
+          clusterFixture("b", 1, { region: "eu-central-1" }),
+          clusterFixture("c", 2, {
+            region: "us-gov-west-1",
+            roleArn: "arn:aws-us-gov:iam::210987654321:role/platform/active-active",
+          }),
+        ),
+      }),
+      "test stack",
+    );
+    assert.deepEqual(
+      env.config.clusters.map((c) => [c.region, c.roleArn]),
+      [
+        [undefined, undefined],
+        ["eu-central-1", undefined],
+        ["us-gov-west-1", "arn:aws-us-gov:iam::210987654321:role/platform/active-active"],
+      ],
+    );
+  });
+
   it("accepts a shared VPC only when chosen explicitly, without per-cluster CIDRs", () => {
     const env = parseEnvironment(
       "test",
@@ -238,6 +263,52 @@ describe("environment config", () => {
       }),
       field: "active-active:clusters[0].cidr",
       shows: "give it a CIDR",
+    },
+    {
+      why: "a region that is not an AWS region name",
+      raw: environmentFixture({
+        clusters: clusters(clusterFixture("a", 0), clusterFixture("b", 1, { region: "US-West-2" })),
+      }),
+      field: "active-active:clusters[1].region",
+      shows:
+        '"US-West-2" is not an AWS region name; write it as AWS lists it, in lowercase, e.g. "us-west-2"',
+    },
+    {
+      why: "an availability zone given as a region",
+      raw: environmentFixture({
+        clusters: clusters(
+          clusterFixture("a", 0),
+          clusterFixture("b", 1, { region: "us-west-2a" }),
+        ),
+      }),
+      field: "active-active:clusters[1].region",
+      shows: '"us-west-2a" is not an AWS region name',
+    },
+    {
+      why: "a roleArn that is not an IAM role ARN",
+      raw: environmentFixture({
+        clusters: clusters(
+          clusterFixture("a", 0, { roleArn: "arn:aws:iam::123456789012:user/deployer" }),
+          clusterFixture("b", 1),
+        ),
+      }),
+      field: "active-active:clusters[0].roleArn",
+      shows:
+        '"arn:aws:iam::123456789012:user/deployer" is not an IAM role ARN; give the role to assume in the cluster\'s account',
+    },
+    {
+      why: "a role in another partition than the cluster's region",
+      raw: environmentFixture({
+        clusters: clusters(
+          clusterFixture("a", 0),
+          clusterFixture("b", 1, {
+            region: "us-gov-west-1",
+            roleArn: "arn:aws:iam::123456789012:role/deployer",
+          }),
+        ),
+      }),
+      field: "active-active:clusters[1].roleArn",
+      shows: 'is in partition "aws", but region "us-gov-west-1" is in "aws-us-gov"',
     },
     {
       why: "duplicate service names",

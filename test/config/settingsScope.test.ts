@@ -82,7 +82,17 @@ describe("which config keys are part of a cluster's settings", () => {
   });
 
   it("puts exactly the cluster-scoped keys into each cluster's settings", () => {
-    const [a] = planClusters(parseEnvironment("test", environmentFixture(), "test").config);
+    // Every optional key of the entry set, so that each one shows.
+    const entry = { region: "us-west-2", roleArn: "arn:aws:iam::210987654321:role/deployer" };
+    const [a] = planClusters(
+      parseEnvironment(
+        "test",
+        environmentFixture({
+          clusters: [clusterFixture("a", 0, entry), clusterFixture("b", 1)],
+        }),
+        "test",
+      ).config,
+    );
     assert.deepEqual(
       sorted(Object.keys(a.settings)),
       sorted([...new Set([...ENVIRONMENT_CLUSTER_KEYS, ...CLUSTER_ENTRY_CLUSTER_KEYS])]),
@@ -104,7 +114,12 @@ describe("which config keys are part of a cluster's settings", () => {
 
   it("changes only b's generation when b's own entry changes a cluster-scoped key", () => {
     const before = generations();
-    for (const entry of [{ cidr: "10.9.0.0/16" }, { kubernetesVersion: "1.34" }]) {
+    for (const entry of [
+      { cidr: "10.9.0.0/16" },
+      { kubernetesVersion: "1.34" },
+      { region: "us-west-2" },
+      { roleArn: "arn:aws:iam::210987654321:role/deployer" },
+    ]) {
       const after = generations({
         clusters: [clusterFixture("a", 0), clusterFixture("b", 1, entry), clusterFixture("c", 2)],
       });
@@ -114,6 +129,11 @@ describe("which config keys are part of a cluster's settings", () => {
         JSON.stringify(entry),
       );
     }
+  });
+
+  it("keeps the generations of clusters that set no region or role (as before they existed)", () => {
+    // Recorded before clusters[].region and roleArn were added: unset keys leave no trace.
+    assert.deepEqual(generations(), ["2014bce86a44", "013de76a4dc7", "4420008aca52"]);
   });
 
   it("keeps generations when a cluster's weight or the order of services changes", () => {

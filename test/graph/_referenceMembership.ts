@@ -16,7 +16,9 @@ const EMPTY: ReadonlySet<string> = new Set();
  *  1. it is EKS cluster X (`eks:index:Cluster` or `aws:eks/cluster:Cluster`) or a descendant of it;
  *  2. its nearest ancestor component that contains any EKS cluster contains exactly one, X (a
  *     "cell": e.g. X's VPC, IAM roles and KMS key, created beside the cluster);
- *  3. it is a Kubernetes resource whose provider depends on cluster X (and no other);
+ *  3. it is a Kubernetes resource whose provider depends on cluster X (and no other); or it is
+ *     in no cell and its explicit provider belongs to cluster X alone (X's own AWS provider, in
+ *     X's region and account, sits in X's cell): it lives where X lives, whatever else it uses;
  *  4. its dependencies (explicit, per property, provider, parent) reach exactly one cluster, X
  *     (it is inside X's blast radius, like a DNS record pointing at X's load balancer);
  *  5. it reaches no cluster, and everything that depends on it belongs to X alone.
@@ -123,6 +125,12 @@ export function referenceMembership(nodes: readonly ResourceNode[]): Membership 
     if (cell) {
       clusterOf.set(n.urn, cell);
       reason.set(n.urn, "in-cell");
+      continue;
+    }
+    const via = n.provider ? reachOf(n.provider) : EMPTY;
+    if (via.size === 1) {
+      clusterOf.set(n.urn, [...via][0]);
+      reason.set(n.urn, "provider");
       continue;
     }
     if (reach && reach.size === 1) {

@@ -96,6 +96,48 @@ describe("clusterMembership", () => {
     });
   });
 
+  it("puts a resource on one cluster's own AWS provider in that cluster, whatever else it uses", () => {
+    const nodes = [
+      node("env", "my:Environment"),
+      node("cellA", "my:Cell", { parent: "env" }),
+      node("awsA", "pulumi:providers:aws", { parent: "cellA", inputs: { region: "us-west-2" } }),
+      node("eksA", "eks:index:Cluster", { parent: "cellA" }),
+      node("cellB", "my:Cell", { parent: "env" }),
+      node("eksB", "eks:index:Cluster", { parent: "cellB" }),
+      node("default", "pulumi:providers:aws"),
+      // Outside the cells: on a's provider (so in a's region and account), reading both clusters.
+      node("peers", "aws:ssm/parameter:Parameter", {
+        parent: "env",
+        provider: "awsA",
+        dependencies: ["eksA", "eksB"],
+      }),
+      // The same on the environment's provider is environment-level, as before.
+      node("shared", "aws:ssm/parameter:Parameter", {
+        parent: "env",
+        provider: "default",
+        dependencies: ["eksA", "eksB"],
+      }),
+      // Inside b's cell, a's provider does not take the resource out of b (the policy reports the
+      // provider it uses instead).
+      node("misplaced", "aws:s3/bucket:Bucket", { parent: "cellB", provider: "awsA" }),
+    ];
+    const m = clusterMembership(nodes);
+    assert.deepEqual(owners(nodes), {
+      env: undefined,
+      cellA: "eksA",
+      awsA: "eksA",
+      eksA: "eksA",
+      cellB: "eksB",
+      eksB: "eksB",
+      default: undefined,
+      peers: "eksA",
+      shared: undefined,
+      misplaced: "eksB",
+    });
+    assert.equal(m.reason.get("peers"), "provider");
+    assert.equal(m.reason.get("awsA"), "in-cell");
+  });
+
   it("leaves a Kubernetes resource without a provider, or with a multi-cluster one, unowned", () => {
     const nodes = [
       node("eks1", "aws:eks/cluster:Cluster"),

@@ -59,6 +59,23 @@ describe("no-cross-cluster-dependency", () => {
     );
   });
 
+  it("rejects a VPC of cluster b created with cluster a's AWS provider (another region or account)", () => {
+    const { g, nodes, clusters } = environmentGraph();
+    const awsA = g.add({
+      type: "pulumi:providers:aws",
+      name: "prod-a-aws",
+      parent: clusters.a.cell,
+      inputs: { region: "us-west-2" },
+    });
+    clusters.b.vpc.provider = awsA.urn;
+    assertOneFinding(
+      check(noCrossClusterDependency, nodes),
+      clusters.b.vpc.urn,
+      /aws.ec2.Vpc "prod-b-vpc" belongs to cluster "b" but depends on aws.Provider "prod-a-aws" of cluster "a" \(as its provider\)/,
+      /Use cluster "b"'s own provider/,
+    );
+  });
+
   it("ignores the types listed in ignoreTypes", () => {
     const { nodes, clusters } = environmentGraph();
     clusters.b.nodeGroup.propertyDependencies.subnetIds = [clusters.a.subnet.urn];
