@@ -135,7 +135,7 @@ export class AutomationStack implements StackPort {
   async kubeAccess(): Promise<KubeAccess> {
     const outputs = await this.readOutputs();
     const regions: Record<string, string> = {};
-    const clusters = outputs.clusters?.secret ? undefined : outputs.clusters?.value;
+    const clusters: unknown = outputs.clusters?.secret ? undefined : outputs.clusters?.value;
     for (const c of Array.isArray(clusters) ? (clusters as unknown[]) : []) {
       const { name, region } = (c ?? {}) as { name?: unknown; region?: unknown };
       if (typeof name === "string" && typeof region === "string") regions[name] = region;
@@ -145,7 +145,7 @@ export class AutomationStack implements StackPort {
 
   private kubeconfigsFrom(outputs: OutputMap): Secret<Record<string, string>> {
     const output = outputs.kubeconfigs;
-    const value = output?.value;
+    const value: unknown = output?.value;
     if (
       !value ||
       typeof value !== "object" ||

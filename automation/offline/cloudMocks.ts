@@ -259,9 +259,7 @@ function zoneIdPrefix(region: string): string {
 
 /** A value as the mock runtime hands it over: a secret arrives wrapped, `{<sig>, value}`. */
 function unwrapSecret(value: unknown): unknown {
-  return value && typeof value === "object" && "value" in value
-    ? (value as { value: unknown }).value
-    : value;
+  return value && typeof value === "object" && "value" in value ? value.value : value;
 }
 
 function ok(

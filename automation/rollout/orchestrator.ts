@@ -263,16 +263,7 @@ class Orchestrator {
           continue;
         }
         const drains = step.kind !== "release" || this.options.drainReleases === true;
-        this.emit({
-          event: "step-started",
-          cluster: step.cluster,
-          step: step.number,
-          pass: step.pass,
-          kind: step.kind,
-          canary: step === canary,
-          drains,
-          changes: step.changes,
-        });
+        this.stepStarted(step, { canary: step === canary, drains });
         if (current !== step.cluster) {
           await this.precheck(undefined, step, false);
           if (drains) {
@@ -760,22 +751,25 @@ class Orchestrator {
     };
   }
 
-  /**
-   * An add step: creates the cluster (or brings it to its settings) without traffic, waits for
-   * its gates, then ramps its traffic up step by step, with the DNS TTL and a soak after each.
-   * A failure during the ramp takes it back to 0% and halts; the other clusters serve.
-   */
-  private async addCluster(step: RolloutStep) {
+  private stepStarted(step: RolloutStep, how: { canary: boolean; drains: boolean }) {
     this.emit({
       event: "step-started",
       cluster: step.cluster,
       step: step.number,
       pass: step.pass,
       kind: step.kind,
-      canary: false,
-      drains: false,
+      ...how,
       changes: step.changes,
     });
+  }
+
+  /**
+   * An add step: creates the cluster (or brings it to its settings) without traffic, waits for
+   * its gates, then ramps its traffic up step by step, with the DNS TTL and a soak after each.
+   * A failure during the ramp takes it back to 0% and halts; the other clusters serve.
+   */
+  private async addCluster(step: RolloutStep) {
+    this.stepStarted(step, { canary: false, drains: false });
     if (step.from === null || step.fromGeneration !== step.toGeneration) {
       await this.apply(step, false);
     }
@@ -797,16 +791,7 @@ class Orchestrator {
    */
   private async removeCluster(step: RolloutStep, drained: boolean) {
     const cluster = step.cluster;
-    this.emit({
-      event: "step-started",
-      cluster,
-      step: step.number,
-      pass: step.pass,
-      kind: step.kind,
-      canary: false,
-      drains: true,
-      changes: step.changes,
-    });
+    this.stepStarted(step, { canary: false, drains: true });
     if (drained) {
       const waitSeconds = this.options.config.dns.ttl + this.drainSeconds;
       this.emit({ event: "drain", cluster, step: step.number, weight: 0, waitSeconds });

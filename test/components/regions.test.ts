@@ -155,13 +155,14 @@ describe("ClusterCell with a region or an account of its own", () => {
       project: "active-active",
       stack: "test",
       config: {},
-      program: async () => {
+      program: () => {
         new Environment("test", {
           name: "test",
           config: environmentFixture({
             clusters: [clusterFixture("a", 0), clusterFixture("b", 1, { roleArn: ROLE })],
           }) as never,
         });
+        return Promise.resolve();
       },
     });
     assert.match(

@@ -34,9 +34,9 @@ async function evaluate(shared: boolean): Promise<ResourceNode[]> {
     project: "active-active",
     stack: "test",
     config,
-    program: async () => {
+    program: () => {
       const env = new Environment("test", { name: "test", config: twoRegions() as never });
-      if (!shared) return {};
+      if (!shared) return Promise.resolve({});
       const c = env.cells[2];
       const peers = new aws.ssm.Parameter(
         "cluster-endpoints",
@@ -53,7 +53,7 @@ async function evaluate(shared: boolean): Promise<ResourceNode[]> {
           { parent: cell, provider: cell.provider },
         );
       }
-      return {};
+      return Promise.resolve({});
     },
   });
   assert.equal(run.error, undefined, String(run.error));
