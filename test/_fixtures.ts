@@ -97,3 +97,33 @@ export function clusterCapacityFixture(
     ...more,
   };
 }
+
+/**
+ * The "web" service's Deployment spec as a program declares it on each cluster: 2 replicas of
+ * 250m CPU and 256Mi memory.
+ */
+export function webDeploymentSpec(): Record<string, unknown> {
+  return {
+    replicas: 2,
+    template: {
+      spec: {
+        containers: [
+          {
+            name: "web",
+            image: "ghcr.io/acme/web:2.3.1",
+            resources: { requests: { cpu: "250m", memory: "256Mi" } },
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** The spec of the HPA that scales the "web" Deployment from 2 to 4 replicas. */
+export function webHpaSpec(): Record<string, unknown> {
+  return {
+    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" },
+    minReplicas: 2,
+    maxReplicas: 4,
+  };
+}
