@@ -194,7 +194,7 @@ function quantityReader(): ReadQuantity {
   };
 }
 
-const POD_SPEC = ["spec", "template", "spec"];
+const POD_SPEC = ["template", "spec"];
 
 /**
  * A Deployment's load: its replicas and one pod's requests; UNKNOWN_VALUE when they are not known
@@ -202,49 +202,25 @@ const POD_SPEC = ["spec", "template", "spec"];
  * quantity (Kubernetes refuses the object: nothing to judge).
  */
 function serviceOf(n: ResourceNode, read: ReadQuantity): ServiceOnCluster | typeof UNKNOWN_VALUE {
-  const replicas = num(n.inputs, "spec", "replicas");
-  const podSpec = atPath(n.inputs, POD_SPEC);
+  const spec = n.inputs.spec; // read once: a large graph has thousands of Deployments
+  const replicas = at(spec, "replicas");
+  const podSpec = atPath(spec, POD_SPEC);
   if (replicas === UNKNOWN_VALUE || podSpec === UNKNOWN_VALUE) return UNKNOWN_VALUE;
-  if (unknownRequests(podSpec)) return UNKNOWN_VALUE;
-  const requests = podRequests(podSpec, read);
-  if (Number.isNaN(requests.cpuMilli) || Number.isNaN(requests.memoryMiB)) return UNKNOWN_VALUE;
+  const { cpuMilli, memoryMiB } = podRequests(podSpec, read);
+  if (Number.isNaN(cpuMilli) || Number.isNaN(memoryMiB)) return UNKNOWN_VALUE;
   const name = objectName(n);
-  const count = typeof replicas === "number" ? replicas : 1; // Kubernetes' default
+  // Kubernetes' default is 1; the bridged provider may carry numbers as strings.
+  const count = replicas === undefined || replicas === null ? 1 : Number(replicas);
+  if (!Number.isFinite(count)) return UNKNOWN_VALUE;
   return {
     node: n,
     service: typeof name === "string" ? name : n.name,
     replicas: count,
     maxReplicas: count,
     autoscaled: false,
-    ...requests,
+    cpuMilli,
+    memoryMiB,
   };
-}
-
-/**
- * Whether a pod spec's containers, their resources or requests, or its overhead are not known yet
- * as a whole (a single request not known yet reads as NaN).
- */
-function unknownRequests(podSpec: unknown): boolean {
-  if (isUnknown(field(podSpec, "overhead"))) return true;
-  for (const key of CONTAINER_LISTS) {
-    const containers = field(podSpec, key);
-    if (isUnknown(containers)) return true;
-    if (!Array.isArray(containers)) continue;
-    for (let i = 0; i < containers.length; i++) {
-      const resources = field(containers[i], "resources");
-      if (isUnknown(containers[i]) || isUnknown(resources)) return true;
-      if (isUnknown(field(resources, "requests"))) return true;
-    }
-  }
-  return false;
-}
-
-const CONTAINER_LISTS = ["containers", "initContainers"];
-
-function field(value: unknown, key: string): unknown {
-  return value !== null && typeof value === "object"
-    ? (value as Record<string, unknown>)[key]
-    : undefined;
 }
 
 /**

@@ -72,6 +72,14 @@ export const capacityNMinus1: PolicySpec<CapacityNMinus1Config> = {
 
     const byUrn = new Map(facts.map((f) => [f.cluster.urn, f]));
     const factsOf = (need: ClusterNeed) => byUrn.get(need.cluster) as ClusterFacts;
+    // A cluster falls short the same way for every lost cluster of the same weight: worded once.
+    const worded = new Map<string, Shortfall>();
+    const shortfall = (need: ClusterNeed) => {
+      const key = `${need.cluster} x${need.factor}`;
+      let s = worded.get(key);
+      if (!s) worded.set(key, (s = shortfallOf(factsOf(need), need, config)));
+      return s;
+    };
     const capacities = facts.map((f) => capacityOf(f, config));
     const losses: Loss[] = [];
     for (const lost of facts) {
@@ -85,9 +93,7 @@ export const capacityNMinus1: PolicySpec<CapacityNMinus1Config> = {
         lost,
         factor: absorption.factor,
         others: absorption.clusters.length,
-        groups: groupsOf(
-          short.map((n) => ({ cluster: factsOf(n), ...shortfallOf(factsOf(n), n, config) })),
-        ),
+        groups: groupsOf(short.map((n) => ({ cluster: factsOf(n), ...shortfall(n) }))),
       });
     }
     findings.push(...lossFindings(losses, facts, config));

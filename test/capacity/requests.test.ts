@@ -33,6 +33,18 @@ describe("podRequests", () => {
     assert.deepEqual(podRequests(undefined, read), { cpuMilli: 0, memoryMiB: 0 });
   });
 
+  it("hands the reader what stands where a map or a list belongs (a value not known yet)", () => {
+    for (const spec of [
+      { containers: "[unknown]" },
+      { containers: ["[unknown]"] },
+      { containers: [{ resources: "[unknown]" }] },
+      { containers: [{ resources: { requests: "[unknown]" } }] },
+      { containers: [], overhead: "[unknown]" },
+    ]) {
+      assert.ok(Number.isNaN(podRequests(spec, read).cpuMilli), JSON.stringify(spec));
+    }
+  });
+
   it("leaves an unreadable quantity to the reader", () => {
     const spec = { containers: [container("lots")] };
     assert.ok(Number.isNaN(podRequests(spec, read).cpuMilli));
