@@ -18,38 +18,39 @@ export type ReadQuantity = (value: unknown, resource: "cpu" | "memory") => numbe
  * container without a request asks for 0 of it.
  */
 export function podRequests(spec: unknown, read: ReadQuantity): Requests {
-  const app = { cpuMilli: 0, memoryMiB: 0 };
-  const init = { cpuMilli: 0, memoryMiB: 0 };
-  eachRequest(at(spec, "containers"), read, (cpu, memory) => {
-    app.cpuMilli += cpu;
-    app.memoryMiB += memory;
-  });
-  eachRequest(at(spec, "initContainers"), read, (cpu, memory) => {
-    init.cpuMilli = Math.max(init.cpuMilli, cpu);
-    init.memoryMiB = Math.max(init.memoryMiB, memory);
-  });
+  let cpu = 0;
+  let memory = 0;
+  const containers = at(spec, "containers");
+  for (let i = 0; i < count(containers); i++) {
+    const requests = requestsOf(containers, i);
+    cpu += quantity(requests, "cpu", read);
+    memory += quantity(requests, "memory", read);
+  }
+  let initCpu = 0;
+  let initMemory = 0;
+  const init = at(spec, "initContainers");
+  for (let i = 0; i < count(init); i++) {
+    const requests = requestsOf(init, i);
+    initCpu = Math.max(initCpu, quantity(requests, "cpu", read));
+    initMemory = Math.max(initMemory, quantity(requests, "memory", read));
+  }
   const overhead = at(spec, "overhead");
   return {
-    cpuMilli: Math.max(app.cpuMilli, init.cpuMilli) + quantity(overhead, "cpu", read),
-    memoryMiB: Math.max(app.memoryMiB, init.memoryMiB) + quantity(overhead, "memory", read),
+    cpuMilli: Math.max(cpu, initCpu) + quantity(overhead, "cpu", read),
+    memoryMiB: Math.max(memory, initMemory) + quantity(overhead, "memory", read),
   };
 }
 
-/** Calls `each` with every container's CPU and memory request. */
-function eachRequest(
-  containers: unknown,
-  read: ReadQuantity,
-  each: (cpu: number, memory: number) => void,
-): void {
-  if (containers === undefined || containers === null) return;
-  if (!Array.isArray(containers)) {
-    each(read(containers, "cpu"), read(containers, "memory"));
-    return;
-  }
-  for (let i = 0; i < containers.length; i++) {
-    const requests = at(at(containers[i], "resources"), "requests");
-    each(quantity(requests, "cpu", read), quantity(requests, "memory", read));
-  }
+/** How many containers a list holds: none when absent, one for whatever stands in its place. */
+function count(containers: unknown): number {
+  if (containers === undefined || containers === null) return 0;
+  return Array.isArray(containers) ? containers.length : 1;
+}
+
+/** The requests of container `i`, or what stands in the list's place (for the reader). */
+function requestsOf(containers: unknown, i: number): unknown {
+  const container = Array.isArray(containers) ? containers[i] : containers;
+  return at(at(container, "resources"), "requests");
 }
 
 /** The quantity of `resource` in a map of them (0 when absent). */

@@ -106,7 +106,6 @@ export function readCapacityFacts(view: StackView): ClusterFacts[] | undefined {
   if (weighted.size === 0) for (const f of facts.values()) f.weight = 1;
 
   const deployments = view.positionsOf([DEPLOYMENT]);
-  const services = new Map<string, ServiceOnCluster>(); // by URN
   const read = quantityReader();
   for (let k = 0; k < deployments.length; k++) {
     const f = of(deployments[k]);
@@ -116,13 +115,18 @@ export function readCapacityFacts(view: StackView): ClusterFacts[] | undefined {
     if (service === UNKNOWN_VALUE) f.judged = false;
     else {
       f.services.push(service);
-      services.set(node.urn, service);
     }
   }
   const hpas = view.positionsOf(HPAS);
+  const indexes = new Map<ClusterFacts, ServiceIndex>();
+  const indexOf = (f: ClusterFacts) => {
+    let index = indexes.get(f);
+    if (!index) indexes.set(f, (index = serviceIndex(f.services)));
+    return index;
+  };
   for (let k = 0; k < hpas.length; k++) {
     const f = of(hpas[k]);
-    if (f && !applyHpa(view, nodes[hpas[k]], f, services)) f.judged = false;
+    if (f && !applyHpa(nodes[hpas[k]], indexOf(f))) f.judged = false;
   }
 
   for (const f of facts.values()) {
@@ -223,17 +227,32 @@ function serviceOf(n: ResourceNode, read: ReadQuantity): ServiceOnCluster | type
   };
 }
 
+/** One cluster's services by namespace and name, and by URN. */
+interface ServiceIndex {
+  byName: Map<string, ServiceOnCluster>;
+  byUrn: Map<string, ServiceOnCluster>;
+}
+
+function serviceIndex(services: readonly ServiceOnCluster[]): ServiceIndex {
+  const byName = new Map<string, ServiceOnCluster>();
+  const byUrn = new Map<string, ServiceOnCluster>();
+  for (const s of services) {
+    const name = objectName(s.node);
+    const namespace = objectNamespace(s.node);
+    if (typeof name === "string" && typeof namespace === "string") {
+      byName.set(`${namespace}/${name}`, s);
+    }
+    byUrn.set(s.node.urn, s);
+  }
+  return { byName, byUrn };
+}
+
 /**
  * Applies an HPA to the Deployment it scales: replicas at least its minimum, a ceiling of its
  * maximum. Its target is found by kind and name in its namespace, else through its dependencies
  * (the program passed the Deployment's name). False when that cannot be known yet.
  */
-function applyHpa(
-  view: StackView,
-  hpa: ResourceNode,
-  facts: ClusterFacts,
-  deployments: ReadonlyMap<string, ServiceOnCluster>,
-): boolean {
+function applyHpa(hpa: ResourceNode, index: ServiceIndex): boolean {
   const spec = at(hpa.inputs, "spec");
   const max = num(spec, "maxReplicas");
   const min = num(spec, "minReplicas");
@@ -244,15 +263,12 @@ function applyHpa(
   const namespace = objectNamespace(hpa);
   let target: ServiceOnCluster | undefined;
   if (typeof name === "string" && typeof namespace === "string") {
-    target = facts.services.find(
-      (s) => objectName(s.node) === name && objectNamespace(s.node) === namespace,
-    );
+    target = index.byName.get(`${namespace}/${name}`);
   }
   if (!target) {
     for (const urn of [...(hpa.propertyDependencies.spec ?? []), ...hpa.dependencies]) {
-      target = deployments.get(urn);
-      if (target && view.clusterOf(urn) === facts.cluster) break;
-      target = undefined;
+      target = index.byUrn.get(urn);
+      if (target) break;
     }
   }
   if (!target) return name !== UNKNOWN_VALUE && namespace !== UNKNOWN_VALUE;

@@ -127,6 +127,16 @@ describe("capacity-n-minus-1", () => {
     );
   });
 
+  it("finds an HPA's Deployment through its dependency when its target's name is not known yet", () => {
+    const env = environment(hpaMax(2));
+    for (const cl of Object.values(env.clusters)) {
+      const target = (cl.hpa.inputs.spec as { scaleTargetRef: Record<string, unknown> })
+        .scaleTargetRef;
+      target.name = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // an unknown string
+    }
+    assertOneFinding(check(capacityNMinus1, env.nodes), undefined, /its HPA allows 2/);
+  });
+
   it("leaves out a drained cluster: it carries no share and absorbs none", () => {
     const env = environment(maxSize(1), ["c"]);
     weight(0)(env.clusters.c);
