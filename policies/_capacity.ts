@@ -110,12 +110,9 @@ export function readCapacityFacts(view: StackView): ClusterFacts[] | undefined {
   for (let k = 0; k < deployments.length; k++) {
     const f = of(deployments[k]);
     if (!f) continue;
-    const node = nodes[deployments[k]];
-    const service = serviceOf(node, read);
+    const service = serviceOf(nodes[deployments[k]], read);
     if (service === UNKNOWN_VALUE) f.judged = false;
-    else {
-      f.services.push(service);
-    }
+    else f.services.push(service);
   }
   const hpas = view.positionsOf(HPAS);
   const indexes = new Map<ClusterFacts, ServiceIndex>();
