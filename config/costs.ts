@@ -4,7 +4,7 @@ import { awsRegionSchema } from "./_aws";
 /**
  * The schema of `active-active:costs`: the price table `aa cost` uses to show what running N
  * clusters costs over running one. Every key is optional; a key left out takes the default that
- * `automation/cost/defaults.ts` holds and `docs/cost.md` lists with its source (us-east-1
+ * `automation/cost/defaults.ts` (instance types: `capacity/instanceTypes.ts`) holds and `docs/cost.md` lists with its source (us-east-1
  * on-demand list prices). The defaults are a starting point: set your region's, your contract's
  * or your Savings Plan's prices here.
  *

@@ -1,3 +1,4 @@
+import { capacityNMinus1 } from "./capacityNMinus1";
 import { clusterVersionSkew } from "./clusterVersionSkew";
 import { eksEndpointRestricted } from "./eksEndpointRestricted";
 import { eksSecretsEncrypted } from "./eksSecretsEncrypted";
@@ -23,6 +24,7 @@ export const POLICIES: readonly AnyPolicySpec[] = [
   systemPodsPerCluster,
   clusterVersionSkew,
   sharedStateOutsideClusters,
+  capacityNMinus1,
   eksEndpointRestricted,
   eksSecretsEncrypted,
   nodesRequireImdsv2,

@@ -1,5 +1,6 @@
 import type { ResourceNode } from "../graph/resourceGraph";
 import { EKS_COMPONENT } from "./_clusters";
+import { LAUNCH_TEMPLATE, launchTemplateOf, MANAGED_NODE_GROUP } from "./_nodeGroups";
 import { at, bool, num, str, UNKNOWN_VALUE } from "./_props";
 import type { Finding, PolicySpec } from "./policySpec";
 import { label, stackView, type StackView } from "./stackView";
@@ -9,8 +10,6 @@ export interface NodesRequireImdsv2Config {
   maxHopLimit: number;
 }
 
-const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-const MANAGED_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const INSTANCE = "aws:ec2/instance:Instance";
 const EKS_NODE_GROUPS = new Set([
   "eks:index:NodeGroup",
@@ -107,18 +106,6 @@ export const nodesRequireImdsv2: PolicySpec<NodesRequireImdsv2Config> = {
     return findings;
   },
 };
-
-/** The launch template a managed node group uses: from the graph, "external", or undefined. */
-function launchTemplateOf(view: StackView, n: ResourceNode): ResourceNode | "external" | undefined {
-  const declared = at(n.inputs, "launchTemplate");
-  if (declared === undefined || declared === null) return undefined;
-  const deps = [...(n.propertyDependencies.launchTemplate ?? []), ...n.dependencies];
-  for (const urn of deps) {
-    const dep = view.byUrn.get(urn);
-    if (dep?.type === LAUNCH_TEMPLATE) return dep;
-  }
-  return "external";
-}
 
 function usedByNodeGroup(view: StackView, template: ResourceNode): boolean {
   return view.dependents(template.urn).some((d) => d.type === MANAGED_NODE_GROUP);

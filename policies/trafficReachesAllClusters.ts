@@ -1,6 +1,7 @@
 import type { GraphCluster } from "../graph/membership";
 import type { ResourceNode } from "../graph/resourceGraph";
-import { list, names, num, str, UNKNOWN_VALUE } from "./_props";
+import { names, str } from "./_props";
+import { RECORD, weightOf } from "./_records";
 import type { Finding, PolicySpec } from "./policySpec";
 import { label, stackView, type StackView } from "./stackView";
 
@@ -11,7 +12,6 @@ export interface TrafficReachesAllClustersConfig {
   requireHealthChecks: boolean;
 }
 
-const RECORD = "aws:route53/record:Record";
 const HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";
 
 interface Entry {
@@ -227,16 +227,6 @@ function indexOfCluster(clusters: readonly GraphCluster[], cluster: GraphCluster
 function hostOf(n: ResourceNode): string {
   const name = str(n.inputs, "name");
   return typeof name === "string" ? `hostname "${name}"` : `the hostname of ${label(n)}`;
-}
-
-/** The record's weight; UNKNOWN_VALUE-safe: unknown weights count as set (not 0). */
-function weightOf(n: ResourceNode): number | "unknown" | undefined {
-  const policies = list(n.inputs, "weightedRoutingPolicies");
-  if (policies === UNKNOWN_VALUE) return "unknown";
-  if (!policies || policies.length === 0) return undefined;
-  const weight = num(policies[0], "weight");
-  if (weight === UNKNOWN_VALUE) return "unknown";
-  return weight ?? 0;
 }
 
 /** The health check a record uses: the resource, "external" (an id from outside), or "missing". */

@@ -1,3 +1,4 @@
+import type { ClusterCapacity, ServiceLoad } from "../capacity/absorb";
 import type { ClusterSpec } from "../config/clusters";
 import type { DeployedCluster } from "../config/rolloutState";
 /**
@@ -76,4 +77,53 @@ export function deployedFrom(specs: ClusterSpec[]): DeployedCluster[] {
     settings: s.settings,
     ingress: {},
   }));
+}
+
+/** One service's load on one cluster, for the capacity arithmetic: 2 replicas of 250m/256Mi, HPA to 4. */
+export function serviceLoadFixture(more: Partial<ServiceLoad> = {}): ServiceLoad {
+  return { service: "api", replicas: 2, maxReplicas: 4, cpuMilli: 250, memoryMiB: 256, ...more };
+}
+
+/** One cluster's capacity at weight 1, running {@link serviceLoadFixture}, with room to spare. */
+export function clusterCapacityFixture(
+  name: string,
+  more: Partial<ClusterCapacity> = {},
+): ClusterCapacity {
+  return {
+    cluster: name,
+    weight: 1,
+    services: [serviceLoadFixture()],
+    headroom: { cpuMilli: 2000, memoryMiB: 4096 },
+    ...more,
+  };
+}
+
+/**
+ * The "web" service's Deployment spec as a program declares it on each cluster: 2 replicas of
+ * 250m CPU and 256Mi memory.
+ */
+export function webDeploymentSpec(): Record<string, unknown> {
+  return {
+    replicas: 2,
+    template: {
+      spec: {
+        containers: [
+          {
+            name: "web",
+            image: "ghcr.io/acme/web:2.3.1",
+            resources: { requests: { cpu: "250m", memory: "256Mi" } },
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** The spec of the HPA that scales the "web" Deployment from 2 to 4 replicas. */
+export function webHpaSpec(): Record<string, unknown> {
+  return {
+    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" },
+    minReplicas: 2,
+    maxReplicas: 4,
+  };
 }

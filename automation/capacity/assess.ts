@@ -1,6 +1,14 @@
+import {
+  absorbShare,
+  type ClusterCapacity,
+  type ClusterNeed,
+  type ServiceNeed,
+} from "../../capacity/absorb";
+
 /**
- * Can the other clusters absorb a drained cluster's traffic? Pure arithmetic over each cluster's
- * live capacity; the drain gate reads the live state and calls {@link assessDrain}.
+ * Can the other clusters absorb a drained cluster's traffic, as they are now? The drain gate reads
+ * each cluster's live capacity and calls {@link assessDrain}, which runs the shared arithmetic
+ * (`capacity/absorb.ts`) and says what stands in the way of the drain.
  *
  * Assumptions, stated in every result: traffic redistributes by weight (each serving cluster's
  * share grows by W / (W - w), W the total weight of the serving clusters and w the drained
@@ -10,48 +18,8 @@
  * autoscaler may add nodes, but a drain must not bet on it).
  */
 
-/** One service on one cluster, as it runs now. */
-export interface ServiceLoad {
-  service: string;
-  /** Replicas running now (the Deployment's spec replicas, as the HPA set them). */
-  replicas: number;
-  /** Most replicas this cluster may run: the HPA maximum, or `replicas` without an HPA. */
-  maxReplicas: number;
-  /** CPU request of one pod, millicores. */
-  cpuMilli: number;
-  /** Memory request of one pod, MiB. */
-  memoryMiB: number;
-}
-
-/** One cluster's capacity as it is now. */
-export interface ClusterCapacity {
-  cluster: string;
-  /** Route 53 weight now; 0 means it serves no traffic (and absorbs none). */
-  weight: number;
-  services: ServiceLoad[];
-  /** Allocatable minus requested on the ready, schedulable nodes. */
-  headroom: { cpuMilli: number; memoryMiB: number };
-}
-
-/** What one service on one absorbing cluster would need. */
-export interface ServiceNeed {
-  service: string;
-  current: number;
-  required: number;
-  ceiling: number;
-  ok: boolean;
-}
-
-/** What one absorbing cluster would need. */
-export interface ClusterNeed {
-  cluster: string;
-  /** Its traffic grows by this factor. */
-  factor: number;
-  services: ServiceNeed[];
-  /** Extra requests of the extra pods. */
-  extra: { cpuMilli: number; memoryMiB: number };
-  headroom: { cpuMilli: number; memoryMiB: number };
-  ok: boolean;
+/** What one absorbing cluster would need, and why it could not. */
+export interface DrainNeed extends ClusterNeed {
   /** Why not, with numbers. */
   problems: string[];
 }
@@ -62,70 +30,43 @@ export interface DrainAssessment {
   ok: boolean;
   /** The factor every serving cluster's traffic grows by. */
   factor: number;
-  clusters: ClusterNeed[];
+  clusters: DrainNeed[];
   /** Every problem, with numbers and the fix. */
   problems: string[];
 }
 
 /** Assesses draining `drained`, given every cluster's capacity now. */
 export function assessDrain(drained: string, clusters: ClusterCapacity[]): DrainAssessment {
-  const target = clusters.find((c) => c.cluster === drained);
-  const serving = clusters.filter((c) => c.weight > 0);
-  const total = serving.reduce((sum, c) => sum + c.weight, 0);
-  const lost = target && target.weight > 0 ? target.weight : 0;
-  const remaining = total - lost;
-  if (remaining <= 0) {
+  const absorption = absorbShare(drained, clusters);
+  if (absorption.factor === Infinity) {
     const problem = `no other cluster serves traffic, so nothing can absorb ${drained}'s share`;
     return { drained, ok: false, factor: Infinity, clusters: [], problems: [problem] };
   }
-  const factor = total / remaining;
-  const needs = serving
-    .filter((c) => c.cluster !== drained)
-    .map((c) => clusterNeed(c, factor, drained));
+  const needs = absorption.clusters.map((n) => ({ ...n, problems: drainProblems(n, drained) }));
   const problems = needs.flatMap((n) => n.problems);
-  return { drained, ok: problems.length === 0, factor, clusters: needs, problems };
+  return { drained, ok: absorption.ok, factor: absorption.factor, clusters: needs, problems };
 }
 
-function clusterNeed(c: ClusterCapacity, factor: number, drained: string): ClusterNeed {
-  const problems: string[] = [];
-  const services = c.services.map((s) => {
-    // A tiny epsilon keeps exact products (2 x 1.5 = 3) from rounding up to 4.
-    const required = Math.max(s.replicas, Math.ceil(s.replicas * factor - 1e-9));
-    const ok = required <= s.maxReplicas;
-    if (!ok) {
-      problems.push(
-        `${c.cluster} cannot absorb ${drained}'s share (x${factor.toFixed(2)}): ${s.service} needs ${required} replicas, ` +
-          (s.maxReplicas === s.replicas
-            ? `it runs a fixed ${s.replicas} (no autoscaling); add services[].autoscaling.maxReplicas >= ${required} or raise replicas`
-            : `its HPA allows ${s.maxReplicas}; raise services[].autoscaling.maxReplicas to ${required}`),
-      );
-    }
-    return { service: s.service, current: s.replicas, required, ceiling: s.maxReplicas, ok };
-  });
-  const extra = services.reduce(
-    (sum, need, i) => {
-      const pods = need.required - need.current;
-      return {
-        cpuMilli: sum.cpuMilli + pods * c.services[i].cpuMilli,
-        memoryMiB: sum.memoryMiB + pods * c.services[i].memoryMiB,
-      };
-    },
-    { cpuMilli: 0, memoryMiB: 0 },
-  );
-  if (extra.cpuMilli > c.headroom.cpuMilli || extra.memoryMiB > c.headroom.memoryMiB) {
+function drainProblems(n: ClusterNeed, drained: string): string[] {
+  const problems = n.services
+    .filter((s) => !s.ok)
+    .map(
+      (s) =>
+        `${n.cluster} cannot absorb ${drained}'s share (x${n.factor.toFixed(2)}): ${s.service} needs ${s.required} replicas, ` +
+        ceilingFix(s),
+    );
+  if (!n.fits) {
     problems.push(
-      `${c.cluster} needs ${extra.cpuMilli}m CPU and ${extra.memoryMiB}Mi memory more to absorb ${drained}'s share, ` +
-        `but its nodes have ${Math.max(0, c.headroom.cpuMilli)}m CPU and ${Math.max(0, c.headroom.memoryMiB)}Mi free; ` +
+      `${n.cluster} needs ${n.extra.cpuMilli}m CPU and ${n.extra.memoryMiB}Mi memory more to absorb ${drained}'s share, ` +
+        `but its nodes have ${Math.max(0, n.headroom.cpuMilli)}m CPU and ${Math.max(0, n.headroom.memoryMiB)}Mi free; ` +
         "add nodes (nodeGroup.desiredSize) before draining",
     );
   }
-  return {
-    cluster: c.cluster,
-    factor,
-    services,
-    extra,
-    headroom: c.headroom,
-    ok: problems.length === 0,
-    problems,
-  };
+  return problems;
+}
+
+function ceilingFix(s: ServiceNeed): string {
+  return s.ceiling === s.current
+    ? `it runs a fixed ${s.current} (no autoscaling); add services[].autoscaling.maxReplicas >= ${s.required} or raise replicas`
+    : `its HPA allows ${s.ceiling}; raise services[].autoscaling.maxReplicas to ${s.required}`;
 }

@@ -1,6 +1,7 @@
 import type { ClusterTarget } from "../health/target";
 import type { DrainGate, GateOutcome } from "../rollout/ports";
-import { assessDrain, type ClusterCapacity, type DrainAssessment } from "./assess";
+import type { ClusterCapacity } from "../../capacity/absorb";
+import { assessDrain, type DrainAssessment } from "./assess";
 import { readCapacity } from "./liveCapacity";
 
 /** Where the capacity gate gets each cluster's facts. */

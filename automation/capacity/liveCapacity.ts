@@ -1,10 +1,10 @@
-import type { V1Pod } from "@kubernetes/client-node";
-import { parseQuantity } from "../quantity";
+import type { ClusterCapacity, ServiceLoad } from "../../capacity/absorb";
+import { parseQuantity } from "../../capacity/quantity";
+import { podRequests, type ReadQuantity } from "../../capacity/requests";
 import { guardedCheck } from "../health/guard";
 import { kubeCall, kubeSession, listAll, PAGE_SIZE } from "../k8s/kube";
 import type { GateResult } from "../health/gate";
 import type { ClusterTarget } from "../health/target";
-import type { ClusterCapacity, ServiceLoad } from "./assess";
 
 /** What the capacity read saw on one cluster (the `observed` of its result). */
 export type CapacityObserved = Omit<ClusterCapacity, "weight">;
@@ -37,13 +37,11 @@ export function readCapacity(
           h.spec?.scaleTargetRef?.kind === "Deployment" && h.spec.scaleTargetRef.name === s.name,
       );
       const replicas = deployment.spec?.replicas ?? 1;
-      const containers = deployment.spec?.template?.spec?.containers ?? [];
       services.push({
         service: s.name,
         replicas,
         maxReplicas: hpa ? Math.max(replicas, hpa.spec?.maxReplicas ?? replicas) : replicas,
-        cpuMilli: sum(containers.map((c) => cpuMilli(c.resources?.requests?.cpu))),
-        memoryMiB: sum(containers.map((c) => memoryMiB(c.resources?.requests?.memory))),
+        ...podRequests(deployment.spec?.template?.spec, readQuantity),
       });
     }
 
@@ -71,9 +69,10 @@ export function readCapacity(
       cpuMilli: sum(usable.map((n) => cpuMilli(n.status?.allocatable?.cpu))),
       memoryMiB: sum(usable.map((n) => memoryMiB(n.status?.allocatable?.memory))),
     };
+    const requests = onUsable.map((p) => podRequests(p.spec, readQuantity));
     const requested = {
-      cpuMilli: sum(onUsable.map((p) => podRequest(p, "cpu"))),
-      memoryMiB: sum(onUsable.map((p) => podRequest(p, "memory"))),
+      cpuMilli: sum(requests.map((r) => r.cpuMilli)),
+      memoryMiB: sum(requests.map((r) => r.memoryMiB)),
     };
     const headroom = {
       cpuMilli: allocatable.cpuMilli - requested.cpuMilli,
@@ -87,17 +86,9 @@ export function readCapacity(
   });
 }
 
-function podRequest(pod: V1Pod, resource: "cpu" | "memory"): number {
-  const containers = pod.spec?.containers ?? [];
-  const parse = resource === "cpu" ? cpuMilli : memoryMiB;
-  const app = sum(containers.map((c) => parse(c.resources?.requests?.[resource])));
-  // Init containers run one at a time before the others: the pod reserves the larger of the two.
-  const init = Math.max(
-    0,
-    ...(pod.spec?.initContainers ?? []).map((c) => parse(c.resources?.requests?.[resource])),
-  );
-  return Math.max(app, init) + parse(pod.spec?.overhead?.[resource]);
-}
+/** A request as the API returns it (a quantity string); one that cannot be read throws. */
+const readQuantity: ReadQuantity = (value, resource) =>
+  (resource === "cpu" ? cpuMilli : memoryMiB)(String(value));
 
 /** CPU quantity ("250m", "1", "1.5") in millicores; absent is 0, unreadable throws. */
 export function cpuMilli(value: string | undefined): number {

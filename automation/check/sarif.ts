@@ -167,6 +167,11 @@ function lineOf(
       if (line) return line;
     }
   }
+  // Room to absorb a lost cluster's share is made in the node group (or the services' scaling).
+  if (v.policy === "capacity-n-minus-1") {
+    const line = lines.key("nodeGroup");
+    if (line) return line;
+  }
   if (v.cluster) return lines.cluster(v.cluster) ?? lines.key("clusters");
   if (v.policy === "min-clusters" || v.policy === "cluster-version-skew")
     return lines.key("clusters");

@@ -1,11 +1,13 @@
-import type { InstanceType, MetricsAgent, PriceTable } from "./model";
+import type { MetricsAgent, PriceTable } from "./model";
 
 /**
  * The built-in price table of `aa cost`: AWS list prices for US East (N. Virginia), on-demand,
  * Linux, as published in 2026, and the requests of the system pods as their charts and EKS
  * add-ons ship them. Each value names its source. These are DEFAULTS: a stack overrides any of
  * them under `active-active:costs` (config/costs.ts), and should for another region, a Savings
- * Plan, an Enterprise Discount or Spot. docs/cost.md lists the same table.
+ * Plan, an Enterprise Discount or Spot. docs/cost.md lists the same table. The instance types
+ * (size and price) and what the kubelet keeps on a node are in `capacity/`, which the capacity
+ * policy shares.
  */
 
 /** Hours billed per month: AWS's pricing calculator uses 730 (24 x 365 / 12). */
@@ -65,52 +67,6 @@ export const NETWORK: PriceTable["network"] = {
 
 /** gp3 storage per GiB-month (https://aws.amazon.com/ebs/pricing/): each node's root volume. */
 export const EBS_GP3_PER_GIB_MONTH = 0.08;
-
-/**
- * Common node instance types: vCPU and memory (https://aws.amazon.com/ec2/instance-types/),
- * pods per node with the VPC CNI (awslabs/amazon-eks-ami `eni-max-pods.txt`: ENIs x (IPv4
- * addresses per ENI - 1) + 2), and the on-demand Linux price per hour in us-east-1
- * (https://aws.amazon.com/ec2/pricing/on-demand/). Add others under
- * `active-active:costs.nodes.instances`.
- */
-export const INSTANCE_TYPES: Record<string, InstanceType> = {
-  "t3.medium": { vcpu: 2, memoryGiB: 4, maxPods: 17, pricePerHour: 0.0416 },
-  "t3.large": { vcpu: 2, memoryGiB: 8, maxPods: 35, pricePerHour: 0.0832 },
-  "t3.xlarge": { vcpu: 4, memoryGiB: 16, maxPods: 58, pricePerHour: 0.1664 },
-  "t3.2xlarge": { vcpu: 8, memoryGiB: 32, maxPods: 58, pricePerHour: 0.3328 },
-  "m5.large": { vcpu: 2, memoryGiB: 8, maxPods: 29, pricePerHour: 0.096 },
-  "m5.xlarge": { vcpu: 4, memoryGiB: 16, maxPods: 58, pricePerHour: 0.192 },
-  "m5.2xlarge": { vcpu: 8, memoryGiB: 32, maxPods: 58, pricePerHour: 0.384 },
-  "m6i.large": { vcpu: 2, memoryGiB: 8, maxPods: 29, pricePerHour: 0.096 },
-  "m6i.xlarge": { vcpu: 4, memoryGiB: 16, maxPods: 58, pricePerHour: 0.192 },
-  "m6i.2xlarge": { vcpu: 8, memoryGiB: 32, maxPods: 58, pricePerHour: 0.384 },
-  "m6i.4xlarge": { vcpu: 16, memoryGiB: 64, maxPods: 234, pricePerHour: 0.768 },
-  "m6a.large": { vcpu: 2, memoryGiB: 8, maxPods: 29, pricePerHour: 0.0864 },
-  "m6a.xlarge": { vcpu: 4, memoryGiB: 16, maxPods: 58, pricePerHour: 0.1728 },
-  "m7i.large": { vcpu: 2, memoryGiB: 8, maxPods: 29, pricePerHour: 0.1008 },
-  "m7i.xlarge": { vcpu: 4, memoryGiB: 16, maxPods: 58, pricePerHour: 0.2016 },
-  "m7i.2xlarge": { vcpu: 8, memoryGiB: 32, maxPods: 58, pricePerHour: 0.4032 },
-  "m6g.large": { vcpu: 2, memoryGiB: 8, maxPods: 29, pricePerHour: 0.077 },
-  "m6g.xlarge": { vcpu: 4, memoryGiB: 16, maxPods: 58, pricePerHour: 0.154 },
-  "m7g.large": { vcpu: 2, memoryGiB: 8, maxPods: 29, pricePerHour: 0.0816 },
-  "m7g.xlarge": { vcpu: 4, memoryGiB: 16, maxPods: 58, pricePerHour: 0.1632 },
-  "c6i.large": { vcpu: 2, memoryGiB: 4, maxPods: 29, pricePerHour: 0.085 },
-  "c6i.xlarge": { vcpu: 4, memoryGiB: 8, maxPods: 58, pricePerHour: 0.17 },
-  "c7i.large": { vcpu: 2, memoryGiB: 4, maxPods: 29, pricePerHour: 0.08925 },
-  "r6i.large": { vcpu: 2, memoryGiB: 16, maxPods: 29, pricePerHour: 0.126 },
-  "r6i.xlarge": { vcpu: 4, memoryGiB: 32, maxPods: 58, pricePerHour: 0.252 },
-  "r7i.large": { vcpu: 2, memoryGiB: 16, maxPods: 29, pricePerHour: 0.1323 },
-};
-
-/**
- * What the kubelet keeps on every EKS node (awslabs/amazon-eks-ami and nodeadm): kube-reserved
- * memory of 255 MiB + 11 MiB per pod the node can hold, kube-reserved CPU of 6% of the first
- * core, 1% of the second, 0.5% of the third and fourth and 0.25% of each further core, and a
- * hard eviction threshold of 100 MiB of memory.
- */
-export const KUBE_RESERVED_MEMORY_BASE_MIB = 255;
-export const KUBE_RESERVED_MEMORY_PER_POD_MIB = 11;
-export const EVICTION_HARD_MEMORY_MIB = 100;
 
 /**
  * EKS add-ons as EKS installs them without configuration values (this project sets none):

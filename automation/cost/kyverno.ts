@@ -2,7 +2,7 @@ import { ConfigError, fieldName, type ConfigProblem } from "../../config/errors"
 import type { EnvironmentConfig } from "../../config/schema";
 import { KYVERNO_CHART_MAJOR, KYVERNO_CONTROLLERS } from "./defaults";
 import type { Requests, SystemPod } from "./model";
-import { cpuMillicores, memoryMiB } from "../quantity";
+import { cpuMillicores, memoryMiB } from "../../capacity/quantity";
 
 /** What a values path holds: not written (the chart default applies), null (removed), a value. */
 type Lookup = { state: "absent" } | { state: "null" } | { state: "value"; value: unknown };

@@ -4,21 +4,11 @@
  * live next to this file and are pure.
  */
 
-/** Requested resources: CPU in millicores, memory in MiB. */
-export interface Requests {
-  cpuMilli: number;
-  memoryMiB: number;
-}
+import type { InstanceType } from "../../capacity/instanceTypes";
+import type { Requests } from "../../capacity/requests";
 
-/** One EC2 instance type as the model needs it. */
-export interface InstanceType {
-  vcpu: number;
-  memoryGiB: number;
-  /** Pods per node with the VPC CNI (EKS eni-max-pods.txt). */
-  maxPods: number;
-  /** Price per instance-hour. */
-  pricePerHour: number;
-}
+// The capacity model's shapes, which `aa cost` shares (capacity/).
+export type { InstanceType, Requests };
 
 /** Requests of one kind of system pod, per pod. */
 export interface PodRequests {

@@ -1,6 +1,7 @@
 import { ConfigError, fieldName } from "../../config/errors";
 import type { EnvironmentConfig } from "../../config/schema";
-import * as defaults from "./defaults";
+import { INSTANCE_TYPES } from "../../capacity/instanceTypes";
+import { allocatable, kubeletReserved } from "../../capacity/node";
 import type { InstanceType, NodeShape, PriceTable } from "./model";
 
 const FIELDS: (keyof InstanceType)[] = ["vcpu", "memoryGiB", "maxPods", "pricePerHour"];
@@ -20,7 +21,7 @@ export function nodeShape(
   const entry: Partial<InstanceType> = prices.nodes.instances[instanceType] ?? {};
   const missing = FIELDS.filter((f) => entry[f] === undefined);
   if (missing.length > 0) {
-    const known = instanceType in defaults.INSTANCE_TYPES;
+    const known = instanceType in INSTANCE_TYPES;
     throw new ConfigError(source, [
       {
         field: fieldName(["costs", "nodes", "instances", instanceType]),
@@ -36,13 +37,6 @@ export function nodeShape(
     ]);
   }
   const shape = entry as InstanceType;
-  const reserved = {
-    cpuMilli: kubeReservedCpuMilli(shape.vcpu),
-    memoryMiB:
-      defaults.KUBE_RESERVED_MEMORY_BASE_MIB +
-      defaults.KUBE_RESERVED_MEMORY_PER_POD_MIB * shape.maxPods +
-      defaults.EVICTION_HARD_MEMORY_MIB,
-  };
   const hours = prices.hoursPerMonth;
   return {
     instanceType,
@@ -50,11 +44,8 @@ export function nodeShape(
     vcpu: shape.vcpu,
     memoryGiB: shape.memoryGiB,
     maxPods: shape.maxPods,
-    reserved,
-    allocatable: {
-      cpuMilli: shape.vcpu * 1000 - reserved.cpuMilli,
-      memoryMiB: shape.memoryGiB * 1024 - reserved.memoryMiB,
-    },
+    reserved: kubeletReserved(shape),
+    allocatable: allocatable(shape),
     diskSizeGiB: nodeGroup.diskSizeGiB,
     pricePerHour: shape.pricePerHour,
     // Four decimals: exact for list prices, without floating-point dust in the JSON.
@@ -63,26 +54,4 @@ export function nodeShape(
         (shape.pricePerHour * hours + nodeGroup.diskSizeGiB * prices.nodes.ebsGp3PerGiBMonth) * 1e4,
       ) / 1e4,
   };
-}
-
-/**
- * kube-reserved CPU in millicores (the EKS AMI's formula): 6% of the first core, 1% of the
- * second, 0.5% of the third and fourth, 0.25% of every further core.
- */
-export function kubeReservedCpuMilli(vcpu: number): number {
-  const tiers: [number, number][] = [
-    [1, 60],
-    [1, 10],
-    [2, 5],
-    [Infinity, 2.5],
-  ];
-  let left = vcpu;
-  let milli = 0;
-  for (const [cores, perCore] of tiers) {
-    const n = Math.min(left, cores);
-    milli += n * perCore;
-    left -= n;
-    if (left <= 0) break;
-  }
-  return milli;
 }

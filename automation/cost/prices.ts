@@ -1,10 +1,11 @@
 import type { CostsConfig } from "../../config/costs";
+import { INSTANCE_TYPES } from "../../capacity/instanceTypes";
 import * as defaults from "./defaults";
 import type { InstanceType, PriceTable } from "./model";
 
 /**
  * The price table `aa cost` uses: `active-active:costs` merged over the built-in defaults
- * (automation/cost/defaults.ts). Objects merge key by key; a `metricsAgents` list replaces the
+ * (automation/cost/defaults.ts, and the instance table in capacity/instanceTypes.ts). Objects merge key by key; a `metricsAgents` list replaces the
  * built-in one; an instance type given in config merges over the built-in entry of that name.
  * Instance entries may stay partial here: `nodeShape` names what is missing for the type the node
  * group uses.
@@ -13,7 +14,7 @@ export function resolvePrices(costs: CostsConfig | undefined): PriceTable {
   const c = costs ?? {};
   // Fresh objects throughout: the defaults are shared module constants and stay untouched.
   const instances: Record<string, Partial<InstanceType>> = Object.fromEntries(
-    Object.entries(defaults.INSTANCE_TYPES).map(([name, entry]) => [name, { ...entry }]),
+    Object.entries(INSTANCE_TYPES).map(([name, entry]) => [name, { ...entry }]),
   );
   for (const [name, entry] of Object.entries(c.nodes?.instances ?? {})) {
     instances[name] = { ...instances[name], ...definedOnly(entry) };

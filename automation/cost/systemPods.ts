@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from "../../config/schema";
 import { kyvernoPods } from "./kyverno";
 import type { PriceTable, Requests, SystemPod } from "./model";
-import { cpuMillicores, memoryMiB } from "../quantity";
+import { cpuMillicores, memoryMiB } from "../../capacity/quantity";
 
 /**
  * Every system pod one cluster runs besides the services: the EKS add-ons (CoreDNS, kube-proxy,

@@ -1,4 +1,5 @@
 import type { ResourceNode } from "../../graph/resourceGraph";
+import { webDeploymentSpec, webHpaSpec } from "../_fixtures";
 import { GraphBuilder } from "./_graph";
 
 /** Handles on one cluster's resources in {@link environmentGraph}. */
@@ -14,6 +15,7 @@ export interface ClusterFixture {
   kyverno: ResourceNode;
   namespace: ResourceNode;
   deployment: ResourceNode;
+  hpa: ResourceNode;
   service: ResourceNode;
   healthCheck: ResourceNode;
   record: ResourceNode;
@@ -28,9 +30,10 @@ export interface EnvironmentOptions {
 
 /**
  * A compliant active-active environment as plain graph data, shaped like what the program
- * registers: per cluster a cell with its VPC, EKS cluster, add-ons, node group, provider,
- * Kyverno and namespace; the "web" service on every cluster; a weighted, health-checked record
- * per cluster for www.example.com. Tests change one field and expect one finding.
+ * registers: per cluster a cell with its VPC, EKS cluster, add-ons, node group (2 to 4 m6i.large),
+ * provider, Kyverno and namespace; the "web" service on every cluster (2 replicas of 250m/256Mi,
+ * an HPA up to 4); a weighted, health-checked record per cluster for www.example.com. Tests
+ * change one field and expect one finding.
  */
 export function environmentGraph(options: EnvironmentOptions = {}) {
   const names = options.clusters ?? ["a", "b", "c"];
@@ -113,6 +116,8 @@ export function environmentGraph(options: EnvironmentOptions = {}) {
       inputs: {
         clusterName: `prod-${c}-eks-1234567`,
         launchTemplate: { id: `lt-${c}`, version: "1" },
+        instanceTypes: ["m6i.large"],
+        scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 4 },
       },
     });
     const coredns = addon("coredns", [nodeGroup]);
@@ -165,10 +170,18 @@ export function environmentGraph(options: EnvironmentOptions = {}) {
       dependsOn: [cl.nodeGroup, cl.kyverno],
       inputs: {
         metadata: metadata(),
-        spec: {
-          replicas: 2,
-          template: { spec: { containers: [{ name: "web", image: "ghcr.io/acme/web:2.3.1" }] } },
-        },
+        spec: webDeploymentSpec(),
+      },
+    });
+    cl.hpa = g.add({
+      type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+      name: `prod-web-${c}`,
+      parent: fleet,
+      provider: cl.provider,
+      uses: { metadata: [cl.namespace], spec: [cl.deployment] },
+      inputs: {
+        metadata: metadata(),
+        spec: webHpaSpec(),
       },
     });
     cl.service = g.add({

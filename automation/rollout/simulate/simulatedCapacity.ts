@@ -1,5 +1,6 @@
 import { capacityOutcomes } from "../../capacity/drainGate";
-import { assessDrain, type ClusterCapacity } from "../../capacity/assess";
+import type { ClusterCapacity } from "../../../capacity/absorb";
+import { assessDrain } from "../../capacity/assess";
 import { nodeShape } from "../../cost/node";
 import { resolvePrices } from "../../cost/prices";
 import { requests, systemPods, systemRequests } from "../../cost/systemPods";

@@ -7,7 +7,7 @@ import { PACKAGE_DIR } from "../../../automation/project";
 import type { CheckReport } from "../../../automation/check/report";
 import type { SarifLog } from "../../../automation/check/sarif";
 import { assertValidSarif } from "../check/_sarifShape";
-import { deployedEnvironmentExport } from "../stackExport/_exportFixture";
+import { deployedEnvironmentExport, sizedEnvironmentExport } from "../stackExport/_exportFixture";
 
 const AA = path.join(PACKAGE_DIR, "dist", "automation", "cli.js");
 
@@ -41,6 +41,17 @@ function violatingStackFile(): string {
   return doc.toString();
 }
 
+/** The dev stack file with one change: at most one node per cluster. */
+function oneNodeStackFile(): string {
+  const doc = YAML.parseDocument(
+    fs.readFileSync(path.join(PACKAGE_DIR, "stacks", "Pulumi.dev.yaml"), "utf8"),
+  );
+  for (const key of ["minSize", "desiredSize", "maxSize"]) {
+    doc.setIn(["config", "active-active:nodeGroup", key], 1);
+  }
+  return doc.toString();
+}
+
 describe("aa check with the policy pack, as a user runs it", () => {
   let dir: string;
   before(() => {
@@ -59,7 +70,7 @@ describe("aa check with the policy pack, as a user runs it", () => {
     assert.match(run.stdout, /environment drained \(Pulumi.drained.yaml\): 3 clusters/);
     assert.match(
       run.stdout,
-      /policies: 2 mandatory violation\(s\), 0 advisory \(12 policies checked\)/,
+      /policies: 2 mandatory violation\(s\), 0 advisory \(13 policies checked\)/,
     );
     assert.match(
       run.stdout,
@@ -151,6 +162,53 @@ describe("aa check with the policy pack, as a user runs it", () => {
       workload[0].message,
       /Deployment default\/shop runs on cluster\(s\) "east" and "west" but not on "north"/,
     );
+  });
+
+  it("shows an advisory capacity finding, exits 0, and points SARIF at the node group", async () => {
+    fs.writeFileSync(path.join(dir, "Pulumi.small.yaml"), oneNodeStackFile());
+    const run = await aa(
+      ["check", "--stack-file", "Pulumi.small.yaml", "--sarif", "small.sarif"],
+      dir,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /policies: 0 mandatory violation\(s\), 1 advisory \(13 policies checked\)/,
+    );
+    assert.match(run.stdout, /! \[advisory\] capacity-n-minus-1 \(environment-level/);
+    // The text output wraps messages: compare with white space folded.
+    assert.match(run.stdout.replace(/\s+/g, " "), /Losing any one of clusters "a", "b" and "c"/);
+
+    const sarif = JSON.parse(fs.readFileSync(path.join(dir, "small.sarif"), "utf8"));
+    assertValidSarif(sarif);
+    const [result] = sarif.runs[0].results as {
+      ruleId: string;
+      level: string;
+      locations: { physicalLocation: { region?: { startLine: number } } }[];
+    }[];
+    assert.deepEqual([result.ruleId, result.level], ["capacity-n-minus-1", "warning"]);
+    const lines = fs.readFileSync(path.join(dir, "Pulumi.small.yaml"), "utf8").split("\n");
+    const line = result.locations[0].physicalLocation.region?.startLine ?? 0;
+    assert.match(lines[line - 1], /^ {2}active-active:nodeGroup:/);
+  });
+
+  it("shows the capacity finding of a stack export and exits 0 (advisory)", async () => {
+    const state = JSON.stringify(sizedEnvironmentExport(1).document());
+    const run = await aa(["check", "--state", "-"], dir, state);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /policies: 0 mandatory violation\(s\), 1 advisory \(13 policies checked\)/,
+    );
+    assert.match(run.stdout, /capacity-n-minus-1/);
+    assert.match(run.stdout.replace(/\s+/g, " "), /1 x m6i\.large offer at maxSize: 20m CPU short/);
+    const enough = await aa(
+      ["check", "--state", "-"],
+      dir,
+      JSON.stringify(sizedEnvironmentExport(2).document()),
+    );
+    assert.equal(enough.code, 0, enough.stderr);
+    assert.match(enough.stdout, /policies: no violations \(13 policies checked\)/);
   });
 
   it("checks a stack export read from standard input", async () => {

@@ -2,11 +2,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { costReport } from "../../../automation/cost/compute";
-import {
-  EKS_STANDARD_SUPPORT_ENDS,
-  INSTANCE_TYPES,
-  METRICS_AGENTS,
-} from "../../../automation/cost/defaults";
+import { EKS_STANDARD_SUPPORT_ENDS, METRICS_AGENTS } from "../../../automation/cost/defaults";
+import { INSTANCE_TYPES } from "../../../capacity/instanceTypes";
 import { resolvePrices } from "../../../automation/cost/prices";
 import { planClusters } from "../../../config/clusters";
 import { ConfigError } from "../../../config/errors";

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { costReport } from "../../../automation/cost/compute";
-import { INSTANCE_TYPES } from "../../../automation/cost/defaults";
+import { INSTANCE_TYPES } from "../../../capacity/instanceTypes";
 import { drainShares } from "../../../automation/cost/layouts";
 import { LINE_ITEMS, type CostReport, type LayoutCost } from "../../../automation/cost/model";
 import { parseEnvironment } from "../../../config/load";

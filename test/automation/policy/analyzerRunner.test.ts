@@ -40,6 +40,7 @@ describe("the policy pack over the Analyzer protocol", () => {
       "system-pods-per-cluster": "mandatory/stack",
       "cluster-version-skew": "mandatory/stack",
       "shared-state-outside-clusters": "advisory/stack",
+      "capacity-n-minus-1": "advisory/stack",
       "eks-endpoint-restricted": "mandatory/resource",
       "eks-secrets-encrypted": "mandatory/resource",
       "nodes-require-imdsv2": "mandatory/stack",

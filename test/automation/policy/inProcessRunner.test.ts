@@ -12,6 +12,7 @@ import { environmentGraph } from "../../policies/_environment";
 import {
   deployedEnvironmentExport,
   ExportBuilder,
+  sizedEnvironmentExport,
   type ExportResource,
 } from "../stackExport/_exportFixture";
 
@@ -191,6 +192,20 @@ describe("the shipped pack in-process and over gRPC agree", () => {
     assert.match(shared?.message ?? "", /shared by clusters "b" and "a"/);
     const role = violations.find((v) => v.urn.endsWith("::a-role"));
     assert.match(role?.message ?? "", /through its property "alpha"/);
+  });
+
+  it("on exports with too little and with enough capacity to lose a cluster", async () => {
+    const small = exportNodes(sizedEnvironmentExport(1).document());
+    await assertSame(small);
+    assert.deepEqual(
+      runPoliciesInProcess(small).violations.map((v) => `${v.level} ${v.policy}`),
+      ["advisory capacity-n-minus-1"],
+    );
+    await assertSame(exportNodes(sizedEnvironmentExport(2).document()), false);
+    assert.deepEqual(
+      runPoliciesInProcess(exportNodes(sizedEnvironmentExport(2).document())).violations,
+      [],
+    );
   });
 
   it("on the benchmark's synthetic export, clean and with violations", async () => {

@@ -1,3 +1,5 @@
+import { webDeploymentSpec, webHpaSpec } from "../../_fixtures";
+
 /**
  * Builds `pulumi stack export` documents (deployment version 3) the way the Pulumi CLI writes
  * them: manifest and secrets provider, resources in dependency order with ids, provider
@@ -208,5 +210,128 @@ export function deployedEnvironmentExport(): ExportBuilder {
   });
   const old = b.add({ type: "aws:s3/bucket:Bucket", name: "old-logs", provider: aws });
   old.delete = true;
+  return b;
+}
+
+/**
+ * A deployed environment sized for the capacity policy: three @pulumi/eks clusters, each with a
+ * managed node group of `maxSize` m6i.large nodes, the "web" Deployment (2 replicas of
+ * 250m/256Mi) with an HPA up to 4, its Service, and a weighted, health-checked record of
+ * www.example.com; Kyverno, a hardened API endpoint and IMDSv2, so that no mandatory policy
+ * fails. With `maxSize` 1, losing any one cluster cannot be absorbed (a node offers 1,930m; three
+ * web pods and the system pods need 1,950m); with 2 or more it can.
+ */
+export function sizedEnvironmentExport(maxSize: number): ExportBuilder {
+  const b = new ExportBuilder();
+  const aws = b.add({ type: "pulumi:providers:aws", name: "default_7_48_0", inputs: {} });
+  for (const c of ["a", "b", "c"]) {
+    const name = `prod-${c}`;
+    const tags = { "active-active/cluster": c };
+    const eks = b.add({
+      type: "eks:index:Cluster",
+      name,
+      custom: false,
+      outputs: { kubeconfig: encrypted(`kubeconfig-${c}`) },
+    });
+    b.add({
+      type: "aws:eks/cluster:Cluster",
+      name: `${name}-eksCluster`,
+      parent: eks,
+      provider: aws,
+      inputs: {
+        version: "1.33",
+        vpcConfig: {
+          endpointPrivateAccess: true,
+          endpointPublicAccess: true,
+          publicAccessCidrs: ["203.0.113.0/24"],
+        },
+        encryptionConfig: {
+          provider: { keyArn: `arn:aws:kms:us-east-1:123456789012:key/${c}` },
+          resources: ["secrets"],
+        },
+        tags,
+      },
+    });
+    const template = b.add({
+      type: "aws:ec2/launchTemplate:LaunchTemplate",
+      name: `${name}-nodes`,
+      provider: aws,
+      inputs: { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 }, tags },
+    });
+    b.add({
+      type: "aws:eks/nodeGroup:NodeGroup",
+      name: `${name}-nodes`,
+      provider: aws,
+      uses: { clusterName: [eks], launchTemplate: [template] },
+      inputs: {
+        clusterName: `${name}-eksCluster-1234567`,
+        launchTemplate: { id: `lt-${c}`, version: "1" },
+        instanceTypes: ["m6i.large"],
+        scalingConfig: { desiredSize: 1, maxSize, minSize: 1 },
+        tags,
+      },
+    });
+    const provider = b.add({
+      type: "pulumi:providers:kubernetes",
+      name: `${name}-k8s`,
+      uses: { kubeconfig: [eks] },
+      inputs: { kubeconfig: encrypted(`kubeconfig-${c}`) },
+    });
+    b.add({
+      type: "kubernetes:helm.sh/v3:Release",
+      name: `${name}-kyverno`,
+      provider,
+      inputs: { chart: "kyverno", name: "kyverno", namespace: "kyverno", version: "3.4.4" },
+    });
+    const metadata = { name: "web", namespace: "apps" };
+    const deployment = b.add({
+      type: "kubernetes:apps/v1:Deployment",
+      name: `${name}-web`,
+      provider,
+      inputs: {
+        metadata,
+        spec: webDeploymentSpec(),
+      },
+    });
+    b.add({
+      type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+      name: `${name}-web`,
+      provider,
+      uses: { spec: [deployment] },
+      inputs: {
+        metadata,
+        spec: webHpaSpec(),
+      },
+    });
+    const service = b.add({
+      type: "kubernetes:core/v1:Service",
+      name: `${name}-web`,
+      provider,
+      inputs: { metadata, spec: { type: "LoadBalancer", ports: [{ port: 80 }] } },
+      outputs: { status: { loadBalancer: { ingress: [{ hostname: `lb-${c}.example.com` }] } } },
+    });
+    const healthCheck = b.add({
+      type: "aws:route53/healthCheck:HealthCheck",
+      name: `www-${c}`,
+      provider: aws,
+      uses: { fqdn: [service] },
+      inputs: { type: "HTTP", fqdn: `lb-${c}.example.com`, port: 80 },
+    });
+    b.add({
+      type: "aws:route53/record:Record",
+      name: `www-${c}`,
+      provider: aws,
+      uses: { records: [service], healthCheckId: [healthCheck] },
+      inputs: {
+        zoneId: "Z0PROD0000EXAMPLE",
+        name: "www.example.com",
+        type: "CNAME",
+        records: [`lb-${c}.example.com`],
+        setIdentifier: c,
+        weightedRoutingPolicies: [{ weight: 1 }],
+        healthCheckId: `hc-${c}`,
+      },
+    });
+  }
   return b;
 }

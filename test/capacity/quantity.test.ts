@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { parseQuantity } from "../../../automation/quantity";
-import { cpuMilli, memoryMiB } from "../../../automation/capacity/liveCapacity";
+import { cpuMillicores, memoryMiB as memoryMiBOf, parseQuantity } from "../../capacity/quantity";
+import { cpuMilli, memoryMiB } from "../../automation/capacity/liveCapacity";
 
 describe("Kubernetes quantities", () => {
   const table: [string, number][] = [
@@ -31,5 +31,16 @@ describe("Kubernetes quantities", () => {
     assert.equal(cpuMilli(undefined), 0);
     assert.equal(memoryMiB("1Gi"), 1024);
     assert.equal(memoryMiB("3977232Ki"), 3884);
+  });
+
+  it("reads quantities for the cost model, undefined when it cannot", () => {
+    assert.equal(cpuMillicores("250m"), 250);
+    assert.equal(cpuMillicores("1.5"), 1500);
+    assert.equal(cpuMillicores("0.1"), 100);
+    assert.equal(memoryMiBOf("70Mi"), 70);
+    assert.equal(memoryMiBOf("1Gi"), 1024);
+    assert.equal(memoryMiBOf("0"), 0);
+    assert.equal(memoryMiBOf("1G"), Math.round((1e9 / 2 ** 20) * 1e6) / 1e6);
+    assert.equal(cpuMillicores("lots"), undefined);
   });
 });
