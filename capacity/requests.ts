@@ -49,7 +49,7 @@ function count(containers: unknown): number {
 
 /** The requests of container `i`, or what stands in the list's place (for the reader). */
 function requestsOf(containers: unknown, i: number): unknown {
-  const container = Array.isArray(containers) ? containers[i] : containers;
+  const container: unknown = Array.isArray(containers) ? containers[i] : containers;
   return at(at(container, "resources"), "requests");
 }
 

@@ -1,9 +1,5 @@
-import {
-  assessDrain,
-  type ClusterCapacity,
-  type ClusterNeed,
-  type DrainAssessment,
-} from "../capacity/assess";
+import type { ClusterCapacity } from "../../capacity/absorb";
+import { assessDrain, type DrainAssessment, type DrainNeed } from "../capacity/assess";
 import { names, percent } from "./_format";
 import type {
   ClusterAbsorb,
@@ -277,7 +273,7 @@ function absorbStep(
  * the HPAs scale together), whole pods only.
  */
 function clusterAbsorb(
-  need: ClusterNeed,
+  need: DrainNeed,
   capacity: ClusterCapacity,
   total: number,
   remaining: number,

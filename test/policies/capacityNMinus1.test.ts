@@ -25,7 +25,7 @@ function environment(
   return env;
 }
 
-const nodeGroup = (cl: ClusterFixture) => cl.nodeGroup.inputs as Record<string, unknown>;
+const nodeGroup = (cl: ClusterFixture) => cl.nodeGroup.inputs;
 const maxSize = (n: number) => (cl: ClusterFixture) => {
   nodeGroup(cl).scalingConfig = { minSize: 1, desiredSize: 1, maxSize: n };
 };

@@ -179,7 +179,9 @@ describe("aa check with the policy pack, as a user runs it", () => {
     // The text output wraps messages: compare with white space folded.
     assert.match(run.stdout.replace(/\s+/g, " "), /Losing any one of clusters "a", "b" and "c"/);
 
-    const sarif = JSON.parse(fs.readFileSync(path.join(dir, "small.sarif"), "utf8"));
+    const sarif = JSON.parse(fs.readFileSync(path.join(dir, "small.sarif"), "utf8")) as {
+      runs: { results: unknown[] }[];
+    };
     assertValidSarif(sarif);
     const [result] = sarif.runs[0].results as {
       ruleId: string;

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import type { ClusterCapacity, ServiceLoad } from "../../../automation/capacity/assess";
+import type { ClusterCapacity, ServiceLoad } from "../../../capacity/absorb";
 import type { GameDayStep } from "../../../automation/gameday/events";
 import {
   planGameDay,
