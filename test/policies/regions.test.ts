@@ -10,9 +10,17 @@ import { Environment } from "../../components/environment";
 import { clusterMembership } from "../../graph/membership";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import { ExportBuilder, type ExportResource } from "../automation/stackExport/_exportFixture";
-import { clusterFixture, environmentFixture, stackConfigFixture } from "../_fixtures";
+import {
+  clusterFixture,
+  environmentFixture,
+  serviceFixture,
+  stackConfigFixture,
+} from "../_fixtures";
 
-/** Clusters a and b in the stack's region (us-east-1), c in us-west-2, as the prod example. */
+/**
+ * Clusters a and b in the stack's region (us-east-1), c in us-west-2, as the prod example. Its
+ * service autoscales, so that the other clusters can absorb one's share (`capacity-n-minus-1`).
+ */
 const twoRegions = () =>
   environmentFixture({
     clusters: [
@@ -20,6 +28,7 @@ const twoRegions = () =>
       clusterFixture("b", 1),
       clusterFixture("c", 2, { region: "us-west-2" }),
     ],
+    services: [serviceFixture({ autoscaling: { maxReplicas: 4 } })],
   });
 
 /**
