@@ -202,7 +202,11 @@ class Orchestrator {
         this.deployedGeneration(this.record.current) === this.record.currentTarget
           ? this.record.current
           : undefined;
-      await this.precheck(drained ?? released, undefined, true);
+      // A cluster this rollout removes is not asked to be healthy: it is on its way out (often
+      // because it is broken), and the N-1 that matter are the clusters that stay.
+      const leaving = plan.steps.filter((s) => s.kind === "remove").map((s) => s.cluster);
+      const settling = drained ?? released;
+      await this.precheck([...(settling ? [settling] : []), ...leaving], undefined, true);
       await this.preflight(plan, drained);
 
       // Resume: a cluster left drained, or put back but not soaked, is settled first. A leaving
@@ -265,7 +269,7 @@ class Orchestrator {
         const drains = step.kind !== "release" || this.options.drainReleases === true;
         this.stepStarted(step, { canary: step === canary, drains });
         if (current !== step.cluster) {
-          await this.precheck(undefined, step, false);
+          await this.precheck([], step, false);
           if (drains) {
             await this.drainGates(step);
             await this.drain(step);
@@ -339,14 +343,14 @@ class Orchestrator {
 
   /** Every cluster in service passes its gates; at the start a failure refuses the rollout. */
   private async precheck(
-    exclude: string | undefined,
+    exclude: readonly string[],
     step: RolloutStep | undefined,
     atStart: boolean,
   ) {
     // Every cluster that serves traffic: a new cluster not ramped yet serves none, and a
     // leaving one serves until it is drained.
     const clusters = this.state.clusters
-      .filter((c) => c.name !== exclude && (c.ramp ?? 100) > 0)
+      .filter((c) => !exclude.includes(c.name) && (c.ramp ?? 100) > 0)
       .map((c) => c.name);
     const results = await Promise.all(clusters.map((c) => this.deps.health.check(c)));
     const gates = results.flat();
@@ -797,7 +801,8 @@ class Orchestrator {
       this.emit({ event: "drain", cluster, step: step.number, weight: 0, waitSeconds });
       await this.deps.clock.sleep(waitSeconds * 1000);
     } else {
-      await this.precheck(undefined, step, false);
+      // The clusters that take its traffic must be healthy; the leaving one need not be.
+      await this.precheck([cluster], step, false);
       await this.drainGates(step);
       for (const percent of step.ramp ?? []) {
         await this.verifyLock();

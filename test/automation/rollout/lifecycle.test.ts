@@ -176,6 +176,24 @@ describe("rollout orchestrator: adding, removing and replacing clusters (simulat
     assertInvariants(sim);
   });
 
+  it("removes a broken cluster: c's own health does not hold up its removal, the others' does", async () => {
+    const sim = simulation(withoutC, [{ cluster: "c", kind: "unhealthy-before" }], deployedAbc);
+    const run = await runOnce(sim, withoutC.environment);
+    assert.ok(run.outcome !== "crashed");
+    assert.equal(run.outcome.result, "succeeded", run.outcome.reason);
+    assert.deepEqual(
+      sim.stack.clusters().map((c) => c.name),
+      ["a", "b"],
+    );
+    const broken = await runOnce(
+      simulation(withoutC, [{ cluster: "a", kind: "unhealthy-before" }], deployedAbc),
+      withoutC.environment,
+    );
+    assert.ok(broken.outcome !== "crashed");
+    assert.equal(broken.outcome.result, "refused");
+    assert.match(broken.outcome.reason ?? "", /cluster a fails health gate "system-pods"/);
+  });
+
   it("refuses to remove c when a and b could not absorb its share, with numbers, changing nothing", async () => {
     const services = [
       serviceFixture({ replicas: 3, resources: { requests: { cpu: "1", memory: "1Gi" } } }),
