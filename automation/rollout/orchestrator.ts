@@ -380,20 +380,35 @@ class Orchestrator {
     for (const step of plan.steps) {
       if (step.kind !== "remove" && !first.has(step.cluster)) first.set(step.cluster, step);
     }
+    // Previewed from the state as it is now, a later step also shows the creation of every new
+    // cluster an earlier add step creates first: that is those steps' change, not this one's.
+    const created = new Set(
+      plan.steps.filter((s) => s.kind === "add" && s.from === null).map((s) => s.cluster),
+    );
     for (const step of first.values()) {
       const directive = this.directive({ advance: step, drained: drained ? [drained] : [] });
-      const outside = await this.outside(step.cluster, directive);
+      const previewed = await this.outside(step.cluster, directive);
+      const outside = previewed.outside.filter(
+        (o) => !(o.owner !== null && created.has(o.owner) && o.owner !== step.cluster),
+      );
       this.emit({
         event: "preflight-preview",
         cluster: step.cluster,
         step: step.number,
-        ok: outside.outside.length === 0,
-        changes: outside.changes.length,
-        outside: outside.outside,
+        ok: outside.length === 0,
+        changes: previewed.changes.filter(
+          (c) =>
+            !(
+              c.owner.kind === "cluster" &&
+              c.owner.cluster !== step.cluster &&
+              created.has(c.owner.cluster)
+            ),
+        ).length,
+        outside,
       });
-      if (outside.outside.length > 0) {
+      if (outside.length > 0) {
         throw new Refusal(
-          `the change for cluster ${step.cluster} would also change ${describeOutside(outside.outside)}; ` +
+          `the change for cluster ${step.cluster} would also change ${describeOutside(outside)}; ` +
             "a cluster-scoped step must touch only its own cluster. Nothing was drained",
         );
       }

@@ -102,6 +102,35 @@ describe("rollout orchestrator: adding, removing and replacing clusters (simulat
     assert.ok(soaksAfterRamps.length >= 3);
   });
 
+  it("adds d and releases a new image to a, b and c in one rollout: d first, previewed alone", async () => {
+    const image = "ghcr.io/acme/api:2.0.0";
+    const env = await simulatedEnvironment({
+      clusters: [...abc, clusterFixture("d", 3)],
+      services: [serviceFixture({ image, autoscaling: { maxReplicas: 4 } })],
+    });
+    const sim = simulation(env, [], deployedAbc);
+    const run = await runOnce(sim, env.environment);
+    assert.ok(run.outcome !== "crashed");
+    assert.equal(run.outcome.result, "succeeded", run.outcome.reason);
+    const started = run.events.find((e) => e.event === "rollout-started");
+    assert.ok(started?.event === "rollout-started");
+    assert.deepEqual(
+      started.steps.map((s) => `${s.cluster} ${s.kind}`),
+      ["d add", "a release", "b release", "c release"],
+    );
+    // Each later step's preflight preview is its own change only, not d's creation.
+    const preflight = run.events.flatMap((e) =>
+      e.event === "preflight-preview" ? [[e.cluster, e.ok, e.outside.length]] : [],
+    );
+    assert.deepEqual(preflight, [
+      ["d", true, 0],
+      ["a", true, 0],
+      ["b", true, 0],
+      ["c", true, 0],
+    ]);
+    assertInvariants(sim);
+  });
+
   it("a gate failing at 50% ramps the new cluster back to 0; the others keep serving", async () => {
     const sim = simulation(withD, [{ cluster: "d", kind: "ramp-fails" }], deployedAbc);
     const run = await runOnce(sim, withD.environment);
