@@ -792,7 +792,14 @@ class Orchestrator {
     if (step.from === null || step.fromGeneration !== step.toGeneration) {
       await this.apply(step, false);
     }
-    await this.healthWait(step.cluster, step);
+    try {
+      await this.healthWait(step.cluster, step);
+    } catch (err) {
+      // A new cluster that never gets healthy has no traffic to take away: nothing is drained.
+      if (!(err instanceof Halt)) throw err;
+      const reason = `${err.message}; it has no traffic yet, the other clusters serve`;
+      throw new Halt(err.cluster, err.step, reason, err.applied, err.gate, true);
+    }
     for (const percent of step.ramp ?? []) {
       await this.verifyLock();
       await this.rampTo(step, percent, "up");

@@ -150,6 +150,21 @@ describe("rollout orchestrator: adding, removing and replacing clusters (simulat
     assertInvariants(sim);
   });
 
+  it("a new cluster that never gets healthy halts the rollout with nothing drained", async () => {
+    const sim = simulation(withD, [{ cluster: "d", kind: "gate-fails" }], deployedAbc);
+    const run = await runOnce(sim, withD.environment);
+    assert.ok(run.outcome !== "crashed");
+    assert.equal(run.outcome.result, "halted");
+    assert.match(run.outcome.reason ?? "", /it has no traffic yet, the other clusters serve/);
+    const last = sim.stack.updates.at(-1)!;
+    assert.deepEqual(last.directive.drained, []);
+    assert.deepEqual(last.weights, { a: 1, b: 1, c: 1, d: 0 });
+    assert.equal(
+      run.events.some((e) => e.event === "drain"),
+      false,
+    );
+  });
+
   it("a kill in the middle of the ramp resumes at the next step of the ramp", async () => {
     const sim = simulation(withD, [{ cluster: "d", kind: "crash-during-ramp" }], deployedAbc);
     const first = await runOnce(sim, withD.environment);
