@@ -149,8 +149,15 @@ describe("ClusterCell with a region or an account of its own", () => {
     }
   });
 
-  it("refuses a role without a region when the environment's region is unknown", async function () {
-    if (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION) this.skip();
+  it("refuses a role without a region when the environment's region is unknown", async () => {
+    // The region is unknown only without AWS_REGION / AWS_DEFAULT_REGION: unset them for this run
+    // (and put them back), so that the test runs on every machine instead of skipping on some.
+    const saved = {
+      AWS_REGION: process.env.AWS_REGION,
+      AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION,
+    };
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
     const result = await runOffline({
       project: "active-active",
       stack: "test",
@@ -164,6 +171,10 @@ describe("ClusterCell with a region or an account of its own", () => {
         });
         return Promise.resolve();
       },
+    }).finally(() => {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value !== undefined) process.env[key] = value;
+      }
     });
     assert.match(
       String(result.error),

@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as assert from "node:assert/strict";
 import { loadEnvironment, type LoadedEnvironment } from "../../../automation/environment";
 import { runOffline } from "../../../automation/offline/evaluate";
@@ -161,6 +163,94 @@ describe("the blast-radius guard in production, on real-shaped engine streams", 
         /scratch \(maps to no cluster: not in the program's resource graph/,
       );
       assert.deepEqual(fake.callsOf("up"), []);
+    } finally {
+      fake.cleanup();
+    }
+  });
+});
+
+/**
+ * A removal through the production adapters: the Automation API stack on a scripted `pulumi`
+ * whose preview of the delete is built from recorded engine events (a deleted resource's step
+ * carries its parent and provider in its old state only), the blast radius from the program's own
+ * offline graphs before and after the cluster is released.
+ */
+describe("the blast-radius guard on a real-shaped preview of a cluster's deletion", () => {
+  it("deletes c: every deleted resource, remote children included, is attributed to c", async () => {
+    const loaded = loadEnvironment(undefined, "examples/lifecycle/Pulumi.dev-remove.yaml");
+    const env = loaded.environment.name;
+    const full = loadEnvironment("dev", undefined);
+    const run = await runOffline({
+      project: loaded.project.name,
+      stack: env,
+      config: full.file.config,
+      program: main,
+    });
+    assert.equal(run.error, undefined, String(run.error));
+    const deployed = run.outputs.clusters as DeployedCluster[];
+    const [a, b, c] = ["a", "b", "c"].map((n) => clusterUrns(env, n));
+    const k8sChild = run.resources.find(
+      (r) => r.type === "kubernetes:apps/v1:Deployment" && r.name.endsWith("-c"),
+    )!;
+    const deletion: StepSpec[] = [
+      ...[a, b].map((x): StepSpec => ({ op: "same", urn: x.eks, parent: x.cell })),
+      { op: "delete", urn: c.eksCluster, parent: c.eks },
+      { op: "delete", urn: c.nodes, parent: c.cell },
+      { op: "delete", urn: c.coredns, parent: c.cell },
+      { op: "delete", urn: k8sChild.urn, parent: k8sChild.parent, provider: c.k8sProviderRef },
+      { op: "delete", urn: c.eks, parent: c.cell, component: true },
+    ];
+    const fake = await fakePulumi({ stacks: [env] });
+    try {
+      fs.copyFileSync(
+        "examples/lifecycle/Pulumi.dev-remove.yaml",
+        path.join(fake.projectDir, "stacks", `Pulumi.${env}.yaml`),
+      );
+      fake.setOutputs(env, { ...stackOutputsFixture(env, deployed), rollout: { value: null } });
+      fake.reply({
+        match: ["preview"],
+        repeat: true,
+        events: realisticStream(deletion, { preview: true, stack: env }),
+      });
+      const stack = new DirectedStack(
+        await AutomationStack.open({
+          environment: env,
+          projectDir: fake.projectDir,
+          pulumiCommand: fake.command,
+        }),
+      );
+      const clock = new VirtualClock(Date.parse("2026-12-02T10:00:00Z"));
+      const events: RolloutEvent[] = [];
+      const outcome = await runRollout(
+        {
+          stack,
+          health: {
+            check: (cluster) =>
+              Promise.resolve([{ gate: "api-server", cluster, ok: true, detail: "ok" }]),
+          },
+          blastRadius: new ProgramBlastRadius(loaded, () => stack.deployed),
+          lock: new MemoryRolloutLock(env, clock, "test"),
+          clock,
+          emit: (e) => events.push(e),
+        },
+        {
+          environment: env,
+          desired: loaded.desired,
+          config: loaded.environment.config,
+          soakSeconds: 30,
+          pollSeconds: 10,
+          drainSeconds: 0,
+          startedBy: "test",
+        },
+      );
+      assert.equal(outcome.result, "succeeded", outcome.reason);
+      const preview = events.find((e) => e.event === "preview");
+      assert.ok(preview?.event === "preview");
+      assert.deepEqual(
+        [preview.cluster, preview.ok, preview.changes, preview.outside],
+        ["c", true, deletion.filter((s) => s.op === "delete").length, []],
+      );
+      assert.ok(events.some((e) => e.event === "removed" && e.cluster === "c"));
     } finally {
       fake.cleanup();
     }
