@@ -13,6 +13,9 @@ describe("aa rollout --simulate of the lifecycle examples (docs/lifecycle.md)", 
   let dir: string;
   let deployed: string;
   const example = (name: string) => path.join(ROOT, "examples", "lifecycle", `Pulumi.${name}.yaml`);
+  /** `aa rollout --simulate` of one example, from dev as deployed, as docs/lifecycle.md runs it. */
+  const rehearse = (name: string, ...more: string[]) =>
+    aa(["rollout", "--simulate", "--deployed", deployed, "--stack-file", example(name), ...more]);
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-lifecycle-"));
@@ -49,14 +52,7 @@ describe("aa rollout --simulate of the lifecycle examples (docs/lifecycle.md)", 
   });
 
   it("adds d: created without traffic, then ramped 10% -> 50% -> 100%", () => {
-    const run = aa([
-      "rollout",
-      "--simulate",
-      "--deployed",
-      deployed,
-      "--stack-file",
-      example("dev-add"),
-    ]);
+    const run = rehearse("dev-add");
     assert.equal(run.code, 0, run.stdout + run.stderr);
     for (const percent of [10, 50, 100]) {
       assert.match(
@@ -68,14 +64,7 @@ describe("aa rollout --simulate of the lifecycle examples (docs/lifecycle.md)", 
   });
 
   it("removes c: ramped down 50% -> 10%, drained, deleted", () => {
-    const run = aa([
-      "rollout",
-      "--simulate",
-      "--deployed",
-      deployed,
-      "--stack-file",
-      example("dev-remove"),
-    ]);
+    const run = rehearse("dev-remove");
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /c step 1 traffic ramped down to 50% of its weight/);
     assert.match(run.stdout, /c step 1 traffic ramped down to 10% of its weight/);
@@ -85,15 +74,7 @@ describe("aa rollout --simulate of the lifecycle examples (docs/lifecycle.md)", 
   });
 
   it("replaces c with d: d ramped up before c is ramped down and deleted", () => {
-    const run = aa([
-      "rollout",
-      "--simulate",
-      "--deployed",
-      deployed,
-      "--stack-file",
-      example("dev-replace"),
-      "--json",
-    ]);
+    const run = rehearse("dev-replace", "--json");
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const events = run.stdout
       .trim()

@@ -1,23 +1,15 @@
 import * as assert from "node:assert/strict";
-import { runOffline, type OfflineResult } from "../../automation/offline/evaluate";
-import { DIRECTIVE_ENV, type Directive, type RolloutRecord } from "../../config/rolloutState";
-import { main } from "../../program";
-import { clusterFixture, environmentFixture, stackConfigFixture } from "../_fixtures";
+import type { OfflineResult } from "../../automation/offline/evaluate";
+import { directiveEnv, type Directive, type RolloutRecord } from "../../config/rolloutState";
+import { clusterFixture, environmentFixture } from "../_fixtures";
+import { runProgram } from "./_program";
 
 /** The program under Pulumi's mock runtime, from the given deployed outputs. */
 const run = (
   env: Record<string, unknown>,
   deployed: Record<string, unknown> = {},
   directive?: Directive,
-): Promise<OfflineResult> =>
-  runOffline({
-    project: "active-active",
-    stack: "test",
-    config: stackConfigFixture(env),
-    program: main,
-    deployed,
-    env: directive ? { [DIRECTIVE_ENV]: JSON.stringify(directive) } : {},
-  });
+): Promise<OfflineResult> => runProgram(env, deployed, directive ? directiveEnv(directive) : {});
 
 const record = (more: Partial<RolloutRecord> = {}): RolloutRecord => ({
   id: "r1",

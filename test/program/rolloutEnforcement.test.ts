@@ -1,27 +1,9 @@
 import * as assert from "node:assert/strict";
-import { runOffline, type OfflineResult } from "../../automation/offline/evaluate";
 import { DIRECTIVE_ENV } from "../../config/rolloutState";
-import { main } from "../../program";
-import {
-  clusterFixture,
-  environmentFixture,
-  serviceFixture,
-  stackConfigFixture,
-} from "../_fixtures";
+import { runProgram } from "./_program";
+import { clusterFixture, environmentFixture, serviceFixture } from "../_fixtures";
 
-const run = (
-  env: Record<string, unknown>,
-  deployed: Record<string, unknown> = {},
-  vars: Record<string, string> = {},
-): Promise<OfflineResult> =>
-  runOffline({
-    project: "active-active",
-    stack: "test",
-    config: stackConfigFixture(env),
-    program: main,
-    deployed,
-    env: vars,
-  });
+const run = runProgram;
 
 const at134 = environmentFixture({
   kubernetesVersion: "1.34",
