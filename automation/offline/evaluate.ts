@@ -66,7 +66,9 @@ export interface OfflineResult {
 
 /**
  * Runs any Pulumi program under the mock runtime with realistic cloud answers, in its own
- * runtime store, and records what it registers, also when the program fails.
+ * runtime store, and records what it registers, also when the program fails. One run at a time
+ * per process: a run sets `run.env` in `process.env` until it ends, so two runs at once would
+ * see each other's variables (the rollout directive) and restore them in the wrong order.
  */
 export async function runOffline(run: OfflineRun): Promise<OfflineResult> {
   const region =

@@ -845,11 +845,11 @@ class Orchestrator {
       released: [...new Set([...(this.record?.released ?? []), cluster])],
     };
     const directive: Directive = { drained: [], record: this.record };
-    const [steps, after, before] = await Promise.all([
-      this.deps.stack.preview(directive),
-      this.deps.blastRadius.graph(directive),
-      this.deps.blastRadius.graph(holding),
-    ]);
+    // One graph at a time: the production graph runs the program offline, which sets process-wide
+    // state (the directive's environment variable, Pulumi's runtime) for the length of a run.
+    const steps = await this.deps.stack.preview(directive);
+    const after = await this.deps.blastRadius.graph(directive);
+    const before = await this.deps.blastRadius.graph(holding);
     await this.guardedUpdate(
       step,
       directive,

@@ -70,6 +70,8 @@ export interface BlastRadius {
   /**
    * The resource graph of the update this directive describes, with each resource's cluster;
    * the steps of its preview are attributed to clusters against it (`blastRadius/steps.ts`).
+   * Callers await one graph before asking for the next: the production adapter runs the program
+   * offline, one run per process at a time (`runOffline`).
    */
   graph(directive: Directive): Promise<ClusterGraph>;
 }
