@@ -1,56 +1,82 @@
 import { UsageError } from "../exitCodes";
 import { providerUrn, type ResourceNode } from "../../graph/resourceGraph";
 import { SECRET_MARKER } from "../redact/marker";
+import { FEATURES, unknownFeatures, type StateFileInfo } from "./stateFile";
 
-/** A `pulumi stack export` turned into the resource graph. */
+/** A Pulumi state file turned into the resource graph. */
 export interface ExportedStack {
-  /** Stack name, from the URNs. */
+  /**
+   * Stack (environment) name: the checkpoint's `stack` (its last part, for a qualified
+   * "organization/<project>/<stack>"), else the stack of the resources' URNs, else the file's
+   * name without its extensions, else "stdin".
+   */
   stack: string;
-  /** Project name, from the URNs. */
+  /** Project name: from the URNs, else from a qualified checkpoint stack name, else "unknown". */
   project: string;
-  /** Every live resource, in the export's (dependency) order. */
+  /** Every live resource, in the state's (dependency) order. */
   nodes: ResourceNode[];
+  /** Which form of state file it was (`gzip` is false here: the bytes are readStackExport's). */
+  stateFile: StateFileInfo;
 }
 
-/** The export is not a deployment this tool can read; the message says what and how to fix it. */
+/** The state file is not one this tool can read; the message says what and how to fix it. */
 export class StackExportError extends UsageError {
   override readonly code: string = "AA_STATE_INVALID";
 }
+
+/** What the forms aa reads are, for a message refusing something else. */
+export const ACCEPTED_FORMS =
+  "aa reads the output of `pulumi stack export` (deployment version 3 or 4) and DIY-backend " +
+  "checkpoints (.pulumi/stacks/<project>/<stack>.json, plain or gzipped)";
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
 const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+/** A string that is not valid UTF-8, as base64 (the `byteString` feature). */
+const BYTES_SIG = "803fd3297a5875dc03ca845dda5d2a98";
+/** A NaN or infinite number, as the hex of its bits. */
+const FLOAT_SIG = "8ad145fe-0d11-4827-bfd7-1abcbf086f5c";
+
+/** Where a form keeps its deployment, and what a message calls the form. */
+interface Form {
+  info: StateFileInfo;
+  /** The deployment, or undefined for an empty stack (`latest` or `deployment` null/absent). */
+  deployment: Record<string, unknown> | undefined;
+  /** The deployment's path in the document, for messages ("deployment", "checkpoint.latest"). */
+  at: string;
+  /** The checkpoint's stack name ("" when none). */
+  stackName: string;
+}
 
 /**
- * Converts a parsed `pulumi stack export` document (deployment version 3) into resource nodes:
- * outputs as the properties the stack policies read, inputs as what the resource was declared
- * with, parents, providers ("urn::id" references), dependencies and property dependencies.
+ * Converts a parsed Pulumi state file into resource nodes: the output of `pulumi stack export`
+ * (`{"version", "features"?, "deployment"}`) or a DIY backend's checkpoint (`{"version",
+ * "features"?, "checkpoint": {"stack", "latest"}}`), deployment version 3 or 4 (`features` the
+ * engine features it uses: all of them read, or refused by name when unknown; see
+ * stateFile.ts). Outputs become the properties the stack policies read, inputs what the resource
+ * was declared with; parents, providers ("urn::id" references), dependencies and property
+ * dependencies are kept, `null` read as empty wherever Go writes an empty list or map as `null`.
  * Secrets, encrypted or not, become "[secret]"; resource references their URN; assets and
  * archives "[asset]" / "[archive]". Resources pending deletion are left out. `onNode` is given
  * each node as it is made (e.g. to number its URNs while they are at hand); otherwise pure.
+ * `file`, the file the document was read from, names an empty stack (absent: standard input).
  */
 export function fromStackExport(
   doc: unknown,
   source: string,
   onNode?: (node: ResourceNode) => void,
+  file?: string,
 ): ExportedStack {
-  const fail = (what: string): never => {
-    throw new StackExportError(`${source} is not a stack export aa can read: ${what}`);
+  const form = formOf(doc, source);
+  const what = form.info.form === "checkpoint" ? "a DIY-backend checkpoint" : "a stack export";
+  const fail = (message: string): never => {
+    throw new StackExportError(`${source} is not ${what} aa can read: ${message}`);
   };
-  if (!isObject(doc))
-    return fail("the top level is not a JSON object; pass the output of `pulumi stack export`");
-  if (doc.version !== 3) {
-    return fail(
-      `its "version" is ${JSON.stringify(doc.version) ?? "missing"}, expected 3 ` +
-        "(the deployment format of Pulumi CLI 3.x); re-export it with `pulumi stack export`",
-    );
-  }
-  const deployment = doc.deployment;
-  if (!isObject(deployment)) return fail('it has no "deployment" object');
-  const resources = deployment.resources ?? [];
-  if (!Array.isArray(resources)) return fail('"deployment.resources" is not a list');
+  const at = form.at;
+  const resources = form.deployment?.resources ?? [];
+  if (!Array.isArray(resources)) return fail(`"${at}.resources" is not a list`);
 
   const nodes: ResourceNode[] = [];
   let stack: string | undefined;
@@ -59,16 +85,16 @@ export function fromStackExport(
   // registered one after another, and share one URN string instead of a copy each.
   let lastReference: unknown;
   let lastProvider: string | undefined;
+  const ctx: Ctx = { at, fail };
   // One pass, no copies of what is already plain data; field paths for messages are only
   // spelled out when something is wrong (a deployed stack may hold 200,000 resources).
   for (let i = 0; i < resources.length; i++) {
     const r: unknown = resources[i];
-    const at = (field = "") => where(i, field); // for messages only
-    if (!isObject(r)) return fail(`${at()} is not an object`);
+    if (!isObject(r)) return fail(`${where(ctx, i, "")} is not an object`);
     const { urn, type } = r;
     if (typeof urn !== "string" || !urn.startsWith("urn:pulumi:")) {
       return fail(
-        `${at(".urn")} is ${JSON.stringify(urn) ?? "missing"}, expected "urn:pulumi:<stack>::<project>::<type>::<name>"`,
+        `${where(ctx, i, ".urn")} is ${JSON.stringify(urn) ?? "missing"}, expected "urn:pulumi:<stack>::<project>::<type>::<name>"`,
       );
     }
     // urn:pulumi:<stack>::<project>::<qualified type>::<name> (the name may contain "::").
@@ -77,32 +103,135 @@ export function fromStackExport(
     const afterType = afterProject < 0 ? -1 : urn.indexOf("::", afterProject + 2);
     if (afterType < 0)
       return fail(
-        `${at(".urn")} "${urn}" does not have the form urn:pulumi:<stack>::<project>::<type>::<name>`,
+        `${where(ctx, i, ".urn")} "${urn}" does not have the form urn:pulumi:<stack>::<project>::<type>::<name>`,
       );
-    if (typeof type !== "string" || type === "") return fail(`${at(".type")} is missing`);
+    if (typeof type !== "string" || type === "")
+      return fail(`${where(ctx, i, ".type")} is missing`);
     if (r.delete === true) continue;
     stack ??= urn.slice("urn:pulumi:".length, afterStack);
     project ??= urn.slice(afterStack + 2, afterProject);
     if (r.provider !== lastReference) {
       lastReference = r.provider;
-      lastProvider = providerUrn(optionalString(r.provider, i, ".provider", fail));
+      lastProvider = providerUrn(optionalString(r.provider, i, ".provider", ctx));
     }
     const node = new ExportedNode(
       urn,
       type,
       urn.slice(afterType + 2),
       r.custom === true,
-      optionalString(r.parent, i, ".parent", fail),
+      // A view (version 4, "views") is a child of the resource it views; the engine records
+      // that resource as its parent too, and a view without one is given it.
+      optionalString(r.parent, i, ".parent", ctx) ?? optionalString(r.viewOf, i, ".viewOf", ctx),
       lastProvider,
-      urnList(r.dependencies, i, ".dependencies", fail),
-      propertyDependencies(r.propertyDependencies, i, ".propertyDependencies", fail),
-      propertyMap(r.inputs, i, ".inputs", fail),
-      properties(r.outputs, i, ".outputs", fail),
+      urnList(r.dependencies, i, ".dependencies", ctx),
+      propertyDependencies(r.propertyDependencies, i, ".propertyDependencies", ctx),
+      propertyMap(r.inputs, i, ".inputs", ctx),
+      properties(r.outputs, i, ".outputs", ctx),
     );
     nodes.push(node);
     onNode?.(node);
   }
-  return { stack: stack ?? "unknown", project: project ?? "unknown", nodes };
+  // organization/<project>/<stack> (a project-scoped DIY stack), or <stack> (a legacy one).
+  const qualified = form.stackName.split("/");
+  return {
+    stack: qualified.at(-1) || stack || nameOfFile(file),
+    project: project ?? (qualified.length === 3 && qualified[1] ? qualified[1] : "unknown"),
+    nodes,
+    stateFile: form.info,
+  };
+}
+
+/**
+ * Which form the document is, its version and features checked, and where its deployment is.
+ * A document that is neither form is refused with one message saying what aa reads.
+ */
+function formOf(doc: unknown, source: string): Form {
+  const refuse = (why: string): never => {
+    throw new StackExportError(
+      `${source} is not a Pulumi state file aa can read: ${why}; ${ACCEPTED_FORMS}`,
+    );
+  };
+  if (!isObject(doc)) return refuse("the top level is not a JSON object");
+  if ("checkpoint" in doc) {
+    const fail = (why: string): never => {
+      throw new StackExportError(`${source} is not a DIY-backend checkpoint aa can read: ${why}`);
+    };
+    const checkpoint = doc.checkpoint;
+    if (!isObject(checkpoint)) return fail('its "checkpoint" is not an object');
+    const latest = checkpoint.latest ?? undefined;
+    if (latest !== undefined && !isObject(latest))
+      return fail('its "checkpoint.latest" is not an object');
+    const stackName = checkpoint.stack ?? "";
+    if (typeof stackName !== "string") return fail('its "checkpoint.stack" is not a string');
+    // A DIY stack is created with an empty checkpoint of version 0, which the CLI reads as an
+    // empty stack of the current version.
+    const empty = doc.version === 0 && latest === undefined;
+    const { version, features } = empty
+      ? { version: 3 as const, features: [] }
+      : versionOf(doc, fail, "re-save it with a current Pulumi CLI (e.g. `pulumi refresh`)");
+    return {
+      info: { form: "checkpoint", version, features, gzip: false },
+      deployment: latest,
+      at: "checkpoint.latest",
+      stackName,
+    };
+  }
+  if ("deployment" in doc) {
+    const fail = (why: string): never => {
+      throw new StackExportError(`${source} is not a stack export aa can read: ${why}`);
+    };
+    // A DIY stack that was never deployed exports `"deployment": null`.
+    const deployment = doc.deployment ?? undefined;
+    if (deployment !== undefined && !isObject(deployment))
+      return fail('its "deployment" is not an object');
+    const { version, features } = versionOf(
+      doc,
+      fail,
+      "re-export it with a current Pulumi CLI (`pulumi stack export`)",
+    );
+    return {
+      info: { form: "stack-export", version, features, gzip: false },
+      deployment,
+      at: "deployment",
+      stackName: "",
+    };
+  }
+  return refuse('it has neither a "deployment" nor a "checkpoint"');
+}
+
+/** The deployment version, 3 or 4, and for 4 its features, every one of them known. */
+function versionOf(
+  doc: Record<string, unknown>,
+  fail: (why: string) => never,
+  fix: string,
+): { version: 3 | 4; features: string[] } {
+  const version = doc.version;
+  if (version === 3) return { version, features: [] };
+  if (version !== 4) {
+    return fail(
+      `its "version" is ${JSON.stringify(version) ?? "missing"}, expected 3 or 4 ` +
+        `(the deployment versions of Pulumi CLI 3.x); ${fix}`,
+    );
+  }
+  const features = doc.features ?? [];
+  if (!isStringList(features)) return fail('its "features" is not a list of names');
+  const unknown = unknownFeatures(features);
+  if (unknown.length > 0) {
+    const plural = unknown.length > 1 ? "s" : "";
+    return fail(
+      `it uses the deployment feature${plural} ${unknown.map((f) => JSON.stringify(f)).join(", ")}, ` +
+        `which aa cannot interpret (it reads ${Object.keys(FEATURES).join(", ")}); ` +
+        "update aa, or check the stack with a version that knows the feature",
+    );
+  }
+  return { version, features };
+}
+
+/** An empty stack's name: the file's name without its extensions, or "stdin". */
+function nameOfFile(file: string | undefined): string {
+  if (file === undefined) return "stdin";
+  const base = file.split(/[\\/]/).pop() ?? file;
+  return base.replace(/(\.json)?(\.(gz|zst))?$/i, "") || base;
 }
 
 /**
@@ -201,29 +330,33 @@ class Recorded {
   }
 }
 
-type Fail = (what: string) => never;
+/** What the checks of a resource's fields need: where the resources are, and how to fail. */
+interface Ctx {
+  at: string;
+  fail: (what: string) => never;
+}
 
 /**
  * Where a value is, e.g. "deployment.resources[3].parent": spelled out only for a message (the
  * checks below take the resource's index and the field, not a string or a closure made for every
  * resource of a large export).
  */
-function where(i: number, field: string): string {
-  return `deployment.resources[${i}]${field}`;
+function where(ctx: Ctx, i: number, field: string): string {
+  return `${ctx.at}.resources[${i}]${field}`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-function optionalString(v: unknown, i: number, field: string, fail: Fail): string | undefined {
+function optionalString(v: unknown, i: number, field: string, ctx: Ctx): string | undefined {
   if (v === undefined || v === null || v === "") return undefined;
-  return typeof v === "string" ? v : fail(`${where(i, field)} is not a string`);
+  return typeof v === "string" ? v : ctx.fail(`${where(ctx, i, field)} is not a string`);
 }
 
-function urnList(v: unknown, i: number, field: string, fail: Fail): string[] {
+function urnList(v: unknown, i: number, field: string, ctx: Ctx): string[] {
   if (v === undefined || v === null) return [];
-  if (!isStringList(v)) return fail(`${where(i, field)} is not a list of URNs`);
+  if (!isStringList(v)) return ctx.fail(`${where(ctx, i, field)} is not a list of URNs`);
   return v;
 }
 
@@ -233,30 +366,38 @@ function isStringList(v: unknown): v is string[] {
   return true;
 }
 
-/** The export's own object, once every entry is checked to be a list of URNs. */
+/**
+ * The export's own object, once every entry is checked to be a list of URNs. An entry Go wrote
+ * as `null` (an empty list, as CLIs up to about 3.102 write it) reads as empty: then, and only
+ * then, the object is copied with those entries replaced.
+ */
 function propertyDependencies(
   v: unknown,
   i: number,
   field: string,
-  fail: Fail,
+  ctx: Ctx,
 ): Record<string, string[]> {
   if (v === undefined || v === null) return {};
-  if (!isObject(v)) return fail(`${where(i, field)} is not an object`);
+  if (!isObject(v)) return ctx.fail(`${where(ctx, i, field)} is not an object`);
+  let out: Record<string, unknown> | undefined;
   for (const key in v) {
+    const urns = v[key];
     // As a rule a list of strings: where it is is spelled out only when it is not.
-    if (!isStringList(v[key])) return fail(`${where(i, `${field}.${key}`)} is not a list of URNs`);
+    if (isStringList(urns)) continue;
+    if (urns !== null) return ctx.fail(`${where(ctx, i, `${field}.${key}`)} is not a list of URNs`);
+    (out ??= { ...v })[key] = [];
   }
-  return v as Record<string, string[]>;
+  return (out ?? v) as Record<string, string[]>;
 }
 
-function properties(v: unknown, i: number, field: string, fail: Fail): Record<string, unknown> {
-  return plain(propertyMap(v, i, field, fail)) as Record<string, unknown>;
+function properties(v: unknown, i: number, field: string, ctx: Ctx): Record<string, unknown> {
+  return plain(propertyMap(v, i, field, ctx)) as Record<string, unknown>;
 }
 
 /** A property map as recorded (checked to be one; not yet plain data). */
-function propertyMap(v: unknown, i: number, field: string, fail: Fail): Record<string, unknown> {
+function propertyMap(v: unknown, i: number, field: string, ctx: Ctx): Record<string, unknown> {
   if (v === undefined || v === null) return {};
-  if (!isObject(v)) return fail(`${where(i, field)} is not an object`);
+  if (!isObject(v)) return ctx.fail(`${where(ctx, i, field)} is not an object`);
   return v;
 }
 
@@ -288,6 +429,12 @@ function plain(value: unknown): unknown {
       return "[asset]";
     case ARCHIVE_SIG:
       return "[archive]";
+    case BYTES_SIG:
+      return typeof obj.value === "string"
+        ? Buffer.from(obj.value, "base64").toString()
+        : "[bytes]";
+    case FLOAT_SIG:
+      return typeof obj.value === "string" ? floatOf(obj.value) : "[number]";
     default:
       return `[${String(obj[SIG])}]`;
   }
@@ -299,4 +446,10 @@ function plain(value: unknown): unknown {
     if (p !== v) (out ??= { ...obj })[key] = p;
   }
   return out ?? obj;
+}
+
+/** A number stored as the hex of its 64 bits (NaN and the infinities, which JSON cannot hold). */
+function floatOf(hex: string): number {
+  const bytes = Buffer.from(hex.padStart(16, "0"), "hex");
+  return bytes.length === 8 ? bytes.readDoubleBE(0) : NaN;
 }

@@ -3,6 +3,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
 import { UsageError } from "../../../automation/exitCodes";
 import { readStackExport } from "../../../automation/stackExport/readStackExport";
 import { fromStackExport, StackExportError } from "../../../automation/stackExport/stackExport";
@@ -114,9 +115,7 @@ describe("converting a pulumi stack export to the resource graph", () => {
   });
 
   const malformed: [string, unknown, RegExp][] = [
-    ["a list", [], /the top level is not a JSON object/],
-    ["version 2", { version: 2, deployment: { resources: [] } }, /"version" is 2, expected 3/],
-    ["no deployment", { version: 3 }, /no "deployment" object/],
+    ["version 2", { version: 2, deployment: { resources: [] } }, /"version" is 2, expected 3 or 4/],
     [
       "resources not a list",
       { version: 3, deployment: { resources: {} } },
@@ -150,8 +149,8 @@ describe("converting a pulumi stack export to the resource graph", () => {
           /deployment.resources\[1\].propertyDependencies.b is not a list of URNs/,
         ],
         [
-          "a property dependency that is null",
-          { propertyDependencies: { a: null } },
+          "a property dependency that is a string",
+          { propertyDependencies: { a: "urn:pulumi:s::p::t::n" } },
           /deployment.resources\[1\].propertyDependencies.a is not a list of URNs/,
         ],
         [
@@ -191,6 +190,30 @@ describe("converting a pulumi stack export to the resource graph", () => {
   it("accepts a new stack's export without resources", () => {
     assert.deepEqual(fromStackExport({ version: 3, deployment: { manifest: {} } }, "s").nodes, []);
   });
+
+  it("reads null where Go writes an empty list or map as null (CLIs up to about 3.102)", () => {
+    const urn = "urn:pulumi:s::p::aws:ec2/vpc:Vpc::main";
+    const resource = {
+      urn,
+      type: "aws:ec2/vpc:Vpc",
+      custom: true,
+      dependencies: null,
+      propertyDependencies: { cidrBlock: null, tags: ["urn:pulumi:s::p::t::n"] },
+      inputs: null,
+      outputs: null,
+    };
+    const doc = { version: 3, deployment: { resources: [resource] } };
+    const [node] = fromStackExport(doc, "s").nodes;
+    assert.deepEqual(node.dependencies, []);
+    assert.deepEqual(node.propertyDependencies, {
+      cidrBlock: [],
+      tags: ["urn:pulumi:s::p::t::n"],
+    });
+    assert.deepEqual([node.inputs, node.outputs], [{}, {}]);
+    assert.equal(resource.propertyDependencies.cidrBlock, null, "the document is left as it was");
+    const none = { version: 3, deployment: { resources: null } };
+    assert.deepEqual(fromStackExport(none, "s").nodes, []);
+  });
 });
 
 describe("reading a stack export file", () => {
@@ -222,6 +245,62 @@ describe("reading a stack export file", () => {
       );
     });
   }
+
+  it("reads a gzipped state file, told by its first bytes, from a file or standard input", () => {
+    const { deployment } = deployedEnvironmentExport().document();
+    const checkpoint = {
+      version: 3,
+      checkpoint: { stack: "organization/acme/prod", latest: deployment },
+    };
+    const gz = zlib.gzipSync(JSON.stringify(checkpoint));
+    const file = path.join(dir, "prod.json.gz");
+    fs.writeFileSync(file, gz);
+    const plain = path.join(dir, "prod.json");
+    fs.writeFileSync(plain, JSON.stringify(checkpoint));
+    const fromFile = readStackExport(file);
+    assert.deepEqual(fromFile.stateFile, {
+      form: "checkpoint",
+      version: 3,
+      features: [],
+      gzip: true,
+    });
+    assert.equal(fromFile.nodes.length, readStackExport(plain).nodes.length);
+    assert.equal(readStackExport(plain).stateFile.gzip, false);
+    const fromStdin = readStackExport("-", () => gz);
+    assert.deepEqual([fromStdin.stack, fromStdin.stateFile.gzip], ["prod", true]);
+    // A gzipped file named .json is still gzip.
+    const misnamed = path.join(dir, "misnamed.json");
+    fs.writeFileSync(misnamed, gz);
+    assert.equal(readStackExport(misnamed).stateFile.gzip, true);
+  });
+
+  for (const [what, bytes, message] of [
+    [
+      "a truncated gzip file",
+      zlib.gzipSync('{"version": 3, "deployment": null}').subarray(0, 12),
+      /^standard input starts like a gzip file but does not decompress \(.*\); pass the whole file/,
+    ],
+    [
+      "a zstd-compressed checkpoint",
+      Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0]),
+      /^standard input is zstd-compressed \(a DIY backend with PULUMI_DIY_BACKEND_ZSTD\), which aa does not read; decompress it first/,
+    ],
+  ] as const) {
+    it(`turns ${what} into one usage error`, () => {
+      assert.throws(
+        () => readStackExport("-", () => bytes),
+        (err: Error) =>
+          err instanceof UsageError && message.test(err.message) && !err.message.includes("\n"),
+      );
+    });
+  }
+
+  it("names an empty stack after its file", () => {
+    const file = path.join(dir, "staging.json");
+    fs.writeFileSync(file, '{"version": 3, "deployment": null}');
+    assert.equal(readStackExport(file).stack, "staging");
+    assert.equal(readStackExport("-", () => '{"version": 3, "deployment": null}').stack, "stdin");
+  });
 
   it("names a missing file and how to create it", () => {
     assert.throws(
