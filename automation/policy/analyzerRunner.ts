@@ -121,6 +121,7 @@ export class PolicyPackSession {
           input.nodes,
           membership,
           info.policies.map((p) => p.name),
+          input,
         ),
       };
     } catch (err) {

@@ -98,6 +98,7 @@ export function runPoliciesInProcess(input: PolicyRunInput): PolicyRunResult {
       input.nodes,
       membership,
       policies.map((p) => p.name),
+      input,
     ),
   };
 }

@@ -3,21 +3,33 @@ import type { ResourceNode } from "../../graph/resourceGraph";
 import type { Violation } from "../check/report";
 import type { Diagnostic } from "./analyzerClient";
 
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** The URN of a stack's root resource, as the Pulumi engine names it. */
+export function stackResourceUrn(stack: string, project: string): string {
+  return `urn:pulumi:${stack}::${project}::${STACK_TYPE}::${project}-${stack}`;
+}
+
 const LEVEL_ORDER = { mandatory: 0, remediate: 1, advisory: 2, disabled: 3 } as const;
 
 /**
  * Turns the pack's diagnostics into `aa check` violations: the policy's own message (the pack
  * prefixes it with the policy description), the cluster the resource belongs to, stack-level
- * findings attached to the stack resource. Duplicates are dropped; mandatory first, then in the
- * pack's policy order and the resources' registration order. Pure.
+ * findings attached to the stack resource: the graph's root `pulumi:pulumi:Stack`, or, when it
+ * has none (an empty stack, a state file without one), the URN Pulumi gives that resource,
+ * {@link stackResourceUrn}. A violation's URN is never empty. Duplicates are dropped; mandatory
+ * first, then in the pack's policy order and the resources' registration order. Pure.
  */
 export function toViolations(
   diagnostics: readonly Diagnostic[],
   nodes: readonly ResourceNode[],
   membership: Membership,
   policyOrder: readonly string[],
+  stack: { stack: string; project: string },
 ): Violation[] {
-  const root = nodes.find((n) => n.type === "pulumi:pulumi:Stack")?.urn ?? "";
+  const root =
+    nodes.find((n) => n.type === STACK_TYPE && !n.parent)?.urn ??
+    stackResourceUrn(stack.stack, stack.project);
   const clusterName = new Map(membership.clusters.map((c) => [c.urn, c.name]));
   const seen = new Set<string>();
   const out: Violation[] = [];
