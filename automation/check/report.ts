@@ -1,6 +1,7 @@
 import type { Membership } from "../../graph/membership";
 import { AWS_EKS_CLUSTER, EKS_COMPONENT, type ResourceNode } from "../../graph/resourceGraph";
 import type { Evaluation } from "../offline/evaluate";
+import type { StateFileInfo } from "../stackExport/stateFile";
 
 /** One policy violation (filled by the policy pack). */
 export interface Violation {
@@ -43,6 +44,12 @@ export interface CheckReport {
    * `aa plan --deployed` reads them, and a reviewer sees what a deploy will export.
    */
   outputs: Record<string, unknown>;
+  /**
+   * For `--state` only: which form of state file was read (a `pulumi stack export` or a
+   * DIY-backend checkpoint), its deployment version, the features it declares, and whether it
+   * was gzipped.
+   */
+  stateFile?: StateFileInfo;
 }
 
 /** Builds the report from an evaluation of the active-active program. Pure. */

@@ -7,8 +7,11 @@ import type { CheckTarget } from "./targets";
 // Kept apart from the program targets (targets.ts), which load the config schemas: checking a
 // large export should load no more than it uses.
 
-/** A `pulumi stack export` file (or "-" for standard input). */
-export function stateTarget(file: string, stdin?: () => string): CheckTarget {
+/**
+ * A Pulumi state file (or "-" for standard input): a `pulumi stack export` or a DIY-backend
+ * checkpoint, plain or gzipped. Its report says which (`stateFile`).
+ */
+export function stateTarget(file: string, stdin?: () => Buffer | string): CheckTarget {
   // The export's URNs are numbered as its resources are read, while they are at hand.
   const numbering = new GraphNumbering();
   const exported = readStackExport(file, stdin, (node) => numbering.add(node));
@@ -23,11 +26,14 @@ export function stateTarget(file: string, stdin?: () => string): CheckTarget {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       return (require("../project") as typeof import("../project")).displayPath(file);
     },
+    stateFile: exported.stateFile,
     nodes: exported.nodes,
     membership,
     stackConfig: {},
     clusters: [],
-    report: (violations) =>
-      buildGraphReport(exported.stack, exported.nodes, membership, violations),
+    report: (violations) => ({
+      ...buildGraphReport(exported.stack, exported.nodes, membership, violations),
+      stateFile: exported.stateFile,
+    }),
   };
 }

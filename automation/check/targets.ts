@@ -7,6 +7,7 @@ import { clusterMembership, type Membership } from "../../graph/membership";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import { UsageError } from "../exitCodes";
 import { displayPath, findProject, type Project, type StackFile } from "../project";
+import type { StateFileInfo } from "../stackExport/stateFile";
 import { buildCheckReport, buildGraphReport, type CheckReport, type Violation } from "./report";
 
 /** What `aa check` evaluates with the policy pack: a resource graph and where it came from. */
@@ -19,6 +20,8 @@ export interface CheckTarget {
   membership: Membership;
   /** The stack config the pack is started with (flat, as the engine passes it). */
   stackConfig: Record<string, string>;
+  /** The state file's form, when the check ran on one (`--state`). */
+  stateFile?: StateFileInfo;
   /** The stack config file, when the check ran on one (SARIF points at its lines). */
   stackFile?: { path: string; text: string };
   /** Each cluster's settings from the stack config; empty when the graph is all there is. */

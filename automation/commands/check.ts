@@ -36,11 +36,15 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
         "answers and no credentials, records the complete resource graph (every resource with " +
         "its parent, provider, dependencies and the cluster it belongs to), and evaluates it with " +
         "the CrossGuard policy pack served exactly as `pulumi preview --policy-pack` serves it. " +
-        "With --state, evaluates what is deployed instead: a `pulumi stack export` file.",
+        "With --state, evaluates what is deployed instead: a `pulumi stack export` file or a " +
+        "DIY backend's checkpoint (.pulumi/stacks/<project>/<stack>.json, plain or gzipped).",
     )
     .argument("[env]", "environment name: reads <stackConfigDir>/Pulumi.<env>.yaml")
     .option("--stack-file <file>", "read this stack config file instead of an environment's")
-    .option("--state <file>", "check a `pulumi stack export` file (deployment v3); - reads stdin")
+    .option(
+      "--state <file>",
+      "check a `pulumi stack export` file or a DIY-backend checkpoint (plain or gzipped); - reads stdin",
+    )
     .option(
       "--program <file>",
       "evaluate this Pulumi program (a JavaScript module) instead of active-active's own",
@@ -87,6 +91,10 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
     else {
       const { renderCheckReport } = await import("../check/render");
       const { renderViolations } = await import("../check/renderViolations");
+      if (target.stateFile) {
+        const { describeStateFile } = await import("../stackExport/stateFile");
+        io.stdout(`read ${target.source}: ${describeStateFile(target.stateFile)}\n`);
+      }
       io.stdout(renderCheckReport(report, target.clusters, target.source));
       io.stdout(renderViolations(report.violations, policies.policies.length));
     }
