@@ -14,7 +14,7 @@ export interface CliResult {
 /** Runs `aa` as a user would: a separate process, in `cwd` (the repository by default). */
 export function aa(
   args: string[],
-  options: { cwd?: string; input?: string; env?: Record<string, string> } = {},
+  options: { cwd?: string; input?: string | Buffer; env?: Record<string, string> } = {},
 ): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? ROOT,
