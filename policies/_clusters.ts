@@ -9,16 +9,28 @@ export { AWS_EKS_CLUSTER, EKS_COMPONENT } from "../graph/resourceGraph";
  * The resource whose properties describe cluster settings: the `aws:eks/cluster:Cluster` the
  * @pulumi/eks component created (the first, when the graph has it: a real preview or a stack
  * export), else the cluster resource itself (offline, where the component has no children).
- * An aws.eks.Cluster inside the component belongs to it (see `clusterMembership`), so it is found
- * among the resources of that type, without walking the component's descendants.
  */
 export function clusterSettingsNode(view: StackView, cluster: GraphCluster): ResourceNode {
-  const root = view.byUrn.get(cluster.urn) as ResourceNode;
-  if (root.type === AWS_EKS_CLUSTER) return root;
+  return clusterSettingsNodes(view).get(cluster.urn) as ResourceNode;
+}
+
+/**
+ * {@link clusterSettingsNode} of every cluster of the view, by cluster URN, in one pass over the
+ * `aws:eks/cluster:Cluster` resources. An aws.eks.Cluster inside the component belongs to it (see
+ * `clusterMembership`), so it is found among the resources of that type, without walking the
+ * component's descendants; an aws.eks.Cluster outside any component is a cluster of its own.
+ */
+export function clusterSettingsNodes(view: StackView): Map<string, ResourceNode> {
+  const nodes = new Map<string, ResourceNode>();
   for (const i of view.positionsOf([AWS_EKS_CLUSTER])) {
-    if (view.clusterAt(i) === cluster) return view.nodes[i];
+    const cluster = view.clusterAt(i);
+    if (cluster && !nodes.has(cluster.urn)) nodes.set(cluster.urn, view.nodes[i]);
   }
-  return root;
+  for (const c of view.clusters) {
+    const root = view.byUrn.get(c.urn);
+    if (root && !nodes.has(c.urn)) nodes.set(c.urn, root);
+  }
+  return nodes;
 }
 
 /** The Kubernetes version a cluster runs or is declared with, e.g. "1.33". */

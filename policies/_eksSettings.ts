@@ -1,60 +1,97 @@
+import type { GraphCluster } from "../graph/membership";
 import type { ResourceNode } from "../graph/resourceGraph";
 import { at, bool, list, str, UNKNOWN_VALUE, type Read } from "./_props";
-import { AWS_EKS_CLUSTER, EKS_COMPONENT } from "./_clusters";
+import { AWS_EKS_CLUSTER, clusterSettingsNodes, EKS_COMPONENT } from "./_clusters";
+import { label, type StackView } from "./stackView";
 
-/** The EKS settings the hardening policies read, from either kind of cluster resource. */
+/** The settings of one cluster the hardening policies read, and where they were read. */
 export interface EksSettings {
+  cluster: GraphCluster;
+  /** The resource the settings were read from, and the one a finding about them is reported on. */
+  node: ResourceNode;
+  /**
+   * "arguments": the arguments of an `eks:index:Cluster` that has no `aws:eks/cluster:Cluster`
+   * child in the graph (a program run offline), @pulumi/eks's defaults for those left out;
+   * "resource": the properties of an `aws:eks/cluster:Cluster` (one of its own, or the one an
+   * eks.Cluster created, in a stack export or a preview of a deployed stack), AWS's defaults for
+   * those left out.
+   */
+  from: "arguments" | "resource";
+  /** The `eks:index:Cluster` that created `node`, when `node` is an aws.eks.Cluster it created. */
+  createdBy?: ResourceNode;
   endpointPublicAccess: Read<boolean>;
   endpointPrivateAccess: Read<boolean>;
+  /** The CIDRs the public endpoint is open to; undefined (not set) means 0.0.0.0/0. */
   publicAccessCidrs: Read<unknown[]>;
   /** KMS key used to encrypt Kubernetes secrets; UNKNOWN_VALUE when set from another resource. */
   secretsKeyArn: Read<string>;
+  /** The settings above that were not given and are their defaults. */
+  defaulted: ReadonlySet<"endpointPublicAccess" | "endpointPrivateAccess">;
 }
 
 /**
- * Reads the settings of an `eks:index:Cluster` (its arguments, with @pulumi/eks's defaults: public
- * endpoint on, private endpoint off) or an `aws:eks/cluster:Cluster` (its `vpcConfig` and
- * `encryptionConfig`, with AWS's defaults); undefined for other types.
+ * The settings of every cluster of the view, in registration order: each cluster is read from
+ * exactly one resource, never from both the @pulumi/eks component and the aws.eks.Cluster it
+ * created. The component's arguments count only when the graph has no such child: a stack
+ * export keeps no arguments for a component (and its outputs hold none of these settings), while
+ * the child carries the real ones.
+ *
+ * @pulumi/eks 4's defaults (its schema, `ClusterOptions` in nodejs/eks/cluster/cluster.ts, which
+ * passes these arguments to the aws.eks.Cluster unchanged): `endpointPublicAccess` true,
+ * `endpointPrivateAccess` false, no `publicAccessCidrs` (EKS then allows 0.0.0.0/0), and secrets
+ * encryption only with `encryptionConfigKeyArn`.
  */
-export function eksSettings(n: ResourceNode): EksSettings | undefined {
-  if (n.type === EKS_COMPONENT) {
-    // A stack export may keep no arguments for the component (only its outputs); its
-    // aws:eks/cluster:Cluster child carries the real settings and is checked instead.
-    if (!COMPONENT_ARGUMENTS.some((key) => key in n.inputs)) return undefined;
-    return {
-      endpointPublicAccess: orDefault(bool(n.inputs, "endpointPublicAccess"), true),
-      endpointPrivateAccess: orDefault(bool(n.inputs, "endpointPrivateAccess"), false),
-      publicAccessCidrs: list(n.inputs, "publicAccessCidrs"),
-      secretsKeyArn: str(n.inputs, "encryptionConfigKeyArn"),
-    };
+export function eksSettings(view: StackView): EksSettings[] {
+  const nodes = clusterSettingsNodes(view);
+  const out: EksSettings[] = [];
+  for (const cluster of view.clusters) {
+    const node = nodes.get(cluster.urn);
+    if (node?.type === EKS_COMPONENT) out.push(fromArguments(cluster, node));
+    else if (node?.type === AWS_EKS_CLUSTER) {
+      const root = view.byUrn.get(cluster.urn);
+      out.push({ ...fromResource(cluster, node), createdBy: root === node ? undefined : root });
+    }
   }
-  if (n.type === AWS_EKS_CLUSTER) {
-    const vpc = at(n.inputs, "vpcConfig");
-    return {
-      endpointPublicAccess: orDefault(bool(vpc, "endpointPublicAccess"), true),
-      endpointPrivateAccess: orDefault(bool(vpc, "endpointPrivateAccess"), false),
-      publicAccessCidrs: list(vpc, "publicAccessCidrs"),
-      secretsKeyArn: secretsKey(n),
-    };
-  }
-  return undefined;
+  return out;
 }
 
-/** Arguments of eks.Cluster that show its properties are its arguments, not its outputs. */
-const COMPONENT_ARGUMENTS = [
-  "version",
-  "vpcId",
-  "subnetIds",
-  "privateSubnetIds",
-  "publicSubnetIds",
-  "endpointPublicAccess",
-  "endpointPrivateAccess",
-  "publicAccessCidrs",
-  "encryptionConfigKeyArn",
-  "skipDefaultNodeGroup",
-  "instanceType",
-  "authenticationMode",
-];
+function fromArguments(cluster: GraphCluster, n: ResourceNode): EksSettings {
+  const publicAccess = bool(n.inputs, "endpointPublicAccess");
+  const privateAccess = bool(n.inputs, "endpointPrivateAccess");
+  return {
+    cluster,
+    node: n,
+    from: "arguments",
+    endpointPublicAccess: publicAccess ?? true,
+    endpointPrivateAccess: privateAccess ?? false,
+    publicAccessCidrs: list(n.inputs, "publicAccessCidrs"),
+    secretsKeyArn: str(n.inputs, "encryptionConfigKeyArn"),
+    defaulted: defaultedOf(publicAccess, privateAccess),
+  };
+}
+
+function fromResource(cluster: GraphCluster, n: ResourceNode): EksSettings {
+  const vpc = at(n.inputs, "vpcConfig");
+  const publicAccess = bool(vpc, "endpointPublicAccess");
+  const privateAccess = bool(vpc, "endpointPrivateAccess");
+  return {
+    cluster,
+    node: n,
+    from: "resource",
+    endpointPublicAccess: publicAccess ?? true,
+    endpointPrivateAccess: privateAccess ?? false,
+    publicAccessCidrs: list(vpc, "publicAccessCidrs"),
+    secretsKeyArn: secretsKey(n),
+    defaulted: defaultedOf(publicAccess, privateAccess),
+  };
+}
+
+function defaultedOf(publicAccess: Read<boolean>, privateAccess: Read<boolean>) {
+  const defaulted = new Set<"endpointPublicAccess" | "endpointPrivateAccess">();
+  if (publicAccess === undefined) defaulted.add("endpointPublicAccess");
+  if (privateAccess === undefined) defaulted.add("endpointPrivateAccess");
+  return defaulted;
+}
 
 function secretsKey(n: ResourceNode): Read<string> {
   const config = at(n.inputs, "encryptionConfig");
@@ -67,12 +104,17 @@ function secretsKey(n: ResourceNode): Read<string> {
   return str(first, "provider", "keyArn");
 }
 
-function orDefault<T>(value: Read<T>, fallback: T): Read<T> {
-  return value === undefined ? fallback : value;
+/**
+ * How messages name the resource the settings were read from and its cluster, e.g.
+ * `eks.Cluster "prod-b-eks" (cluster "b")`, or for the child of a component
+ * `aws.eks.Cluster "b-eksCluster" of eks.Cluster "b" (cluster "b")`.
+ */
+export function describe(s: EksSettings): string {
+  const owner = s.createdBy ? ` of ${label(s.createdBy)}` : "";
+  return `${label(s.node)}${owner} (cluster "${s.cluster.name}")`;
 }
 
-/** The display name of a cluster resource: its `active-active/cluster` tag, else its name. */
-export function eksName(n: ResourceNode): string {
-  const tag = str(n.inputs, "tags", "active-active/cluster");
-  return typeof tag === "string" && tag ? tag : n.name;
+/** Who chose a default: "@pulumi/eks" for a component's arguments, "EKS" for an aws.eks.Cluster. */
+export function defaultsBy(s: EksSettings): string {
+  return s.from === "arguments" ? "@pulumi/eks" : "EKS";
 }

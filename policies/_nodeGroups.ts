@@ -4,6 +4,11 @@ import type { StackView } from "./stackView";
 
 export const MANAGED_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+export const LAUNCH_CONFIGURATION = "aws:ec2/launchConfiguration:LaunchConfiguration";
+export const AUTOSCALING_GROUP = "aws:autoscaling/group:Group";
+/** What @pulumi/eks's `NodeGroup` (and every default node group before 3) wraps its ASG in. */
+export const CLOUDFORMATION_STACK = "aws:cloudformation/stack:Stack";
+export const INSTANCE = "aws:ec2/instance:Instance";
 
 /** The launch template a managed node group uses: from the graph, "external", or undefined. */
 export function launchTemplateOf(

@@ -15,11 +15,14 @@ export function at(value: unknown, ...path: (string | number)[]): Read<unknown> 
   return atPath(value, path);
 }
 
-/** {@link at}, with the path as an array (no copy of a path kept in a constant). */
+/**
+ * {@link at}, with the path as an array (no copy of a path kept in a constant). `value` may be
+ * what a reader returned (UNKNOWN_VALUE stays unknown further down).
+ */
 export function atPath(value: unknown, path: readonly (string | number)[]): Read<unknown> {
   let cur = value;
   for (let i = 0; i < path.length; i++) {
-    if (isUnknown(cur)) return UNKNOWN_VALUE;
+    if (cur === UNKNOWN_VALUE || isUnknown(cur)) return UNKNOWN_VALUE;
     if (cur === null || typeof cur !== "object") return undefined;
     cur = (cur as Record<string | number, unknown>)[path[i]];
   }

@@ -1,8 +1,7 @@
-import { AWS_EKS_CLUSTER, EKS_COMPONENT } from "./_clusters";
 import { UNKNOWN_VALUE } from "./_props";
-import { eksName, eksSettings } from "./_eksSettings";
+import { defaultsBy, describe, eksSettings } from "./_eksSettings";
 import type { Finding, PolicySpec } from "./policySpec";
-import { label } from "./stackView";
+import { stackView } from "./stackView";
 
 export interface EksEndpointRestrictedConfig {
   /** Allow a public API endpoint at all (it must still be limited to `publicAccessCidrs`). */
@@ -15,15 +14,15 @@ export interface EksEndpointRestrictedConfig {
 
 /**
  * `eks-endpoint-restricted`: each cluster's Kubernetes API is reachable privately, and publicly
- * only from listed networks (never 0.0.0.0/0).
+ * only from listed networks (never 0.0.0.0/0). Each cluster is judged once, on the resource that
+ * holds its settings (see {@link eksSettings}).
  */
 export const eksEndpointRestricted: PolicySpec<EksEndpointRestrictedConfig> = {
   name: "eks-endpoint-restricted",
   description:
     "Each EKS cluster's API endpoint is private, or public only to listed CIDRs (never 0.0.0.0/0).",
   enforcementLevel: "mandatory",
-  scope: "resource",
-  types: [EKS_COMPONENT, AWS_EKS_CLUSTER],
+  scope: "stack",
   config: {
     allowPublicEndpoint: {
       type: "boolean",
@@ -42,27 +41,33 @@ export const eksEndpointRestricted: PolicySpec<EksEndpointRestrictedConfig> = {
       description: "Require the private API endpoint.",
     },
   },
-  validate(nodes, config) {
+  validate(nodes, config, prebuilt) {
+    const view = prebuilt ?? stackView(nodes);
     const findings: Finding[] = [];
-    for (const node of nodes) {
-      const s = eksSettings(node);
-      if (!s) continue;
-      const who = `${label(node)} (cluster "${eksName(node)}")`;
+    for (const s of eksSettings(view)) {
+      const who = describe(s);
+      const urn = s.node.urn;
       if (config.requirePrivateAccess && s.endpointPrivateAccess === false) {
+        const why = s.defaulted.has("endpointPrivateAccess")
+          ? ` (endpointPrivateAccess is not set: ${defaultsBy(s)} defaults it to false)`
+          : "";
         findings.push({
-          urn: node.urn,
+          urn,
           message:
-            `${who} has no private API endpoint, so its nodes and operators reach the API server ` +
-            `over the internet. Set endpointPrivateAccess: true.`,
+            `${who} has no private API endpoint${why}, so its nodes and operators reach the API ` +
+            `server over the internet. Set endpointPrivateAccess: true.`,
         });
       }
       if (s.endpointPublicAccess !== true) continue;
+      const why = s.defaulted.has("endpointPublicAccess")
+        ? ` (endpointPublicAccess is not set: ${defaultsBy(s)} defaults it to true)`
+        : "";
       if (!config.allowPublicEndpoint) {
         findings.push({
-          urn: node.urn,
+          urn,
           message:
-            `${who} has a public API endpoint, which this policy's config does not allow. Set ` +
-            `endpointPublicAccess: false and reach the API through the VPC.`,
+            `${who} has a public API endpoint${why}, which this policy's config does not allow. ` +
+            `Set endpointPublicAccess: false and reach the API through the VPC.`,
         });
         continue;
       }
@@ -74,11 +79,12 @@ export const eksEndpointRestricted: PolicySpec<EksEndpointRestrictedConfig> = {
       );
       if (unset || open.length > 0) {
         findings.push({
-          urn: node.urn,
+          urn,
           message:
-            `${who} has a public API endpoint open to ${unset ? "0.0.0.0/0 (no publicAccessCidrs set)" : open.join(", ")}, ` +
-            `so anyone on the internet can reach its API server. Set publicAccessCidrs to the ` +
-            `networks that need it (e.g. your office or VPN ranges), or endpointPublicAccess: false.`,
+            `${who} has a public API endpoint${why} open to ` +
+            `${unset ? "0.0.0.0/0 (no publicAccessCidrs set)" : open.join(", ")}, so anyone on the ` +
+            `internet can reach its API server. Set publicAccessCidrs to the networks that need it ` +
+            `(e.g. your office or VPN ranges), or endpointPublicAccess: false.`,
         });
       }
     }

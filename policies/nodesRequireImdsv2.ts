@@ -1,7 +1,22 @@
+import type { GraphCluster } from "../graph/membership";
 import type { ResourceNode } from "../graph/resourceGraph";
+import {
+  argumentsVerdict,
+  componentFix,
+  EKS_MANAGED_NODE_GROUP,
+  EKS_NODE_COMPONENTS,
+  parentsOfCarriers,
+} from "./_eksNodeGroups";
 import { EKS_COMPONENT } from "./_clusters";
-import { LAUNCH_TEMPLATE, launchTemplateOf, MANAGED_NODE_GROUP } from "./_nodeGroups";
-import { at, bool, num, str, UNKNOWN_VALUE } from "./_props";
+import {
+  AUTOSCALING_GROUP,
+  CLOUDFORMATION_STACK,
+  INSTANCE,
+  LAUNCH_CONFIGURATION,
+  LAUNCH_TEMPLATE,
+  MANAGED_NODE_GROUP,
+} from "./_nodeGroups";
+import { at, num, str, UNKNOWN_VALUE } from "./_props";
 import type { Finding, PolicySpec } from "./policySpec";
 import { label, stackView, type StackView } from "./stackView";
 
@@ -10,27 +25,30 @@ export interface NodesRequireImdsv2Config {
   maxHopLimit: number;
 }
 
-const INSTANCE = "aws:ec2/instance:Instance";
-const EKS_NODE_GROUPS = new Set([
-  "eks:index:NodeGroup",
-  "eks:index:NodeGroupV2",
-  "eks:index:ManagedNodeGroup",
-]);
-
-/** Every type this check looks at. */
-const NODE_TYPES = new Set([
+/** What carries the instance metadata options of the nodes launched from it. */
+const TEMPLATES: ReadonlySet<string> = new Set([LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION]);
+/** What launches nodes from a launch template or configuration (named in messages). */
+const LAUNCHERS: ReadonlySet<string> = new Set([
   MANAGED_NODE_GROUP,
-  LAUNCH_TEMPLATE,
+  AUTOSCALING_GROUP,
+  CLOUDFORMATION_STACK,
   INSTANCE,
-  ...EKS_NODE_GROUPS,
-  EKS_COMPONENT,
+  EKS_MANAGED_NODE_GROUP,
 ]);
+/** Every type this check looks at. */
+const CHECKED = [...TEMPLATES, INSTANCE, MANAGED_NODE_GROUP, ...EKS_NODE_COMPONENTS];
+
+const CONSEQUENCE =
+  "so any process on the node, including a compromised pod, can read the node's credentials " +
+  "with one unauthenticated request.";
 
 /**
  * `nodes-require-imdsv2`: every node of every cluster requires IMDSv2 (session tokens for the
  * instance metadata service), so a compromised pod cannot steal node credentials with a simple
- * request: managed node groups through a launch template with httpTokens "required", launch
- * templates and instances of a cluster likewise, @pulumi/eks node groups with enableIMDSv2.
+ * request. Each node group is judged once, on the resource that decides it: the launch template
+ * or launch configuration its nodes start from, a managed node group without a launch template,
+ * an instance; a @pulumi/eks component by its arguments only when the graph holds none of the
+ * children it creates (offline; see `_eksNodeGroups.ts` for what each creates).
  */
 export const nodesRequireImdsv2: PolicySpec<NodesRequireImdsv2Config> = {
   name: "nodes-require-imdsv2",
@@ -48,113 +66,184 @@ export const nodesRequireImdsv2: PolicySpec<NodesRequireImdsv2Config> = {
   },
   validate(nodes, config, prebuilt) {
     const view = prebuilt ?? stackView(nodes);
+    const withChildren = parentsOfCarriers(view);
     const findings: Finding[] = [];
-    const checkedTemplates = new Set<string>();
-    for (const i of view.positionsOf(NODE_TYPES)) {
-      const node = nodes[i];
-      const cluster = view.clusterAt(i);
-      const where = cluster ? ` of cluster "${cluster.name}"` : "";
-      if (node.type === MANAGED_NODE_GROUP) {
-        const template = launchTemplateOf(view, node);
-        if (template === undefined) {
-          findings.push({
-            urn: node.urn,
-            message:
-              `${label(node)}${where} has no launch template, so its nodes get EKS's default ` +
-              `metadata options and IMDSv2 is not enforced. Attach an aws.ec2.LaunchTemplate with ` +
-              `metadataOptions { httpTokens: "required", httpPutResponseHopLimit: ` +
-              `${Math.min(2, config.maxHopLimit)} }.`,
-          });
-        } else if (template !== "external") {
-          checkedTemplates.add(template.urn);
-          findings.push(
-            ...checkMetadata(
-              template,
-              `${label(node)}${where} uses ${label(template)}, which`,
-              config,
-            ),
-          );
-        }
-      } else if (node.type === LAUNCH_TEMPLATE && cluster && !checkedTemplates.has(node.urn)) {
-        // Launch templates are registered before their node groups; those are checked above.
-        if (!usedByNodeGroup(view, node)) {
-          findings.push(...checkMetadata(node, `${label(node)}${where}`, config));
-        }
-      } else if (node.type === INSTANCE && cluster) {
-        findings.push(...checkMetadata(node, `${label(node)}${where}`, config));
-      } else if (EKS_NODE_GROUPS.has(node.type)) {
-        const enabled = bool(node.inputs, "enableIMDSv2");
-        const hasTemplate = at(node.inputs, "launchTemplate") !== undefined;
-        if (enabled === false || (enabled === undefined && !hasTemplate)) {
-          findings.push({
-            urn: node.urn,
-            message:
-              `${label(node)}${where} does not enable IMDSv2 on its nodes. Set enableIMDSv2: true ` +
-              `(or give it a launch template with metadataOptions.httpTokens "required").`,
-          });
-        }
-      } else if (node.type === EKS_COMPONENT && hasDefaultNodeGroup(node)) {
-        findings.push({
-          urn: node.urn,
-          message:
-            `${label(node)}${where} creates its default node group, whose nodes do not require ` +
-            `IMDSv2. Set skipDefaultNodeGroup: true and add a node group that requires IMDSv2 ` +
-            `(a managed node group with a launch template, or eks.NodeGroupV2 with enableIMDSv2).`,
-        });
-      }
+    const add = (finding: Finding | undefined) => {
+      if (finding) findings.push(finding);
+    };
+    for (const i of view.positionsOf(CHECKED)) {
+      const node = view.nodes[i];
+      const type = node.type;
+      if (TEMPLATES.has(type)) add(checkTemplate(view, i, config));
+      else if (type === INSTANCE) add(checkInstance(view, i, config));
+      else if (type === MANAGED_NODE_GROUP) add(checkManagedNodeGroup(view, i, config));
+      else if (!withChildren.has(node.urn)) add(checkArguments(view, i, config));
     }
     return findings;
   },
 };
 
-function usedByNodeGroup(view: StackView, template: ResourceNode): boolean {
-  return view.dependents(template.urn).some((d) => d.type === MANAGED_NODE_GROUP);
+/**
+ * A launch template or configuration: of a cluster, or used by something of one. Named by the
+ * @pulumi/eks component that created it, else by what launches nodes from it.
+ */
+function checkTemplate(
+  view: StackView,
+  position: number,
+  config: NodesRequireImdsv2Config,
+): Finding | undefined {
+  const node = view.nodes[position];
+  const users = view.dependents(node.urn).filter((d) => LAUNCHERS.has(d.type));
+  const cluster = view.clusterAt(position) ?? firstCluster(view, users);
+  if (!cluster) return undefined;
+  const problem = metadataProblem(node, config);
+  if (!problem) return undefined;
+  const where = ` of cluster "${cluster.name}"`;
+  const owner = ownerOf(view, node);
+  let who: string;
+  let fix = problem.fix;
+  if (owner) {
+    const group = owner.type === EKS_COMPONENT ? `The default node group of ` : "";
+    who = `${group}${label(owner)}${where} launches its nodes from ${label(node)}, which`;
+    fix = componentFix(owner, problem.tokens ? undefined : config.maxHopLimit);
+  } else if (users.length > 0) {
+    const verb = users.length === 1 ? "uses" : "use";
+    who = `${joined(users.map(label))}${where} ${verb} ${label(node)}, which`;
+  } else who = `${label(node)}${where}`;
+  return { urn: node.urn, message: `${who} ${problem.text} ${fix}` };
 }
 
-function checkMetadata(n: ResourceNode, who: string, config: NodesRequireImdsv2Config): Finding[] {
-  const tokens = str(n.inputs, "metadataOptions", "httpTokens");
-  const hops = num(n.inputs, "metadataOptions", "httpPutResponseHopLimit");
-  const findings: Finding[] = [];
-  if (tokens !== UNKNOWN_VALUE && tokens !== "required") {
-    findings.push({
-      urn: n.urn,
-      message:
-        `${who} does not require IMDSv2 (metadataOptions.httpTokens is ${tokens === undefined ? "not set" : `"${tokens}"`}), ` +
-        `so any process on the node, including a compromised pod, can read the node's ` +
-        `credentials with one unauthenticated request. Set metadataOptions.httpTokens: "required".`,
-    });
-  }
-  if (typeof hops === "number" && hops > config.maxHopLimit) {
-    findings.push({
-      urn: n.urn,
-      message:
-        `${who} allows IMDS responses to travel ${hops} network hops ` +
-        `(metadataOptions.httpPutResponseHopLimit), more than the ${config.maxHopLimit} allowed, ` +
-        `so containers further away can reach node credentials. Set it to ${config.maxHopLimit}.`,
-    });
-  }
-  return findings;
+/** An instance of a cluster: its own metadata options, else those of its launch template. */
+function checkInstance(
+  view: StackView,
+  position: number,
+  config: NodesRequireImdsv2Config,
+): Finding | undefined {
+  const node = view.nodes[position];
+  const cluster = view.clusterAt(position);
+  if (!cluster) return undefined;
+  // Launched from a template: the template decides (it is checked with the instance among its
+  // users), unless the instance sets its own options.
+  if (!given(node.inputs.metadataOptions) && given(node.inputs.launchTemplate)) return undefined;
+  const problem = metadataProblem(node, config);
+  if (!problem) return undefined;
+  return {
+    urn: node.urn,
+    message: `${label(node)} of cluster "${cluster.name}" ${problem.text} ${problem.fix}`,
+  };
 }
-
-/** Argument names that show the component's properties are its arguments (offline, preview). */
-const CLUSTER_ARGUMENTS = ["vpcId", "subnetIds", "privateSubnetIds", "version", "instanceType"];
 
 /**
- * Whether an eks.Cluster creates its default (self-managed) node group. Its arguments say so
- * directly; a stack export keeps only outputs, where the default group's name is empty when
- * there is none. When neither is recorded, the group's own resources are checked instead.
+ * A managed node group without a launch template runs EKS's defaults (IMDSv2 not enforced); one
+ * with a template in the graph is judged there, one with a template from elsewhere is not known.
  */
-function hasDefaultNodeGroup(n: ResourceNode): boolean {
-  const skip = bool(n.inputs, "skipDefaultNodeGroup");
-  if (skip === true || skip === UNKNOWN_VALUE) return false;
-  if (skip === undefined) {
-    if ("defaultNodeGroupAsgName" in n.inputs) {
-      const asg = str(n.inputs, "defaultNodeGroupAsgName");
-      return typeof asg === "string" && asg !== "";
-    }
-    if (!CLUSTER_ARGUMENTS.some((key) => key in n.inputs)) return false;
+function checkManagedNodeGroup(
+  view: StackView,
+  position: number,
+  config: NodesRequireImdsv2Config,
+): Finding | undefined {
+  const node = view.nodes[position];
+  if (given(node.inputs.launchTemplate)) return undefined;
+  const cluster = view.clusterAt(position);
+  const where = cluster ? ` of cluster "${cluster.name}"` : "";
+  const owner = ownerOf(view, node);
+  const who = owner
+    ? `${label(owner)}${where} runs its nodes in ${label(node)}, which`
+    : `${label(node)}${where}`;
+  const fix = owner
+    ? componentFix(owner)
+    : `Attach an aws.ec2.LaunchTemplate with metadataOptions { httpTokens: "required", ` +
+      `httpPutResponseHopLimit: ${Math.min(2, config.maxHopLimit)} }.`;
+  return {
+    urn: node.urn,
+    message:
+      `${who} has no launch template, so its nodes get EKS's default metadata options and ` +
+      `IMDSv2 is not enforced. ${fix}`,
+  };
+}
+
+/** A @pulumi/eks component with none of its children in the graph: by its arguments. */
+function checkArguments(
+  view: StackView,
+  position: number,
+  config: NodesRequireImdsv2Config,
+): Finding | undefined {
+  const node = view.nodes[position];
+  const verdict = argumentsVerdict(node);
+  if (!verdict) return undefined;
+  const cluster = view.clusterAt(position);
+  const who = `${label(node)}${cluster ? ` of cluster "${cluster.name}"` : ""}`;
+  if (!verdict.requires) {
+    return {
+      urn: node.urn,
+      message: `${who} ${verdict.finding}, ${CONSEQUENCE} ${componentFix(node)}`,
+    };
   }
-  const fargate = at(n.inputs, "fargate");
-  if (fargate !== undefined && fargate !== false) return false;
-  return bool(n.inputs, "autoMode", "enabled") !== true;
+  if (verdict.hopLimit <= config.maxHopLimit) return undefined;
+  return {
+    urn: node.urn,
+    message:
+      `${who} ${hopsText(verdict.hopLimit, `enableIMDSv2 sets httpPutResponseHopLimit ${verdict.hopLimit}`, config)}. ` +
+      componentFix(node, config.maxHopLimit),
+  };
+}
+
+/** What is wrong with a resource's `metadataOptions`, and the fix; undefined when nothing is. */
+function metadataProblem(
+  n: ResourceNode,
+  config: NodesRequireImdsv2Config,
+): { text: string; fix: string; tokens: boolean } | undefined {
+  const declared = at(n.inputs, "metadataOptions");
+  // The bridged provider has used both an object and a one-element list for such blocks.
+  const options: unknown = Array.isArray(declared) ? declared[0] : declared;
+  const tokens = str(options, "httpTokens");
+  const hops = num(options, "httpPutResponseHopLimit");
+  const badTokens = tokens !== UNKNOWN_VALUE && tokens !== "required";
+  const badHops = typeof hops === "number" && hops > config.maxHopLimit;
+  if (!badTokens && !badHops) return undefined;
+  const texts: string[] = [];
+  const fixes: string[] = [];
+  if (badTokens) {
+    const value = tokens === undefined ? "not set" : `"${tokens}"`;
+    texts.push(`does not require IMDSv2 (metadataOptions.httpTokens is ${value}), ${CONSEQUENCE}`);
+    fixes.push(`metadataOptions.httpTokens: "required"`);
+  }
+  if (badHops) {
+    const hopsTold = hopsText(hops, "metadataOptions.httpPutResponseHopLimit", config);
+    texts.push(`${badTokens ? "It also " : ""}${hopsTold}.`);
+    fixes.push(`metadataOptions.httpPutResponseHopLimit: ${config.maxHopLimit}`);
+  }
+  return { text: texts.join(" "), fix: `Set ${fixes.join(" and ")}.`, tokens: badTokens };
+}
+
+function hopsText(hops: number, source: string, config: NodesRequireImdsv2Config): string {
+  return (
+    `allows IMDS responses to travel ${hops} network hops (${source}), more than the ` +
+    `${config.maxHopLimit} allowed, so containers further away can reach node credentials`
+  );
+}
+
+/** The @pulumi/eks component that created a resource (its parent), if any. */
+function ownerOf(view: StackView, n: ResourceNode): ResourceNode | undefined {
+  const parent = n.parent ? view.byUrn.get(n.parent) : undefined;
+  return parent && EKS_NODE_COMPONENTS.has(parent.type) ? parent : undefined;
+}
+
+function firstCluster(view: StackView, nodes: readonly ResourceNode[]): GraphCluster | undefined {
+  for (const n of nodes) {
+    const cluster = view.clusterOf(n.urn);
+    if (cluster) return cluster;
+  }
+  return undefined;
+}
+
+/** "a", "a and b", "a, b and c". */
+function joined(items: readonly string[]): string {
+  return items.length <= 1
+    ? items.join("")
+    : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+function given(value: unknown): boolean {
+  return value !== undefined && value !== null;
 }

@@ -1,8 +1,12 @@
 import Table from "cli-table3";
 import type { ClusterSpec } from "../../config/clusters";
+import { environmentLevelUse } from "./clusterUse";
 import type { CheckReport } from "./report";
 
-/** The human summary of `aa check`: one row per cluster, then the environment-level rest. */
+/**
+ * The human summary of `aa check`: one row per cluster, then the environment-level rest, by how
+ * many clusters use it.
+ */
 export function renderCheckReport(
   report: CheckReport,
   clusters: ClusterSpec[],
@@ -25,10 +29,12 @@ export function renderCheckReport(
     ]);
   }
   const environmentLevel = report.resources.filter((r) => r.cluster === null).length;
+  // Environment-level means "of no one cluster", not "shared by every cluster": say by how many.
+  const use = environmentLevel > 0 ? ` (${environmentLevelUse(report)})` : "";
   const lines = [
     `environment ${report.environment} (${source}): ${report.clusters.length} clusters, ${report.resources.length} resources`,
     table.toString(),
-    `environment-level resources (shared by every cluster): ${environmentLevel}`,
+    `environment-level resources: ${environmentLevel}${use}`,
   ];
   return lines.join("\n") + "\n";
 }

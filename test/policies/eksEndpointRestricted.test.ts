@@ -3,11 +3,12 @@ import { eksEndpointRestricted } from "../../policies/eksEndpointRestricted";
 import { assertOneFinding, check } from "./_assert";
 import { environmentGraph } from "./_environment";
 import { GraphBuilder } from "./_graph";
+import { EKS_DEFAULT_VPC_CONFIG, exportedCluster, programCluster } from "./_eksGraphs";
 
 describe("eks-endpoint-restricted", () => {
-  it("is a mandatory resource policy and passes a private endpoint plus a listed public CIDR", () => {
+  it("is a mandatory stack policy and passes a private endpoint plus a listed public CIDR", () => {
     assert.equal(eksEndpointRestricted.enforcementLevel, "mandatory");
-    assert.equal(eksEndpointRestricted.scope, "resource");
+    assert.equal(eksEndpointRestricted.scope, "stack");
     assert.deepEqual(check(eksEndpointRestricted, environmentGraph().nodes), []);
   });
 
@@ -38,7 +39,7 @@ describe("eks-endpoint-restricted", () => {
     assertOneFinding(
       check(eksEndpointRestricted, nodes),
       clusters.c.eks.urn,
-      /has no private API endpoint/,
+      /has no private API endpoint \(endpointPrivateAccess is not set: @pulumi\/eks defaults it to false\)/,
       /Set endpointPrivateAccess: true/,
     );
   });
@@ -74,5 +75,77 @@ describe("eks-endpoint-restricted", () => {
       },
     });
     assertOneFinding(check(eksEndpointRestricted, g.nodes), open.urn, /open to ::\/0/);
+  });
+
+  describe("program mode: an eks.Cluster by its arguments and @pulumi/eks's defaults", () => {
+    it("rejects an eks.Cluster that leaves every endpoint argument at its default", () => {
+      const g = new GraphBuilder();
+      const cluster = programCluster(g, "example-cluster-1", {
+        nodeAmiId: "ami-066e69f6f03b5383e",
+      });
+      const findings = check(eksEndpointRestricted, g.nodes);
+      assert.deepEqual(
+        findings.map((f) => f.urn),
+        [cluster.urn, cluster.urn],
+      );
+      assert.match(
+        findings[0].message,
+        /^eks.Cluster "example-cluster-1" \(cluster "example-cluster-1"\) has no private API endpoint \(endpointPrivateAccess is not set: @pulumi\/eks defaults it to false\)/,
+      );
+      assert.match(
+        findings[1].message,
+        /has a public API endpoint \(endpointPublicAccess is not set: @pulumi\/eks defaults it to true\) open to 0.0.0.0\/0 \(no publicAccessCidrs set\)/,
+      );
+    });
+
+    it("passes an eks.Cluster with only a private endpoint", () => {
+      const g = new GraphBuilder();
+      programCluster(g, "east", { endpointPrivateAccess: true, endpointPublicAccess: false });
+      assert.deepEqual(check(eksEndpointRestricted, g.nodes), []);
+    });
+  });
+
+  describe("stack export: the aws.eks.Cluster an eks.Cluster created", () => {
+    it("rejects what EKS reports for the defaults, once, on the aws.eks.Cluster, named by its cluster", () => {
+      const g = new GraphBuilder();
+      const { eksCluster } = exportedCluster(g, "example-cluster-3");
+      const findings = check(eksEndpointRestricted, g.nodes);
+      assert.deepEqual(
+        findings.map((f) => f.urn),
+        [eksCluster.urn, eksCluster.urn],
+      );
+      for (const f of findings) {
+        assert.match(
+          f.message,
+          /^aws.eks.Cluster "example-cluster-3-eksCluster" of eks.Cluster "example-cluster-3" \(cluster "example-cluster-3"\)/,
+        );
+      }
+      assert.match(findings[1].message, /open to 0.0.0.0\/0, so anyone/);
+    });
+
+    it("passes a restricted endpoint", () => {
+      const g = new GraphBuilder();
+      exportedCluster(g, "east", {
+        vpcConfig: {
+          ...EKS_DEFAULT_VPC_CONFIG,
+          endpointPrivateAccess: true,
+          publicAccessCidrs: ["203.0.113.0/24"],
+        },
+      });
+      assert.deepEqual(check(eksEndpointRestricted, g.nodes), []);
+    });
+
+    it("judges a preview that has the arguments and the child by the child alone", () => {
+      const g = new GraphBuilder();
+      const { eksCluster } = exportedCluster(g, "east", {
+        args: { endpointPrivateAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
+        vpcConfig: { ...EKS_DEFAULT_VPC_CONFIG, publicAccessCidrs: ["203.0.113.0/24"] },
+      });
+      assertOneFinding(
+        check(eksEndpointRestricted, g.nodes),
+        eksCluster.urn,
+        /no private API endpoint, so/,
+      );
+    });
   });
 });

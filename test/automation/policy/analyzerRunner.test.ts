@@ -41,8 +41,8 @@ describe("the policy pack over the Analyzer protocol", () => {
       "cluster-version-skew": "mandatory/stack",
       "shared-state-outside-clusters": "advisory/stack",
       "capacity-n-minus-1": "advisory/stack",
-      "eks-endpoint-restricted": "mandatory/resource",
-      "eks-secrets-encrypted": "mandatory/resource",
+      "eks-endpoint-restricted": "mandatory/stack",
+      "eks-secrets-encrypted": "mandatory/stack",
       "nodes-require-imdsv2": "mandatory/stack",
     });
     const minClusters = session.info.policies.find((p) => p.name === "min-clusters");
