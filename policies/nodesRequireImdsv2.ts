@@ -121,7 +121,7 @@ function checkInstance(
 ): Finding | undefined {
   const node = view.nodes[position];
   const cluster = view.clusterAt(position);
-  if (!cluster) return undefined;
+  if (!cluster || !isNode(node)) return undefined;
   // Launched from a template: the template decides (it is checked with the instance among its
   // users), unless the instance sets its own options.
   if (!given(node.inputs.metadataOptions) && given(node.inputs.launchTemplate)) return undefined;
@@ -132,6 +132,32 @@ function checkInstance(
     message: `${label(node)} of cluster "${cluster.name}" ${problem.text} ${problem.fix}`,
   };
 }
+
+/**
+ * Whether an instance of a cluster is one of its nodes, not a bastion or a build host in its
+ * network: it carries a cluster's tag (`kubernetes.io/cluster/<name>`, `eks:cluster-name`), or
+ * its user data joins a cluster (the EKS AMIs' `/etc/eks/bootstrap.sh`, AL2023's nodeadm
+ * `NodeConfig`, Bottlerocket's `settings.kubernetes`). User data not known yet counts as a node.
+ */
+function isNode(node: ResourceNode): boolean {
+  const tags = at(node.inputs, "tags");
+  if (tags && typeof tags === "object") {
+    for (const key of Object.keys(tags)) {
+      if (key.startsWith("kubernetes.io/cluster/") || key.endsWith("eks:cluster-name")) return true;
+    }
+  }
+  const plain = at(node.inputs, "userData");
+  const encoded = at(node.inputs, "userDataBase64");
+  if (plain === UNKNOWN_VALUE || encoded === UNKNOWN_VALUE) return true;
+  const text = [
+    typeof plain === "string" ? plain : "",
+    typeof encoded === "string" ? Buffer.from(encoded, "base64").toString("utf8") : "",
+  ].join("\n");
+  return JOINS_CLUSTER.test(text);
+}
+
+/** User data that joins an EKS cluster (AL2 bootstrap, AL2023 nodeadm, Bottlerocket). */
+const JOINS_CLUSTER = /\/etc\/eks\/bootstrap\.sh|node\.eks\.aws|NodeConfig|settings\.kubernetes/;
 
 /**
  * A managed node group without a launch template runs EKS's defaults (IMDSv2 not enforced); one

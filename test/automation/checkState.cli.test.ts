@@ -59,6 +59,18 @@ describe("aa check --state on real state files (as a user runs it)", () => {
     );
   });
 
+  it("judges the nodes of a real EKS export, not the bastion in the cluster's network", () => {
+    // aws.eks.NodeGroup without a launch template: EKS's defaults. aws.ec2.Instance "my-bastion":
+    // no cluster tag, no user data joining a cluster; a bastion, not a node.
+    const file = path.join(REAL_STATE_DIR, "export-3.112.0-eks-iaac-pulumi.json");
+    const report = JSON.parse(aa(["check", "--state", file, "--json"]).stdout) as CheckReport;
+    const imds = report.violations.filter((v) => v.policy === "nodes-require-imdsv2");
+    assert.deepEqual(
+      imds.map((v) => v.urn.split("::").slice(-2).join(" ")),
+      ["aws:eks/nodeGroup:NodeGroup my-node-group"],
+    );
+  });
+
   it("reads a real checkpoint gzipped, from a file and from standard input", () => {
     // Gzipped here, as a DIY backend with PULUMI_DIY_BACKEND_GZIP writes it.
     const plain = path.join(REAL_STATE_DIR, "checkpoint-v4-pulumi-testdata.json");

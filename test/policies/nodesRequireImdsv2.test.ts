@@ -250,4 +250,45 @@ describe("nodes-require-imdsv2", () => {
       );
     });
   });
+  describe("instances", () => {
+    const optional = { httpTokens: "optional", httpPutResponseHopLimit: 1 };
+    const withInstance = (inputs: Record<string, unknown>) => {
+      const g = new GraphBuilder();
+      const cluster = g.add({ type: "aws:eks/cluster:Cluster", name: "east" });
+      const instance = g.add({
+        type: "aws:ec2/instance:Instance",
+        name: "east-host",
+        parent: cluster,
+        inputs: { instanceType: "t3.small", metadataOptions: optional, ...inputs },
+      });
+      return { nodes: g.nodes, instance };
+    };
+
+    it("judges an instance that joins a cluster: by its tag or its bootstrap user data", () => {
+      const joining: Record<string, unknown>[] = [
+        { tags: { "kubernetes.io/cluster/east": "owned" } },
+        { userData: "#!/bin/bash\n/etc/eks/bootstrap.sh east\n" },
+        {
+          userDataBase64: Buffer.from(
+            "apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\n",
+          ).toString("base64"),
+        },
+      ];
+      for (const inputs of joining) {
+        const { nodes, instance } = withInstance(inputs);
+        assertOneFinding(
+          check(nodesRequireImdsv2, nodes),
+          instance.urn,
+          /aws.ec2.Instance "east-host" of cluster "east" does not require IMDSv2/,
+        );
+      }
+    });
+
+    it("leaves out an instance that is not a node, like a bastion in the cluster's network", () => {
+      // As in the real export test/fixtures/real/state/export-3.112.0-eks-iaac-pulumi.json: a
+      // bastion with no tags and no user data, in the cluster's cell.
+      const { nodes } = withInstance({ tags: { Name: "bastion" } });
+      assert.deepEqual(check(nodesRequireImdsv2, nodes), []);
+    });
+  });
 });
