@@ -8,9 +8,15 @@ import * as fs from "node:fs";
  * Deployment, Service, PodDisruptionBudget and ConfigMap on every cluster plus a health-checked
  * weighted record per cluster. Resources carry inputs and outputs of realistic size, written as
  * the engine writes them (property maps with sorted keys, no provider for provider resources).
- * Streams to disk, so 200,000 resources need little memory.
+ * Streams to disk, so 200,000 resources need little memory. `indented`: each resource as
+ * `pulumi stack export` writes it (four spaces per level, one value a line) instead of one line.
  */
-export function writeSyntheticExport(file: string, resources: number, clusters = 3): number {
+export function writeSyntheticExport(
+  file: string,
+  resources: number,
+  clusters = 3,
+  indented = false,
+): number {
   const fd = fs.openSync(file, "w");
   let written = 0;
   let first = true;
@@ -23,7 +29,10 @@ export function writeSyntheticExport(file: string, resources: number, clusters =
     for (const key of ["inputs", "outputs", "propertyDependencies"]) {
       if (r[key] !== undefined) r[key] = sortedKeys(r[key]);
     }
-    fs.writeSync(fd, (first ? "" : ",\n") + JSON.stringify(r));
+    const text = indented
+      ? `            ${JSON.stringify(r, null, 4).replace(/\n/g, "\n            ")}`
+      : JSON.stringify(r);
+    fs.writeSync(fd, (first ? "" : ",\n") + text);
     first = false;
     written++;
   };

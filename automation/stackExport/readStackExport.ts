@@ -1,7 +1,9 @@
+import { constants } from "node:buffer";
 import * as fs from "node:fs";
 import * as zlib from "node:zlib";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import { UsageError } from "../exitCodes";
+import { parseLargeJson } from "./largeJson";
 import { ACCEPTED_FORMS, fromStackExport, type ExportedStack } from "./stackExport";
 
 /**
@@ -44,18 +46,37 @@ function readJson(
     );
   }
   const gzip = typeof bytes !== "string" && isGzip(bytes);
-  // Decoded in one step: for a large export about twice as fast as `readFileSync(file, "utf8")`
-  // on Node 20 (same result, BOM and invalid bytes alike).
-  const text = typeof bytes === "string" ? bytes : decompressed(bytes, source, gzip).toString();
-  if (text.trim() === "") {
+  const data = typeof bytes === "string" ? bytes : decompressed(bytes, source, gzip);
+  return { doc: parseState(data, source), gzip };
+}
+
+/** Where the resources of each form are: the arrays a very large state file is split at. */
+const RESOURCE_ARRAYS = [
+  ["deployment", "resources"],
+  ["checkpoint", "latest", "resources"],
+];
+
+/**
+ * A state file's document. Decoded in one step and given to `JSON.parse` (for a large export
+ * about twice as fast as `readFileSync(file, "utf8")` on Node 20, same result, BOM and invalid
+ * bytes alike), unless it is longer than `largeAbove` bytes: a file beyond the longest string
+ * V8 can hold (about 512 MiB, e.g. a 1 GB indented export) is parsed one resource at a time.
+ */
+export function parseState(
+  data: Buffer | string,
+  source: string,
+  largeAbove: number = constants.MAX_STRING_LENGTH,
+): unknown {
+  const large = typeof data !== "string" && data.length > largeAbove;
+  const text = typeof data === "string" ? data : large ? "" : data.toString();
+  if (!large && text.trim() === "") {
     throw new UsageError(`${source} is empty; pass the output of \`pulumi stack export\``);
   }
   try {
-    return { doc: JSON.parse(text), gzip };
+    return large ? parseLargeJson(data, RESOURCE_ARRAYS) : JSON.parse(text);
   } catch (err) {
-    throw new UsageError(
-      `${source} is not valid JSON (${(err as Error).message}); ${ACCEPTED_FORMS}`,
-    );
+    if (!(err instanceof SyntaxError)) throw err;
+    throw new UsageError(`${source} is not valid JSON (${err.message}); ${ACCEPTED_FORMS}`);
   }
 }
 
