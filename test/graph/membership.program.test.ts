@@ -36,9 +36,9 @@ describe("clusterMembership on a program that does not use our components", () =
 
   it("places each resource by the graph alone", () => {
     assert.deepEqual(owner("aws:eks/cluster:Cluster", "east"), ["east", "is-cluster"]);
-    // Only cluster east uses its subnet, and only the subnet uses the VPC.
-    assert.deepEqual(owner("aws:ec2/subnet:Subnet", "east-subnet"), ["east", "used-by"]);
-    assert.deepEqual(owner("aws:ec2/vpc:Vpc", "east-vpc"), ["east", "used-by"]);
+    // Cluster east is created in its subnet, which is in its VPC: what east is built on.
+    assert.deepEqual(owner("aws:ec2/subnet:Subnet", "east-subnet"), ["east", "built-on"]);
+    assert.deepEqual(owner("aws:ec2/vpc:Vpc", "east-vpc"), ["east", "built-on"]);
     // Inside a component that holds exactly one cluster.
     assert.deepEqual(owner("aws:kms/key:Key", "west-key"), ["west", "in-cell"]);
     // Providers whose kubeconfig comes from one cluster, and what they deploy.
