@@ -39,8 +39,16 @@ export function builtOnClusters(
   let candidates = 0;
   for (let i = 0; i < nodes.length; i++) {
     const at = slotOfNode[i];
-    // A URN registered twice is judged by its last registration, as everything else is.
-    candidate[at] = isCandidate(nodes[i], inside[at], cell[at], reaches[at]) ? 1 : 0;
+    // A URN registered twice is judged by its last registration, as everything else is. The
+    // per-slot facts first: most resources are in a cluster or reach one, and are settled
+    // without reading the resource itself.
+    candidate[at] =
+      inside[at] === NONE &&
+      cell[at] === NONE &&
+      (reaches[at]?.size ?? 0) === 0 &&
+      isCandidate(nodes[i])
+        ? 1
+        : 0;
   }
   for (let at = 0; at < size; at++) candidates += candidate[at];
   if (candidates === 0) return undefined;
@@ -76,20 +84,9 @@ export function builtOnClusters(
   return found ? label : undefined;
 }
 
-function isCandidate(
-  n: ResourceNode,
-  inside: number,
-  cell: number,
-  reaches: ReadonlySet<string> | undefined,
-): boolean {
-  return (
-    n.custom &&
-    inside === NONE &&
-    cell === NONE &&
-    (reaches?.size ?? 0) === 0 &&
-    !isKubernetesResource(n) &&
-    !isProvider(n.type)
-  );
+/** A custom resource that is neither a Kubernetes resource nor a provider. */
+function isCandidate(n: ResourceNode): boolean {
+  return n.custom && !isKubernetesResource(n) && !isProvider(n.type);
 }
 
 /**

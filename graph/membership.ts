@@ -161,19 +161,21 @@ export function clusterMembership(
   settleByAncestor(cell, parentOf, (at) => containedCount[at] > 0);
 
   // The clusters whose structure (rules 1-2) each resource's dependencies reach.
-  const structureOf = (at: number) =>
-    inside[at] !== NONE ? inside[at] : nodeAt[at] ? cell[at] : NONE;
-  const structural = reachPass(g, structureOf);
+  const structure = new Int32Array(size);
+  for (let at = 0; at < size; at++) {
+    structure[at] = inside[at] !== NONE ? inside[at] : nodeAt[at] ? cell[at] : NONE;
+  }
+  const structural = reachPass(g, structure);
   // Rule 3. What each cluster is built on, among the resources that reach no structure.
   const builtOn = builtOnClusters(g, inside, cell, structural.reachAt);
   // The whole reach: what the structure of a cluster, or what it is built on, is reached from
   // (a database in a cluster's subnet reaches that cluster). Without anything built on a
   // cluster it is the structural reach.
   const full = builtOn
-    ? reachPass(g, (at) => {
-        const own = structureOf(at);
-        return own !== NONE ? own : builtOn[at];
-      })
+    ? reachPass(
+        g,
+        structure.map((own, at) => (own !== NONE ? own : builtOn[at])),
+      )
     : structural;
   /**
    * The clusters a slot reaches as far as membership goes: those whose structure it reaches,
