@@ -2,7 +2,7 @@ import type { GraphIndex } from "./graphIndex";
 import { isKubernetesResource, type ResourceNode } from "./resourceGraph";
 
 const NONE = -1;
-/** A label: the resource is reached from the clusters of more than one cluster. */
+/** A label: more than one cluster is built on the resource. */
 const MANY = -2;
 
 /**

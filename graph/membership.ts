@@ -28,7 +28,9 @@ export interface Membership {
   clusterOf: ReadonlyMap<string, string>;
   /**
    * Cluster URNs each resource's dependencies reach (dependencies, provider, parent,
-   * transitively); every resource has an entry, so it doubles as the set of the graph's URNs.
+   * transitively): the clusters whose structure (the cluster, its descendants, its cell) or
+   * whose footing (what the cluster is built on) they include. Every resource has an entry, so
+   * it doubles as the set of the graph's URNs.
    */
   reaches: ReadonlyMap<string, ReadonlySet<string>>;
   /** How each resource's membership was decided. */
@@ -47,6 +49,11 @@ export interface NumberedMembership {
   owner: Int32Array;
 }
 
+/**
+ * Which rule of {@link clusterMembership} placed a resource: "is-cluster" and "inside-cluster"
+ * (rule 1), "in-cell" (2), "built-on" (3: what the cluster is created with, outside a cell),
+ * "provider" (4), "depends-on" (5), "used-by" (6); "environment" for no cluster.
+ */
 export type MembershipReason =
   | "is-cluster"
   | "inside-cluster"
