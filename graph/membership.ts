@@ -1,3 +1,6 @@
+import { builtOnClusters } from "./_builtOn";
+import { reachPass } from "./_reach";
+import { settleUsedBy } from "./_usedBy";
 import { BySlot, GraphIndex } from "./graphIndex";
 import type { GraphNumbering } from "./graphNumbering";
 import {
@@ -25,7 +28,9 @@ export interface Membership {
   clusterOf: ReadonlyMap<string, string>;
   /**
    * Cluster URNs each resource's dependencies reach (dependencies, provider, parent,
-   * transitively); every resource has an entry, so it doubles as the set of the graph's URNs.
+   * transitively): the clusters whose structure (the cluster, its descendants, its cell) or
+   * whose footing (what the cluster is built on) they include. Every resource has an entry, so
+   * it doubles as the set of the graph's URNs.
    */
   reaches: ReadonlyMap<string, ReadonlySet<string>>;
   /** How each resource's membership was decided. */
@@ -44,10 +49,16 @@ export interface NumberedMembership {
   owner: Int32Array;
 }
 
+/**
+ * Which rule of {@link clusterMembership} placed a resource: "is-cluster" and "inside-cluster"
+ * (rule 1), "in-cell" (2), "built-on" (3: what the cluster is created with, outside a cell),
+ * "provider" (4), "depends-on" (5), "used-by" (6); "environment" for no cluster.
+ */
 export type MembershipReason =
   | "is-cluster"
   | "inside-cluster"
   | "in-cell"
+  | "built-on"
   | "provider"
   | "depends-on"
   | "used-by"
@@ -62,19 +73,36 @@ const NONE = -1;
  *  1. it is EKS cluster X (`eks:index:Cluster` or `aws:eks/cluster:Cluster`) or a descendant of it;
  *  2. its nearest ancestor component that contains any EKS cluster contains exactly one, X (a
  *     "cell": e.g. X's VPC, IAM roles and KMS key, created beside the cluster);
- *  3. it is a Kubernetes resource whose provider depends on cluster X (and no other); or it is
- *     in no cell and its explicit provider belongs to cluster X alone (X's own AWS provider, in
- *     X's region and account, sits in X's cell): it lives where X lives, whatever else it uses;
- *  4. its dependencies (explicit, per property, provider, parent) reach exactly one cluster, X
- *     (it is inside X's blast radius, like a DNS record pointing at X's load balancer);
- *  5. it reaches no cluster, and everything that depends on it belongs to X alone.
+ *  3. X is built on it ("built-on"): it is a custom resource in no cell, neither a Kubernetes
+ *     resource nor a provider, its dependencies reach no cluster's structure (rules 1-2), and X
+ *     itself (the cluster or a descendant) depends on it, directly or through other such
+ *     resources, while no other cluster does: the subnets, security groups, role and key X is
+ *     created with, and the VPC under those subnets. It stays X's when other clusters' or
+ *     environment-level resources use it too (a database in X's subnet); what two clusters are
+ *     built on (a shared VPC) belongs to neither;
+ *  4. it is a Kubernetes resource whose provider reaches cluster X alone; or it is in no cell and
+ *     its explicit provider belongs to cluster X alone (X's own AWS provider, in X's region and
+ *     account, sits in X's cell): it lives where X lives, whatever else it uses;
+ *  5. its dependencies (explicit, per property, provider, parent) reach exactly one cluster, X
+ *     (it is inside X's blast radius, like a DNS record pointing at X's load balancer, or a
+ *     database in a subnet X is built on);
+ *  6. it reaches no cluster, and everything that depends on it belongs to X alone.
  * Anything else (reaching no cluster, or several) is environment-level.
  *
- * Linear in the size of the graph: one pass over the nodes in registration order (dependencies
- * come first), every per-resource fact computed once and kept in arrays indexed by resource
- * (a stack export of 200,000 resources is a normal input), and the sets of clusters a resource
- * reaches shared between resources whenever they are equal (most resources of a cluster reach
- * exactly that cluster).
+ * A resource reaches a cluster when its dependencies, transitively, include that cluster's
+ * structure (rules 1-2) or what the cluster is built on (rule 3); `reaches` holds both. For
+ * rules 4 and 5 the structure comes first: what reaches the structure of one cluster and what
+ * another is built on (a node group of cluster Y in a subnet of X) belongs to Y, and depends on
+ * X's subnet (a cross-cluster dependency, not an environment-level resource). The order of
+ * evaluation: the structure (rules 1-2) from the parent tree; what each resource's dependencies
+ * reach of the structure; rule 3 from that; the whole reach (only when something is built on a
+ * cluster); rules 4 and 5 on it; rule 6 from the users down.
+ *
+ * Linear in the size of the graph: a few passes over the nodes in registration order
+ * (dependencies come first), every per-resource fact computed once and kept in arrays indexed by
+ * resource (a stack export of 200,000 resources is a normal input), and the sets of clusters a
+ * resource reaches shared between resources whenever they are equal (most resources of a cluster
+ * reach exactly that cluster).
  *
  * `numbering`: the {@link GraphNumbering} the nodes were handed to as they were made (a stack
  * export's reader does this), taken over by the membership's index; numbered here without one.
@@ -87,7 +115,7 @@ export function clusterMembership(
   const { size, urnAt, nodeAt, parentOf, slotOfNode, parentOfNode } = g;
   const count = nodes.length;
 
-  // 1. Cluster roots: EKS clusters that are not inside another EKS cluster.
+  // Rule 1. Cluster roots: EKS clusters that are not inside another EKS cluster.
   const inside = new Int32Array(size).fill(NONE);
   const clusters: GraphCluster[] = [];
   const awsClusters: number[] = []; // positions of aws.eks.Cluster resources, for their tags
@@ -124,7 +152,7 @@ export function clusterMembership(
     if (root && tag && clusterTag(root) === undefined) c.name = tag;
   }
 
-  // 2. Cells: how many clusters each subtree contains (and which, when it is one).
+  // Rule 2. Cells: how many clusters each subtree contains (and which, when it is one).
   const containedCount = new Int32Array(size);
   const containedFirst = new Int32Array(size).fill(NONE);
   for (const c of clusters) {
@@ -139,59 +167,47 @@ export function clusterMembership(
   for (let at = 0; at < size; at++) if (containedCount[at] === 1) cell[at] = containedFirst[at];
   settleByAncestor(cell, parentOf, (at) => containedCount[at] > 0);
 
-  // 3./4. One pass in registration order: dependencies are always registered first.
-  const reachAt = new Array<ReadonlySet<string> | undefined>(size);
-  const closureAt = new Array<ReadonlySet<string> | undefined>(size);
-  /** The clusters a resource reaches, its own structural cluster included. */
-  const closure = (at: number): ReadonlySet<string> => {
-    let result = closureAt[at];
-    if (result) return result;
-    const further = reachAt[at] ?? EMPTY;
-    const own = inside[at] !== NONE ? inside[at] : nodeAt[at] ? cell[at] : NONE;
-    result = own === NONE || further.has(urnAt[own]) ? further : new Set([...further, urnAt[own]]);
-    // Final only once the resource itself has been placed (a forward reference sees less).
-    if (reachAt[at]) closureAt[at] = result;
-    return result;
+  // The clusters whose structure (rules 1-2) each resource's dependencies reach.
+  const structure = new Int32Array(size);
+  for (let at = 0; at < size; at++) {
+    structure[at] = inside[at] !== NONE ? inside[at] : nodeAt[at] ? cell[at] : NONE;
+  }
+  const structural = reachPass(g, structure);
+  // Rule 3. What each cluster is built on, among the resources that reach no structure.
+  const builtOn = builtOnClusters(g, inside, cell, structural.reachAt);
+  // The whole reach: what the structure of a cluster, or what it is built on, is reached from
+  // (a database in a cluster's subnet reaches that cluster). Without anything built on a
+  // cluster it is the structural reach.
+  const full = builtOn
+    ? reachPass(
+        g,
+        structure.map((own, at) => (own !== NONE ? own : builtOn[at])),
+      )
+    : structural;
+  /**
+   * The clusters a slot reaches as far as membership goes: those whose structure it reaches,
+   * else, reaching none, those whose footing (what they are built on) it reaches.
+   */
+  const decisive = (at: number): ReadonlySet<string> => {
+    const first = structural.closure(at);
+    return first.size > 0 ? first : full.closure(at);
   };
+
+  // Rules 1-5 for every resource, on the whole reach.
+  const reachAt = full.reachAt;
   const ownerAt = new Int32Array(size).fill(NONE);
   const reasonAt = new Array<MembershipReason>(size);
-  const { edgeStart, edges, providerOfNode } = g;
+  const { providerOfNode } = g;
   for (let i = 0; i < count; i++) {
     const n = nodes[i];
     const self = slotOfNode[i];
-    let reach: ReadonlySet<string> = EMPTY;
-    let owned = false; // whether `reach` is this resource's own set, safe to add to
-    const parent = parentOfNode[i];
-    const end = edgeStart[i + 1];
-    for (let e = edgeStart[i]; e <= end; e++) {
-      // The dependencies, property dependencies and provider, then the parent.
-      const dep = e < end ? edges[e] : parent;
-      if (dep === NONE || dep === self) continue;
-      const more = closure(dep);
-      if (more === reach || more.size === 0) continue;
-      if (reach.size === 0) {
-        reach = more;
-        continue;
-      }
-      for (const c of more) {
-        if (reach.has(c)) continue;
-        if (!owned) {
-          reach = new Set(reach);
-          owned = true;
-        }
-        (reach as Set<string>).add(c);
-      }
-    }
-    reachAt[self] = reach;
-    closureAt[self] = undefined;
-
     const own = inside[self];
     if (own !== NONE) {
       ownerAt[self] = own;
       reasonAt[self] = own === self ? "is-cluster" : "inside-cluster";
     } else if (isKubernetesResource(n)) {
       const provider = providerOfNode[i];
-      const via = provider === NONE ? EMPTY : closure(provider);
+      const via = provider === NONE ? EMPTY : decisive(provider);
       if (via.size === 1) {
         ownerAt[self] = g.find(first(via));
         reasonAt[self] = "provider";
@@ -199,11 +215,16 @@ export function clusterMembership(
     } else if (cell[self] !== NONE) {
       ownerAt[self] = cell[self];
       reasonAt[self] = "in-cell";
+    } else if (builtOn && builtOn[self] !== NONE) {
+      ownerAt[self] = builtOn[self];
+      reasonAt[self] = "built-on";
     } else {
       // Outside every cell, a resource on a provider of one cluster alone (that cluster's own AWS
       // provider: in its region and account) is that cluster's, whatever else it uses.
       const provider = providerOfNode[i];
-      const via = provider === NONE ? EMPTY : closure(provider);
+      const via = provider === NONE ? EMPTY : decisive(provider);
+      const byStructure = structural.reachAt[self] as ReadonlySet<string>;
+      const reach = byStructure.size > 0 ? byStructure : (reachAt[self] as ReadonlySet<string>);
       if (via.size === 1) {
         ownerAt[self] = g.find(first(via));
         reasonAt[self] = "provider";
@@ -214,53 +235,8 @@ export function clusterMembership(
     }
   }
 
-  // 5. Reverse: unowned resources that reach nothing but are used by one cluster only.
-  const unowned = (i: number) => {
-    const at = slotOfNode[i];
-    const n = nodes[i];
-    return (
-      ownerAt[at] === NONE && (reachAt[at]?.size ?? 0) === 0 && n.custom && !isKubernetesResource(n)
-    );
-  };
-  const candidate = new Uint8Array(size);
-  let candidates = 0;
-  for (let i = 0; i < count; i++) {
-    if (unowned(i)) {
-      candidate[slotOfNode[i]] = 1;
-      candidates++;
-    }
-  }
-  if (candidates > 0) {
-    const usersAt = new Array<number[] | undefined>(size);
-    for (let i = 0; i < count; i++) {
-      const self = slotOfNode[i];
-      for (let e = edgeStart[i]; e < edgeStart[i + 1]; e++) {
-        const dep = edges[e];
-        if (dep === self || candidate[dep] === 0) continue;
-        const users = (usersAt[dep] ??= []);
-        if (users[users.length - 1] !== self) users.push(self);
-      }
-    }
-    for (let i = count - 1; i >= 0; i--) {
-      if (!unowned(i)) continue;
-      const at = slotOfNode[i];
-      const users = usersAt[at];
-      if (!users) continue;
-      let owner = NONE;
-      for (const u of users) {
-        const o = ownerAt[u];
-        if (o === NONE || (owner !== NONE && o !== owner)) {
-          owner = NONE;
-          break;
-        }
-        owner = o;
-      }
-      if (owner !== NONE) {
-        ownerAt[at] = owner;
-        reasonAt[at] = "used-by";
-      }
-    }
-  }
+  // Rule 6, from the users down: unowned resources that reach nothing but are used by one cluster only.
+  settleUsedBy(g, reachAt, ownerAt, reasonAt);
 
   // Read through the index: a map of every URN would cost more than the questions asked of it.
   return {

@@ -1,4 +1,5 @@
 import type { ResourceNode } from "../graph/resourceGraph";
+import { dependsOnOneCluster } from "./_singleClusterDependency";
 import { IGNORE_TYPES, type Finding, type PolicySpec } from "./policySpec";
 import { label, sdkName, stackView, type StackView } from "./stackView";
 
@@ -10,7 +11,10 @@ export interface NoCrossClusterDependencyConfig {
 /**
  * `no-cross-cluster-dependency`: nothing that belongs to cluster Y depends on anything that
  * belongs to cluster X, through its dependencies, property dependencies, provider or parent.
- * Otherwise a fault in X reaches Y and the clusters are not independent.
+ * Otherwise a fault in X reaches Y and the clusters are not independent. A resource outside X
+ * that is X's only through what it depends on (a database in X's subnet) and that other
+ * clusters use is a shared dependency on one cluster: `no-shared-single-cluster-dependency`
+ * reports it once, instead of once here per use.
  */
 export const noCrossClusterDependency: PolicySpec<NoCrossClusterDependencyConfig> = {
   name: "no-cross-cluster-dependency",
@@ -37,6 +41,7 @@ export const noCrossClusterDependency: PolicySpec<NoCrossClusterDependencyConfig
         const target = view.byUrn.get(dep);
         const other = view.clusterOf(dep);
         if (!target || !other || other.urn === own.urn || ignored.has(target.type)) continue;
+        if (via !== AS_PARENT && dependsOnOneCluster(view, target)) continue;
         findings.push({
           urn: node.urn,
           message:
@@ -71,6 +76,8 @@ function crossingTest(view: StackView): (position: number) => boolean {
   };
 }
 
+const AS_PARENT = "as its parent";
+
 /** Each dependency of a node with how it depends on it; the first way found wins. */
 function edgesWithKind(n: ResourceNode): Map<string, string> {
   const edges = new Map<string, string>();
@@ -78,7 +85,7 @@ function edgesWithKind(n: ResourceNode): Map<string, string> {
     if (urn && urn !== n.urn && !edges.has(urn)) edges.set(urn, via);
   };
   add(n.provider, "as its provider");
-  add(n.parent, "as its parent");
+  add(n.parent, AS_PARENT);
   for (const [prop, deps] of Object.entries(n.propertyDependencies)) {
     for (const d of deps) add(d, `through its property "${prop}"`);
   }
@@ -87,7 +94,7 @@ function edgesWithKind(n: ResourceNode): Map<string, string> {
 }
 
 function fixFor(via: string, cluster: string, what: string): string {
-  if (via === "as its parent") return `Create it under a component of cluster "${cluster}".`;
+  if (via === AS_PARENT) return `Create it under a component of cluster "${cluster}".`;
   if (via === "as its provider") return `Use cluster "${cluster}"'s own provider.`;
   return (
     `Give cluster "${cluster}" its own ${what} (created with "${cluster}"'s resources), or move ` +

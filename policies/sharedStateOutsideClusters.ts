@@ -2,6 +2,7 @@ import type { GraphCluster } from "../graph/membership";
 import type { ResourceNode } from "../graph/resourceGraph";
 import { AWS_EKS_CLUSTER, EKS_COMPONENT } from "./_clusters";
 import { bool, names, str } from "./_props";
+import { dependsOnOneCluster } from "./_singleClusterDependency";
 import type { Finding, PolicySpec } from "./policySpec";
 import { label, stackView, type StackView } from "./stackView";
 
@@ -35,7 +36,10 @@ const NOTE =
 /**
  * `shared-state-outside-clusters` (advisory): names the state the pattern does not protect:
  * databases and other stateful resources used by several clusters, single-AZ database instances,
- * NAT gateways and VPCs that several clusters route through.
+ * NAT gateways and VPCs that several clusters route through. A stateful resource that belongs to
+ * one cluster through what it depends on (a database in that cluster's subnet) and that other
+ * clusters use is not named here: it is inside that cluster's blast radius, and
+ * `no-shared-single-cluster-dependency` rejects it.
  */
 export const sharedStateOutsideClusters: PolicySpec<SharedStateOutsideClustersConfig> = {
   name: "shared-state-outside-clusters",
@@ -72,7 +76,9 @@ export const sharedStateOutsideClusters: PolicySpec<SharedStateOutsideClustersCo
       const node = nodes[i];
       if (stateful.has(node.type)) {
         const users = usersOf(view, node);
-        if (users.length >= 2) {
+        // One cluster's (through its subnet or key) and used by others: not state outside the
+        // clusters, a shared dependency on one of them (no-shared-single-cluster-dependency).
+        if (users.length >= 2 && !dependsOnOneCluster(view, node)) {
           findings.push({
             urn: node.urn,
             message:

@@ -16,22 +16,20 @@ const EMPTY: ReadonlySet<string> = new Set();
  *  1. it is EKS cluster X (`eks:index:Cluster` or `aws:eks/cluster:Cluster`) or a descendant of it;
  *  2. its nearest ancestor component that contains any EKS cluster contains exactly one, X (a
  *     "cell": e.g. X's VPC, IAM roles and KMS key, created beside the cluster);
- *  3. it is a Kubernetes resource whose provider depends on cluster X (and no other); or it is
- *     in no cell and its explicit provider belongs to cluster X alone (X's own AWS provider, in
- *     X's region and account, sits in X's cell): it lives where X lives, whatever else it uses;
- *  4. its dependencies (explicit, per property, provider, parent) reach exactly one cluster, X
- *     (it is inside X's blast radius, like a DNS record pointing at X's load balancer);
- *  5. it reaches no cluster, and everything that depends on it belongs to X alone.
- * Anything else (reaching no cluster, or several) is environment-level.
- * Runs in one pass over the nodes in registration order (dependencies come first), so it is
- * linear in the size of the graph.
+ *  3. X is built on it: a custom resource in no cell, neither a Kubernetes resource nor a
+ *     provider, whose dependencies reach no cluster's structure (rules 1-2), and that X itself
+ *     (the cluster or a descendant) depends on, directly or through other such resources, while
+ *     no other cluster does;
+ *  4. it is a Kubernetes resource whose provider reaches cluster X alone; or it is in no cell and
+ *     its explicit provider belongs to cluster X alone: it lives where X lives;
+ *  5. its dependencies (explicit, per property, provider, parent) reach exactly one cluster, X;
+ *  6. it reaches no cluster, and everything that depends on it belongs to X alone.
+ * Anything else (reaching no cluster, or several) is environment-level. For rules 4 and 5 the
+ * clusters whose structure a resource reaches come first; only a resource that reaches no
+ * cluster's structure is judged by what it reaches of what clusters are built on.
  */
 export function referenceMembership(nodes: readonly ResourceNode[]): Membership {
   const byUrn = new Map(nodes.map((n) => [n.urn, n]));
-  const children = new Map<string, string[]>();
-  for (const n of nodes) {
-    if (n.parent) push(children, n.parent, n.urn);
-  }
 
   // 1. Cluster roots: EKS clusters that are not inside another EKS cluster.
   const insideCluster = new Map<string, string>();
@@ -81,32 +79,67 @@ export function referenceMembership(nodes: readonly ResourceNode[]): Membership 
     }
     return undefined;
   };
-
-  const clusterOf = new Map<string, string>();
-  const reason = new Map<string, MembershipReason>();
-  const reaches = new Map<string, ReadonlySet<string>>();
   const structural = (urn: string): string | undefined => {
     const inside = insideCluster.get(urn);
     if (inside) return inside;
     const n = byUrn.get(urn);
     return n ? cellOf(n) : undefined;
   };
-  const reachOf = (urn: string): ReadonlySet<string> => {
-    const own = structural(urn);
-    const further = reaches.get(urn) ?? EMPTY;
-    if (!own || further.has(own)) return further;
-    return new Set([...further, own]);
+
+  // What each resource's dependencies reach of the clusters' structure.
+  const structuralReach = reachIn(nodes, structural);
+
+  // 3. Built on: labels spread from each cluster's own resources down through the candidates
+  // until nothing changes.
+  const candidate = (urn: string): boolean => {
+    const n = byUrn.get(urn);
+    return (
+      !!n &&
+      n.custom &&
+      !isKubernetesResource(n) &&
+      !n.type.startsWith("pulumi:providers:") &&
+      !insideCluster.has(urn) &&
+      !cellOf(n) &&
+      (structuralReach.reaches.get(urn)?.size ?? 0) === 0
+    );
   };
-
-  // 3./4. One pass in registration order: dependencies are always registered first.
+  const labels = new Map<string, Set<string>>();
+  const label = (urn: string, clusterUrns: Iterable<string>): boolean => {
+    if (!candidate(urn)) return false;
+    let set = labels.get(urn);
+    if (!set) labels.set(urn, (set = new Set()));
+    const before = set.size;
+    for (const c of clusterUrns) set.add(c);
+    return set.size > before;
+  };
   for (const n of nodes) {
-    const edges = edgesOf(n);
-    let reach: Set<string> | undefined;
-    for (const dep of edges) {
-      for (const c of reachOf(dep)) (reach ??= new Set()).add(c);
+    const own = insideCluster.get(n.urn);
+    if (own) for (const dep of edgesOf(n, false)) label(dep, [own]);
+  }
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [urn, set] of labels) {
+      for (const dep of edgesOf(byUrn.get(urn) as ResourceNode, false)) {
+        if (label(dep, [...set])) changed = true;
+      }
     }
-    reaches.set(n.urn, reach ?? EMPTY);
+  }
+  const builtOn = new Map<string, string>();
+  for (const [urn, set] of labels) if (set.size === 1) builtOn.set(urn, [...set][0]);
 
+  // The whole reach: the structure, and what each cluster is built on.
+  const whole = reachIn(nodes, (urn) => structural(urn) ?? builtOn.get(urn));
+  const reaches = whole.reaches;
+  /** What decides: the clusters whose structure a resource reaches, else the whole reach. */
+  const decisive = (byStructure: ReadonlySet<string>, all: ReadonlySet<string>) =>
+    byStructure.size > 0 ? byStructure : all;
+
+  // 4./5. Every resource, on the final reach.
+  const clusterOf = new Map<string, string>();
+  const reason = new Map<string, MembershipReason>();
+  const viaProvider = (n: ResourceNode): ReadonlySet<string> =>
+    n.provider ? decisive(structuralReach.reachOf(n.provider), whole.reachOf(n.provider)) : EMPTY;
+  for (const n of nodes) {
     const inside = insideCluster.get(n.urn);
     if (inside) {
       clusterOf.set(n.urn, inside);
@@ -114,7 +147,7 @@ export function referenceMembership(nodes: readonly ResourceNode[]): Membership 
       continue;
     }
     if (isKubernetesResource(n)) {
-      const via = n.provider ? reachOf(n.provider) : EMPTY;
+      const via = viaProvider(n);
       if (via.size === 1) {
         clusterOf.set(n.urn, [...via][0]);
         reason.set(n.urn, "provider");
@@ -127,13 +160,23 @@ export function referenceMembership(nodes: readonly ResourceNode[]): Membership 
       reason.set(n.urn, "in-cell");
       continue;
     }
-    const via = n.provider ? reachOf(n.provider) : EMPTY;
+    const built = builtOn.get(n.urn);
+    if (built) {
+      clusterOf.set(n.urn, built);
+      reason.set(n.urn, "built-on");
+      continue;
+    }
+    const via = viaProvider(n);
     if (via.size === 1) {
       clusterOf.set(n.urn, [...via][0]);
       reason.set(n.urn, "provider");
       continue;
     }
-    if (reach && reach.size === 1) {
+    const reach = decisive(
+      structuralReach.reaches.get(n.urn) ?? EMPTY,
+      reaches.get(n.urn) ?? EMPTY,
+    );
+    if (reach.size === 1) {
       clusterOf.set(n.urn, [...reach][0]);
       reason.set(n.urn, "depends-on");
       continue;
@@ -141,7 +184,7 @@ export function referenceMembership(nodes: readonly ResourceNode[]): Membership 
     reason.set(n.urn, "environment");
   }
 
-  // 5. Reverse: unowned resources that reach nothing but are used by one cluster only.
+  // 6. Reverse: unowned resources that reach nothing but are used by one cluster only.
   const dependents = new Map<string, string[]>();
   for (const n of nodes) for (const dep of edgesOf(n, false)) push(dependents, dep, n.urn);
   for (let i = nodes.length - 1; i >= 0; i--) {
@@ -157,6 +200,29 @@ export function referenceMembership(nodes: readonly ResourceNode[]): Membership 
   }
 
   return { clusters, clusterOf, reaches, reason };
+}
+
+/**
+ * What each resource's dependencies reach, in one pass in registration order (dependencies come
+ * first; a dependency registered later counts only as its own cluster), where each resource
+ * counts as `own(urn)`. `reachOf` is a resource's reach with its own cluster.
+ */
+function reachIn(nodes: readonly ResourceNode[], own: (urn: string) => string | undefined) {
+  const reaches = new Map<string, ReadonlySet<string>>();
+  const reachOf = (urn: string): ReadonlySet<string> => {
+    const mine = own(urn);
+    const further = reaches.get(urn) ?? EMPTY;
+    if (!mine || further.has(mine)) return further;
+    return new Set([...further, mine]);
+  };
+  for (const n of nodes) {
+    let reach: Set<string> | undefined;
+    for (const dep of edgesOf(n)) {
+      for (const c of reachOf(dep)) (reach ??= new Set()).add(c);
+    }
+    reaches.set(n.urn, reach ?? EMPTY);
+  }
+  return { reaches, reachOf };
 }
 
 /** The dependency edges of a node: dependencies, property dependencies, provider and parent. */

@@ -41,7 +41,7 @@ describe("clusterMembership", () => {
       node("cfg", "aws:ssm/parameter:Parameter", { dependencies: ["eks1", "eks2"] }),
     ];
     assert.deepEqual(owners(nodes), {
-      vpc1: "eks1", // used only by eks1
+      vpc1: "eks1", // eks1 is built on it
       vpc2: "eks2",
       eks1: "eks1",
       eks2: "eks2",
@@ -54,6 +54,136 @@ describe("clusterMembership", () => {
       zone: undefined, // reaches no cluster
       db: undefined,
       cfg: undefined, // reaches two clusters: environment-level
+    });
+  });
+
+  describe("what a cluster is built on", () => {
+    /** Two raw clusters, each created in its own subnet of its own VPC with its own key. */
+    const twoClusters = () => [
+      node("vpcA", "aws:ec2/vpc:Vpc"),
+      node("subnetA", "aws:ec2/subnet:Subnet", { dependencies: ["vpcA"] }),
+      node("keyA", "aws:kms/key:Key"),
+      node("eksA", "aws:eks/cluster:Cluster", {
+        dependencies: ["subnetA", "keyA"],
+        propertyDependencies: { vpcConfig: ["subnetA"], encryptionConfig: ["keyA"] },
+      }),
+      node("vpcB", "aws:ec2/vpc:Vpc"),
+      node("subnetB", "aws:ec2/subnet:Subnet", { dependencies: ["vpcB"] }),
+      node("eksB", "aws:eks/cluster:Cluster", { dependencies: ["subnetB"] }),
+      node("kA", "pulumi:providers:kubernetes", { dependencies: ["eksA"] }),
+      node("kB", "pulumi:providers:kubernetes", { dependencies: ["eksB"] }),
+    ];
+    /** Each cluster's Deployment using `db`. */
+    const usedByBoth = (db: string) => [
+      node("shopA", "kubernetes:apps/v1:Deployment", { provider: "kA", dependencies: [db] }),
+      node("shopB", "kubernetes:apps/v1:Deployment", { provider: "kB", dependencies: [db] }),
+    ];
+
+    it("keeps a cluster's subnet, VPC and key its own when a database both clusters use sits in them", () => {
+      const nodes = [
+        ...twoClusters(),
+        node("dbSubnets", "aws:rds/subnetGroup:SubnetGroup", { dependencies: ["subnetA"] }),
+        node("db", "aws:rds/instance:Instance", { dependencies: ["dbSubnets", "keyA"] }),
+        ...usedByBoth("db"),
+      ];
+      const m = clusterMembership(nodes);
+      const placed = (urn: string) => [m.clusterOf.get(urn), m.reason.get(urn)];
+      assert.deepEqual(placed("subnetA"), ["eksA", "built-on"]);
+      assert.deepEqual(placed("vpcA"), ["eksA", "built-on"]);
+      assert.deepEqual(placed("keyA"), ["eksA", "built-on"]);
+      // What stands on them is inside a's blast radius: a's, though b uses it too.
+      assert.deepEqual(placed("dbSubnets"), ["eksA", "depends-on"]);
+      assert.deepEqual(placed("db"), ["eksA", "depends-on"]);
+      assert.deepEqual([...(m.reaches.get("db") ?? [])], ["eksA"]);
+      assert.deepEqual(placed("shopB"), ["eksB", "provider"]);
+    });
+
+    it("places a database encrypted with one cluster's key in that cluster", () => {
+      const nodes = [
+        ...twoClusters(),
+        node("db", "aws:rds/instance:Instance", { propertyDependencies: { kmsKeyId: ["keyA"] } }),
+        ...usedByBoth("db"),
+      ];
+      const m = clusterMembership(nodes);
+      assert.deepEqual([m.clusterOf.get("keyA"), m.reason.get("keyA")], ["eksA", "built-on"]);
+      assert.deepEqual([m.clusterOf.get("db"), m.reason.get("db")], ["eksA", "depends-on"]);
+    });
+
+    it("leaves a VPC two clusters are built on, and a database in it, environment-level", () => {
+      const nodes = [
+        node("vpc", "aws:ec2/vpc:Vpc"),
+        node("subnetA", "aws:ec2/subnet:Subnet", { dependencies: ["vpc"] }),
+        node("subnetB", "aws:ec2/subnet:Subnet", { dependencies: ["vpc"] }),
+        node("subnetDb", "aws:ec2/subnet:Subnet", { dependencies: ["vpc"] }),
+        node("eksA", "aws:eks/cluster:Cluster", { dependencies: ["subnetA"] }),
+        node("eksB", "aws:eks/cluster:Cluster", { dependencies: ["subnetB"] }),
+        node("kA", "pulumi:providers:kubernetes", { dependencies: ["eksA"] }),
+        node("kB", "pulumi:providers:kubernetes", { dependencies: ["eksB"] }),
+        node("db", "aws:rds/instance:Instance", { dependencies: ["subnetDb"] }),
+        ...usedByBoth("db"),
+      ];
+      const m = clusterMembership(nodes);
+      assert.deepEqual(owners(nodes), {
+        vpc: undefined, // shared infrastructure
+        subnetA: "eksA",
+        subnetB: "eksB",
+        subnetDb: undefined,
+        eksA: "eksA",
+        eksB: "eksB",
+        kA: "eksA",
+        kB: "eksB",
+        db: undefined,
+        shopA: "eksA",
+        shopB: "eksB",
+      });
+      assert.equal(m.reason.get("vpc"), "environment");
+      assert.deepEqual([...(m.reaches.get("db") ?? [])], []);
+    });
+
+    it("keeps a node group of cluster b in a's subnet b's: the cluster it depends on decides", () => {
+      const nodes = [
+        ...twoClusters(),
+        node("nodesB", "aws:eks/nodeGroup:NodeGroup", {
+          propertyDependencies: { clusterName: ["eksB"], subnetIds: ["subnetA"] },
+        }),
+      ];
+      const m = clusterMembership(nodes);
+      assert.deepEqual([m.clusterOf.get("nodesB"), m.reason.get("nodesB")], ["eksB", "depends-on"]);
+      assert.deepEqual([...(m.reaches.get("nodesB") ?? [])], ["eksB", "eksA"]);
+      assert.equal(m.clusterOf.get("subnetA"), "eksA", "a's subnet stays a's");
+    });
+
+    it("never counts a provider as built on a cluster, nor what the rest of a cell uses", () => {
+      const nodes = [
+        node("env", "my:Environment"),
+        // The stack's provider: only cluster a is in the stack's region, b has its own.
+        node("default", "pulumi:providers:aws"),
+        node("cellA", "my:Cell", { parent: "env" }),
+        node("eksA", "aws:eks/cluster:Cluster", { parent: "cellA", provider: "default" }),
+        node("cellB", "my:Cell", { parent: "env" }),
+        node("awsB", "pulumi:providers:aws", { parent: "cellB" }),
+        node("eksB", "aws:eks/cluster:Cluster", { parent: "cellB", provider: "awsB" }),
+        // The environment's hosted zone, named by a DNS policy in a's cell.
+        node("zone", "aws:route53/zone:Zone", { parent: "env", provider: "default" }),
+        node("dnsA", "aws:iam/policy:Policy", { parent: "cellA", dependencies: ["zone"] }),
+        node("config", "aws:ssm/parameter:Parameter", {
+          parent: "env",
+          provider: "default",
+          dependencies: ["zone"],
+        }),
+      ];
+      assert.deepEqual(owners(nodes), {
+        env: undefined,
+        default: undefined,
+        cellA: "eksA",
+        eksA: "eksA",
+        cellB: "eksB",
+        awsB: "eksB",
+        eksB: "eksB",
+        zone: undefined,
+        dnsA: "eksA",
+        config: undefined,
+      });
     });
   });
 

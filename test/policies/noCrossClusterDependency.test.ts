@@ -76,6 +76,34 @@ describe("no-cross-cluster-dependency", () => {
     );
   });
 
+  it("leaves a database in cluster a's subnet that b uses to no-shared-single-cluster-dependency", () => {
+    // Outside the clusters, a's only through its subnet: one shared dependency, not one
+    // cross-cluster dependency per cluster that uses it.
+    const { g, nodes, clusters } = environmentGraph();
+    const db = g.add({
+      type: "aws:rds/instance:Instance",
+      name: "orders",
+      uses: { dbSubnetGroupName: [clusters.a.subnet] },
+    });
+    clusters.b.deployment.propertyDependencies.spec = [db.urn];
+    assert.deepEqual(check(noCrossClusterDependency, nodes), []);
+  });
+
+  it("rejects a Deployment of cluster b that uses a database in cluster a's cell", () => {
+    const { g, nodes, clusters } = environmentGraph();
+    const db = g.add({
+      type: "aws:rds/instance:Instance",
+      name: "orders",
+      parent: clusters.a.cell,
+    });
+    clusters.b.deployment.propertyDependencies.spec = [db.urn];
+    assertOneFinding(
+      check(noCrossClusterDependency, nodes),
+      clusters.b.deployment.urn,
+      /k8s.apps.v1.Deployment "prod-web-b" belongs to cluster "b" but depends on aws.rds.Instance "orders" of cluster "a" \(through its property "spec"\)/,
+    );
+  });
+
   it("ignores the types listed in ignoreTypes", () => {
     const { nodes, clusters } = environmentGraph();
     clusters.b.nodeGroup.propertyDependencies.subnetIds = [clusters.a.subnet.urn];

@@ -58,6 +58,85 @@ describe("no-shared-single-cluster-dependency", () => {
     );
   });
 
+  /** An "orders" database outside the cells, in a subnet group of cluster a's subnet. */
+  const ordersInSubnetOfA = (env: ReturnType<typeof environmentGraph>, users: string[]) => {
+    const { g, clusters } = env;
+    const group = g.add({
+      type: "aws:rds/subnetGroup:SubnetGroup",
+      name: "orders",
+      uses: { subnetIds: [clusters.a.subnet] },
+    });
+    const db = g.add({
+      type: "aws:rds/instance:Instance",
+      name: "orders",
+      uses: { dbSubnetGroupName: [group] },
+      inputs: { multiAz: true },
+    });
+    for (const c of users) {
+      clusters[c].deployment.propertyDependencies.spec = [db.urn];
+      clusters[c].deployment.dependencies.push(db.urn);
+    }
+    return db;
+  };
+
+  it("rejects a database in cluster a's subnet that every cluster uses, once, naming a's subnet", () => {
+    const env = environmentGraph();
+    const db = ordersInSubnetOfA(env, ["a", "b", "c"]);
+    assertOneFinding(
+      check(noSharedSingleClusterDependency, env.nodes),
+      db.urn,
+      /aws.rds.Instance "orders" depends on cluster "a"'s aws.ec2.Subnet "prod-a-private-0" \(through aws.rds.SubnetGroup "orders"\), yet clusters "a", "b" and "c" use it: a shared dependency on one cluster/,
+      /Give each cluster its own aws.rds.Instance, on that cluster's own network and key, or put it on shared infrastructure outside every cluster/,
+    );
+  });
+
+  it("rejects it when only another cluster uses it", () => {
+    const env = environmentGraph();
+    const db = ordersInSubnetOfA(env, ["b"]);
+    assertOneFinding(
+      check(noSharedSingleClusterDependency, env.nodes),
+      db.urn,
+      /depends on cluster "a"'s aws.ec2.Subnet "prod-a-private-0" .*, yet cluster "b" uses it/,
+    );
+  });
+
+  it("rejects a table encrypted with cluster a's key that cluster b uses", () => {
+    const { g, nodes, clusters } = environmentGraph();
+    const key = g.find("aws:kms/key:Key", "prod-a-secrets");
+    const table = g.add({
+      type: "aws:dynamodb/table:Table",
+      name: "sessions",
+      uses: { serverSideEncryption: [key] },
+    });
+    clusters.b.deployment.propertyDependencies.spec = [table.urn];
+    assertOneFinding(
+      check(noSharedSingleClusterDependency, nodes),
+      table.urn,
+      /aws.dynamodb.Table "sessions" depends on cluster "a"'s aws.kms.Key "prod-a-secrets", yet cluster "b" uses it/,
+    );
+  });
+
+  it("passes a database only cluster a uses, and one on shared infrastructure", () => {
+    const env = environmentGraph();
+    ordersInSubnetOfA(env, ["a"]);
+    const shared = env.g.add({ type: "aws:rds/instance:Instance", name: "shared" });
+    for (const c of ["a", "b", "c"]) {
+      env.clusters[c].hpa.propertyDependencies.metrics = [shared.urn];
+    }
+    assert.deepEqual(check(noSharedSingleClusterDependency, env.nodes), []);
+  });
+
+  it("leaves the shared dependency out when its type is in ignoreTypes", () => {
+    const env = environmentGraph();
+    ordersInSubnetOfA(env, ["a", "b", "c"]);
+    assert.deepEqual(
+      check(noSharedSingleClusterDependency, env.nodes, {
+        ignoreTypes: ["aws:rds/instance:Instance"],
+      }),
+      [],
+    );
+  });
+
   it("ignores the types listed in ignoreTypes", () => {
     const { g, nodes, clusters } = environmentGraph();
     g.add({

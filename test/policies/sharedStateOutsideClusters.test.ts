@@ -24,6 +24,19 @@ describe("shared-state-outside-clusters", () => {
     );
   });
 
+  it("does not name a database in cluster a's subnet that every cluster uses: that is rejected", () => {
+    // no-shared-single-cluster-dependency reports it, as mandatory: it fails with cluster a.
+    const { g, nodes, clusters } = environmentGraph();
+    const db = g.add({
+      type: "aws:rds/instance:Instance",
+      name: "orders",
+      uses: { dbSubnetGroupName: [clusters.a.subnet] },
+      inputs: { multiAz: true },
+    });
+    for (const c of ["a", "b", "c"]) clusters[c].deployment.propertyDependencies.spec = [db.urn];
+    assert.deepEqual(check(sharedStateOutsideClusters, nodes), []);
+  });
+
   it("names a single-AZ database instance", () => {
     const { g, nodes, clusters } = environmentGraph();
     const db = g.add({
