@@ -14,6 +14,7 @@ import { CloudMocks } from "./cloudMocks";
 import { LogEngine, type ProgramLog } from "./programLog";
 import { useEngine, waitForRegistrations, withIsolatedRuntime } from "./_pulumiInternals";
 import { RecordingMonitor } from "./recordingMonitor";
+import { forbidProcessExit } from "./_processExit";
 import { routeStdout } from "./_programStdout";
 import { captureStrayErrors } from "./_strayErrors";
 
@@ -105,6 +106,7 @@ export async function runOffline(run: OfflineRun): Promise<OfflineResult> {
     const restoreStdout = onLog
       ? routeStdout((message) => onLog({ severity: "info", message }))
       : () => undefined;
+    const restoreExit = forbidProcessExit();
     const restore = setEnv(run.env ?? {});
     try {
       await pulumi.runtime.runInPulumiStack(async () => (await run.program()) ?? {});
@@ -119,6 +121,7 @@ export async function runOffline(run: OfflineRun): Promise<OfflineResult> {
     } finally {
       strays.release();
       restoreStdout();
+      restoreExit();
     }
     // aa's own failure, as thrown: reported as an internal error.
     if (monitor.internalFailures.length > 0) throw monitor.internalFailures[0];

@@ -55,6 +55,13 @@ const FAILING: { file: string; program: string; line: string; before?: string }[
     line: "program timer.js failed: late (at timer.js:4:9)",
   },
   {
+    file: "exits.js",
+    program: `${BUCKET}if (!process.env.NOPE) {\n  process.exit(1);\n}\n`,
+    line:
+      "program exits.js failed: the program called process.exit(1); a Pulumi program ends by " +
+      "returning (or throwing) (at exits.js:4:11)",
+  },
+  {
     file: "string.js",
     program: `${BUCKET}throw "just a string";\n`,
     line: "program string.js failed: just a string",
