@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { AaError, ExitCode, type ExitCodeValue } from "../errors/aaError";
+import { AaError, ExitCode, traceOf, type ExitCodeValue } from "../errors/aaError";
 import type { Io } from "./io";
 // Types only (erased): each command module is loaded by `require` when it is registered.
 import type * as check from "./commands/check";
@@ -64,7 +64,7 @@ function commandsFor(argv: string[]): (() => Register)[] {
 /**
  * Runs `aa` with the given arguments (without "node aa") and resolves to the exit code. Every
  * failure becomes one message on stderr and a documented exit code; a stack trace is printed only
- * for internal errors, and only with AA_DEBUG=1.
+ * when asked for: with AA_DEBUG=1, or `--debug` on a command that has it (`aa check`).
  */
 export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
   let code: ExitCodeValue = ExitCode.Ok;
@@ -86,28 +86,35 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
     await program.parseAsync(argv, { from: "user" });
     return code;
   } catch (err) {
-    return report(err, io);
+    // The options of the command that ran are parsed by now, also when its action failed.
+    const debug = program.commands.some((c) => c.opts<{ debug?: boolean }>().debug === true);
+    return report(err, io, debug || process.env.AA_DEBUG === "1");
   }
 }
 
 /**
  * One message and the error's own exit code for every {@link AaError}; a commander usage error
- * is already printed; anything else is a bug: exit 3, and the stack trace only with AA_DEBUG=1.
+ * is already printed; anything else is a bug: exit 3. With `debug`, the stack trace follows: an
+ * internal error's own, or the cause of an AaError (what a program threw).
  */
-export function report(err: unknown, io: Io): ExitCodeValue {
+export function report(err: unknown, io: Io, debug = process.env.AA_DEBUG === "1"): ExitCodeValue {
   if (err instanceof CommanderError) {
     // Help and version are successful exits; anything else is a usage error already printed.
     return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
   }
   if (err instanceof AaError) {
     io.stderr(`aa: ${err.message}\n`);
+    if (debug && err.cause !== undefined) io.stderr(`${traceOf(err.cause)}\n`);
     return err.exit;
   }
   const message = err instanceof Error ? err.message : String(err);
   io.stderr(`aa: internal error: ${message}\n`);
-  if (process.env.AA_DEBUG === "1" && err instanceof Error && err.stack)
-    io.stderr(`${err.stack}\n`);
-  else io.stderr("aa: rerun with AA_DEBUG=1 to see the stack trace, and report it as a bug\n");
+  if (debug) io.stderr(`${traceOf(err)}\n`);
+  else {
+    io.stderr(
+      "aa: rerun with AA_DEBUG=1 (or `aa check --debug`) to see the stack trace, and report it as a bug\n",
+    );
+  }
   return ExitCode.Internal;
 }
 

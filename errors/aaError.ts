@@ -8,7 +8,10 @@ export const ExitCode = {
   Violations: 1,
   /** Invalid config, input file or command-line usage: fix the input, the message says how. */
   Usage: 2,
-  /** An unexpected failure inside aa itself (a bug): rerun with AA_DEBUG=1 for the stack trace. */
+  /**
+   * An unexpected failure inside aa itself (a bug): rerun with AA_DEBUG=1 (`aa check --debug`) for
+   * the stack trace.
+   */
   Internal: 3,
   /** A rollout halted: a gate or an update failed; at most one cluster is drained, the rest serve. */
   Halted: 4,
@@ -33,10 +36,26 @@ export abstract class AaError extends Error {
   /** A stable identifier of this kind of failure, e.g. `AA_CONFIG_INVALID`. */
   abstract readonly code: string;
 
-  constructor(message: string) {
-    super(message);
+  /**
+   * @param message one line for the user: what went wrong, with the value, and the fix
+   * @param options `cause`: the failure underneath (e.g. what a program threw), whose stack trace
+   *   the CLI prints after the message only when asked for (`--debug`, `AA_DEBUG=1`)
+   */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = new.target.name;
   }
+}
+
+/**
+ * The stack trace of anything thrown, for `--debug`: an Error's stack (which starts with its
+ * message), then its causes'; anything else as `String` writes it.
+ */
+export function traceOf(err: unknown, depth = 0): string {
+  if (!(err instanceof Error)) return String(err);
+  const own = err.stack ?? `${err.name}: ${err.message}`;
+  if (err.cause === undefined || depth >= 4) return own;
+  return `${own}\ncaused by: ${traceOf(err.cause, depth + 1)}`;
 }
 
 /** The message of anything thrown: an Error's own message, anything else as `String` writes it. */

@@ -2,12 +2,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ClusterSpec } from "../../config/clusters";
 import { toPulumiConfig } from "../../config/load";
-import { messageOf } from "../../errors/aaError";
 import { clusterMembership, type Membership } from "../../graph/membership";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import { UsageError } from "../exitCodes";
+import { summarizeLogs, type ProgramLog } from "../offline/programLog";
 import { displayPath, findProject, type Project, type StackFile } from "../project";
 import type { StateFileInfo } from "../stackExport/stateFile";
+import { ProgramError } from "./programError";
 import { buildCheckReport, buildGraphReport, type CheckReport, type Violation } from "./report";
 
 /** What `aa check` evaluates with the policy pack: a resource graph and where it came from. */
@@ -56,10 +57,13 @@ export async function programTarget(project: Project, file: StackFile): Promise<
 /**
  * A stack file evaluated with another Pulumi program (a JavaScript module, run as the Pulumi
  * CLI runs a program: its default export is called when it is a function), under the same mocks.
+ * What the program logged is handed to `note`, a line per distinct message; however it fails is
+ * one {@link ProgramError}.
  */
 export async function foreignProgramTarget(
   programFile: string,
   file: StackFile,
+  note: (line: string) => void = () => undefined,
 ): Promise<CheckTarget> {
   const entry = path.resolve(programFile);
   if (!fs.existsSync(entry)) throw new UsageError(`program ${programFile} does not exist`);
@@ -70,6 +74,7 @@ export async function foreignProgramTarget(
   }
   const project = findProject(path.dirname(entry));
   const { runOffline } = await import("../offline/evaluate");
+  const logs: ProgramLog[] = [];
   const run = await runOffline({
     project: project.name,
     stack: file.stack,
@@ -82,12 +87,10 @@ export async function foreignProgramTarget(
       const outputs: unknown = typeof main === "function" ? (main as () => unknown)() : main;
       return (await outputs) as Record<string, unknown>;
     },
+    onLog: (log) => logs.push(log),
   });
-  if (run.error !== undefined) {
-    throw new UsageError(
-      `program ${programFile} failed under aa's offline mocks: ${messageOf(run.error)}`,
-    );
-  }
+  for (const line of summarizeLogs(logs)) note(`program ${programFile}: ${line}`);
+  if (run.error !== undefined) throw new ProgramError(programFile, run.error);
   const membership = clusterMembership(run.resources);
   return {
     project: project.name,

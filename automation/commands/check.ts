@@ -18,6 +18,7 @@ interface CheckOptions {
   policyPack?: string;
   policyPackConfig?: string;
   analyzer?: Analyzer;
+  debug?: boolean;
 }
 
 /** How the policies are evaluated: by the pack over its gRPC protocol, or in this process. */
@@ -64,6 +65,10 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
         "--analyzer <how>",
         "run the shipped pack's policies in-process (default with --state) or serve the pack over gRPC as the Pulumi CLI does (default otherwise)",
       ).choices(["in-process", "grpc"]),
+    )
+    .option(
+      "--debug",
+      "on a failure, also print its stack trace (a --program's error, or aa's own with exit 3)",
     );
   manPage(command, {
     examples: [
@@ -73,12 +78,16 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
       ["pulumi stack export -s prod | aa check --state -", "audit what is deployed"],
       ["aa check --state prod.json --analyzer grpc", "the same, through the pack's gRPC protocol"],
       ["aa check --stack-file Pulumi.prod.yaml --program ./bin/index.js", "another team's program"],
+      [
+        "aa check --stack-file Pulumi.prod.yaml --program ./bin/index.js --debug",
+        "the same; a failure with its trace",
+      ],
     ],
     exitCodes: [
       [0, "ok (advisory findings allowed)"],
-      [1, "mandatory policy violations"],
-      [2, "invalid config, state file or usage"],
-      [3, "internal error"],
+      [1, "mandatory policy violations, listed in the report"],
+      [2, "invalid config, state file or usage, or a --program that fails"],
+      [3, "internal error (a bug in aa: rerun with --debug and report it)"],
     ],
     seeAlso: ["aa plan", "aa status"],
   });
@@ -209,6 +218,6 @@ async function resolveTarget(
     : readEnvironmentStack(project, env as string);
   if (!options.json && io.stderrIsTTY) io.stderr(`evaluating ${file.path} offline...\n`);
   return options.program
-    ? foreignProgramTarget(options.program, file)
+    ? foreignProgramTarget(options.program, file, (line) => io.stderr(`aa: ${line}\n`))
     : programTarget(project, file);
 }

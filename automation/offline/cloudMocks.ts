@@ -1,11 +1,33 @@
-import { createHash } from "node:crypto";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  eksCluster,
+  eksManagedNodeGroup,
+  eksNodeGroup,
+  kubeconfigOf,
+  type Companion,
+  type EksClusterFacts,
+} from "./_eksComponents";
+import { ACCOUNT, hash, ip, referencedUrn, uuid } from "./_wire";
 
 type MockResourceArgs = pulumi.runtime.MockResourceArgs;
 type MockCallArgs = pulumi.runtime.MockCallArgs;
 type MockResourceResult = pulumi.runtime.MockResourceResult;
 
-const ACCOUNT = "123456789012";
+/** A registration as the recording monitor hands it over: also its URN and its wire inputs. */
+export interface OfflineResourceArgs extends MockResourceArgs {
+  urn: string;
+  /** The inputs as they came over the wire (resource references `{sig, urn, id}`). */
+  wire: Record<string, unknown>;
+}
+
+/** A call of a component's method (`cluster.getKubeconfig()`): the component's URN too. */
+export interface OfflineCallArgs extends MockCallArgs {
+  /** The URN of the component whose method is called (`__self__`). */
+  self?: string;
+}
+
+/** An answer, with the children of a remote component that the program may hold references to. */
+export type OfflineAnswer = MockResourceResult & { companions?: Companion[] };
 
 /**
  * What AWS, EKS and Kubernetes would answer, offline: realistic ids, ARNs, endpoints, kubeconfigs
@@ -16,6 +38,13 @@ const ACCOUNT = "123456789012";
 export class CloudMocks implements pulumi.runtime.Mocks {
   /** Region of each explicit AWS provider, by the id this mock gave it. */
   private readonly providerRegions = new Map<string, string>();
+  /**
+   * The IAM role of each Kubernetes service account annotated with one (IAM roles for service
+   * accounts), by its provider reference and "namespace/name": its pods get the role's credentials.
+   */
+  private readonly serviceAccountRoles = new Map<string, string>();
+  /** What each `eks:index:Cluster` answered, by its URN: its node groups and calls read it. */
+  private readonly eksClusters = new Map<string, EksClusterFacts>();
 
   /**
    * @param region the AWS region of the default provider (the stack's `aws:region`)
@@ -33,9 +62,44 @@ export class CloudMocks implements pulumi.runtime.Mocks {
     return (id && this.providerRegions.get(id)) || this.region;
   }
 
-  call(args: MockCallArgs): Record<string, unknown> {
+  call(args: OfflineCallArgs): Record<string, unknown> {
     const region = this.regionOf(args.provider);
+    const inputs = (args.inputs ?? {}) as Record<string, unknown>;
     switch (args.token) {
+      case "eks:index:Cluster/getKubeconfig": {
+        const cluster = args.self ? this.eksClusters.get(args.self) : undefined;
+        if (!cluster) return {};
+        const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+        return {
+          result: JSON.stringify(
+            kubeconfigOf({
+              ...cluster,
+              roleArn: text(inputs.roleArn),
+              profileName: text(inputs.profileName),
+            }),
+          ),
+        };
+      }
+      case "aws:ec2/getSecurityGroup:getSecurityGroup": {
+        const filters = Array.isArray(inputs.filters) ? (inputs.filters as unknown[]) : [];
+        const byFilter = filters
+          .map((f) => f as { name?: unknown; values?: unknown })
+          .find((f) => f.name === "group-id" && Array.isArray(f.values))?.values as unknown[];
+        const given = [inputs.id, byFilter?.[0]].find((v) => typeof v === "string");
+        const id =
+          typeof given === "string" ? given : `sg-${hash(JSON.stringify(inputs)).slice(0, 17)}`;
+        return {
+          id,
+          arn: `arn:aws:ec2:${region}:${ACCOUNT}:security-group/${id}`,
+          name: typeof inputs.name === "string" ? inputs.name : `eks-cluster-sg-${id}`,
+          description:
+            "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as any managed workloads.",
+          vpcId: `vpc-${hash(`vpc-of:${id}`).slice(0, 17)}`,
+          tags: {},
+        };
+      }
+      case "aws:iam/getPolicyDocument:getPolicyDocument":
+        return { id: hash(JSON.stringify(inputs)).slice(0, 10), json: policyDocument(inputs) };
       case "aws:index/getAvailabilityZones:getAvailabilityZones": {
         const letters = ["a", "b", "c", "d", "e", "f"];
         return {
@@ -60,7 +124,7 @@ export class CloudMocks implements pulumi.runtime.Mocks {
     }
   }
 
-  newResource(args: MockResourceArgs): MockResourceResult {
+  newResource(args: OfflineResourceArgs): OfflineAnswer {
     const h = (n = 17) => hash(`${args.type}::${args.name}`).slice(0, n);
     const inputs = args.inputs as Record<string, unknown>;
     const region = this.regionOf(args.provider);
@@ -89,8 +153,27 @@ export class CloudMocks implements pulumi.runtime.Mocks {
         if (named) this.providerRegions.set(id, named[1]);
         return ok(id, inputs);
       }
-      case "eks:index:Cluster":
-        return this.eksCluster(args.name, inputs, region);
+      case "eks:index:Cluster": {
+        const { answer, facts } = eksCluster({ ...this.component(args), region });
+        this.eksClusters.set(args.urn, facts);
+        for (const c of answer.companions) {
+          if (c.urn.split("::")[2].endsWith("$pulumi:providers:kubernetes")) {
+            this.providerRegions.set(c.id, region);
+          }
+        }
+        return ok(answer.id, inputs, answer.state, answer.companions);
+      }
+      case "eks:index:NodeGroup":
+      case "eks:index:NodeGroupV2":
+      case "eks:index:ManagedNodeGroup": {
+        const registration = { ...this.component(args), region };
+        const cluster = this.eksClusters.get(referencedUrn(args.wire.cluster) ?? "");
+        const answer =
+          args.type === "eks:index:ManagedNodeGroup"
+            ? eksManagedNodeGroup(registration, cluster)
+            : eksNodeGroup(registration, cluster);
+        return ok(answer.id, inputs, answer.state, answer.companions);
+      }
       case "aws:ec2/vpc:Vpc":
         return ok(`vpc-${h()}`, inputs, {
           arn: arn("ec2", `vpc/vpc-${h()}`),
@@ -146,17 +229,38 @@ export class CloudMocks implements pulumi.runtime.Mocks {
           inputs,
           { fqdn: inputs.name },
         );
-      case "kubernetes:core/v1:Service":
-        return ok(`${namespaceOf(inputs)}/${nameOf(inputs, args.name)}`, inputs, {
+      case "kubernetes:core/v1:ServiceAccount": {
+        const account = named(args, h(8));
+        const key = `${namespaceOf(account)}/${nameOf(account, args.name)}`;
+        const role = (account.metadata as { annotations?: Record<string, unknown> }).annotations?.[
+          "eks.amazonaws.com/role-arn"
+        ];
+        if (typeof role === "string") this.serviceAccountRoles.set(`${args.provider}|${key}`, role);
+        return ok(key, account);
+      }
+      case "kubernetes:core/v1:Pod": {
+        const pod = named(args, h(8));
+        const key = `${namespaceOf(pod)}/${nameOf(pod, args.name)}`;
+        const spec = (pod.spec ?? {}) as { serviceAccountName?: unknown };
+        const role = this.serviceAccountRoles.get(
+          `${args.provider}|${namespaceOf(pod)}/${String(spec.serviceAccountName)}`,
+        );
+        return ok(key, role ? withWebIdentity(pod, role, region) : pod);
+      }
+      case "kubernetes:core/v1:Service": {
+        const service = named(args, h(8));
+        return ok(`${namespaceOf(service)}/${nameOf(service, args.name)}`, service, {
           status: {
             loadBalancer: {
               ingress: [{ hostname: `a${h(32)}-${h(8)}.elb.${region}.amazonaws.com` }],
             },
           },
         });
+      }
       default:
         if (args.type.startsWith("kubernetes:")) {
-          return ok(`${namespaceOf(inputs)}/${nameOf(inputs, args.name)}`, inputs);
+          const withName = named(args, h(8));
+          return ok(`${namespaceOf(withName)}/${nameOf(withName, args.name)}`, withName);
         }
         if (args.type.startsWith("pulumi:providers:")) return ok(uuid(h(32)), inputs);
         return ok(
@@ -167,86 +271,16 @@ export class CloudMocks implements pulumi.runtime.Mocks {
     }
   }
 
-  private eksCluster(
-    name: string,
-    inputs: Record<string, unknown>,
-    region: string,
-  ): MockResourceResult {
-    const eksName = `${name}-${hash(name).slice(0, 7)}`;
-    const endpoint = `https://${hash(`endpoint:${name}`).slice(0, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
-    const roleArn = (inputs.providerCredentialOpts as { roleArn?: unknown } | undefined)?.roleArn;
-    const ca = Buffer.from(`offline certificate authority for ${eksName}`).toString("base64");
-    const kubeconfig = {
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [
-        { name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": ca } },
-      ],
-      contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
-      "current-context": "aws",
-      preferences: {},
-      users: [
-        {
-          name: "aws",
-          user: {
-            exec: {
-              apiVersion: "client.authentication.k8s.io/v1beta1",
-              command: "aws",
-              // As @pulumi/eks 4.3.0 writes them (nodejs/eks/cluster/cluster.ts,
-              // generateKubeconfig): the region of the cluster's ARN, and the role of
-              // `providerCredentialOpts` when there is one.
-              args: [
-                "--region",
-                region,
-                "eks",
-                "get-token",
-                "--cluster-name",
-                eksName,
-                "--output",
-                "json",
-                ...(typeof roleArn === "string" ? ["--role", roleArn] : []),
-              ],
-              env: [
-                {
-                  name: "KUBERNETES_EXEC_INFO",
-                  value: '{"apiVersion": "client.authentication.k8s.io/v1beta1"}',
-                },
-              ],
-            },
-          },
-        },
-      ],
+  /** A remote component's registration, as its answer needs it. */
+  private component(args: OfflineResourceArgs) {
+    return {
+      type: args.type,
+      name: args.name,
+      urn: args.urn,
+      inputs: args.inputs as Record<string, unknown>,
+      wire: args.wire,
+      provider: args.provider,
     };
-    const arn = `arn:aws:eks:${region}:${ACCOUNT}:cluster/${eksName}`;
-    const eksCluster = {
-      name: eksName,
-      arn,
-      endpoint,
-      version: inputs.version ?? "1.33",
-      platformVersion: "eks.1",
-      status: "ACTIVE",
-      certificateAuthority: { data: ca },
-      vpcConfig: {
-        vpcId: inputs.vpcId,
-        subnetIds: [...asList(inputs.privateSubnetIds), ...asList(inputs.publicSubnetIds)],
-        endpointPrivateAccess: inputs.endpointPrivateAccess,
-        endpointPublicAccess: inputs.endpointPublicAccess,
-        publicAccessCidrs: inputs.publicAccessCidrs ?? [],
-      },
-      encryptionConfig: inputs.encryptionConfigKeyArn
-        ? { provider: { keyArn: inputs.encryptionConfigKeyArn }, resources: ["secrets"] }
-        : undefined,
-    };
-    // @pulumi/eks marks kubeconfigs secret; so does this answer.
-    return ok(eksName, inputs, {
-      kubeconfig: pulumi.secret(kubeconfig),
-      kubeconfigJson: pulumi.secret(JSON.stringify(kubeconfig)),
-      eksCluster,
-      core: { endpoint, cluster: eksCluster },
-      clusterSecurityGroupId: `sg-${hash(`csg:${name}`).slice(0, 17)}`,
-      nodeSecurityGroupId: `sg-${hash(`nsg:${name}`).slice(0, 17)}`,
-      oidcIssuer: `oidc.eks.${region}.amazonaws.com/id/${hash(`oidc:${name}`).slice(0, 32).toUpperCase()}`,
-    });
   }
 }
 
@@ -266,21 +300,52 @@ function ok(
   id: string,
   inputs: Record<string, unknown>,
   extra: Record<string, unknown> = {},
-): MockResourceResult {
-  return { id, state: { ...inputs, ...extra } };
+  companions?: Companion[],
+): OfflineAnswer {
+  return { id, state: { ...inputs, ...extra }, ...(companions ? { companions } : {}) };
 }
 
-function hash(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
-function uuid(hex: string): string {
-  const h = hex.padEnd(32, "0");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-function ip(hex: string): string {
-  return `3.${parseInt(hex.slice(0, 2), 16)}.${parseInt(hex.slice(2, 4), 16)}.${parseInt(hex.slice(4, 6), 16)}`;
+/**
+ * The JSON policy document `aws.iam.getPolicyDocument` renders from its `statements`, as IAM
+ * writes it.
+ */
+function policyDocument(inputs: Record<string, unknown>): string {
+  type Statement = {
+    sid?: string;
+    effect?: string;
+    actions?: unknown[];
+    resources?: unknown[];
+    principals?: { type?: string; identifiers?: unknown[] }[];
+    conditions?: { test?: string; variable?: string; values?: unknown[] }[];
+  };
+  const statements = (Array.isArray(inputs.statements) ? inputs.statements : []) as Statement[];
+  const one = (list: unknown[] | undefined) => (list && list.length === 1 ? list[0] : list);
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: statements.map((s) => ({
+      ...(s.sid ? { Sid: s.sid } : {}),
+      Effect: s.effect ?? "Allow",
+      ...(s.actions ? { Action: one(s.actions) } : {}),
+      ...(s.resources ? { Resource: one(s.resources) } : {}),
+      ...(s.principals
+        ? {
+            Principal: Object.fromEntries(
+              s.principals.map((p) => [p.type ?? "AWS", one(p.identifiers)]),
+            ),
+          }
+        : {}),
+      ...(s.conditions
+        ? {
+            Condition: Object.fromEntries(
+              s.conditions.map((c) => [
+                c.test ?? "StringEquals",
+                { [c.variable ?? ""]: one(c.values) },
+              ]),
+            ),
+          }
+        : {}),
+    })),
+  });
 }
 
 /** An input as text (`String` of it), or `fallback` when it is missing (null or undefined). */
@@ -289,8 +354,73 @@ function text(v: unknown, fallback: string): string {
   return String(value);
 }
 
-function asList(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
+/**
+ * A pod as EKS's pod identity webhook admits it when its service account has an IAM role: each
+ * container gets the role and the path of the projected web identity token in its environment,
+ * and the token mounted.
+ */
+function withWebIdentity(
+  pod: Record<string, unknown>,
+  roleArn: string,
+  region: string,
+): Record<string, unknown> {
+  const spec = (pod.spec ?? {}) as { containers?: Record<string, unknown>[]; volumes?: unknown[] };
+  const tokenDir = "/var/run/secrets/eks.amazonaws.com/serviceaccount";
+  const env = [
+    { name: "AWS_STS_REGIONAL_ENDPOINTS", value: "regional" },
+    { name: "AWS_DEFAULT_REGION", value: region },
+    { name: "AWS_REGION", value: region },
+    { name: "AWS_ROLE_ARN", value: roleArn },
+    { name: "AWS_WEB_IDENTITY_TOKEN_FILE", value: `${tokenDir}/token` },
+  ];
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? (v as unknown[]) : []);
+  return {
+    ...pod,
+    spec: {
+      ...spec,
+      containers: (list(spec.containers) as Record<string, unknown>[]).map((c) => ({
+        ...c,
+        env: [...list(c.env), ...env],
+        volumeMounts: [
+          ...list(c.volumeMounts),
+          { name: "aws-iam-token", mountPath: tokenDir, readOnly: true },
+        ],
+      })),
+      volumes: [
+        ...list(spec.volumes),
+        {
+          name: "aws-iam-token",
+          projected: {
+            sources: [
+              {
+                serviceAccountToken: {
+                  audience: "sts.amazonaws.com",
+                  expirationSeconds: 86400,
+                  path: "token",
+                },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * A Kubernetes object's inputs with `metadata.name` as the API server returns it: when the
+ * program gives none, the provider names the object after the resource, with a random suffix.
+ */
+function named(args: MockResourceArgs, suffix: string): Record<string, unknown> {
+  const inputs = args.inputs as Record<string, unknown>;
+  const meta = inputs.metadata;
+  const nameable =
+    args.custom !== false &&
+    !args.type.startsWith("kubernetes:helm.sh/") &&
+    (meta === undefined || (typeof meta === "object" && meta !== null && !Array.isArray(meta)));
+  if (!nameable || typeof (meta as { name?: unknown } | undefined)?.name === "string")
+    return inputs;
+  return { ...inputs, metadata: { ...(meta as object), name: `${args.name}-${suffix}` } };
 }
 
 function nameOf(inputs: Record<string, unknown>, fallback: string): string {

@@ -11,8 +11,12 @@ import { clusterMembership, type Membership } from "../../graph/membership";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import { main } from "../../program";
 import { CloudMocks } from "./cloudMocks";
-import { waitForRegistrations, withIsolatedRuntime } from "./_pulumiInternals";
+import { LogEngine, type ProgramLog } from "./programLog";
+import { useEngine, waitForRegistrations, withIsolatedRuntime } from "./_pulumiInternals";
 import { RecordingMonitor } from "./recordingMonitor";
+import { forbidProcessExit } from "./_processExit";
+import { routeStdout } from "./_programStdout";
+import { captureStrayErrors } from "./_strayErrors";
 
 /** A stack to evaluate: the Pulumi project, the stack name and its config as written. */
 export interface StackInput {
@@ -52,6 +56,12 @@ export interface OfflineRun {
   organization?: string;
   /** Environment variables visible to the program during the run. @default {} */
   env?: Record<string, string>;
+  /**
+   * Where the program's log messages go (`pulumi.log.*`, the SDKs' warnings), and what it writes
+   * to stdout (`console.log`), as `info`.
+   * @default the console, as the Pulumi SDK prints them without an engine (`info` on stdout)
+   */
+  onLog?: (log: ProgramLog) => void;
 }
 
 /** What an offline run registered. */
@@ -60,15 +70,21 @@ export interface OfflineResult {
   resources: ResourceNode[];
   /** The stack outputs, secrets replaced by "[secret]". */
   outputs: Record<string, unknown>;
-  /** What the program threw, if it failed. */
+  /**
+   * What the program failed with, if it did: what it threw or rejected with, else the first error
+   * it left unhandled (an `apply` callback that threw, a timer's exception, a rejected promise).
+   */
   error?: unknown;
 }
 
 /**
  * Runs any Pulumi program under the mock runtime with realistic cloud answers, in its own
- * runtime store, and records what it registers, also when the program fails. One run at a time
- * per process: a run sets `run.env` in `process.env` until it ends, so two runs at once would
- * see each other's variables (the rollout directive) and restore them in the wrong order.
+ * runtime store, and records what it registers, also when the program fails. However the program
+ * fails (synchronously, in a promise, in an `apply`, in a callback), that is the result's `error`;
+ * nothing escapes the run. A failure of aa's own answers rejects instead: it is aa's bug. One run
+ * at a time per process: a run sets `run.env` in `process.env` until it ends, so two runs at once
+ * would see each other's variables (the rollout directive) and restore them in the wrong order;
+ * and it holds the process's uncaught-exception capture, which a second run fails to take.
  */
 export async function runOffline(run: OfflineRun): Promise<OfflineResult> {
   const region =
@@ -82,8 +98,15 @@ export async function runOffline(run: OfflineRun): Promise<OfflineResult> {
       false,
       run.organization ?? "organization",
     );
+    const { onLog } = run;
+    if (onLog) useEngine(new LogEngine(onLog));
     pulumi.runtime.setAllConfig(toPulumiConfig(run.config));
     let error: unknown;
+    const strays = captureStrayErrors();
+    const restoreStdout = onLog
+      ? routeStdout((message) => onLog({ severity: "info", message }))
+      : () => undefined;
+    const restoreExit = forbidProcessExit();
     const restore = setEnv(run.env ?? {});
     try {
       await pulumi.runtime.runInPulumiStack(async () => (await run.program()) ?? {});
@@ -92,7 +115,17 @@ export async function runOffline(run: OfflineRun): Promise<OfflineResult> {
     } finally {
       restore();
     }
-    await waitForRegistrations().catch((err: unknown) => (error ??= err));
+    try {
+      await waitForRegistrations().catch((err: unknown) => (error ??= err));
+      await strays.settle();
+    } finally {
+      strays.release();
+      restoreStdout();
+      restoreExit();
+    }
+    // aa's own failure, as thrown: reported as an internal error.
+    if (monitor.internalFailures.length > 0) throw monitor.internalFailures[0];
+    error ??= strays.errors[0];
     const root = monitor.nodes.find((n) => n.type === "pulumi:pulumi:Stack");
     return { resources: monitor.nodes, outputs: root?.outputs ?? {}, error };
   });

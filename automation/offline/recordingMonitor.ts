@@ -1,42 +1,57 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import type {
-  ReadResourceRequest,
-  ReadResourceResponse,
-  RegisterResourceOutputsRequest,
-  RegisterResourceRequest,
+import { CallResponse } from "@pulumi/pulumi/proto/provider_pb";
+import {
   RegisterResourceResponse,
+  type ReadResourceRequest,
+  type ReadResourceResponse,
+  type RegisterResourceOutputsRequest,
+  type RegisterResourceRequest,
+  type ResourceCallRequest,
 } from "@pulumi/pulumi/proto/resource_pb";
-import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { providerUrn, type ResourceNode } from "../../graph/resourceGraph";
 import { SECRET_MARKER } from "../redact/marker";
+import type { CloudMocks } from "./cloudMocks";
+import { OUTPUT_SIG, referencedUrn, RESOURCE_SIG, SECRET_SIG, SIG, UNKNOWN } from "./_wire";
 
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 /**
- * Pulumi's mock monitor, recording every registration as the engine would see it: type, name,
- * URN, parent, provider, dependencies (also per property), inputs and outputs. URNs are built the
- * way the engine builds them (the root stack's type is not part of its children's URNs).
- * Instances hold their own records; nothing is shared between runs.
+ * Pulumi's mock monitor, answering with {@link CloudMocks} and recording every registration as
+ * the engine would see it: type, name, URN, parent, provider, dependencies (also per property),
+ * inputs and outputs. URNs are built the way the engine builds them (the root stack's type is not
+ * part of its children's URNs). A remote component's answer may come with the children it would
+ * create (its security groups, roles, Kubernetes provider): they are not recorded, but a reference
+ * to one resolves, as the engine's `getResource` would resolve it. Instances hold their own
+ * records; nothing is shared between runs.
  */
 export class RecordingMonitor extends MockMonitor {
   readonly nodes: ResourceNode[] = [];
+  /**
+   * What failed in aa's own answers or recording, in order: a bug in aa, never the program's
+   * fault, although the program sees it as a failed registration or call.
+   */
+  readonly internalFailures: unknown[];
   private readonly byUrn = new Map<string, ResourceNode>();
 
-  constructor(mocks: pulumi.runtime.Mocks) {
-    super(mocks);
+  constructor(private readonly cloud: CloudMocks) {
+    const failures: unknown[] = [];
+    // MockMonitor answers reads and invokes with these; a failure of theirs is aa's.
+    super({
+      call: (args) => ours(failures, () => cloud.call(args)),
+      newResource: (args) =>
+        ours(failures, () => cloud.newResource({ ...args, urn: "", wire: {} })),
+    });
+    this.internalFailures = failures;
     // MockMonitor keeps only the parent's last type in a child's URN; the engine keeps the whole
     // chain. The method is private in the typings, so it is replaced on the instance.
     (this as unknown as { newUrn: typeof engineUrn }).newUrn = engineUrn;
   }
 
-  // MockMonitor types its requests `any`; they are the engine's protobuf messages (types only:
-  // nothing of the generated code is loaded here).
+  // MockMonitor types its requests `any`; they are the engine's protobuf messages. A registration
+  // is answered here rather than by MockMonitor: the answer needs the URN and the wire inputs,
+  // and may come with children (MockMonitor's registerResource is this, without those).
   override async registerResource(
     req: RegisterResourceRequest,
     callback: (err: unknown, resp?: RegisterResourceResponse) => void,
@@ -57,14 +72,63 @@ export class RecordingMonitor extends MockMonitor {
     // so does this record). The mocks answer for the component and its children at once, so they
     // are told which AWS provider that is: its region is the cluster's.
     const aws = req.getRemote() && !req.getProvider() && req.getProvidersMap().get("aws");
-    if (aws) req.setProvider(aws);
-    return super.registerResource(req, (err: unknown, resp?: RegisterResourceResponse) => {
-      if (!err && resp) {
-        node.id = resp.getId() || undefined;
-        node.outputs = plain(resp.getObject());
+    let response: RegisterResourceResponse;
+    try {
+      const answer = this.cloud.newResource({
+        type: req.getType(),
+        name: req.getName(),
+        inputs: pulumi.runtime.deserializeProperties(req.getObject() ?? new Struct()),
+        provider: aws || req.getProvider() || undefined,
+        custom: req.getCustom(),
+        id: req.getImportid() || undefined,
+        urn: node.urn,
+        wire: req.getObject()?.toJavaScript() ?? {},
+      });
+      const state = await pulumi.runtime.serializeProperties("", answer.state);
+      this.resources.set(node.urn, { urn: node.urn, id: answer.id ?? null, state });
+      for (const child of answer.companions ?? []) {
+        this.resources.set(child.urn, {
+          urn: child.urn,
+          id: child.id,
+          state: await pulumi.runtime.serializeProperties("", child.state),
+        });
       }
-      callback(err, resp);
-    });
+      const object = Struct.fromJavaScript(state);
+      node.id = answer.id || undefined;
+      node.outputs = plain(object);
+      response = new RegisterResourceResponse();
+      response.setUrn(node.urn);
+      response.setId(answer.id || "");
+      response.setObject(object);
+    } catch (err) {
+      this.internalFailures.push(err);
+      return callback(err);
+    }
+    callback(null, response);
+  }
+
+  /**
+   * A method call on a component (`cluster.getKubeconfig()`), answered by the mocks with the
+   * component it is called on. (MockMonitor has none: the SDK would fail on `monitor.call`.)
+   */
+  call(req: ResourceCallRequest, callback: (err: unknown, resp?: CallResponse) => void): void {
+    const args = (req.getArgs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    const { __self__: self, ...inputs } = args;
+    let response: CallResponse;
+    try {
+      const result = this.cloud.call({
+        token: req.getTok(),
+        inputs,
+        provider: req.getProvider() || undefined,
+        self: referencedUrn(self),
+      });
+      response = new CallResponse();
+      response.setReturn(Struct.fromJavaScript(result as Record<string, never>));
+    } catch (err) {
+      this.internalFailures.push(err);
+      return callback(err);
+    }
+    callback(null, response);
   }
 
   /** Reads (`get` functions, StackReferences) are resources in the graph too. */
@@ -114,6 +178,16 @@ export class RecordingMonitor extends MockMonitor {
       this.byUrn.set(urn, node);
     }
     return node;
+  }
+}
+
+/** Runs one of aa's own answers; if it throws, that is kept as an internal failure, then rethrown. */
+function ours<T>(failures: unknown[], answer: () => T): T {
+  try {
+    return answer();
+  } catch (err) {
+    failures.push(err);
+    throw err;
   }
 }
 

@@ -152,9 +152,10 @@ describe("aa check (as a user runs it)", () => {
     const check = aa(["check", "--help"]);
     assert.equal(check.code, 0);
     assert.match(check.stdout, /--stack-file <file>/);
+    assert.match(check.stdout, /--debug +on a failure, also print its stack trace/);
     assert.match(
       check.stdout,
-      /Exit codes:\n {2}0 {2}ok \(advisory findings allowed\)\n {2}1 {2}mandatory policy violations\n {2}2 {2}invalid config/,
+      /Exit codes:\n {2}0 {2}ok \(advisory findings allowed\)\n {2}1 {2}mandatory policy violations, listed in the report\n {2}2 {2}invalid config, state file or usage, or a --program that fails\n {2}3 {2}internal error/,
     );
   });
 

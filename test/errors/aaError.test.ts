@@ -8,6 +8,7 @@ import { UsageError } from "../../automation/exitCodes";
 import { KubeconfigError } from "../../automation/kube/kubeconfigDoc";
 import { report } from "../../automation/main";
 import { EvaluationError } from "../../automation/offline/evaluate";
+import { ProgramError } from "../../automation/check/programError";
 import {
   StackCommandError,
   StackError,
@@ -30,6 +31,7 @@ const ERRORS: [AaError, number][] = [
   [new StackExportError("s"), ExitCode.Usage],
   [new StepsInputError("e"), ExitCode.Usage],
   [new EvaluationError("p"), ExitCode.Internal],
+  [new ProgramError("bin/index.js", new Error("boom")), ExitCode.Usage],
   [new RolloutRefusal("r"), ExitCode.Refused],
   [new PlanRefusal("p"), ExitCode.Refused],
   [new RolloutLockError("l", "dev"), ExitCode.Refused],
@@ -82,6 +84,17 @@ describe("errors: every failure the CLI reports carries its exit code and a stab
       assert.equal(code, exit, err.name);
       assert.equal(out.stderr, `aa: ${err.message}\n`, err.name);
     }
+  });
+
+  it("prints the trace of what an error was caused by only when asked for (--debug)", () => {
+    const thrown = new Error("no VPC configured");
+    const err = new ProgramError("bin/index.js", thrown);
+    const quiet = io();
+    assert.equal(report(err, quiet.io, false), ExitCode.Usage);
+    assert.equal(quiet.out.stderr, `aa: ${err.message}\n`);
+    const debug = io();
+    assert.equal(report(err, debug.io, true), ExitCode.Usage);
+    assert.equal(debug.out.stderr, `aa: ${err.message}\n${thrown.stack}\n`);
   });
 
   it("reports anything else as an internal error (exit 3) without a stack trace", () => {
