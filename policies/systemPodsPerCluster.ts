@@ -31,6 +31,23 @@ const WHERE_LOOKED: Record<Component, string> = {
   kyverno: "no Helm release of the kyverno chart and no kyverno Deployment on it",
 };
 
+/** What a cluster without the component suffers. */
+const WITHOUT: Record<Component, string> = {
+  "vpc-cni":
+    "Without it the cluster's pods get no network, or the CNI depends on something set up " +
+    "outside the program that is not pinned and upgraded with this cluster",
+  coredns:
+    "Without it the cluster's pods cannot resolve names, or DNS depends on something set up " +
+    "outside the program that is not pinned and upgraded with this cluster",
+  "kube-proxy":
+    "Without it the cluster's Services do not route, or kube-proxy depends on something set up " +
+    "outside the program that is not pinned and upgraded with this cluster",
+  kyverno:
+    "Without it the cluster admits workloads the environment's admission policies would " +
+    "refuse, or its policy engine is set up outside the program, not pinned and upgraded with " +
+    "this cluster (and not staged cluster by cluster with it)",
+};
+
 const HOW_TO_ADD: Record<Component, string> = {
   "vpc-cni": 'an aws.eks.Addon with addonName "vpc-cni" and this cluster\'s clusterName',
   coredns: 'an aws.eks.Addon with addonName "coredns" and this cluster\'s clusterName',
@@ -78,9 +95,7 @@ export const systemPodsPerCluster: PolicySpec<SystemPodsPerClusterConfig> = {
           urn: cluster.urn,
           message:
             `Cluster "${cluster.name}" has no ${component} of its own: ${WHERE_LOOKED[component]}. ` +
-            `Without it the cluster either cannot run pods reliably or depends on something set ` +
-            `up outside the program that is not pinned and upgraded with this cluster. Add ` +
-            `${HOW_TO_ADD[component]}.`,
+            `${WITHOUT[component]}. Add ${HOW_TO_ADD[component]}.`,
         });
       }
     }

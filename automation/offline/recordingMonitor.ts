@@ -61,6 +61,7 @@ export class RecordingMonitor extends MockMonitor {
       const urns: string[] = deps.getUrnsList();
       if (urns.length > 0) propertyDependencies[key] = urns;
     });
+    if (req.getRemote()) addReferences(propertyDependencies, req.getObject());
     const node = this.record(req, {
       custom: req.getCustom(),
       remote: req.getRemote() || undefined,
@@ -188,6 +189,34 @@ function ours<T>(failures: unknown[], answer: () => T): T {
   } catch (err) {
     failures.push(err);
     throw err;
+  }
+}
+
+/**
+ * A remote component's arguments that are resources (`new eks.NodeGroupV2(name, {cluster})`),
+ * added to its property dependencies. The SDK leaves resource references out of a remote
+ * component's dependencies (`excludeResourceReferencesFromDependencies`): under a real engine the
+ * children the component's provider creates depend on them and place it in the graph, but the
+ * mock runtime creates no children, and without this a node group given only its cluster would
+ * belong to no cluster.
+ */
+function addReferences(byProperty: Record<string, string[]>, struct: Struct | undefined): void {
+  const wire = struct?.toJavaScript() ?? {};
+  for (const [key, value] of Object.entries(wire)) {
+    const urns = new Set(byProperty[key]);
+    collectReferences(value, urns);
+    if (urns.size > 0) byProperty[key] = [...urns];
+  }
+}
+
+function collectReferences(value: unknown, into: Set<string>): void {
+  if (Array.isArray(value)) value.forEach((v) => collectReferences(v, into));
+  else if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    if (obj[SIG] === RESOURCE_SIG && typeof obj.urn === "string") into.add(obj.urn);
+    else if (obj[SIG] === undefined || obj[SIG] === OUTPUT_SIG) {
+      Object.values(obj).forEach((v) => collectReferences(v, into));
+    }
   }
 }
 

@@ -22,6 +22,12 @@ interface RealProgram {
   env?: Record<string, string>;
 }
 
+const NODE_GROUP_TYPES = [
+  "eks:index:NodeGroup",
+  "eks:index:NodeGroupV2",
+  "eks:index:ManagedNodeGroup",
+];
+
 const PROGRAMS: RealProgram[] = [
   { dir: "aws-profile", clusters: ["example-aws-profile"], env: { AWS_REGION: "us-west-2" } },
   {
@@ -123,6 +129,11 @@ describe("aa check --program on real Pulumi programs that use @pulumi/eks", () =
       );
       if (r.code === 1) assert.ok(report.violations.some((v) => v.level === "mandatory"));
       else assert.ok(report.violations.every((v) => v.level !== "mandatory"));
+      // A node group given only its cluster (`new eks.NodeGroupV2(name, {cluster})`) is that
+      // cluster's: the SDK leaves the reference out of a remote component's dependencies.
+      for (const group of report.resources.filter((x) => NODE_GROUP_TYPES.includes(x.type))) {
+        assert.ok(group.cluster, `${group.type} ${group.name} belongs to a cluster`);
+      }
       for (const [name, cluster] of program.createdNodeGroups ?? []) {
         const group = report.resources.find(
           (x) => x.type === "eks:index:NodeGroup" && x.name === name,
