@@ -51,7 +51,7 @@ describe("resource policies' types", () => {
     }
   });
 
-  it("the same resources of the named types do fail (the test above is not vacuous)", function () {
+  it("the same resources of the named types do fail (the test above is not vacuous; skipped while no shipped policy is a resource policy)", function () {
     // Every shipped policy is a stack policy since the EKS checks judge each cluster once, on
     // the component or on the aws.eks.Cluster it created, which takes the whole graph; the
     // runners keep serving resource policies, and this holds again as soon as one is added.
