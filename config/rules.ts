@@ -252,13 +252,8 @@ function checkServices(env: Parsed, fail: Fail): void {
       `"${value}" is already the name of services[${first}]; service names must be unique`,
     ),
   );
-  firstDuplicate(env.services.map((s) => s.port)).forEach(({ index, value, first }) =>
-    fail(
-      ["services", index, "port"],
-      value,
-      `port ${value} is already used by services[${first}] ("${env.services[first].name}"); give each service its own port`,
-    ),
-  );
+  // Ports may repeat: each service has its own Service of type LoadBalancer (its own NLB and
+  // health checks), so two services on 8080 do not meet anywhere.
 }
 
 function checkDns(env: Parsed, fail: Fail): void {

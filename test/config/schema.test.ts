@@ -31,6 +31,19 @@ describe("environment config", () => {
     );
   });
 
+  it("accepts services that share a port: each has its own load balancer", () => {
+    const names = ["api", "web", "admin"];
+    const env = parseEnvironment(
+      "dev",
+      environmentFixture({ services: names.map((name) => serviceFixture({ name, port: 8080 })) }),
+      "test stack",
+    );
+    assert.deepEqual(
+      env.config.services.map((s) => [s.name, s.port]),
+      names.map((name) => [name, 8080]),
+    );
+  });
+
   it("ramps traffic by [10, 50, 100] percent unless the config says otherwise", () => {
     const env = parseEnvironment("test", environmentFixture(), "test stack");
     assert.deepEqual(env.config.rollout.rampPercent, [10, 50, 100]);
@@ -317,14 +330,6 @@ describe("environment config", () => {
       }),
       field: "active-active:services[1].name",
       shows: '"api" is already the name of services[0]',
-    },
-    {
-      why: "duplicate service ports",
-      raw: environmentFixture({
-        services: [serviceFixture(), serviceFixture({ name: "web" })],
-      }),
-      field: "active-active:services[1].port",
-      shows: "port 8080 is already used by services[0]",
     },
     {
       why: "a misspelt top-level key",

@@ -63,6 +63,8 @@ export class SimulatedStack implements RolloutStack {
     private readonly faults: readonly Fault[],
     private readonly onClusterChanged: (cluster: string, kind: StepKind) => void = () => undefined,
     rollout: RolloutRecord | null = null,
+    /** The environment's hostnames and the service each serves (`dns.hostnames`). */
+    private readonly hostnames: readonly { hostname: string; service: string }[] = [],
   ) {
     this.clusters_ = initial.map((c) => ({ ...c }));
     this.rollout = rollout ? structuredClone(rollout) : null;
@@ -283,9 +285,16 @@ export class SimulatedStack implements RolloutStack {
           (c) =>
             (this.inputsOf(cluster, c.urn).metadata as { name?: unknown })?.name === after.name,
         );
+      // A service's health checks: those of the hostnames it serves (TrafficSplit names each
+      // "<hostname> <cluster>"); two services may listen on the same port.
+      const served = new Set(
+        this.hostnames
+          .filter((h) => h.service === after.name)
+          .map((h) => `${h.hostname} ${cluster}`),
+      );
       const healthChecks = (kind: string) =>
-        this.ofType(cluster, HEALTH_CHECK, kind).filter(
-          (c) => this.inputsOf(cluster, c.urn).port === after.port,
+        this.ofType(cluster, HEALTH_CHECK, kind).filter((c) =>
+          served.has(String((this.inputsOf(cluster, c.urn).tags as { Name?: unknown })?.Name)),
         );
       if (!before) {
         for (const type of WORKLOAD_TYPES) out.push(...of(type, "create"));

@@ -76,6 +76,7 @@ export function createSimulation(args: SimulationArgs): Simulation {
     faults,
     (cluster, kind) => healthRef.current?.clusterChanged(cluster, kind),
     args.rollout ?? null,
+    args.environment.config.dns.hostnames,
   );
   const health = new SimulatedHealth(clock, {
     clusters: desired.map((d) => d.name),

@@ -65,6 +65,26 @@ describe("SimulatedStack previews: the real program's resources for each kind of
     ]);
   });
 
+  it("reports only the changed service's health check when two services share a port", async () => {
+    const two = (webPath: string) => ({
+      services: [api(), serviceFixture({ name: "web", healthPath: webPath })],
+      dns: {
+        hostedZoneId: "Z0TEST0000EXAMPLE",
+        zoneName: "test.example.com",
+        hostnames: [
+          { hostname: "api.test.example.com", service: "api" },
+          { hostname: "web.test.example.com", service: "web" },
+        ],
+      },
+    });
+    // Both on 8080; web's health path changes.
+    const changes = await previewOfB(two("/ready"), two("/healthz"));
+    assert.deepEqual(shown(changes), [
+      "aws:route53/healthCheck:HealthCheck web.test.example.com-b update",
+      "kubernetes:apps/v1:Deployment sim-web-b update",
+    ]);
+  });
+
   it("reports b's namespace and every workload on b for a namespace change", async () => {
     const changes = await previewOfB({ namespace: "web" });
     assert.deepEqual(shown(changes), [
