@@ -55,6 +55,21 @@ export async function programTarget(project: Project, file: StackFile): Promise<
 }
 
 /**
+ * The Pulumi project of a program (the nearest Pulumi.yaml above it). Refuses, as a usage error,
+ * a program that does not exist or is not JavaScript.
+ */
+export function programProject(programFile: string): string {
+  const entry = path.resolve(programFile);
+  if (!fs.existsSync(entry)) throw new UsageError(`program ${programFile} does not exist`);
+  if (!/\.(c?js)$/.test(entry)) {
+    throw new UsageError(
+      `program ${programFile} is not JavaScript; compile it first (e.g. \`npx tsc\`) and pass the .js file`,
+    );
+  }
+  return findProject(path.dirname(entry)).name;
+}
+
+/**
  * A stack file evaluated with another Pulumi program (a JavaScript module, run as the Pulumi
  * CLI runs a program: its default export is called when it is a function), under the same mocks.
  * What the program logged is handed to `note`, a line per distinct message; however it fails is
@@ -66,13 +81,7 @@ export async function foreignProgramTarget(
   note: (line: string) => void = () => undefined,
 ): Promise<CheckTarget> {
   const entry = path.resolve(programFile);
-  if (!fs.existsSync(entry)) throw new UsageError(`program ${programFile} does not exist`);
-  if (!/\.(c?js)$/.test(entry)) {
-    throw new UsageError(
-      `program ${programFile} is not JavaScript; compile it first (e.g. \`npx tsc\`) and pass the .js file`,
-    );
-  }
-  const project = findProject(path.dirname(entry));
+  const project = { name: programProject(programFile) };
   const { runOffline } = await import("../offline/evaluate");
   const logs: ProgramLog[] = [];
   const run = await runOffline({

@@ -4,7 +4,7 @@ import type { CheckTarget } from "../check/targets";
 import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
 import { writeJson, type Io } from "../io";
 import { manPage } from "./_help";
-import type { PolicyRunResult } from "../policy/analyzerRunner";
+import type { PolicyPackSession, PolicyRunResult } from "../policy/analyzerRunner";
 
 // The rest is loaded on demand (`await import` below): `aa check --state` on a large export must
 // not pay for the program, the cloud SDKs, the config schemas or the gRPC stack it does not use.
@@ -63,7 +63,7 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
     .addOption(
       new Option(
         "--analyzer <how>",
-        "run the shipped pack's policies in-process (default with --state) or serve the pack over gRPC as the Pulumi CLI does (default otherwise)",
+        "run the shipped pack's policies in-process (default) or serve the pack over gRPC as the Pulumi CLI does (default with --policy-pack)",
       ).choices(["in-process", "grpc"]),
     )
     .option(
@@ -93,8 +93,8 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
   });
   command.action(async (env: string | undefined, options: CheckOptions) => {
     const analyzer = analyzerOf(options);
-    const target = await resolveTarget(env, options, io);
-    const policies = await evaluate(target, options, analyzer);
+    const { target, session } = await resolveTarget(env, options, io, analyzer);
+    const policies = await evaluate(target, options, session);
     const report = target.report(policies.violations);
     if (options.json) writeJson(io, report);
     else {
@@ -134,15 +134,15 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
 }
 
 /**
- * Evaluates the target with the policy pack. A stack export is evaluated in-process by default
- * (the shipped pack's own policies, see `runPoliciesInProcess`: same findings, without the
- * protocol's cost on a graph of many thousand resources); everything else, and any other pack,
- * through the pack's gRPC protocol exactly as the Pulumi CLI serves it.
+ * Evaluates the target with the policy pack: in this process by default (the shipped pack's own
+ * policies, see `runPoliciesInProcess`: the same findings, without a pack process and the
+ * protocol's cost), or, when a session is given (`--analyzer grpc`, or another pack), through the
+ * pack's gRPC protocol exactly as the Pulumi CLI serves it. The session is closed here.
  */
 async function evaluate(
   target: CheckTarget,
   options: CheckOptions,
-  analyzer: Analyzer,
+  session: Promise<PolicyPackSession> | undefined,
 ): Promise<PolicyRunResult> {
   const { readPolicyConfig } = await import("../policy/readPolicyConfig");
   const input = {
@@ -154,23 +154,21 @@ async function evaluate(
     packDir: options.policyPack,
     ...readPolicyConfig(options.policyPackConfig),
   };
-  if (analyzer === "in-process") {
+  if (!session) {
     const { runPoliciesInProcess } = await import("../policy/inProcessRunner");
     return runPoliciesInProcess(input);
   }
-  const { runPolicyPack } = await import("../policy/analyzerRunner");
-  return runPolicyPack(input);
+  const running = await session;
+  try {
+    return await running.analyze(input);
+  } finally {
+    await running.close();
+  }
 }
 
 /** How to evaluate, from the flags; checked before any work, so a wrong combination fails fast. */
 function analyzerOf(options: CheckOptions): Analyzer {
   if (options.analyzer === "in-process") {
-    if (!options.state) {
-      throw new UsageError(
-        "--analyzer in-process evaluates a stack export (--state); an environment or stack file " +
-          "is checked through the pack's gRPC protocol, drop --analyzer",
-      );
-    }
     if (options.policyPack) {
       throw new UsageError(
         "--analyzer in-process runs the policies shipped with aa; another pack (--policy-pack) " +
@@ -180,14 +178,28 @@ function analyzerOf(options: CheckOptions): Analyzer {
     return "in-process";
   }
   if (options.analyzer === "grpc") return "grpc";
-  return options.state && !options.policyPack ? "in-process" : "grpc";
+  return options.policyPack ? "grpc" : "in-process";
 }
 
+/**
+ * Starts the policy pack for a stack (`--analyzer grpc`, or another pack): for a program, while
+ * the program is evaluated, so that the pack's start-up does not add to the program's time.
+ */
+async function startSession(
+  options: CheckOptions,
+  stack: { project: string; stack: string; stackConfig: Record<string, string> },
+): Promise<PolicyPackSession> {
+  const { PolicyPackSession } = await import("../policy/analyzerRunner");
+  return PolicyPackSession.start({ packDir: options.policyPack, ...stack });
+}
+
+/** The target to check, and the pack session that evaluates it when it runs over gRPC. */
 async function resolveTarget(
   env: string | undefined,
   options: CheckOptions,
   io: Io,
-): Promise<CheckTarget> {
+  analyzer: Analyzer,
+): Promise<{ target: CheckTarget; session?: Promise<PolicyPackSession> }> {
   const given = [
     env && "an environment",
     options.stackFile && "--stack-file",
@@ -208,16 +220,35 @@ async function resolveTarget(
     if (options.program)
       throw new UsageError("--program runs a program; it cannot be combined with --state");
     const { stateTarget } = await import("../check/stateTarget");
-    return stateTarget(options.state);
+    const target = stateTarget(options.state);
+    return { target, session: analyzer === "grpc" ? startSession(options, target) : undefined };
   }
   const { findProject, readEnvironmentStack, readStackFile } = await import("../project");
-  const { foreignProgramTarget, programTarget } = await import("../check/targets");
+  const { foreignProgramTarget, programProject, programTarget } = await import("../check/targets");
+  const { toPulumiConfig } = await import("../../config/load");
   const project = findProject();
   const file = options.stackFile
     ? readStackFile(options.stackFile)
     : readEnvironmentStack(project, env as string);
+  const session =
+    analyzer === "grpc"
+      ? startSession(options, {
+          project: options.program ? programProject(options.program) : project.name,
+          stack: file.stack,
+          stackConfig: toPulumiConfig(file.config),
+        })
+      : undefined;
+  // A pack that fails to start while the program runs is reported when it is awaited.
+  session?.catch(() => undefined);
   if (!options.json && io.stderrIsTTY) io.stderr(`evaluating ${file.path} offline...\n`);
-  return options.program
-    ? foreignProgramTarget(options.program, file, (line) => io.stderr(`aa: ${line}\n`))
-    : programTarget(project, file);
+  try {
+    const target = await (options.program
+      ? foreignProgramTarget(options.program, file, (line) => io.stderr(`aa: ${line}\n`))
+      : programTarget(project, file));
+    return { target, session };
+  } catch (err) {
+    // The program failed: the pack started for it is stopped, whatever became of it.
+    await session?.then((s) => s.close()).catch(() => undefined);
+    throw err;
+  }
 }

@@ -76,11 +76,13 @@ describe("aa check --analyzer (as a user runs it)", () => {
     assert.equal(other.stdout, inProcess.stdout);
   });
 
-  it("exits 2 naming the fix for --analyzer in-process with an environment", () => {
-    const r = aa(["check", "dev", "--analyzer", "in-process"]);
-    assert.equal(r.code, 2);
-    assert.equal(r.stdout, "");
-    assert.match(r.stderr, /^aa: --analyzer in-process evaluates a stack export \(--state\)/);
+  it("evaluates an environment in-process by default, as --analyzer in-process and grpc do", () => {
+    const byDefault = aa(["check", "dev", "--json"]);
+    const inProcess = aa(["check", "dev", "--json", "--analyzer", "in-process"]);
+    const grpc = aa(["check", "dev", "--json", "--analyzer", "grpc"]);
+    assert.equal(byDefault.code, grpc.code, byDefault.stderr);
+    assert.equal(byDefault.stdout, grpc.stdout);
+    assert.equal(inProcess.stdout, grpc.stdout);
   });
 
   it("exits 2 for --analyzer in-process with another pack", () => {

@@ -6,8 +6,12 @@ import { writeSyntheticExport } from "../../../bench/syntheticExport";
 import { UsageError } from "../../../automation/exitCodes";
 import { PolicyPackSession, type PolicyRunInput } from "../../../automation/policy/analyzerRunner";
 import { runPoliciesInProcess } from "../../../automation/policy/inProcessRunner";
+import { evaluateStack } from "../../../automation/offline/evaluate";
+import { readStackFile } from "../../../automation/project";
 import { fromStackExport } from "../../../automation/stackExport/stackExport";
+import { toPulumiConfig } from "../../../config/load";
 import type { ResourceNode } from "../../../graph/resourceGraph";
+import { ROOT } from "../../_cli";
 import { environmentGraph } from "../../policies/_environment";
 import {
   deployedEnvironmentExport,
@@ -240,4 +244,38 @@ describe("the shipped pack in-process and over gRPC agree", () => {
       (err: Error) => err instanceof UsageError && err.message === grpc.message,
     );
   });
+});
+
+describe("the shipped pack in-process and over gRPC agree on the example stacks' programs", () => {
+  const stackFiles = [
+    ...["dev", "staging", "prod"].map((env) => path.join(ROOT, "stacks", `Pulumi.${env}.yaml`)),
+    ...["add", "remove", "replace"].map((change) =>
+      path.join(ROOT, "examples", "lifecycle", `Pulumi.dev-${change}.yaml`),
+    ),
+  ];
+  for (const stackFile of stackFiles) {
+    it(`on ${path.relative(ROOT, stackFile)}, evaluated offline as aa check does`, async () => {
+      const file = readStackFile(stackFile);
+      const evaluation = await evaluateStack({
+        project: "active-active",
+        stack: file.stack,
+        config: file.config,
+        source: stackFile,
+      });
+      const input: PolicyRunInput = {
+        nodes: evaluation.resources,
+        membership: evaluation.membership,
+        project: "active-active",
+        stack: file.stack,
+        stackConfig: toPulumiConfig(file.config),
+      };
+      // A session per stack: the pack is started with that stack's name and config.
+      const session = await PolicyPackSession.start(input);
+      try {
+        assert.deepEqual(runPoliciesInProcess(input), await session.analyze(input));
+      } finally {
+        await session.close();
+      }
+    });
+  }
 });
