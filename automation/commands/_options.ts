@@ -16,6 +16,19 @@ export function seconds(name: string) {
   };
 }
 
+/** Parses a count option: a whole number of at least 1. */
+export function count(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+      throw new UsageError(
+        `${name} ${JSON.stringify(value)} is not a whole number of at least 1, e.g. ${name} 1`,
+      );
+    }
+    return n;
+  };
+}
+
 /** Parses `--order a,b,c`. */
 export function clusterList(value: string): string[] {
   return value

@@ -13,7 +13,7 @@ import { isSimulatedCrash } from "../rollout/simulate/simulatedCrash";
 import { evaluateLeaving } from "../rollout/simulate/leaving";
 import { createSimulation } from "../rollout/simulate/simulation";
 import { loadEnvironment, readDeployedFile, type LoadedEnvironment } from "../environment";
-import { clusterList, seconds, whoAmI } from "./_options";
+import { clusterList, count, seconds, whoAmI } from "./_options";
 import { forceUnlock, runProductionRollout } from "../rollout/production";
 
 interface RolloutCliOptions {
@@ -30,6 +30,7 @@ interface RolloutCliOptions {
   json?: boolean;
   forceUnlock?: boolean;
   drainReleases?: boolean;
+  maxSteps?: number;
 }
 
 /** `aa rollout <env>`: roll cluster-scoped changes through the clusters one at a time. */
@@ -85,6 +86,11 @@ export function registerRollout(
       30,
     )
     .option("--drain-releases", "drain a cluster for a release step too, as for an upgrade")
+    .option(
+      "--max-steps <n>",
+      "perform at most n steps, then pause (exit 0, result paused); run again to go on",
+      count("--max-steps"),
+    )
     .option("--json", "one JSON object per line per event")
     .option(
       "--force-unlock",
@@ -100,10 +106,11 @@ export function registerRollout(
         "halt, keeping the state",
       ],
       ["aa rollout dev --simulate --sim-state gd.json", "then resume the halted rehearsal"],
+      ["aa rollout prod --max-steps 1", "one cluster, then pause (CI: one job per cluster)"],
       ["aa rollout prod --force-unlock", "remove a dead rollout's lock"],
     ],
     exitCodes: [
-      [0, "succeeded, or nothing to do"],
+      [0, "succeeded, nothing to do, or paused after --max-steps"],
       [2, "invalid config or usage"],
       [4, "halted: at most one cluster left drained, the others serving"],
       [5, "refused before changing anything"],
@@ -141,6 +148,7 @@ export function registerRollout(
       pollSeconds: options.poll,
       startedBy: whoAmI(),
       drainReleases: options.drainReleases === true,
+      maxSteps: options.maxSteps,
     };
     if (!options.simulate && (options.fault.length > 0 || options.deployed || options.simState)) {
       throw new UsageError("--fault and --deployed are for rehearsals; add --simulate");
@@ -149,7 +157,7 @@ export function registerRollout(
       ? await simulate(loaded, options, rolloutOptions, emit)
       : await runProductionRollout(loaded, rolloutOptions, emit);
     done(
-      outcome.result === "succeeded"
+      outcome.result === "succeeded" || outcome.result === "paused"
         ? ExitCode.Ok
         : outcome.result === "halted"
           ? ExitCode.Halted

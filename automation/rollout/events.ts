@@ -2,7 +2,7 @@ import type { StepKind, stepSummary } from "./plan";
 import type { GateOutcome } from "./ports";
 
 /** How a rollout ended. */
-export type RolloutResult = "succeeded" | "halted" | "refused";
+export type RolloutResult = "succeeded" | "paused" | "halted" | "refused";
 
 /**
  * Where each cluster stands when a rollout ends: at its desired settings and full weight
@@ -81,6 +81,8 @@ export type RolloutEvent = Base &
         event: "rollout-finished";
         result: RolloutResult;
         reason?: string;
+        /** With result "paused" (`--max-steps`): the cluster of the next step. */
+        next?: string;
         clusters: { name: string; state: ClusterState }[];
       }
   );

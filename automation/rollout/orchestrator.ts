@@ -48,6 +48,13 @@ export interface RolloutOptions {
    * fails its gates is drained then. @default false
    */
   drainReleases?: boolean;
+  /**
+   * Perform at most this many steps, then pause: the lock is released, the progress stays in the
+   * stack and a later run resumes with the next step (one job per cluster in CI, with an approval
+   * between them). A cluster left drained by an earlier run is settled first and is not counted.
+   * @default every step
+   */
+  maxSteps?: number;
 }
 
 /** What the orchestrator works through. */
@@ -72,6 +79,8 @@ export interface RolloutDeps {
 export interface RolloutOutcome {
   result: RolloutResult;
   reason?: string;
+  /** The cluster of the next step, when the rollout paused (`maxSteps`). */
+  next?: string;
   clusters: { name: string; state: ClusterState }[];
 }
 
@@ -255,7 +264,12 @@ class Orchestrator {
       }
 
       const canary = plan.steps.find((s) => s.kind === "release");
+      let stepsRun = 0;
       for (const step of plan.steps) {
+        if (this.options.maxSteps !== undefined && stepsRun >= this.options.maxSteps) {
+          return await this.pause(step, stepsRun);
+        }
+        stepsRun++;
         await this.verifyLock();
         if (step.kind === "add") {
           await this.addCluster(step);
@@ -310,6 +324,29 @@ class Orchestrator {
       }
       throw err;
     }
+  }
+
+  /**
+   * Stops between steps (`maxSteps` reached), every cluster serving: the record stays in the
+   * stack, no longer soaking a cluster that passed its soak, so that the next run resumes with
+   * `next` and does not soak again.
+   */
+  private async pause(next: RolloutStep, stepsRun: number): Promise<RolloutOutcome> {
+    const record = this.requireRecord();
+    if (record.soaking !== undefined || record.current !== undefined) {
+      this.record = { ...record, soaking: undefined, current: undefined, currentTarget: undefined };
+      await this.write(
+        { drained: [], record: this.record },
+        `pause before step ${next.number} (cluster ${next.cluster})`,
+      );
+    }
+    return this.finish(
+      "paused",
+      `after ${stepsRun} step${stepsRun === 1 ? "" : "s"} (--max-steps ${stepsRun}); ` +
+        `next: step ${next.number}, ${next.kind} of cluster ${next.cluster}; run ` +
+        `\`aa rollout ${this.options.environment}\` again to go on`,
+      next.cluster,
+    );
   }
 
   /** Whether this error is the death of the process: nothing may be cleaned up after it. */
@@ -1054,7 +1091,7 @@ class Orchestrator {
     return this.record;
   }
 
-  private finish(result: RolloutResult, reason?: string): RolloutOutcome {
+  private finish(result: RolloutResult, reason?: string, next?: string): RolloutOutcome {
     const drained = new Set(this.drainedNow);
     const pending = new Set(this.pending());
     const leaving = this.state.clusters.filter((c) => this.isLeaving(c.name)).map((c) => c.name);
@@ -1064,8 +1101,14 @@ class Orchestrator {
         state: drained.has(name) ? "drained" : pending.has(name) ? "pending" : "done",
       }),
     );
-    this.emit({ event: "rollout-finished", result, reason, clusters });
-    return { result, reason, clusters };
+    this.emit({
+      event: "rollout-finished",
+      result,
+      reason,
+      ...(next !== undefined ? { next } : {}),
+      clusters,
+    });
+    return { result, reason, ...(next !== undefined ? { next } : {}), clusters };
   }
 
   private emit(event: DistributiveOmit<RolloutEvent, "at" | "elapsedMs">) {

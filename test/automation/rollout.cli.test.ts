@@ -73,6 +73,27 @@ describe("aa rollout / plan / status (as a user runs them)", () => {
     ]);
   });
 
+  it("--max-steps 1 three times: paused, paused, succeeded, each exit 0 (one CI job per cluster)", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "aa-steps-")), "steps.json");
+    const run = () =>
+      aa(["rollout", "dev", "--simulate", "--sim-state", file, "--max-steps", "1", "--json"]);
+    const finished = [run(), run(), run()].map((r) => {
+      assert.equal(r.code, 0, r.stderr);
+      const last = lines(r.stdout).at(-1);
+      assert.ok(last?.event === "rollout-finished");
+      return `${last.result}${last.next ? ` next=${last.next}` : ""}`;
+    });
+    assert.deepEqual(finished, ["paused next=b", "paused next=c", "succeeded"]);
+    const text = aa(["rollout", "dev", "--simulate", "--max-steps", "1"]);
+    assert.match(
+      text.stdout,
+      /rollout paused: after 1 step \(--max-steps 1\); next: step 2, upgrade of cluster b; run `aa rollout dev` again to go on/,
+    );
+    const wrong = aa(["rollout", "dev", "--simulate", "--max-steps", "0"]);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /--max-steps "0" is not a whole number of at least 1/);
+  });
+
   it("exits 5 when the rollout is refused before changing anything", () => {
     const r = aa(["rollout", "dev", "--simulate", "--fault", "a:unhealthy-before"]);
     assert.equal(r.code, 5);
