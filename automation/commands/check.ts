@@ -144,25 +144,26 @@ async function evaluate(
   options: CheckOptions,
   session: Promise<PolicyPackSession> | undefined,
 ): Promise<PolicyRunResult> {
-  const { readPolicyConfig } = await import("../policy/readPolicyConfig");
-  const input = {
-    nodes: target.nodes,
-    membership: target.membership,
-    project: target.project,
-    stack: target.stack,
-    stackConfig: target.stackConfig,
-    packDir: options.policyPack,
-    ...readPolicyConfig(options.policyPackConfig),
-  };
-  if (!session) {
-    const { runPoliciesInProcess } = await import("../policy/inProcessRunner");
-    return runPoliciesInProcess(input);
-  }
-  const running = await session;
+  const running = session && (await session);
   try {
+    const { readPolicyConfig } = await import("../policy/readPolicyConfig");
+    const input = {
+      nodes: target.nodes,
+      membership: target.membership,
+      project: target.project,
+      stack: target.stack,
+      stackConfig: target.stackConfig,
+      packDir: options.policyPack,
+      ...readPolicyConfig(options.policyPackConfig),
+    };
+    if (!running) {
+      const { runPoliciesInProcess } = await import("../policy/inProcessRunner");
+      return runPoliciesInProcess(input);
+    }
     return await running.analyze(input);
   } finally {
-    await running.close();
+    // Also when the policy config is refused: no pack process outlives the check.
+    await running?.close();
   }
 }
 
