@@ -88,7 +88,7 @@ describe("aa check --analyzer (as a user runs it)", () => {
   it("stops the pack it started when the policy config is refused (exit 2, no process left)", () => {
     const config = path.join(dir, "bad-config.json");
     fs.writeFileSync(config, JSON.stringify({ "min-clusters": { minClusters: "three" } }));
-    // aa() waits for every holder of aa's output: a pack left running would hang it.
+    // The pack starts while the program is evaluated; the refusal comes after, and aa ends.
     const r = aa(["check", "dev", "--analyzer", "grpc", "--policy-pack-config", config]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /^aa: .*minClusters/);
