@@ -37,13 +37,18 @@ interface Workflow {
 const workflow = () => YAML.parse(fs.readFileSync(WORKFLOW, "utf8")) as Workflow;
 
 /**
- * Runs a step's script as GitHub runs a `shell: bash` step (`bash -eo pipefail`), from the
- * project root, with `npx aa ...` running this build in a rehearsal (`--simulate`: the deployed
- * state one Kubernetes minor below the dev config), and a GITHUB_OUTPUT file.
+ * Runs a step's script as GitHub runs a `shell: bash` step (`bash -eo pipefail`), in a checkout
+ * of the project's config (Pulumi.yaml and stacks/, in a scratch directory: the script writes
+ * files), with `npx aa ...` running this build in a rehearsal (`--simulate`: the deployed state
+ * one Kubernetes minor below the dev config), and a GITHUB_OUTPUT file.
  */
 function runScript(script: string, env: Record<string, string>) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-rollout-workflow-"));
   try {
+    const checkout = path.join(dir, "checkout");
+    fs.mkdirSync(checkout);
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(checkout, "Pulumi.yaml"));
+    fs.cpSync(path.join(ROOT, "stacks"), path.join(checkout, "stacks"), { recursive: true });
     const bin = path.join(dir, "bin");
     fs.mkdirSync(bin);
     fs.writeFileSync(
@@ -54,7 +59,7 @@ function runScript(script: string, env: Record<string, string>) {
     const output = path.join(dir, "github-output");
     fs.writeFileSync(output, "");
     const r = spawnSync("bash", ["-eo", "pipefail", "-c", script], {
-      cwd: ROOT,
+      cwd: checkout,
       encoding: "utf8",
       env: {
         ...process.env,
