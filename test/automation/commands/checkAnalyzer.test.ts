@@ -91,7 +91,10 @@ describe("aa check --analyzer (as a user runs it)", () => {
     // The pack starts while the program is evaluated; the refusal comes after, and aa ends.
     const r = aa(["check", "dev", "--analyzer", "grpc", "--policy-pack-config", config]);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /^aa: invalid policy config [^\n]*\n.*"min-clusters".minClusters: "three"/);
+    assert.match(
+      r.stderr,
+      /^aa: invalid policy config [^\n]*\n.*"min-clusters".minClusters: "three"/,
+    );
   });
 
   it("exits 2 for --analyzer in-process with another pack", () => {
