@@ -8,6 +8,7 @@ import { noCrossClusterDependency } from "./noCrossClusterDependency";
 import { noSharedSingleClusterDependency } from "./noSharedSingleClusterDependency";
 import { nodesRequireImdsv2 } from "./nodesRequireImdsv2";
 import type { AnyPolicySpec } from "./policySpec";
+import { sessionAffinity } from "./sessionAffinity";
 import { sharedStateOutsideClusters } from "./sharedStateOutsideClusters";
 import { systemPodsPerCluster } from "./systemPodsPerCluster";
 import { trafficReachesAllClusters } from "./trafficReachesAllClusters";
@@ -28,4 +29,5 @@ export const POLICIES: readonly AnyPolicySpec[] = [
   eksEndpointRestricted,
   eksSecretsEncrypted,
   nodesRequireImdsv2,
+  sessionAffinity,
 ];

@@ -58,7 +58,7 @@ describe("aa check --analyzer (as a user runs it)", () => {
     assert.equal(inProcess.stdout, grpc.stdout);
     assert.match(
       inProcess.stdout,
-      /policies: 5 mandatory violation\(s\), 0 advisory \(13 policies checked\)/,
+      /policies: 5 mandatory violation\(s\), 0 advisory \(14 policies checked\)/,
     );
   });
 

@@ -70,7 +70,7 @@ describe("aa check with the policy pack, as a user runs it", () => {
     assert.match(run.stdout, /environment drained \(Pulumi.drained.yaml\): 3 clusters/);
     assert.match(
       run.stdout,
-      /policies: 2 mandatory violation\(s\), 0 advisory \(13 policies checked\)/,
+      /policies: 2 mandatory violation\(s\), 0 advisory \(14 policies checked\)/,
     );
     assert.match(
       run.stdout,
@@ -173,7 +173,7 @@ describe("aa check with the policy pack, as a user runs it", () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stdout,
-      /policies: 0 mandatory violation\(s\), 1 advisory \(13 policies checked\)/,
+      /policies: 0 mandatory violation\(s\), 1 advisory \(14 policies checked\)/,
     );
     assert.match(run.stdout, /! \[advisory\] capacity-n-minus-1 \(environment-level/);
     // The text output wraps messages: compare with white space folded.
@@ -200,7 +200,7 @@ describe("aa check with the policy pack, as a user runs it", () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stdout,
-      /policies: 0 mandatory violation\(s\), 1 advisory \(13 policies checked\)/,
+      /policies: 0 mandatory violation\(s\), 1 advisory \(14 policies checked\)/,
     );
     assert.match(run.stdout, /capacity-n-minus-1/);
     assert.match(run.stdout.replace(/\s+/g, " "), /1 x m6i\.large offer at maxSize: 20m CPU short/);
@@ -210,7 +210,7 @@ describe("aa check with the policy pack, as a user runs it", () => {
       JSON.stringify(sizedEnvironmentExport(2).document()),
     );
     assert.equal(enough.code, 0, enough.stderr);
-    assert.match(enough.stdout, /policies: no violations \(13 policies checked\)/);
+    assert.match(enough.stdout, /policies: no violations \(14 policies checked\)/);
   });
 
   it("checks a stack export read from standard input", async () => {
