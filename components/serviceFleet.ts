@@ -138,6 +138,14 @@ export class ServiceFleet extends pulumi.ComponentResource {
               "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
               "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled":
                 "true",
+              // Connections to a target being removed get as long as the service's clients
+              // hold them (the AWS Load Balancer Controller reads this; EKS's in-tree NLB keeps
+              // its target groups' default of 300 s).
+              ...(svc.drain?.connectionSeconds
+                ? {
+                    "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": `deregistration_delay.timeout_seconds=${svc.drain.connectionSeconds}`,
+                  }
+                : {}),
             },
           },
           spec: {

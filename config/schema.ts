@@ -293,6 +293,17 @@ export const serviceSchema = z.strictObject({
       targetCpuPercent: int(1, 100, "use a percentage such as 70").default(70),
     })
     .optional(),
+  /**
+   * How long the service's clients may hold a connection (websockets, gRPC streams, keep-alive
+   * pools): a drain waits this long, beyond the DNS TTL and the drain window, before its cluster
+   * changes, and the load balancer's deregistration delay is set to it.
+   * @default none (0: requests are short)
+   */
+  drain: z
+    .strictObject({
+      connectionSeconds: int(0, 3600, "use whole seconds from 0 to 3600, e.g. 300"),
+    })
+    .optional(),
   /** Environment variables. @default {} */
   env: z
     .record(

@@ -349,6 +349,20 @@ class Orchestrator {
     );
   }
 
+  /**
+   * How long a drain waits before its cluster changes: the DNS TTL (resolvers follow), the drain
+   * window (requests in flight end), and the longest `drain.connectionSeconds` of the cluster's
+   * services, as deployed or desired (long-lived connections end or move).
+   */
+  private drainWaitSeconds(cluster: string): number {
+    const services = [
+      ...(this.options.desired.find((d) => d.name === cluster)?.settings.services ?? []),
+      ...(this.state.clusters.find((c) => c.name === cluster)?.settings?.services ?? []),
+    ];
+    const connections = Math.max(0, ...services.map((s) => s.drain?.connectionSeconds ?? 0));
+    return this.options.config.dns.ttl + this.drainSeconds + connections;
+  }
+
   /** Whether this error is the death of the process: nothing may be cleaned up after it. */
   private dies(err: unknown): boolean {
     return this.deps.isProcessDeath?.(err) === true;
@@ -493,7 +507,7 @@ class Orchestrator {
         "no",
       );
     }
-    const waitSeconds = this.options.config.dns.ttl + this.drainSeconds;
+    const waitSeconds = this.drainWaitSeconds(step.cluster);
     this.record = {
       ...this.requireRecord(),
       drained: [step.cluster],
@@ -856,7 +870,7 @@ class Orchestrator {
     const cluster = step.cluster;
     this.stepStarted(step, { canary: false, drains: true });
     if (drained) {
-      const waitSeconds = this.options.config.dns.ttl + this.drainSeconds;
+      const waitSeconds = this.drainWaitSeconds(cluster);
       this.emit({ event: "drain", cluster, step: step.number, weight: 0, waitSeconds });
       await this.deps.clock.sleep(waitSeconds * 1000);
     } else {

@@ -406,6 +406,8 @@ const SERVICE_KIND = {
   containerPort: "release",
   healthPath: "release",
   autoscaling: "release",
+  // The load balancer's deregistration delay: an attribute of its target group, in service.
+  drain: "release",
   port: "upgrade",
 } as const satisfies Record<keyof ServiceConfig, ChangeKind>;
 
@@ -469,6 +471,7 @@ const DESCRIBE_SERVICE: {
   resources: (svc) => (a, b) => arrow(`service ${svc} resources`, a, b),
   healthPath: (svc) => (a, b) => arrow(`service ${svc} healthPath`, a, b),
   autoscaling: (svc) => (a, b) => arrow(`service ${svc} autoscaling`, a, b),
+  drain: (svc) => (a, b) => arrow(`service ${svc} drain`, a, b),
   env: (svc) => (a, b) => {
     const names = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     const what = names.flatMap((n) =>

@@ -310,7 +310,8 @@ export class SimulatedStack implements RolloutStack {
       ) {
         out.push(...of(DEPLOYMENT, "update"));
       }
-      if (changed(["port", "containerPort"])) out.push(...of(SERVICE, "update"));
+      // The drain sets the load balancer's deregistration delay, an annotation of the Service.
+      if (changed(["port", "containerPort", "drain"])) out.push(...of(SERVICE, "update"));
       if (changed(["port", "healthPath"])) out.push(...healthChecks("update"));
       if (changed(["autoscaling", "replicas"]) && after.autoscaling) {
         out.push(...of(HPA, before.autoscaling ? "update" : "create"));
