@@ -14,6 +14,7 @@ import { CloudMocks } from "./cloudMocks";
 import { LogEngine, type ProgramLog } from "./programLog";
 import { useEngine, waitForRegistrations, withIsolatedRuntime } from "./_pulumiInternals";
 import { RecordingMonitor } from "./recordingMonitor";
+import { withoutDiagnosticStacks } from "./_diagnosticStacks";
 import { forbidProcessExit } from "./_processExit";
 import { routeStdout } from "./_programStdout";
 import { captureStrayErrors } from "./_strayErrors";
@@ -89,46 +90,49 @@ export interface OfflineResult {
 export async function runOffline(run: OfflineRun): Promise<OfflineResult> {
   const region =
     typeof run.config["aws:region"] === "string" ? run.config["aws:region"] : "us-east-1";
-  return withIsolatedRuntime(async () => {
-    const monitor = new RecordingMonitor(new CloudMocks(region, run.deployed ?? {}));
-    pulumi.runtime.setMockOptions(
-      monitor,
-      run.project,
-      run.stack,
-      false,
-      run.organization ?? "organization",
-    );
-    const { onLog } = run;
-    if (onLog) useEngine(new LogEngine(onLog));
-    pulumi.runtime.setAllConfig(toPulumiConfig(run.config));
-    let error: unknown;
-    const strays = captureStrayErrors();
-    const restoreStdout = onLog
-      ? routeStdout((message) => onLog({ severity: "info", message }))
-      : () => undefined;
-    const restoreExit = forbidProcessExit();
-    const restore = setEnv(run.env ?? {});
-    try {
-      await pulumi.runtime.runInPulumiStack(async () => (await run.program()) ?? {});
-    } catch (err) {
-      error = err;
-    } finally {
-      restore();
-    }
-    try {
-      await waitForRegistrations().catch((err: unknown) => (error ??= err));
-      await strays.settle();
-    } finally {
-      strays.release();
-      restoreStdout();
-      restoreExit();
-    }
-    // aa's own failure, as thrown: reported as an internal error.
-    if (monitor.internalFailures.length > 0) throw monitor.internalFailures[0];
-    error ??= strays.errors[0];
-    const root = monitor.nodes.find((n) => n.type === "pulumi:pulumi:Stack");
-    return { resources: monitor.nodes, outputs: root?.outputs ?? {}, error };
-  });
+  return withIsolatedRuntime(() => withoutDiagnosticStacks(() => evaluateIsolated(run, region)));
+}
+
+/** {@link runOffline} in its own runtime store. */
+async function evaluateIsolated(run: OfflineRun, region: string): Promise<OfflineResult> {
+  const monitor = new RecordingMonitor(new CloudMocks(region, run.deployed ?? {}));
+  pulumi.runtime.setMockOptions(
+    monitor,
+    run.project,
+    run.stack,
+    false,
+    run.organization ?? "organization",
+  );
+  const { onLog } = run;
+  if (onLog) useEngine(new LogEngine(onLog));
+  pulumi.runtime.setAllConfig(toPulumiConfig(run.config));
+  let error: unknown;
+  const strays = captureStrayErrors();
+  const restoreStdout = onLog
+    ? routeStdout((message) => onLog({ severity: "info", message }))
+    : () => undefined;
+  const restoreExit = forbidProcessExit();
+  const restore = setEnv(run.env ?? {});
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => (await run.program()) ?? {});
+  } catch (err) {
+    error = err;
+  } finally {
+    restore();
+  }
+  try {
+    await waitForRegistrations().catch((err: unknown) => (error ??= err));
+    await strays.settle();
+  } finally {
+    strays.release();
+    restoreStdout();
+    restoreExit();
+  }
+  // aa's own failure, as thrown: reported as an internal error.
+  if (monitor.internalFailures.length > 0) throw monitor.internalFailures[0];
+  error ??= strays.errors[0];
+  const root = monitor.nodes.find((n) => n.type === "pulumi:pulumi:Stack");
+  return { resources: monitor.nodes, outputs: root?.outputs ?? {}, error };
 }
 
 /** The program failed for a reason other than invalid config. */
