@@ -14,7 +14,7 @@ import { CloudMocks } from "./cloudMocks";
 import { LogEngine, type ProgramLog } from "./programLog";
 import { useEngine, waitForRegistrations, withIsolatedRuntime } from "./_pulumiInternals";
 import { RecordingMonitor } from "./recordingMonitor";
-import { withoutDiagnosticStacks } from "./_diagnosticStacks";
+import { withoutSdkDiagnostics } from "./_sdkDiagnostics";
 import { forbidProcessExit } from "./_processExit";
 import { routeStdout } from "./_programStdout";
 import { captureStrayErrors } from "./_strayErrors";
@@ -90,7 +90,7 @@ export interface OfflineResult {
 export async function runOffline(run: OfflineRun): Promise<OfflineResult> {
   const region =
     typeof run.config["aws:region"] === "string" ? run.config["aws:region"] : "us-east-1";
-  return withIsolatedRuntime(() => withoutDiagnosticStacks(() => evaluateIsolated(run, region)));
+  return withIsolatedRuntime(() => withoutSdkDiagnostics(() => evaluateIsolated(run, region)));
 }
 
 /** {@link runOffline} in its own runtime store. */
