@@ -7,7 +7,7 @@
 // `aa check --stack-file FILE --json` process (wall time, CPU time, peak resident memory, from
 // GNU time) and of the bare registration of as many resources less the root stack (a whole
 // process too), their ratio and its range run by run. The two alternate after one unmeasured
-// pair. Further options go to aa (e.g. `--analyzer=grpc`), except `--evaluate-only`, which times
+// pair (none with one run: for the large sizes, one cold run each). Further options go to aa (e.g. `--analyzer=grpc`), except `--evaluate-only`, which times
 // the program's evaluation alone (bench/evaluateProgram.ts: no policies, no report) in place of
 // `aa check`.
 import { spawnSync } from "node:child_process";
@@ -94,10 +94,11 @@ function main(): void {
         : (JSON.parse(String(first.stdout)) as { resources: unknown[] }).resources.length;
       // The root stack is the program's own; the floor registers the rest.
       const bare = () => measure([BARE, String(resources - 1)], dir);
-      bare();
-      const checks: Run[] = [];
-      const floors: Run[] = [];
-      for (let run = 0; run < runs; run++) {
+      // With one run (a large size), the first is measured: no unmeasured pair.
+      const checks: Run[] = runs === 1 ? [first] : [];
+      const floors: Run[] = runs === 1 ? [bare()] : [];
+      if (runs > 1) bare();
+      for (let run = runs === 1 ? 1 : 0; run < runs; run++) {
         // Alternating: both see the same machine (page cache, CPU frequency, neighbours).
         floors.push(bare());
         checks.push(target());

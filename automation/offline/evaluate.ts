@@ -85,7 +85,9 @@ export interface OfflineResult {
  * nothing escapes the run. A failure of aa's own answers rejects instead: it is aa's bug. One run
  * at a time per process: a run sets `run.env` in `process.env` until it ends, so two runs at once
  * would see each other's variables (the rollout directive) and restore them in the wrong order;
- * and it holds the process's uncaught-exception capture, which a second run fails to take.
+ * and it holds the process's uncaught-exception capture, which a second run fails to take. The
+ * SDK's diagnostics for an engine (a stack per promise, a source position per resource) are left
+ * out while it runs: nothing offline reads them, and they were most of its cost.
  */
 export async function runOffline(run: OfflineRun): Promise<OfflineResult> {
   const region =
