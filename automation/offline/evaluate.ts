@@ -14,6 +14,7 @@ import { CloudMocks } from "./cloudMocks";
 import { LogEngine, type ProgramLog } from "./programLog";
 import { useEngine, waitForRegistrations, withIsolatedRuntime } from "./_pulumiInternals";
 import { RecordingMonitor } from "./recordingMonitor";
+import { withoutSdkDiagnostics } from "./_sdkDiagnostics";
 import { forbidProcessExit } from "./_processExit";
 import { routeStdout } from "./_programStdout";
 import { captureStrayErrors } from "./_strayErrors";
@@ -84,51 +85,56 @@ export interface OfflineResult {
  * nothing escapes the run. A failure of aa's own answers rejects instead: it is aa's bug. One run
  * at a time per process: a run sets `run.env` in `process.env` until it ends, so two runs at once
  * would see each other's variables (the rollout directive) and restore them in the wrong order;
- * and it holds the process's uncaught-exception capture, which a second run fails to take.
+ * and it holds the process's uncaught-exception capture, which a second run fails to take. The
+ * SDK's diagnostics for an engine (a stack per promise, a source position per resource) are left
+ * out while it runs: nothing offline reads them, and they were most of its cost.
  */
 export async function runOffline(run: OfflineRun): Promise<OfflineResult> {
   const region =
     typeof run.config["aws:region"] === "string" ? run.config["aws:region"] : "us-east-1";
-  return withIsolatedRuntime(async () => {
-    const monitor = new RecordingMonitor(new CloudMocks(region, run.deployed ?? {}));
-    pulumi.runtime.setMockOptions(
-      monitor,
-      run.project,
-      run.stack,
-      false,
-      run.organization ?? "organization",
-    );
-    const { onLog } = run;
-    if (onLog) useEngine(new LogEngine(onLog));
-    pulumi.runtime.setAllConfig(toPulumiConfig(run.config));
-    let error: unknown;
-    const strays = captureStrayErrors();
-    const restoreStdout = onLog
-      ? routeStdout((message) => onLog({ severity: "info", message }))
-      : () => undefined;
-    const restoreExit = forbidProcessExit();
-    const restore = setEnv(run.env ?? {});
-    try {
-      await pulumi.runtime.runInPulumiStack(async () => (await run.program()) ?? {});
-    } catch (err) {
-      error = err;
-    } finally {
-      restore();
-    }
-    try {
-      await waitForRegistrations().catch((err: unknown) => (error ??= err));
-      await strays.settle();
-    } finally {
-      strays.release();
-      restoreStdout();
-      restoreExit();
-    }
-    // aa's own failure, as thrown: reported as an internal error.
-    if (monitor.internalFailures.length > 0) throw monitor.internalFailures[0];
-    error ??= strays.errors[0];
-    const root = monitor.nodes.find((n) => n.type === "pulumi:pulumi:Stack");
-    return { resources: monitor.nodes, outputs: root?.outputs ?? {}, error };
-  });
+  return withIsolatedRuntime(() => withoutSdkDiagnostics(() => evaluateIsolated(run, region)));
+}
+
+/** {@link runOffline} in its own runtime store. */
+async function evaluateIsolated(run: OfflineRun, region: string): Promise<OfflineResult> {
+  const monitor = new RecordingMonitor(new CloudMocks(region, run.deployed ?? {}));
+  pulumi.runtime.setMockOptions(
+    monitor,
+    run.project,
+    run.stack,
+    false,
+    run.organization ?? "organization",
+  );
+  const { onLog } = run;
+  if (onLog) useEngine(new LogEngine(onLog));
+  pulumi.runtime.setAllConfig(toPulumiConfig(run.config));
+  let error: unknown;
+  const strays = captureStrayErrors();
+  const restoreStdout = onLog
+    ? routeStdout((message) => onLog({ severity: "info", message }))
+    : () => undefined;
+  const restoreExit = forbidProcessExit();
+  const restore = setEnv(run.env ?? {});
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => (await run.program()) ?? {});
+  } catch (err) {
+    error = err;
+  } finally {
+    restore();
+  }
+  try {
+    await waitForRegistrations().catch((err: unknown) => (error ??= err));
+    await strays.settle();
+  } finally {
+    strays.release();
+    restoreStdout();
+    restoreExit();
+  }
+  // aa's own failure, as thrown: reported as an internal error.
+  if (monitor.internalFailures.length > 0) throw monitor.internalFailures[0];
+  error ??= strays.errors[0];
+  const root = monitor.nodes.find((n) => n.type === "pulumi:pulumi:Stack");
+  return { resources: monitor.nodes, outputs: root?.outputs ?? {}, error };
 }
 
 /** The program failed for a reason other than invalid config. */

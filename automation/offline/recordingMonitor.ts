@@ -13,6 +13,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { providerUrn, type ResourceNode } from "../../graph/resourceGraph";
 import { SECRET_MARKER } from "../redact/marker";
 import type { CloudMocks } from "./cloudMocks";
+import { PlainStruct } from "./_plainStruct";
 import { OUTPUT_SIG, referencedUrn, RESOURCE_SIG, SECRET_SIG, SIG, UNKNOWN } from "./_wire";
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -61,12 +62,15 @@ export class RecordingMonitor extends MockMonitor {
       const urns: string[] = deps.getUrnsList();
       if (urns.length > 0) propertyDependencies[key] = urns;
     });
-    if (req.getRemote()) addReferences(propertyDependencies, req.getObject());
+    // The inputs as they came over the wire, read out of their protobuf form once: recorded,
+    // searched for references and handed to the mocks from this one copy (none of them changes it).
+    const wire = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    if (req.getRemote()) addReferences(propertyDependencies, wire);
     const node = this.record(req, {
       custom: req.getCustom(),
       remote: req.getRemote() || undefined,
       propertyDependencies,
-      inputs: plain(req.getObject()),
+      inputs: plainValue(wire) as Record<string, unknown>,
     });
     // A remote component (`eks:index:Cluster`) gets the AWS provider its children are created
     // with in its `providers` map, not as its own provider (which the engine records as none, and
@@ -78,12 +82,12 @@ export class RecordingMonitor extends MockMonitor {
       const answer = this.cloud.newResource({
         type: req.getType(),
         name: req.getName(),
-        inputs: pulumi.runtime.deserializeProperties(req.getObject() ?? new Struct()),
+        inputs: deserialized(wire),
         provider: aws || req.getProvider() || undefined,
         custom: req.getCustom(),
         id: req.getImportid() || undefined,
         urn: node.urn,
-        wire: req.getObject()?.toJavaScript() ?? {},
+        wire,
       });
       const state = await pulumi.runtime.serializeProperties("", answer.state);
       this.resources.set(node.urn, { urn: node.urn, id: answer.id ?? null, state });
@@ -94,9 +98,11 @@ export class RecordingMonitor extends MockMonitor {
           state: await pulumi.runtime.serializeProperties("", child.state),
         });
       }
-      const object = Struct.fromJavaScript(state);
+      // The answer stays plain data (the SDK reads it in this process), recorded as the engine
+      // would send it back: as it reads after a round trip through its protobuf form.
+      const object = new PlainStruct(state);
       node.id = answer.id || undefined;
-      node.outputs = plain(object);
+      node.outputs = plainValue(object.toJavaScript()) as Record<string, unknown>;
       response = new RegisterResourceResponse();
       response.setUrn(node.urn);
       response.setId(answer.id || "");
@@ -200,8 +206,7 @@ function ours<T>(failures: unknown[], answer: () => T): T {
  * mock runtime creates no children, and without this a node group given only its cluster would
  * belong to no cluster.
  */
-function addReferences(byProperty: Record<string, string[]>, struct: Struct | undefined): void {
-  const wire = struct?.toJavaScript() ?? {};
+function addReferences(byProperty: Record<string, string[]>, wire: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(wire)) {
     const urns = new Set(byProperty[key]);
     collectReferences(value, urns);
@@ -218,6 +223,18 @@ function collectReferences(value: unknown, into: Set<string>): void {
       Object.values(obj).forEach((v) => collectReferences(v, into));
     }
   }
+}
+
+/**
+ * Wire inputs as the SDK's own `deserializeProperties` gives them from their protobuf form
+ * (properties whose value is undefined left out).
+ */
+function deserialized(wire: Record<string, unknown>): Record<string, unknown> {
+  const props: Record<string, unknown> = {};
+  for (const key of Object.keys(wire)) {
+    if (wire[key] !== undefined) props[key] = pulumi.runtime.deserializeProperty(wire[key]);
+  }
+  return props;
 }
 
 /** A protobuf Struct as plain data, secrets hidden. */
