@@ -44,6 +44,7 @@ describe("the policy pack over the Analyzer protocol", () => {
       "eks-endpoint-restricted": "mandatory/stack",
       "eks-secrets-encrypted": "mandatory/stack",
       "nodes-require-imdsv2": "mandatory/stack",
+      "session-affinity": "advisory/stack",
     });
     const minClusters = session.info.policies.find((p) => p.name === "min-clusters");
     assert.equal(minClusters?.schema.minClusters?.default, 2);
