@@ -37,11 +37,6 @@ export function childUrn(parent: string, type: string, name: string): string {
   return `${stack}::${project}::${qualified}$${type}::${name}`;
 }
 
-/** The name part of a URN. */
-export function urnName(urn: string): string {
-  return urn.slice(urn.lastIndexOf("::") + 2);
-}
-
 export function hash(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
