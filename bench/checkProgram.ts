@@ -1,7 +1,7 @@
 // Benchmark: `aa check` on a stack file (the program evaluated offline) against the floor it
 // stands on, Pulumi's mock runtime registering as many plain resources (bench/bareRegistration.ts).
 //   npm run build && node dist/bench/checkProgram.js [sizes, default 3x2,10x50] [runs, default 3] [options...]
-// Sizes are CLUSTERSxSERVICES, e.g. 3x2,10x50,30x100 (30x100 is about 10,000 resources); the
+// Sizes are CLUSTERSxSERVICES, e.g. 3x2,10x50,20x80,30x100 (20x80 is about 10,500 resources, 30x100 about 19,400); the
 // stack configs are derived from stacks/Pulumi.dev.yaml (bench/syntheticStack.ts). Per size: the
 // resources the program registers, then medians of the runs of the whole
 // `aa check --stack-file FILE --json` process (wall time, CPU time, peak resident memory, from

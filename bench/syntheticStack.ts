@@ -6,7 +6,7 @@ import YAML from "yaml";
  * Writes a stack config of `clusters` clusters and `services` services, derived from the dev
  * example (`stacks/Pulumi.dev.yaml`): its settings, with clusters `c0`, `c1`, ... on distinct
  * /16s (10.0.0.0/16, 10.1.0.0/16, ...) and services `s0`, `s1`, ... shaped like dev's `web`
- * (ports 10000, 10001, ...: distinct, as the config requires for now), each with a hostname.
+ * (every one on port 8080, as most are: each has its own load balancer), each with a hostname.
  * Returns the stack name (the file is `Pulumi.<stack>.yaml` in `dir`).
  */
 export function writeSyntheticStack(
@@ -31,7 +31,7 @@ export function writeSyntheticStack(
   config["active-active:services"] = Array.from({ length: services }, (_, i) => ({
     ...web,
     name: `s${i}`,
-    port: 10000 + i,
+    port: 8080,
     containerPort: 8080,
   }));
   config["active-active:dns"] = {

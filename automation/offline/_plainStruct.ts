@@ -1,5 +1,8 @@
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
+/** google-protobuf's own `Struct.fromJavaScript`, as loaded (before {@link withPlainStructs}). */
+const buildStruct = Struct.fromJavaScript.bind(Struct);
+
 /**
  * A value as a round trip through a protobuf `Struct` gives it back
  * (`Struct.toJavaScript(Struct.fromJavaScript(v))`), made directly: a fresh copy, every object's
@@ -57,10 +60,31 @@ export class PlainStruct extends Struct {
     const map = super.getFieldsMap();
     if (!this.built) {
       this.built = true;
-      Struct.fromJavaScript(this.fields as never)
+      buildStruct(this.fields as never)
         .getFieldsMap()
         .forEach((value, key) => map.set(key, value));
     }
     return map;
+  }
+}
+
+type FromJavaScript = typeof Struct.fromJavaScript;
+
+/**
+ * Runs `callback` with the SDK's requests built as {@link PlainStruct}s: the inputs of every
+ * registration, invoke and call the SDK sends the recording monitor, which reads them in this
+ * process. `Struct.fromJavaScript` is checked and copied as before (a value a Struct cannot hold
+ * fails there, with the same error), without building protobuf objects. Restored after.
+ */
+export async function withPlainStructs<T>(callback: () => Promise<T>): Promise<T> {
+  const built = Object.getOwnPropertyDescriptor(Struct, "fromJavaScript");
+  if (!built) throw new Error("google-protobuf's Struct has no fromJavaScript");
+  const plain = ((value: Record<string, unknown>) =>
+    new PlainStruct(structCopy(value) as Record<string, unknown>)) as unknown as FromJavaScript;
+  Struct.fromJavaScript = plain;
+  try {
+    return await callback();
+  } finally {
+    Object.defineProperty(Struct, "fromJavaScript", built);
   }
 }

@@ -6,8 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
  * every resource: value, known, secret, dependencies) is tracked for the message about promises
  * left pending at exit (`runtime/debuggable.ts`): given a formatted `new Error().stack`, three
  * properties, a place in the store's set of candidates and two more promises that take it out.
- * Pulumi's exit handler reads the candidates of the process's global store, never those of an
- * isolated run's store (`withIsolatedRuntime`), so for an offline run all of it is dead work.
+ * That message is for a program the language host runs; an offline run waits for every
+ * registration of its program and reports what the program failed with itself, so all of it is
+ * dead work (and with none tracked, the SDK's exit handler finds none to report).
  * And every resource gets its whole call stack, parsed into the source position and stack trace
  * its registration carries (`Resource.stackTrace`), which the engine shows next to a diagnostic
  * and the recording monitor does not read. At 3,500 resources that was about 150,000 formatted

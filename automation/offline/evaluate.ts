@@ -15,6 +15,9 @@ import { LogEngine, type ProgramLog } from "./programLog";
 import { useEngine, waitForRegistrations, withIsolatedRuntime } from "./_pulumiInternals";
 import { RecordingMonitor } from "./recordingMonitor";
 import { withoutSdkDiagnostics } from "./_sdkDiagnostics";
+import { withLazyOutputs } from "./_lazyOutputs";
+import { withPlainStructs } from "./_plainStruct";
+import { leaveOutTypeAliases } from "./_typeAliases";
 import { forbidProcessExit } from "./_processExit";
 import { routeStdout } from "./_programStdout";
 import { captureStrayErrors } from "./_strayErrors";
@@ -85,14 +88,23 @@ export interface OfflineResult {
  * nothing escapes the run. A failure of aa's own answers rejects instead: it is aa's bug. One run
  * at a time per process: a run sets `run.env` in `process.env` until it ends, so two runs at once
  * would see each other's variables (the rollout directive) and restore them in the wrong order;
- * and it holds the process's uncaught-exception capture, which a second run fails to take. The
+ * and it holds the process's uncaught-exception capture, which a second run fails to take; and
+ * its runtime store is the process's global store from its start to the next run's. The
  * SDK's diagnostics for an engine (a stack per promise, a source position per resource) are left
- * out while it runs: nothing offline reads them, and they were most of its cost.
+ * out while it runs, and so is what it would make and never read (an `Output` for a property
+ * nobody reads, a URN for an alias that only renames a type, the protobuf form of a request):
+ * they were most of its cost. The resources, their inputs, outputs, parents, providers and
+ * dependencies are what the SDK would register; the order in which resources registered at once
+ * come in is not kept (nor does the engine promise one).
  */
 export async function runOffline(run: OfflineRun): Promise<OfflineResult> {
   const region =
     typeof run.config["aws:region"] === "string" ? run.config["aws:region"] : "us-east-1";
-  return withIsolatedRuntime(() => withoutSdkDiagnostics(() => evaluateIsolated(run, region)));
+  return withIsolatedRuntime(() =>
+    withoutSdkDiagnostics(() =>
+      withLazyOutputs(() => withPlainStructs(() => evaluateIsolated(run, region))),
+    ),
+  );
 }
 
 /** {@link runOffline} in its own runtime store. */
@@ -106,9 +118,9 @@ async function evaluateIsolated(run: OfflineRun, region: string): Promise<Offlin
     run.organization ?? "organization",
   );
   const { onLog } = run;
-  if (onLog) useEngine(new LogEngine(onLog));
   pulumi.runtime.setAllConfig(toPulumiConfig(run.config));
   let error: unknown;
+  const restoreEngine = onLog ? useEngine(new LogEngine(onLog)) : () => undefined;
   const strays = captureStrayErrors();
   const restoreStdout = onLog
     ? routeStdout((message) => onLog({ severity: "info", message }))
@@ -116,7 +128,10 @@ async function evaluateIsolated(run: OfflineRun, region: string): Promise<Offlin
   const restoreExit = forbidProcessExit();
   const restore = setEnv(run.env ?? {});
   try {
-    await pulumi.runtime.runInPulumiStack(async () => (await run.program()) ?? {});
+    await pulumi.runtime.runInPulumiStack(async () => {
+      leaveOutTypeAliases();
+      return (await run.program()) ?? {};
+    });
   } catch (err) {
     error = err;
   } finally {
@@ -127,6 +142,7 @@ async function evaluateIsolated(run: OfflineRun, region: string): Promise<Offlin
     await strays.settle();
   } finally {
     strays.release();
+    restoreEngine();
     restoreStdout();
     restoreExit();
   }
