@@ -3,6 +3,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSpec } from "../config/clusters";
+import { grantClusterAccess } from "./clusterAccess";
 import { ClusterNetwork } from "./clusterNetwork";
 
 /** Arguments of {@link ClusterCell}: everything one cluster is built from. */
@@ -29,7 +30,8 @@ export interface ClusterCellArgs {
  * One complete, independent cluster: its own network (unless a shared VPC was chosen explicitly),
  * EKS control plane with secrets encrypted by its own KMS key, managed node group with IMDSv2
  * enforced, EKS add-ons (vpc-cni, kube-proxy, coredns) pinned to this cluster's versions, Kyverno,
- * and exactly one Kubernetes provider built from this cluster's kubeconfig. Nothing here is used by
+ * EKS access entries for the config's `access` list, and exactly one Kubernetes provider built
+ * from this cluster's kubeconfig. Nothing here is used by
  * another cluster; every Kubernetes resource created for this cluster must use {@link provider}.
  *
  * A cluster whose settings name a region or a role (its own AWS account) also gets exactly one
@@ -195,6 +197,12 @@ export class ClusterCell extends pulumi.ComponentResource {
     this.endpoint = cluster.eksCluster.endpoint;
     this.kubernetesVersion = cluster.eksCluster.version;
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+    // Who besides the identity that created the cluster may use its API (config `access`).
+    grantClusterAccess(
+      name,
+      { clusterName: this.eksClusterName, access: spec.settings.access, tags },
+      parent,
+    );
 
     const addon = (addonName: string, addonVersion: string, dependsOn: pulumi.Resource[] = []) =>
       new aws.eks.Addon(

@@ -101,11 +101,13 @@ export function clusterSettingsOf(
     ...pick(config, ENVIRONMENT_CLUSTER_KEYS),
     ...pickDefined(cluster, CLUSTER_ENTRY_CLUSTER_KEYS),
   };
+  // No grants is written as no key at all: the settings (and generations) of clusters without
+  // access are what they were before `access` existed.
+  const { access, ...rest } = settings;
   return {
-    ...settings,
-    services: [...settings.services].sort((a, b) =>
-      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-    ),
+    ...rest,
+    ...(access?.length ? { access } : {}),
+    services: [...rest.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
   };
 }
 

@@ -225,10 +225,20 @@ export interface DeployedSettings {
 }
 
 /**
+ * Keys whose absence from recorded settings means none: they are written only when set. A
+ * cluster recorded without one (also by a version of this program from before the key existed)
+ * runs none of it, so the first value given is a change like any other, which reaches the
+ * clusters one at a time (a first `access` list is new permissions on every API server: one
+ * cluster first).
+ */
+const ABSENT_IS_NONE: readonly (keyof ClusterSettings)[] = ["access"];
+
+/**
  * What a deployed cluster runs, from its recorded settings. Outputs written by an earlier version
  * of this program lack the keys added to `ClusterSettings` since (the earliest recorded no
  * `settings` at all, only the cluster's Kubernetes version and add-ons): those are taken from
- * `desired`, so that upgrading this toolkit makes no cluster pending. What was recorded is
+ * `desired`, so that upgrading this toolkit makes no cluster pending, except the keys of
+ * {@link ABSENT_IS_NONE}, which it did not run. What was recorded is
  * compared as recorded: a real difference there is still a change. Pure.
  */
 export function deployedSettings(
@@ -240,9 +250,11 @@ export function deployedSettings(
     addons: cluster.addons,
   };
   const completed = (Object.keys(desired) as (keyof ClusterSettings)[]).filter(
-    (key) => desired[key] !== undefined && recorded[key] === undefined,
+    (key) =>
+      !ABSENT_IS_NONE.includes(key) && desired[key] !== undefined && recorded[key] === undefined,
   );
-  const settings = { ...desired };
+  const settings: ClusterSettings = { ...desired };
+  for (const key of ABSENT_IS_NONE) delete settings[key];
   for (const key of Object.keys(recorded) as (keyof ClusterSettings)[]) {
     if (recorded[key] !== undefined) Object.assign(settings, { [key]: recorded[key] });
   }

@@ -33,6 +33,7 @@ const settingsShape = {
   nodeGroup: env.nodeGroup,
   network: env.network.unwrap(),
   apiAccess: env.apiAccess.unwrap(),
+  access: env.access,
   namespace: env.namespace.unwrap(),
   services: env.services.unwrap(),
   cidr: clusterSchema.shape.cidr,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { awsRegionSchema, roleArnSchema } from "./_aws";
 import { parseCidr } from "./_cidr";
+import { accessSchema } from "./access";
 import { costsSchema } from "./costs";
 import { crossFieldRules } from "./rules";
 
@@ -336,6 +337,11 @@ export const environmentShape = z.strictObject({
   }),
   /** @default { publicAccessCidrs: [] } */
   apiAccess: apiAccessSchema.default({ publicAccessCidrs: [] }),
+  /**
+   * Who may use every cluster's Kubernetes API, besides the identity that created the clusters:
+   * EKS access entries with access policies (see config/access.ts). @default none
+   */
+  access: accessSchema.optional(),
   /** Namespace the services are deployed to on every cluster. @default "apps" */
   namespace: dnsName("namespace", "apps", 63).default("apps"),
   dns: dnsSchema,

@@ -26,6 +26,7 @@ export const ENVIRONMENT_KEY_SCOPE = {
   nodeGroup: "cluster",
   network: "cluster",
   apiAccess: "cluster",
+  access: "cluster",
   namespace: "cluster",
   dns: "environment",
   services: "cluster",

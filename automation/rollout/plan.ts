@@ -11,7 +11,8 @@ import { minorOf } from "../../config/version";
 /**
  * What a step changes, and so how it is run:
  *  - `"release"`: workloads only (services' image, env, replicas, resources, containerPort,
- *    healthPath, autoscaling; services added or removed). The cluster's entry points and
+ *    healthPath, autoscaling; services added or removed), and who may use the cluster's API
+ *    (`access`: EKS access entries, which serve no traffic). The cluster's entry points and
  *    everything under the workloads stay as they are.
  *  - `"upgrade"`: everything else (control plane, add-ons, nodes, Kyverno, network and CIDR, API
  *    access, the services' namespace, a service's load-balancer port, which changes each
@@ -386,6 +387,8 @@ const SETTINGS_KIND = {
   network: "upgrade",
   cidr: "upgrade",
   apiAccess: "upgrade",
+  // Access entries authorize API callers; serving traffic does not go through them.
+  access: "release",
   namespace: "upgrade",
   services: "by service key",
   // Never a step: where a deployed cluster runs does not change (config/placement.ts refuses).
@@ -503,6 +506,7 @@ const DESCRIBE: { [K in keyof ClusterSettings]-?: Describe<ClusterSettings[K]> }
   network: (a, b) => arrowsByKey("network", a, b),
   cidr: (a, b) => arrow("cidr", a, b),
   apiAccess: (a, b) => arrow("API access", a.publicAccessCidrs, b.publicAccessCidrs),
+  access: (a, b) => describeAccess(a, b),
   namespace: (a, b) => arrow("namespace", a, b),
   region: (a, b) => arrow("region", a, b),
   roleArn: (a, b) => arrow("role", a, b),
@@ -515,6 +519,26 @@ const DESCRIBE: { [K in keyof ClusterSettings]-?: Describe<ClusterSettings[K]> }
       );
     }),
 };
+
+/**
+ * An access change in words, per principal and policy: "access view for arn:... added",
+ * "... removed", "... namespaces apps -> apps, web".
+ */
+function describeAccess(a: ClusterSettings["access"], b: ClusterSettings["access"]): string[] {
+  type Grant = NonNullable<ClusterSettings["access"]>[number];
+  const key = (g: Grant) => `${g.policy} for ${g.principalArn}`;
+  const scope = (g: Grant) =>
+    g.namespaces === undefined ? "the cluster" : [...g.namespaces].sort().join(", ");
+  const before = new Map((a ?? []).map((g) => [key(g), g]));
+  const after = new Map((b ?? []).map((g) => [key(g), g]));
+  return [...new Set([...before.keys(), ...after.keys()])].flatMap((k) => {
+    const x = before.get(k);
+    const y = after.get(k);
+    if (!x) return [`access ${k} added (${scope(y!)})`];
+    if (!y) return [`access ${k} removed`];
+    return scope(x) === scope(y) ? [] : [`access ${k}: ${scope(x)} -> ${scope(y)}`];
+  });
+}
 
 /** Human descriptions of what changes between two settings: every difference, in words. */
 export function describeChanges(from: ClusterSettings, to: ClusterSettings): string[] {

@@ -337,6 +337,24 @@ describe("resolveEffective on everything a cluster runs", () => {
       assert.equal(effective.specs[1].settings.namespace, "apps");
     });
 
+    it("takes a cluster recorded without access as one with none, so a first grant rolls", () => {
+      const grant = [{ principalArn: "arn:aws:iam::123456789012:role/ops", policy: "view" }];
+      const withoutAccess = (from = specs()) =>
+        deployedFrom(from).map((d) => {
+          const settings = Object.fromEntries(
+            Object.entries(d.settings!).filter(([k]) => k !== "access"),
+          );
+          return { ...d, settings, generation: generationOf(settings) };
+        });
+      const effective = resolveEffective(specs(), { clusters: withoutAccess() });
+      assert.deepEqual(effective.pending, [], "no grant in the config: nothing changes");
+      assert.doesNotMatch(effective.notes.join("\n"), /without access/);
+      assert.throws(
+        () => resolveEffective(specs({ access: grant }), { clusters: withoutAccess() }),
+        /3 clusters at once \(a, b, c\)/,
+      );
+    });
+
     it("reads the earliest outputs, with no settings at all, by their version and add-ons", () => {
       const earliest = (from = specs()) =>
         deployedFrom(from).map(({ settings, ...rest }) => {

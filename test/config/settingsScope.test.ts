@@ -55,6 +55,7 @@ const ENVIRONMENT_CHANGE: Record<keyof typeof ENVIRONMENT_KEY_SCOPE, Record<stri
   },
   network: { network: { mode: "vpc-per-cluster", availabilityZones: 3, natGateways: "single" } },
   apiAccess: { apiAccess: { publicAccessCidrs: ["198.51.100.0/24"] } },
+  access: { access: [{ principalArn: "arn:aws:iam::123456789012:role/ops", policy: "view" }] },
   namespace: { namespace: "web" },
   dns: {
     dns: {
@@ -82,13 +83,14 @@ describe("which config keys are part of a cluster's settings", () => {
   });
 
   it("puts exactly the cluster-scoped keys into each cluster's settings", () => {
-    // Every optional key of the entry set, so that each one shows.
+    // Every optional key set, so that each one shows.
     const entry = { region: "us-west-2", roleArn: "arn:aws:iam::210987654321:role/deployer" };
     const [a] = planClusters(
       parseEnvironment(
         "test",
         environmentFixture({
           clusters: [clusterFixture("a", 0, entry), clusterFixture("b", 1)],
+          access: [{ principalArn: "arn:aws:iam::123456789012:role/ops", policy: "view" }],
         }),
         "test",
       ).config,

@@ -272,6 +272,20 @@ describe("planRollout: every change of what a cluster runs, and its kind", () =>
     ],
     ["a namespace change", { namespace: "web" }, "upgrade", "namespace apps -> web"],
     [
+      "an access grant",
+      {
+        access: [
+          {
+            principalArn: "arn:aws:iam::123456789012:role/ops",
+            policy: "edit",
+            namespaces: ["web", "apps"],
+          },
+        ],
+      },
+      "release",
+      "access edit for arn:aws:iam::123456789012:role/ops added (apps, web)",
+    ],
+    [
       "a network layout change",
       { network: { mode: "vpc-per-cluster", availabilityZones: 2, natGateways: "per-az" } },
       "upgrade",
@@ -381,8 +395,9 @@ describe("planRollout: every change of what a cluster runs, and its kind", () =>
           // Combine the picked changes, key by key, over the base settings.
           const to = { ...base };
           for (const i of picked) {
-            for (const key of Object.keys(base) as (keyof typeof base)[]) {
-              if (generationOf(variants[i][key]) !== generationOf(base[key])) {
+            const keys = new Set([...Object.keys(base), ...Object.keys(variants[i])]);
+            for (const key of keys as Set<keyof typeof base>) {
+              if (generationOf(variants[i][key] ?? null) !== generationOf(base[key] ?? null)) {
                 Object.assign(to, { [key]: variants[i][key] });
               }
             }
