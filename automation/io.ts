@@ -6,6 +6,11 @@ export interface Io {
   stdoutIsTTY: boolean;
   /** True when stderr is a terminal (progress lines go there). */
   stderrIsTTY: boolean;
+  /**
+   * stdout itself when it is a terminal, for a view redrawn in place (`aa rollout`'s live status);
+   * absent when it is not, and in tests that buffer output.
+   */
+  stdoutTerminal?: NodeJS.WriteStream;
 }
 
 /** The process's own streams. */
@@ -15,6 +20,7 @@ export function processIo(): Io {
     stderr: (text) => void process.stderr.write(text),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdoutTerminal: process.stdout.isTTY ? process.stdout : undefined,
   };
 }
 

@@ -7,6 +7,7 @@ import { manPage } from "./_help";
 import { evaluateStack } from "../offline/evaluate";
 import type { RolloutEvent } from "../rollout/events";
 import { runRollout, type RolloutOptions } from "../rollout/orchestrator";
+import { canRedraw, terminalLiveView } from "../rollout/liveView";
 import { createRenderer } from "../rollout/render";
 import { parseFault, FAULT_KINDS, type Fault } from "../rollout/simulate/faults";
 import { isSimulatedCrash } from "../rollout/simulate/simulatedCrash";
@@ -130,8 +131,13 @@ export function registerRollout(
       return done(ExitCode.Ok);
     }
     const render = createRenderer();
+    // On a terminal, the log lines persist above a status block redrawn in place; piped, the
+    // plain log; with --json, one event per line.
+    const terminal = io.stdoutTerminal;
+    const live = !options.json && canRedraw(terminal) ? terminalLiveView(terminal) : undefined;
     const emit = (event: RolloutEvent) => {
       if (options.json) io.stdout(JSON.stringify(event) + "\n");
+      else if (live) live.event(event, render(event));
       else {
         const line = render(event);
         if (line) io.stdout(line + "\n");
@@ -153,9 +159,11 @@ export function registerRollout(
     if (!options.simulate && (options.fault.length > 0 || options.deployed || options.simState)) {
       throw new UsageError("--fault and --deployed are for rehearsals; add --simulate");
     }
-    const outcome = options.simulate
-      ? await simulate(loaded, options, rolloutOptions, emit)
-      : await runProductionRollout(loaded, rolloutOptions, emit);
+    const outcome = await (
+      options.simulate
+        ? simulate(loaded, options, rolloutOptions, emit)
+        : runProductionRollout(loaded, rolloutOptions, emit)
+    ).finally(() => live?.finish());
     done(
       outcome.result === "succeeded" || outcome.result === "paused"
         ? ExitCode.Ok

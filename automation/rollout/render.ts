@@ -114,7 +114,7 @@ export function renderEvent(e: RolloutEvent): string | undefined {
   }
 }
 
-function firstFailure(gates: GateOutcome[]): string {
+export function firstFailure(gates: GateOutcome[]): string {
   const failed = gates.filter((g) => !g.ok);
   if (failed.length === 0) return "ok";
   const f = failed[0];
@@ -124,7 +124,7 @@ function firstFailure(gates: GateOutcome[]): string {
   );
 }
 
-function clock(ms: number): string {
+export function clock(ms: number): string {
   const s = Math.floor(ms / 1000);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
