@@ -3,7 +3,9 @@ import { Environment } from "./components/environment";
 import { planClusters } from "./config/clusters";
 import { resolveEffective, RolloutRefusal } from "./config/effective";
 import { ConfigError } from "./config/errors";
-import { parseEnvironment, rawFromPulumiConfig } from "./config/load";
+import { parseEnvironment, rawFromPulumiConfig, rawFromStackConfig } from "./config/load";
+import { SecretConfigError, secretsFromEngine, secretsFromStackFile } from "./config/secretEnv";
+import { findProject, readEnvironmentStack } from "./automation/project";
 import {
   DIRECTIVE_ENV,
   parseDirective,
@@ -21,11 +23,8 @@ export async function main(): Promise<Record<string, unknown>> {
   const stack = pulumi.getStack();
   const source = `stack "${stack}" (stacks/Pulumi.${stack}.yaml)`;
   try {
-    const { config } = parseEnvironment(
-      stack,
-      rawFromPulumiConfig(pulumi.runtime.allConfig()),
-      source,
-    );
+    const secrets = readSecretEnv(rawFromPulumiConfig(pulumi.runtime.allConfig()), stack);
+    const { config } = parseEnvironment(stack, secrets.raw, source);
     const previous = await readPreviousState();
     const effective = resolveEffective(
       planClusters(config),
@@ -33,7 +32,13 @@ export async function main(): Promise<Record<string, unknown>> {
       parseDirective(process.env[DIRECTIVE_ENV]),
     );
     effective.notes.forEach((note) => void pulumi.log.warn(note));
-    const env = new Environment(stack, { name: stack, config, source, clusters: effective.specs });
+    const env = new Environment(stack, {
+      name: stack,
+      config,
+      source,
+      clusters: effective.specs,
+      secrets: secrets.values,
+    });
     return {
       environment: stack,
       clusters: env.clusters,
@@ -42,11 +47,48 @@ export async function main(): Promise<Record<string, unknown>> {
     };
   } catch (err) {
     // A RunError is printed by the CLI as a message, without a stack trace.
-    if (err instanceof ConfigError || err instanceof RolloutRefusal) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof RolloutRefusal ||
+      err instanceof SecretConfigError
+    ) {
       throw new pulumi.RunError(err.message);
     }
     throw err;
   }
+}
+
+/** Whether the engine passed config key `key` as a secret (the SDK's own check). */
+function isConfigSecret(key: string): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const config = require("@pulumi/pulumi/runtime/config") as {
+    isConfigSecret?: (k: string) => boolean;
+  };
+  return config.isConfigSecret?.(key) ?? false;
+}
+
+/**
+ * The services' secret env values. Offline (`aa check`, a stack file as written) they are their
+ * `{secure}` form, which cannot be decrypted there: a secret placeholder stands in. Under
+ * `pulumi up` the engine passes them decrypted and marks only `active-active:services` secret;
+ * the stack file (`<project>/<stackConfigDir>/Pulumi.<stack>.yaml`) says which values they are.
+ */
+function readSecretEnv(raw: Record<string, unknown>, stack: string) {
+  const offline = secretsFromStackFile(raw, () => pulumi.secret("[secret]"));
+  if (offline.values.size > 0) return offline;
+  const servicesSecret = isConfigSecret("active-active:services");
+  if (!servicesSecret) return offline;
+  const root = pulumi.runtime.getRootDirectory() || process.cwd();
+  let fileRaw: Record<string, unknown> | undefined;
+  let source = `the stack file of ${stack}`;
+  try {
+    const file = readEnvironmentStack(findProject(root), stack);
+    source = file.path;
+    fileRaw = rawFromStackConfig(file.config);
+  } catch {
+    // No stack file to read: the error below says where secrets are read.
+  }
+  return secretsFromEngine(raw, fileRaw, servicesSecret, (v) => pulumi.secret(v), source);
 }
 
 /**

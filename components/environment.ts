@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { SecretEnv } from "../config/secretEnv";
 import { planClusters, type ClusterSettings, type ClusterSpec } from "../config/clusters";
 import { parseEnvironment, type Environment as ValidatedEnvironment } from "../config/load";
 import type { EnvironmentConfigInput } from "../config/schema";
@@ -27,6 +28,11 @@ export interface EnvironmentArgs {
   clusters?: ClusterSpec[];
   /** Where the config came from, for error messages. @default "environment config" */
   source?: string;
+  /**
+   * The values of the services' secret env (`{secure}` in the config), by service and name: each
+   * cluster gets them in a Kubernetes Secret (config/secretEnv.ts). @default none
+   */
+  secrets?: SecretEnv<pulumi.Input<string>>;
   /** Tags added to every AWS resource. @default {} */
   tags?: Record<string, string>;
   /**
@@ -117,7 +123,12 @@ export class Environment extends pulumi.ComponentResource {
         service,
         new ServiceFleet(
           `${env.name}-${service}`,
-          { environment: env.name, service, clusters: this.cells },
+          {
+            environment: env.name,
+            service,
+            clusters: this.cells,
+            secrets: args.secrets?.get(service),
+          },
           { parent: this },
         ),
       ]),

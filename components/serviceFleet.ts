@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceConfig } from "../config/schema";
+import { generationOf } from "../config/clusters";
+import { fingerprintOf, isSecureValue, type SecretValue } from "../config/secretEnv";
 import type { ClusterCell } from "./clusterCell";
 
 /** Arguments of {@link ServiceFleet}: one service and the clusters of the environment. */
@@ -18,6 +20,12 @@ export interface ServiceFleetArgs {
    * subset of clusters (that would turn a cluster failure into an outage of that service).
    */
   clusters: ClusterCell[];
+  /**
+   * The service's secret env values as the config has them now (ciphertext and value), by name.
+   * A cluster whose settings hold another ciphertext (pinned at what it runs while a rollout
+   * moves another cluster) keeps the value its Secret has. @default none
+   */
+  secrets?: ReadonlyMap<string, SecretValue<pulumi.Input<string>>>;
 }
 
 /**
@@ -55,6 +63,39 @@ export class ServiceFleet extends pulumi.ComponentResource {
       const metadata = { name: svc.name, namespace: cell.serviceNamespace.metadata.name, labels };
       const prefix = `${name}-${cell.name}`;
 
+      // Secret env values: a Secret of this cluster's, read by the containers; the pods carry a
+      // hash of the ciphertexts, so that a changed secret rolls them (a Secret alone would not).
+      const secretName = `${svc.name}-env`;
+      const secure = Object.entries(svc.env).filter(([, v]) => isSecureValue(v));
+      const current = secure.map(([envName, v]) => {
+        const now = args.secrets?.get(envName);
+        return isSecureValue(v) && now && fingerprintOf(now.secure) === v.secure
+          ? now.value
+          : undefined;
+      });
+      // A value this cluster's settings hold at another ciphertext than the config's cannot be
+      // decrypted here: the cluster keeps the Secret it has (it is pinned at what it runs).
+      const pinned = current.some((v) => v === undefined);
+      const secret =
+        secure.length > 0
+          ? new k8s.core.v1.Secret(
+              prefix,
+              {
+                metadata: { ...metadata, name: secretName },
+                type: "Opaque",
+                stringData: Object.fromEntries(
+                  secure.map(([envName], i) => [envName, current[i] ?? pulumi.secret("")]),
+                ),
+              },
+              pinned ? { ...on(), ignoreChanges: ["stringData", "data"] } : on(),
+            )
+          : undefined;
+      const workloadDeps = secret
+        ? [...cell.workloadPrerequisites, secret]
+        : cell.workloadPrerequisites;
+      const templateAnnotations =
+        secure.length > 0 ? { "active-active/secret-env": generationOf(secure) } : undefined;
+
       const deployment = new k8s.apps.v1.Deployment(
         prefix,
         {
@@ -64,7 +105,7 @@ export class ServiceFleet extends pulumi.ComponentResource {
             selector: { matchLabels: labels },
             strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
             template: {
-              metadata: { labels },
+              metadata: { labels, annotations: templateAnnotations },
               spec: {
                 topologySpreadConstraints: [
                   {
@@ -79,10 +120,14 @@ export class ServiceFleet extends pulumi.ComponentResource {
                     name: svc.name,
                     image: svc.image,
                     ports: [{ name: "http", containerPort }],
-                    env: Object.entries(svc.env).map(([envName, value]) => ({
-                      name: envName,
-                      value,
-                    })),
+                    env: Object.entries(svc.env).map(([envName, value]) =>
+                      isSecureValue(value)
+                        ? {
+                            name: envName,
+                            valueFrom: { secretKeyRef: { name: secretName, key: envName } },
+                          }
+                        : { name: envName, value },
+                    ),
                     resources: svc.resources,
                     readinessProbe: { ...probe, periodSeconds: 5 },
                     livenessProbe: { ...probe, periodSeconds: 10, failureThreshold: 6 },
@@ -94,8 +139,8 @@ export class ServiceFleet extends pulumi.ComponentResource {
         },
         svc.autoscaling
           ? // The HPA owns the replica count once it exists.
-            { ...on(cell.workloadPrerequisites), ignoreChanges: ["spec.replicas"] }
-          : on(cell.workloadPrerequisites),
+            { ...on(workloadDeps), ignoreChanges: ["spec.replicas"] }
+          : on(workloadDeps),
       );
 
       if (svc.autoscaling) {

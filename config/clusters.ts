@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { splitCidr } from "./_cidr";
+import { fingerprintedEnv } from "./secretEnv";
 import type { ClusterConfig, EnvironmentConfig } from "./schema";
 import {
   CLUSTER_ENTRY_CLUSTER_KEYS,
@@ -107,7 +108,10 @@ export function clusterSettingsOf(
   return {
     ...rest,
     ...(access?.length ? { access } : {}),
-    services: [...rest.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    // A secret env value as the fingerprint of its ciphertext (config/secretEnv.ts).
+    services: rest.services
+      .map((svc) => ({ ...svc, env: fingerprintedEnv(svc.env) }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
   };
 }
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { awsRegionSchema, roleArnSchema } from "./_aws";
 import { parseCidr } from "./_cidr";
 import { accessSchema } from "./access";
+import { secureValueSchema } from "./secretEnv";
 import { costsSchema } from "./costs";
 import { crossFieldRules } from "./rules";
 
@@ -305,13 +306,20 @@ export const serviceSchema = z.strictObject({
       connectionSeconds: int(0, 3600, "use whole seconds from 0 to 3600, e.g. 300"),
     })
     .optional(),
-  /** Environment variables. @default {} */
+  /**
+   * Environment variables: a string, or a secret as `pulumi config set --secret --path` writes it
+   * (`{secure: <ciphertext>}`), which each cluster gets in a Kubernetes Secret (config/secretEnv.ts).
+   * @default {}
+   */
   env: z
     .record(
       z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
         error: (iss) => `${show(iss.input)} is not an environment variable name`,
       }),
-      z.string({ error: (iss) => `expected a string value, got ${show(iss.input)}; quote it` }),
+      z.union([z.string(), secureValueSchema], {
+        error: (iss) =>
+          `expected a string value, got ${show(iss.input)}; quote it (a secret is set with \`pulumi config set --secret --path 'active-active:services[N].env.NAME' VALUE\`)`,
+      }),
     )
     .default({}),
 });

@@ -58,6 +58,11 @@ export interface OfflineRun {
   deployed?: Record<string, unknown>;
   /** Pulumi organization. @default "organization" (what self-managed backends use) */
   organization?: string;
+  /**
+   * Config keys the engine would mark secret (their values passed decrypted, as `pulumi up`
+   * passes them). @default none
+   */
+  secretKeys?: string[];
   /** Environment variables visible to the program during the run. @default {} */
   env?: Record<string, string>;
   /**
@@ -118,7 +123,7 @@ async function evaluateIsolated(run: OfflineRun, region: string): Promise<Offlin
     run.organization ?? "organization",
   );
   const { onLog } = run;
-  pulumi.runtime.setAllConfig(toPulumiConfig(run.config));
+  pulumi.runtime.setAllConfig(toPulumiConfig(run.config), run.secretKeys);
   let error: unknown;
   const restoreEngine = onLog ? useEngine(new LogEngine(onLog)) : () => undefined;
   const strays = captureStrayErrors();

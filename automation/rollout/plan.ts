@@ -482,7 +482,7 @@ const DESCRIBE_SERVICE: {
         ? [`${n} added`]
         : !(n in b)
           ? [`${n} removed`]
-          : a[n] !== b[n]
+          : differs(a[n], b[n])
             ? [`${n} changed`]
             : [],
     );

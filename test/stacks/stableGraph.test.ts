@@ -50,19 +50,25 @@ describe("an update to per-cluster AWS providers changes nothing for clusters th
     const cell = "active-active:index:Environment$active-active:index:ClusterCell";
     const diff = changed(before, after);
     assert.deepEqual(
-      diff.filter((urn) => !/::prod-c(-|::|$)|-c$/.test(urn) && !/-access-/.test(urn)),
+      diff.filter(
+        (urn) =>
+          !/::prod-c(-|::|$)|-c$/.test(urn) &&
+          !/-access-/.test(urn) &&
+          !/(Deployment|Secret)::prod-api-[abc]$/.test(urn),
+      ),
       [],
       "only cluster c's resources and the stack's own outputs change",
     );
-    // The prod example also gained access grants since: their entries, on every cluster.
+    // The prod example also gained access grants since (their entries, on every cluster) and a
+    // secret env value for api (a Secret on every cluster, read by api's Deployments).
     const access =
-      /\$aws:eks\/access(Entry:AccessEntry|PolicyAssociation:AccessPolicyAssociation)::prod-[abc]-access-/;
+      /\$aws:eks\/access(Entry:AccessEntry|PolicyAssociation:AccessPolicyAssociation)::prod-[abc]-access-|\$kubernetes:core\/v1:Secret::prod-api-[abc]$/;
     const added = [...after.keys()].filter((urn) => !before.has(urn));
     assert.deepEqual(
       added.filter((urn) => !access.test(urn)),
       [`urn:pulumi:prod::active-active::${cell}$pulumi:providers:aws::prod-c-aws`],
     );
-    assert.equal(added.filter((urn) => access.test(urn)).length, 3 * (2 + 3));
+    assert.equal(added.filter((urn) => access.test(urn)).length, 3 * (2 + 3) + 3);
     assert.deepEqual(
       [...before.keys()].filter((urn) => !after.has(urn)),
       [],

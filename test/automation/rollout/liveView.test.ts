@@ -96,11 +96,10 @@ describe("the rollout's live status", () => {
 describe("LiveView", () => {
   it("persists each event's log line above the block and redraws the block after it", () => {
     const { calls, redraw } = recorder();
-    let now = 0;
     const view = new LiveView(
       redraw,
       () => 120,
-      () => now,
+      () => 0,
       60_000,
     );
     const render = createRenderer();
