@@ -63,6 +63,20 @@ function secureEntries(services: unknown): { service: string; name: string; valu
   });
 }
 
+/** The path of the first secret under `services` that is not an env value, if there is one. */
+function secureOutsideEnv(value: unknown, at = ""): string | undefined {
+  if (isSecureValue(value)) return at;
+  if (value === null || typeof value !== "object") return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const path = Array.isArray(value) ? `${at}[${key}]` : `${at}.${key}`;
+    // services[N].env.NAME: where secrets belong.
+    if (/^\[\d+\]\.env$/.test(path)) continue;
+    const found = secureOutsideEnv(child, path);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** The outcome of reading secret env values: the config as aa validates it, and the values. */
 export interface SplitSecrets<V> {
   /** The raw config with every secret env value as its `{secure}` form. */
@@ -106,6 +120,12 @@ export function secretsFromEngine<V>(
 ): SplitSecrets<V> {
   const values: SecretEnv<V> = new Map();
   if (!servicesSecret) return { raw, values };
+  const elsewhere = fileRaw ? secureOutsideEnv(fileRaw.services) : undefined;
+  if (elsewhere) {
+    throw new SecretConfigError(
+      `${source} holds a secret at active-active:services${elsewhere}; only services[].env values may be secret: set that one as plain config`,
+    );
+  }
   const inFile = fileRaw ? secureEntries(fileRaw.services) : [];
   if (inFile.length === 0) {
     throw new SecretConfigError(

@@ -6,7 +6,7 @@ import YAML from "yaml";
 import { runOffline, type OfflineResult } from "../../automation/offline/evaluate";
 import { planClusters } from "../../config/clusters";
 import { parseEnvironment } from "../../config/load";
-import { fingerprintOf } from "../../config/secretEnv";
+import { fingerprintOf, secretsFromEngine } from "../../config/secretEnv";
 import { main } from "../../program";
 import { aa } from "../_cli";
 import { environmentFixture, serviceFixture, stackConfigFixture } from "../_fixtures";
@@ -184,6 +184,23 @@ describe("secret env values", () => {
     for (const text of [planned.stdout, rehearsal.stdout, rehearsal.stderr]) {
       assert.ok(!text.includes(CIPHERTEXT) && !text.includes("an-older-ciphertext"));
     }
+  });
+
+  it("refuses, under pulumi up, a secret anywhere but an env value", () => {
+    const fileRaw = {
+      services: [{ name: "api", image: { secure: "v1:x" }, env: { A: { secure: "v1:y" } } }],
+    };
+    assert.throws(
+      () =>
+        secretsFromEngine(
+          { services: [{ name: "api", image: "i", env: { A: "a" } }] },
+          fileRaw,
+          true,
+          (v) => v,
+          "stacks/Pulumi.test.yaml",
+        ),
+      /stacks\/Pulumi\.test\.yaml holds a secret at active-active:services\[0\]\.image; only services\[\]\.env values may be secret/,
+    );
   });
 
   it("refuses another kind of value with the way to set a secret", () => {
