@@ -13,11 +13,42 @@ import type { environmentShape } from "./schema";
 
 type Parsed = z.output<typeof environmentShape>;
 
-/** Adds an issue for every cross-field problem of `env`. */
+/**
+ * Adds an issue for every cross-field problem of `env`. Each rule runs only when the keys it reads
+ * passed their own checks: a rule never sees a value already reported as invalid (an invalid
+ * CIDR is not compared with the others, a malformed version not measured for skew), so every
+ * problem is reported once, at its field.
+ */
 export function crossFieldRules(env: Parsed, ctx: z.RefinementCtx): void {
   const fail = (path: PropertyKey[], input: unknown, message: string) =>
     ctx.addIssue({ code: "custom", path, input, message });
+  const reported = new Set(ctx.issues.map((issue) => String(issue.path?.[0])));
+  const passed = (...keys: (keyof Parsed)[]) => keys.every((key) => !reported.has(key));
 
+  if (passed("clusters", "minClusters")) clusterListRules(env, fail);
+  if (passed("clusters")) checkReplaces(env, fail);
+  if (passed("rollout")) checkRamp(env, fail);
+  if (passed("kubernetesVersion", "clusters")) checkVersionSkew(env, fail);
+  if (passed("kubernetesVersion", "clusters", "addons", "addonMatrix")) checkAddons(env, fail);
+  if (passed("clusters", "network")) checkNetwork(env, fail);
+  if (passed("clusters")) checkPlacement(env, fail);
+  if (passed("services")) checkServices(env, fail);
+  if (passed("dns", "services")) checkDns(env, fail);
+
+  const ng = env.nodeGroup;
+  if (passed("nodeGroup") && (ng.minSize > ng.desiredSize || ng.desiredSize > ng.maxSize)) {
+    fail(
+      ["nodeGroup", "desiredSize"],
+      ng.desiredSize,
+      `sizes must satisfy minSize <= desiredSize <= maxSize, got ${ng.minSize} <= ${ng.desiredSize} <= ${ng.maxSize}; adjust them`,
+    );
+  }
+}
+
+type Fail = (path: PropertyKey[], input: unknown, message: string) => void;
+
+/** Enough clusters, unique names, and some traffic. */
+function clusterListRules(env: Parsed, fail: Fail): void {
   const needed = Math.max(2, env.minClusters);
   if (env.clusters.length < needed) {
     fail(
@@ -44,27 +75,7 @@ export function crossFieldRules(env: Parsed, ctx: z.RefinementCtx): void {
       "every cluster has weight 0, so no cluster would receive traffic; give at least one cluster a weight above 0",
     );
   }
-
-  checkReplaces(env, fail);
-  checkRamp(env, fail);
-  checkVersionSkew(env, fail);
-  checkAddons(env, fail);
-  checkNetwork(env, fail);
-  checkPlacement(env, fail);
-  checkServices(env, fail);
-  checkDns(env, fail);
-
-  const ng = env.nodeGroup;
-  if (ng.minSize > ng.desiredSize || ng.desiredSize > ng.maxSize) {
-    fail(
-      ["nodeGroup", "desiredSize"],
-      ng.desiredSize,
-      `sizes must satisfy minSize <= desiredSize <= maxSize, got ${ng.minSize} <= ${ng.desiredSize} <= ${ng.maxSize}; adjust them`,
-    );
-  }
 }
-
-type Fail = (path: PropertyKey[], input: unknown, message: string) => void;
 
 /** `replaces` names a cluster that is gone from the list, and each old cluster only once. */
 function checkReplaces(env: Parsed, fail: Fail): void {

@@ -364,7 +364,10 @@ export const environmentShape = z.strictObject({
  * The whole environment: every `active-active:` key of a stack, with the rules that span fields
  * (`./rules.ts`) run once the fields themselves are valid.
  */
-export const environmentSchema = environmentShape.superRefine(crossFieldRules);
+export const environmentSchema = environmentShape.superRefine(crossFieldRules, {
+  // Also when some fields failed: the rules run on the keys that passed (see crossFieldRules).
+  when: (payload) => typeof payload.value === "object" && payload.value !== null,
+});
 
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 /** The environment config as written in a stack file. */

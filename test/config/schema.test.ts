@@ -422,3 +422,69 @@ describe("environment config", () => {
     assert.equal(message.split("\n").length, 3);
   });
 });
+
+describe("field checks before cross-field rules", () => {
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    [
+      "a version with a v",
+      { kubernetesVersion: "v1.33" },
+      /kubernetesVersion: "v1\.33" is not a Kubernetes minor version/,
+    ],
+    [
+      "a patch version",
+      { kubernetesVersion: "1.33.1" },
+      /kubernetesVersion: "1\.33\.1" is not a Kubernetes minor version/,
+    ],
+    [
+      "a major 2",
+      { kubernetesVersion: "2.0" },
+      /kubernetesVersion: "2\.0" is not a Kubernetes minor version/,
+    ],
+    [
+      "a cluster's own malformed version",
+      {
+        clusters: clusters(
+          clusterFixture("a", 0, { kubernetesVersion: "1.x" }),
+          clusterFixture("b", 1),
+        ),
+      },
+      /clusters\[0\]\.kubernetesVersion: "1\.x" is not a Kubernetes minor version/,
+    ],
+    [
+      "an address out of range",
+      {
+        clusters: clusters(
+          clusterFixture("a", 0, { cidr: "999.10.0.0/16" }),
+          clusterFixture("b", 1),
+        ),
+      },
+      /clusters\[0\]\.cidr: "999\.10\.0\.0\/16" is not a valid IPv4 CIDR block/,
+    ],
+    [
+      "an IPv6 block",
+      { clusters: clusters(clusterFixture("a", 0, { cidr: "fd00::/48" }), clusterFixture("b", 1)) },
+      /clusters\[0\]\.cidr: "fd00::\/48" is not an IPv4 CIDR block/,
+    ],
+  ];
+  for (const [what, overrides, message] of cases) {
+    it(`reports ${what} at its field, once, and the rules that read it do not run on it`, () => {
+      const text = rejection(environmentFixture(overrides));
+      assert.match(text, message);
+      assert.equal(text.split("\n").filter((l) => l.startsWith("  - ")).length, 1, text);
+    });
+  }
+
+  it("still runs the rules on the keys that passed", () => {
+    const text = rejection(
+      environmentFixture({
+        kubernetesVersion: "v1.33",
+        nodeGroup: { instanceTypes: ["m6i.large"], minSize: 3, desiredSize: 2, maxSize: 6 },
+      }),
+    );
+    assert.match(text, /kubernetesVersion: "v1\.33"/);
+    assert.match(
+      text,
+      /nodeGroup\.desiredSize: sizes must satisfy minSize <= desiredSize <= maxSize/,
+    );
+  });
+});
