@@ -90,12 +90,7 @@ export function readStackFile(file: string, stack = stackNameOf(file)): StackFil
         : `cannot read stack file ${file}: ${(err as Error).message}`,
     );
   }
-  let doc: unknown;
-  try {
-    doc = YAML.parse(text, { prettyErrors: true });
-  } catch (err) {
-    throw new UsageError(`${file} is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
-  }
+  const doc = parseStackYaml(text, file);
   const config = (doc as { config?: unknown } | null)?.config;
   if (
     config === undefined ||
@@ -120,4 +115,42 @@ export function stackNameOf(file: string): string {
 export function displayPath(file: string): string {
   const rel = path.relative(process.cwd(), path.resolve(file));
   return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : path.resolve(file);
+}
+
+/** Keys that would reach an object's prototype machinery instead of being data. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * A stack file's YAML as plain data. Every mapping key must be a string as written: an unquoted
+ * `1.30:` is the number 1.3 to YAML (an `addonMatrix` row would silently become "1.3"), so it is
+ * refused with the fix; and `__proto__`, `constructor` and `prototype` are refused by name
+ * anywhere, since as keys they are not data. Errors name the file and line.
+ */
+function parseStackYaml(text: string, file: string): unknown {
+  const lineCounter = new YAML.LineCounter();
+  const doc = YAML.parseDocument(text, { prettyErrors: true, lineCounter, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new UsageError(`${file} is not valid YAML: ${doc.errors[0].message.split("\n")[0]}`);
+  }
+  const at = (node: YAML.Node | null | undefined) => {
+    const offset = node?.range?.[0];
+    return offset === undefined ? "" : ` line ${lineCounter.linePos(offset).line}:`;
+  };
+  YAML.visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as YAML.Node | null;
+      const raw = key?.range ? text.slice(key.range[0], key.range[1]).trim() : String(key);
+      if (!YAML.isScalar(key) || typeof key.value !== "string") {
+        throw new UsageError(
+          `${file}:${at(key)} the key ${raw} is not a string (YAML reads it as ${JSON.stringify(YAML.isScalar(key) ? key.value : raw)}); quote it: "${raw}"`,
+        );
+      }
+      if (FORBIDDEN_KEYS.has(key.value)) {
+        throw new UsageError(
+          `${file}:${at(key)} "${key.value}" cannot be a key in a stack file; rename it`,
+        );
+      }
+    },
+  });
+  return doc.toJS({ maxAliasCount: 100 });
 }

@@ -30,11 +30,48 @@ export function parseEnvironment(
       },
     ]);
   }
+  const forbidden = forbiddenKeys(raw);
+  if (forbidden.length > 0) {
+    throw new ConfigError(
+      source,
+      forbidden.map((field) => ({
+        field: `${NAMESPACE}:${field}`,
+        message: `"${field.split(/[.[]/).pop()}" cannot be a key (it is not data in JavaScript); rename it`,
+      })),
+    );
+  }
   const result = environmentSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     throw new ConfigError(source, problemsFromZod(result.error, environmentSchema));
   }
   return { name, config: result.data };
+}
+
+/** Keys that are not data in a JavaScript object: they would reach its prototype. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** The paths (`services[0].env.__proto__`) of every forbidden own key in `value`, at any depth. */
+function forbiddenKeys(value: unknown, at = ""): string[] {
+  if (value === null || typeof value !== "object") return [];
+  const found: string[] = [];
+  // Iteratively, so a deeply nested value cannot exhaust the stack.
+  const stack: [unknown, string][] = [[value, at]];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    const array = Array.isArray(node);
+    for (const key of Object.keys(node)) {
+      const child = array ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      if (!array && FORBIDDEN_KEYS.has(key)) found.push(child);
+      else stack.push([(node as Record<string, unknown>)[key], child]);
+    }
+  }
+  return found.sort();
+}
+
+/** Sets `raw[key]` as an own property, whatever the key (`__proto__` included). */
+function setOwn(raw: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(raw, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /**
@@ -44,7 +81,7 @@ export function parseEnvironment(
 export function rawFromStackConfig(config: Record<string, unknown>): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
-    if (key.startsWith(`${NAMESPACE}:`)) raw[key.slice(NAMESPACE.length + 1)] = value;
+    if (key.startsWith(`${NAMESPACE}:`)) setOwn(raw, key.slice(NAMESPACE.length + 1), value);
   }
   return raw;
 }
@@ -58,7 +95,7 @@ export function rawFromPulumiConfig(all: Record<string, string>): Record<string,
   for (const [key, text] of Object.entries(all)) {
     if (!key.startsWith(`${NAMESPACE}:`)) continue;
     const name = key.slice(NAMESPACE.length + 1);
-    raw[name] = STRING_KEYS.has(name) ? text : parseJsonOrText(text);
+    setOwn(raw, name, STRING_KEYS.has(name) ? text : parseJsonOrText(text));
   }
   return raw;
 }

@@ -144,10 +144,11 @@ export const addonMatrixSchema = z.record(
 
 /** The Kyverno Helm chart installed on every cluster. */
 export const kyvernoSchema = z.strictObject({
-  /** Helm repository URL. */
+  /** Helm repository URL: `https://` (a chart repository) or `oci://` (a registry). */
   repository: z.url({
+    protocol: /^(https|oci)$/,
     error: (iss) =>
-      `${show(iss.input)} is not a URL; use the chart repository, e.g. "https://kyverno.github.io/kyverno/"`,
+      `${show(iss.input)} is not an https:// or oci:// URL; use the chart repository, e.g. "https://kyverno.github.io/kyverno/" or "oci://ghcr.io/kyverno/charts"`,
   }),
   /** Chart version (exact, so every cluster runs the same bits). */
   version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, {

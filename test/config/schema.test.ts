@@ -488,3 +488,40 @@ describe("field checks before cross-field rules", () => {
     );
   });
 });
+
+describe("keys and URLs that are not data", () => {
+  it("refuses __proto__, constructor and prototype keys in the config the engine passes", () => {
+    const text = rejection(
+      environmentFixture({
+        services: [serviceFixture({ env: JSON.parse('{"__proto__": "x"}') as object })],
+        kyverno: JSON.parse(
+          '{"repository": "https://kyverno.github.io/kyverno/", "version": "3.3.4", "values": {"a": {"constructor": 1}}}',
+        ) as object,
+      }),
+    );
+    assert.match(text, /services\[0\]\.env\.__proto__: "__proto__" cannot be a key/);
+    assert.match(text, /kyverno\.values\.a\.constructor: "constructor" cannot be a key/);
+  });
+
+  it("takes Helm repositories over https:// and oci:// only", () => {
+    for (const repository of [
+      "javascript:alert(1)",
+      "file:///etc/passwd",
+      "http://charts.example.com",
+    ]) {
+      assert.match(
+        rejection(environmentFixture({ kyverno: { repository, version: "3.3.4" } })),
+        /kyverno\.repository: ".*" is not an https:\/\/ or oci:\/\/ URL/,
+      );
+    }
+    assert.doesNotThrow(() =>
+      parseEnvironment(
+        "test",
+        environmentFixture({
+          kyverno: { repository: "oci://ghcr.io/kyverno/charts", version: "3.3.4" },
+        }),
+        "t",
+      ),
+    );
+  });
+});
