@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
+import { environmentNameProblem, isEnvironmentName } from "../config/load";
 import { UsageError } from "./exitCodes";
 
 /** A Pulumi project on disk and where its stack files live. */
@@ -66,6 +67,8 @@ export function listEnvironments(project: Project): string[] {
 
 /** Reads `<stackConfigDir>/Pulumi.<env>.yaml`. */
 export function readEnvironmentStack(project: Project, env: string): StackFile {
+  // Checked before any path is made of it: "dev/../../x" must not name a file outside the project.
+  if (!isEnvironmentName(env)) throw new UsageError(environmentNameProblem(env));
   const file = path.join(project.stackConfigDir, `Pulumi.${env}.yaml`);
   if (!fs.existsSync(file)) {
     const known = listEnvironments(project);

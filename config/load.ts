@@ -17,18 +17,24 @@ const STRING_KEYS = new Set(["kubernetesVersion", "namespace"]);
  * Validates the `active-active:` keys of an environment (namespace already stripped). Throws a
  * {@link ConfigError} that lists every problem; never returns a half-valid config.
  */
+/** Whether `name` can name an environment (and its stack file): a short DNS-safe label. */
+export function isEnvironmentName(name: string): boolean {
+  return ENV_NAME.test(name) && name.length <= 16;
+}
+
+/** What is wrong with an environment name, and the fix (the value cut when long). */
+export function environmentNameProblem(name: string): string {
+  const shown = name.length > 40 ? `${name.slice(0, 40)}... (${name.length} characters)` : name;
+  return `${JSON.stringify(shown)} is not a usable environment name; use at most 16 lowercase letters, digits and "-", starting with a letter (e.g. "dev", "prod")`;
+}
+
 export function parseEnvironment(
   name: string,
   raw: Record<string, unknown>,
   source: string,
 ): Environment {
-  if (!ENV_NAME.test(name) || name.length > 16) {
-    throw new ConfigError(source, [
-      {
-        field: "stack name",
-        message: `${JSON.stringify(name)} is not a usable environment name; use at most 16 lowercase letters, digits and "-", starting with a letter (e.g. "dev", "prod")`,
-      },
-    ]);
+  if (!isEnvironmentName(name)) {
+    throw new ConfigError(source, [{ field: "stack name", message: environmentNameProblem(name) }]);
   }
   const forbidden = forbiddenKeys(raw);
   if (forbidden.length > 0) {

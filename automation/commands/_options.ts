@@ -3,13 +3,25 @@ import { UsageError } from "../exitCodes";
 
 // Parsers of the commands' options, and who runs a command.
 
-/** Parses a whole number of seconds option. */
-export function seconds(name: string) {
+/** Longest any wait of a rollout may be asked to last: a day. */
+export const DAY_SECONDS = 86_400;
+
+/**
+ * Parses a whole number of seconds option, from `min` (default 0) to `max` (default a day): a
+ * value outside is a usage error (exit 2) that says the range, before anything runs.
+ */
+export function seconds(name: string, range: { min?: number; max?: number } = {}) {
+  const { min = 0, max = DAY_SECONDS } = range;
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) {
+    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) {
       throw new UsageError(
         `${name} ${JSON.stringify(value)} is not a whole number of seconds, e.g. ${name} 60`,
+      );
+    }
+    if (n < min || n > max) {
+      throw new UsageError(
+        `${name} ${n} is out of range; use ${min} to ${max} seconds (${max === DAY_SECONDS ? "at most a day" : `at most ${max}`})`,
       );
     }
     return n;

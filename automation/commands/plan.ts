@@ -4,7 +4,7 @@ import type { PreviousState } from "../../config/rolloutState";
 import { ExitCode, type ExitCodeValue } from "../exitCodes";
 import { writeJson, type Io } from "../io";
 import { manPage } from "./_help";
-import { planRollout, stepSummary } from "../rollout/plan";
+import { planRollout, stepSummary, checkClusterOrder } from "../rollout/plan";
 import { readDeployedFromStack } from "../rollout/production";
 import { oneMinorBelow } from "../rollout/simulate/simulation";
 import { loadEnvironment, readDeployedFile, type LoadedEnvironment } from "../environment";
@@ -58,6 +58,10 @@ export function registerPlan(program: Command, io: Io, done: (code: ExitCodeValu
   });
   command.action(async (env: string | undefined, options: PlanOptions) => {
     const loaded = loadEnvironment(env, options.stackFile);
+    checkClusterOrder(
+      options.order,
+      loaded.desired.map((d) => d.name),
+    );
     const { previous, source } = await deployedState(loaded, options);
     // A PlanRefusal is reported with its exit code (5) by the CLI's one error lookup.
     const plan = planRollout(

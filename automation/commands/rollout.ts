@@ -1,8 +1,10 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Command } from "commander";
 import { parsePreviousState, type PreviousState } from "../../config/rolloutState";
 import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
 import type { Io } from "../io";
+import { checkClusterOrder } from "../rollout/plan";
 import { manPage } from "./_help";
 import { evaluateStack } from "../offline/evaluate";
 import type { RolloutEvent } from "../rollout/events";
@@ -76,14 +78,19 @@ export function registerRollout(
     .option(
       "--health-timeout <seconds>",
       "how long a changed cluster may take to pass its gates",
-      seconds("--health-timeout"),
+      seconds("--health-timeout", { min: 1 }),
       900,
     )
-    .option("--poll <seconds>", "seconds between gate checks", seconds("--poll"), 15)
+    .option(
+      "--poll <seconds>",
+      "seconds between gate checks (1 to 3600)",
+      seconds("--poll", { min: 1, max: 3600 }),
+      15,
+    )
     .option(
       "--drain <seconds>",
       "in-flight drain window added to the DNS TTL",
-      seconds("--drain"),
+      seconds("--drain", { max: 3600 }),
       30,
     )
     .option("--drain-releases", "drain a cluster for a release step too, as for an upgrade")
@@ -120,7 +127,20 @@ export function registerRollout(
     seeAlso: ["aa plan", "aa status"],
   });
   command.action(async (env: string | undefined, options: RolloutCliOptions) => {
+    if (options.forceUnlock && options.simulate) {
+      throw new UsageError(
+        "--force-unlock removes the lock of a real rollout and --simulate rehearses one; use one of them",
+      );
+    }
+    if (options.simState && !options.simulate) {
+      throw new UsageError("--sim-state is for rehearsals; add --simulate");
+    }
+    if (options.simState) checkWritableFolder("--sim-state", options.simState);
     const loaded = loadEnvironment(env, options.stackFile);
+    checkClusterOrder(
+      options.order,
+      loaded.desired.map((d) => d.name),
+    );
     if (options.forceUnlock) {
       const holder = await forceUnlock(loaded);
       io.stderr(
@@ -172,6 +192,19 @@ export function registerRollout(
           : ExitCode.Refused,
     );
   });
+}
+
+/** Refuses, before anything runs, a file whose folder does not exist or cannot be written. */
+function checkWritableFolder(option: string, file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  try {
+    if (!fs.statSync(dir).isDirectory()) throw new Error("not a folder");
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new UsageError(
+      `${option} ${file}: the folder ${dir} does not exist or cannot be written; create it, or give a file in another folder`,
+    );
+  }
 }
 
 /** A simulated environment kept between rehearsals (`--sim-state`): the stack's deployed state. */

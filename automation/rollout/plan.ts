@@ -7,6 +7,7 @@ import { placementChanges, placementRefusal } from "../../config/placement";
 import { kubeProxySkew } from "../../config/rules";
 import type { EnvironmentConfig, ServiceConfig } from "../../config/schema";
 import { minorOf } from "../../config/version";
+import { UsageError } from "../exitCodes";
 
 /**
  * What a step changes, and so how it is run:
@@ -339,21 +340,33 @@ function addonsFor(
   );
 }
 
-function orderClusters(desired: ClusterSpec[], order: string[] | undefined): ClusterSpec[] {
-  if (!order || order.length === 0) return desired;
-  const names = desired.map((d) => d.name);
+/**
+ * Checks `--order` against the environment's clusters: every cluster once, no other. A wrong list
+ * is a usage error (exit 2); the commands call this before anything runs.
+ */
+export function checkClusterOrder(order: string[] | undefined, names: string[]): void {
+  if (!order || order.length === 0) return;
   const unknown = order.filter((o) => !names.includes(o));
   if (unknown.length > 0) {
-    throw new PlanRefusal(
+    throw new UsageError(
       `--order names unknown cluster(s) ${unknown.join(", ")}; clusters are ${names.join(", ")}`,
     );
   }
   const missing = names.filter((n) => !order.includes(n));
   if (missing.length > 0 || new Set(order).size !== order.length) {
-    throw new PlanRefusal(
+    throw new UsageError(
       `--order must list every cluster once (${names.join(", ")}); got ${order.join(", ")}`,
     );
   }
+}
+
+/** `desired` in `--order`'s order. */
+function orderClusters(desired: ClusterSpec[], order: string[] | undefined): ClusterSpec[] {
+  if (!order || order.length === 0) return desired;
+  checkClusterOrder(
+    order,
+    desired.map((d) => d.name),
+  );
   return order.map((n) => desired.find((d) => d.name === n)!);
 }
 
