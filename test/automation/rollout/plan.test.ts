@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { UsageError } from "../../../automation/exitCodes";
 import fc from "fast-check";
 import { generationOf, planClusters } from "../../../config/clusters";
 import { parseEnvironment } from "../../../config/load";
@@ -126,7 +127,13 @@ describe("planRollout", () => {
       result.steps.map((s) => s.cluster),
       ["c", "a", "b", "c", "a", "b"],
     );
-    assert.throws(() => plan(envAt("1.32"), envAt("1.34"), ["c", "a"]), PlanRefusal);
+    // A usage error (exit 2), not a refusal: the list is wrong, not the change (#16).
+    assert.throws(
+      () => plan(envAt("1.32"), envAt("1.34"), ["c", "a"]),
+      (err: unknown) =>
+        err instanceof UsageError &&
+        /--order must list every cluster once \(a, b, c\); got c, a/.test(err.message),
+    );
     assert.throws(() => plan(envAt("1.32"), envAt("1.34"), ["c", "a", "x"]), /unknown cluster/);
   });
 
