@@ -30,9 +30,9 @@ export interface ServiceFleetArgs {
 
 /**
  * One service on every cluster that runs it: a Deployment, a LoadBalancer Service (each cluster
- * has its own entry point), a PodDisruptionBudget and, with autoscaling, a
- * HorizontalPodAutoscaler per cluster, each from that cluster's copy of the service's spec and
- * created with that cluster's own provider.
+ * has its own entry point), a PodDisruptionBudget, with autoscaling a HorizontalPodAutoscaler,
+ * and with secret env values a Secret per cluster, each from that cluster's copy of the
+ * service's spec and created with that cluster's own provider.
  */
 export class ServiceFleet extends pulumi.ComponentResource {
   /** Load balancer hostname of this service on each cluster that runs it, by cluster name. */
@@ -64,7 +64,8 @@ export class ServiceFleet extends pulumi.ComponentResource {
       const prefix = `${name}-${cell.name}`;
 
       // Secret env values: a Secret of this cluster's, read by the containers; the pods carry a
-      // hash of the ciphertexts, so that a changed secret rolls them (a Secret alone would not).
+      // hash of the ciphertexts' fingerprints, so that a changed secret rolls them (a Secret
+      // alone would not).
       const secretName = `${svc.name}-env`;
       const secure = Object.entries(svc.env).filter(([, v]) => isSecureValue(v));
       const current = secure.map(([envName, v]) => {
