@@ -82,18 +82,7 @@ export function readEnvironmentStack(project: Project, env: string): StackFile {
 
 /** Reads a stack config file anywhere; the stack name comes from `Pulumi.<name>.yaml`. */
 export function readStackFile(file: string, stack = stackNameOf(file)): StackFile {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === "ENOENT"
-        ? `stack file ${file} does not exist`
-        : `cannot read stack file ${file}: ${(err as Error).message}`,
-    );
-  }
-  const doc = parseStackYaml(text, file);
+  const doc = parseStackYaml(readStackText(file), file);
   const config = (doc as { config?: unknown } | null)?.config;
   if (
     config === undefined ||
@@ -118,6 +107,49 @@ export function stackNameOf(file: string): string {
 export function displayPath(file: string): string {
   const rel = path.relative(process.cwd(), path.resolve(file));
   return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : path.resolve(file);
+}
+
+/** The largest stack file read: far above any real one (the examples are a few KB). */
+export const STACK_FILE_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A stack file's text: a regular file (not a device or a pipe, which could be endless), at most
+ * {@link STACK_FILE_MAX_BYTES}, in UTF-8; a byte-order mark is dropped, UTF-16 refused with the fix.
+ */
+function readStackText(file: string): string {
+  let bytes: Buffer;
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) {
+      throw new UsageError(
+        `stack file ${file} is not a regular file; give the path of a YAML file`,
+      );
+    }
+    if (stat.size > STACK_FILE_MAX_BYTES) {
+      throw new UsageError(
+        `stack file ${file} is ${stat.size} bytes, above the ${STACK_FILE_MAX_BYTES / 1024 / 1024} MiB a stack file may have; check that it is the right file`,
+      );
+    }
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === "ENOENT"
+        ? `stack file ${file} does not exist`
+        : `cannot read stack file ${file}: ${(err as Error).message}`,
+    );
+  }
+  if (
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+  ) {
+    throw new UsageError(
+      `stack file ${file} is UTF-16; save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8), as Pulumi writes it`,
+    );
+  }
+  const text = bytes.toString("utf8");
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Keys that would reach an object's prototype machinery instead of being data. */

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { showValue } from "./_show";
 
 /** AWS names the config validates in more than one place: regions and IAM role ARNs. */
 
-const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
+const show = showValue;
 
 /** An AWS region name as AWS writes it: "us-east-1", "eu-central-1", "us-gov-west-1". */
 export const awsRegionSchema = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, {

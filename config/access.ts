@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { showValue } from "./_show";
 
 /**
  * Who may use each cluster's Kubernetes API: the `access` key of the stack config, and the EKS
  * access entries and access policy associations it becomes on every cluster. Pure.
  */
 
-const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
+const show = showValue;
 
 /** The access policies a grant may name, and the EKS access policy each one is. */
 export const ACCESS_POLICIES = {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { awsRegionSchema } from "./_aws";
+import { showValue } from "./_show";
 
 /**
  * The schema of `active-active:costs`: the price table `aa cost` uses to show what running N
@@ -11,7 +12,7 @@ import { awsRegionSchema } from "./_aws";
  * Nothing here changes what is deployed; it is not part of a cluster's generation.
  */
 
-const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
+const show = showValue;
 
 /** A price in the table's currency per unit (hour, month, GiB-month), zero or more. */
 const price = (unit: string, example: string) =>

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AaError, ExitCode } from "../errors/aaError";
 import { closest } from "./_suggest";
+import { showValue } from "./_show";
 
 /** One problem in an environment's config: the field (as written in the stack file) and why. */
 export interface ConfigProblem {
@@ -42,11 +43,8 @@ export function fieldName(path: readonly PropertyKey[]): string {
   return out || `${NAMESPACE}:*`;
 }
 
-/** A value as JSON, or as its own text where JSON has none (a function, a symbol). */
-const show = (v: unknown): string => {
-  if (v === undefined) return "nothing";
-  return typeof v === "function" || typeof v === "symbol" ? String(v) : JSON.stringify(v);
-};
+/** A value as a person reads it (config/_show.ts). */
+const show = showValue;
 
 /** Turns zod's issues into problems a person can act on. */
 export function problemsFromZod(error: z.ZodError, schema: z.ZodType): ConfigProblem[] {

@@ -5,6 +5,7 @@ import { accessSchema } from "./access";
 import { secureValueSchema } from "./secretEnv";
 import { costsSchema } from "./costs";
 import { crossFieldRules } from "./rules";
+import { showValue } from "./_show";
 
 /**
  * The schema of an environment's stack config: every key under the `active-active:` namespace of
@@ -15,7 +16,7 @@ import { crossFieldRules } from "./rules";
  */
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
+const show = showValue;
 
 /** A DNS-safe name (RFC 1123 label) of at most `max` characters. */
 function dnsName(what: string, example: string, max: number) {
@@ -243,7 +244,11 @@ export const dnsSchema = z.strictObject({
   /** TTL of the weighted records in seconds. Short, so draining takes effect fast. @default 60 */
   ttl: int(0, 86400, "use a short TTL such as 60 so that drains take effect quickly").default(60),
   /** Health check interval, 10 or 30 seconds. @default 30 */
-  healthCheckIntervalSeconds: z.union([z.literal(10), z.literal(30)]).default(30),
+  healthCheckIntervalSeconds: z
+    .union([z.literal(10), z.literal(30)], {
+      error: (iss) => `${show(iss.input)} is not a Route 53 health check interval; use 10 or 30`,
+    })
+    .default(30),
   /** Failed checks before a cluster is taken out of DNS, 1–10. @default 3 */
   healthCheckFailureThreshold: int(1, 10, "Route 53 allows 1 to 10").default(3),
   /** Public hostnames, each routed to all clusters. */

@@ -51,3 +51,28 @@ describe("reading a stack file", () => {
     );
   });
 });
+
+describe("reading a stack file: what it is made of", () => {
+  it("reads only regular files, up to the cap it names", () => {
+    assert.throws(() => readStackFile("/dev/zero"), /\/dev\/zero is not a regular file/);
+    const big = stackFile("#".repeat(5 * 1024 * 1024));
+    assert.throws(
+      () => readStackFile(big),
+      /is 5242880 bytes, above the 4 MiB a stack file may have/,
+    );
+  });
+
+  it("accepts a byte-order mark and refuses UTF-16 with the fix", () => {
+    const dev = fs.readFileSync(
+      path.join(__dirname, "..", "..", "..", "stacks", "Pulumi.dev.yaml"),
+    );
+    const bom = stackFile("\ufeff" + dev.toString("utf8"));
+    assert.equal(typeof readStackFile(bom).config["active-active:kubernetesVersion"], "string");
+    const utf16 = stackFile("");
+    fs.writeFileSync(
+      utf16,
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(dev.toString("utf8"), "utf16le")]),
+    );
+    assert.throws(() => readStackFile(utf16), /is UTF-16; save it as UTF-8/);
+  });
+});

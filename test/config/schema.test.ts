@@ -525,3 +525,39 @@ describe("keys and URLs that are not data", () => {
     );
   });
 });
+
+describe("values as error messages show them", () => {
+  it("shows .inf and .nan as they are, a long value cut with its length, a secret not at all", () => {
+    const text = rejection(
+      environmentFixture({
+        clusters: clusters(
+          clusterFixture("a", 0, { weight: Infinity }),
+          clusterFixture("b".repeat(100_000), 1),
+          clusterFixture("c", 2, { weight: NaN }),
+        ),
+        kubernetesVersion: { secure: "v1:c2VjcmV0IGNpcGhlcnRleHQ=" },
+      }),
+    );
+    assert.match(text, /clusters\[0\]\.weight: expected a whole number, got Infinity/);
+    assert.match(text, /clusters\[2\]\.weight: expected a whole number, got NaN/);
+    assert.match(text, /clusters\[1\]\.name: "b{79}\.\.\. \(100002 characters\) is longer than 24/);
+    assert.match(text, /kubernetesVersion: expected string, got a secret value/);
+    assert.ok(!text.includes("c2VjcmV0"), "the ciphertext is not repeated");
+    assert.ok(text.length < 2000, "no value is echoed whole");
+  });
+
+  it("says the allowed health check intervals", () => {
+    assert.match(
+      rejection(
+        environmentFixture({
+          dns: {
+            hostedZoneId: "Z0123456789AB",
+            zoneName: "dev.example.com",
+            healthCheckIntervalSeconds: 15,
+          },
+        }),
+      ),
+      /dns\.healthCheckIntervalSeconds: 15 is not a Route 53 health check interval; use 10 or 30/,
+    );
+  });
+});
