@@ -25,6 +25,33 @@ export function parseCidr(value: string): Netmask | string {
   return block;
 }
 
+/**
+ * The blocks of `blocks` (undefined ones skipped) that overlap another, each with one block it
+ * overlaps, in index order. O(n log n): the blocks are swept in address order, keeping the one
+ * that reaches furthest; CIDR blocks are nested or disjoint, so a block overlaps an
+ * earlier-starting one exactly when it starts inside that furthest-reaching one, which it is
+ * reported with. Every block that overlaps another is reported, or is the one a reported block
+ * is reported with.
+ */
+export function overlappingBlocks(
+  blocks: readonly (Cidr | undefined)[],
+): { index: number; other: number }[] {
+  const spans = blocks.flatMap((cidr, index) => {
+    if (cidr === undefined) return [];
+    const block = new Netmask(cidr);
+    const start = block.netLong;
+    return [{ index, start, end: start + block.size - 1 }];
+  });
+  spans.sort((a, b) => a.start - b.start || b.end - a.end || a.index - b.index);
+  const found = new Map<number, number>();
+  let reach: (typeof spans)[number] | undefined;
+  for (const span of spans) {
+    if (reach && span.start <= reach.end) found.set(span.index, reach.index);
+    if (!reach || span.end > reach.end) reach = span;
+  }
+  return [...found].map(([index, other]) => ({ index, other })).sort((a, b) => a.index - b.index);
+}
+
 /** True when the two canonical blocks share at least one address. */
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   const x = new Netmask(a);

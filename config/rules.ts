@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { cidrsOverlap, subnetBits } from "./_cidr";
+import { cidrsOverlap, overlappingBlocks, subnetBits } from "./_cidr";
 import { minorOf } from "./version";
 import type { environmentShape } from "./schema";
 
@@ -210,18 +210,28 @@ function checkNetwork(env: Parsed, fail: Fail): void {
         `"${c.cidr}" is too small for ${2 * net.availabilityZones} subnets (public and private in ${net.availabilityZones} AZs); use a larger block such as /16`,
       );
     }
-    for (let j = 0; j < i; j++) {
-      const other = env.clusters[j].cidr;
-      if (other !== undefined && cidrsOverlap(c.cidr, other)) {
-        fail(
-          ["clusters", i, "cidr"],
-          c.cidr,
-          `"${c.cidr}" overlaps clusters[${j}].cidr "${other}"; give each cluster a disjoint block, e.g. "${freeBlock(env)}"`,
-        );
-      }
-    }
   });
+  const overlaps = overlappingBlocks(env.clusters.map((c) => c.cidr));
+  const free = overlaps.length > 0 ? freeBlock(env) : "";
+  for (const { index, other } of overlaps.slice(0, MAX_OVERLAP_LINES)) {
+    const cidr = env.clusters[index].cidr;
+    fail(
+      ["clusters", index, "cidr"],
+      cidr,
+      `"${cidr}" overlaps clusters[${other}].cidr "${env.clusters[other].cidr}"; give each cluster a disjoint block, e.g. "${free}"`,
+    );
+  }
+  if (overlaps.length > MAX_OVERLAP_LINES) {
+    fail(
+      ["clusters"],
+      overlaps.length,
+      `and ${overlaps.length - MAX_OVERLAP_LINES} more clusters whose cidr overlaps another's; give each cluster a disjoint block`,
+    );
+  }
 }
+
+/** Overlapping CIDRs reported one per line, up to this many; then one line counts the rest. */
+const MAX_OVERLAP_LINES = 10;
 
 /** The AWS partition a region belongs to ("aws", "aws-cn", "aws-us-gov"). */
 function partitionOf(region: string): string {
