@@ -3,6 +3,7 @@ import { planClusters, type ClusterSpec } from "../config/clusters";
 import { parseEnvironment, rawFromStackConfig, type Environment } from "../config/load";
 import { parsePreviousState, RolloutRefusal, type PreviousState } from "../config/rolloutState";
 import { UsageError } from "./exitCodes";
+import { checkInputFile } from "./inputFile";
 import {
   displayPath,
   findProject,
@@ -38,6 +39,9 @@ export function loadEnvironment(
   return { project, file, source, environment, desired: planClusters(environment.config) };
 }
 
+/** The largest `--deployed` file read: stack outputs are kilobytes. */
+const DEPLOYED_MAX_BYTES = 64 * 1024 ** 2;
+
 /**
  * Reads a deployed state from a file holding `pulumi stack output --json` (the `clusters` and
  * `rollout` outputs; secrets may show as "[secret]", they are not used), or `aa check --json`
@@ -45,6 +49,7 @@ export function loadEnvironment(
  */
 export function readDeployedFile(file: string): PreviousState {
   let text: string;
+  if (file !== "-") checkInputFile(file, "--deployed", DEPLOYED_MAX_BYTES);
   try {
     text = fs.readFileSync(file === "-" ? 0 : file, "utf8");
   } catch (err) {

@@ -2,7 +2,11 @@ import { constants } from "node:buffer";
 import * as fs from "node:fs";
 import * as zlib from "node:zlib";
 import type { ResourceNode } from "../../graph/resourceGraph";
+import { checkInputFile, sizeText } from "../inputFile";
 import { UsageError } from "../exitCodes";
+
+/** The largest state aa reads, as a file or decompressed: twice the 1 GB exports it is tested on. */
+export const STATE_MAX_BYTES = 2 * 1024 ** 3;
 import { parseLargeJson } from "./largeJson";
 import { ACCEPTED_FORMS, fromStackExport, type ExportedStack } from "./stackExport";
 
@@ -35,6 +39,7 @@ function readJson(
   stdin: () => Buffer | string,
 ): { doc: unknown; gzip: boolean } {
   let bytes: Buffer | string;
+  if (file !== "-") checkInputFile(file, "state file", STATE_MAX_BYTES);
   try {
     bytes = file === "-" ? stdin() : fs.readFileSync(file);
   } catch (err) {
@@ -95,8 +100,13 @@ function decompressed(bytes: Buffer, source: string, gzip: boolean): Buffer {
   }
   if (!gzip) return bytes;
   try {
-    return zlib.gunzipSync(bytes);
+    return zlib.gunzipSync(bytes, { maxOutputLength: STATE_MAX_BYTES });
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+      throw new UsageError(
+        `${source} decompresses to more than the ${sizeText(STATE_MAX_BYTES)} aa reads; check that it is the right file`,
+      );
+    }
     throw new UsageError(
       `${source} starts like a gzip file but does not decompress (${(err as Error).message}); ` +
         "pass the whole file, or the output of `pulumi stack export`",
