@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
-import { environmentNameProblem, isEnvironmentName } from "../config/load";
+import { environmentNameProblem, FORBIDDEN_KEYS, isEnvironmentName } from "../config/load";
 import { UsageError } from "./exitCodes";
 
 /** A Pulumi project on disk and where its stack files live. */
@@ -151,9 +151,6 @@ function readStackText(file: string): string {
   const text = bytes.toString("utf8");
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
-
-/** Keys that would reach an object's prototype machinery instead of being data. */
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 /**
  * A stack file's YAML as plain data. Every mapping key must be a string as written: an unquoted

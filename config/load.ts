@@ -54,7 +54,11 @@ export function parseEnvironment(
 }
 
 /** Keys that are not data in a JavaScript object: they would reach its prototype. */
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
+  "__proto__",
+  "constructor",
+  "prototype",
+]);
 
 /** The paths (`services[0].env.__proto__`) of every forbidden own key in `value`, at any depth. */
 function forbiddenKeys(value: unknown, at = ""): string[] {
