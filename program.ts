@@ -6,8 +6,10 @@ import { ConfigError } from "./config/errors";
 import { parseEnvironment, rawFromPulumiConfig, rawFromStackConfig } from "./config/load";
 import { SecretConfigError, secretsFromEngine, secretsFromStackFile } from "./config/secretEnv";
 import { findProject, readEnvironmentStack } from "./automation/project";
+import { fenceAfter } from "./config/rolloutFence";
 import {
   DIRECTIVE_ENV,
+  FENCE_OUTPUT,
   parseDirective,
   parsePreviousState,
   type PreviousState,
@@ -26,11 +28,10 @@ export async function main(): Promise<Record<string, unknown>> {
     const secrets = readSecretEnv(rawFromPulumiConfig(pulumi.runtime.allConfig()), stack);
     const { config } = parseEnvironment(stack, secrets.raw, source);
     const previous = await readPreviousState();
-    const effective = resolveEffective(
-      planClusters(config),
-      previous,
-      parseDirective(process.env[DIRECTIVE_ENV]),
-    );
+    const directive = parseDirective(process.env[DIRECTIVE_ENV]);
+    // Before anything is registered: an update of a rollout that lost the race changes nothing.
+    const lock = fenceAfter(previous.lock, directive?.lock);
+    const effective = resolveEffective(planClusters(config), previous, directive);
     effective.notes.forEach((note) => void pulumi.log.warn(note));
     const env = new Environment(stack, {
       name: stack,
@@ -44,6 +45,7 @@ export async function main(): Promise<Record<string, unknown>> {
       clusters: env.clusters,
       kubeconfigs: env.kubeconfigs,
       rollout: effective.rollout,
+      ...(lock ? { [FENCE_OUTPUT]: lock } : {}),
     };
   } catch (err) {
     // A RunError is printed by the CLI as a message, without a stack trace.
@@ -93,14 +95,16 @@ function readSecretEnv(raw: Record<string, unknown>, stack: string) {
 
 /**
  * The previous deployment's outputs, through a StackReference to this very stack (the pattern of
- * pulumi/pulumi#3722): the deployed settings of every cluster, and the rollout record.
+ * pulumi/pulumi#3722): the deployed settings of every cluster, the rollout record, and the
+ * lease of the rollout that made the last directed update (the fence).
  */
 async function readPreviousState(): Promise<PreviousState> {
   const name = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
   const self = new pulumi.StackReference("deployed-state", { name });
-  const [clusters, rollout] = await Promise.all([
+  const [clusters, rollout, lock] = await Promise.all([
     self.getOutputDetails("clusters"),
     self.getOutputDetails("rollout"),
+    self.getOutputDetails(FENCE_OUTPUT),
   ]);
-  return parsePreviousState(clusters.value, rollout.value);
+  return parsePreviousState(clusters.value, rollout.value, lock.value);
 }

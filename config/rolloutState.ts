@@ -124,6 +124,34 @@ export const rolloutRecordSchema = z.object({
 });
 export type RolloutRecord = z.output<typeof rolloutRecordSchema>;
 
+/**
+ * A rollout lease as the fence records it (the `rolloutLock` stack output): which rollout made
+ * the last directed update. See `config/rolloutFence.ts`.
+ */
+export const fenceSchema = z.strictObject({
+  /** The lease's unique id (the lock record's id). */
+  id: z.string().min(1),
+  /** Who holds it: `user@host`. */
+  by: z.string(),
+  /** When the lock was taken (ISO time). */
+  since: z.string().optional(),
+});
+export type Fence = z.output<typeof fenceSchema>;
+
+/** The stack output that records the fence. */
+export const FENCE_OUTPUT = "rolloutLock";
+
+/** What a directed update claims: its lease, and the fence it found when it took the lock. */
+export const fenceClaimSchema = fenceSchema.extend({
+  /**
+   * The id of the fence the stack held when this rollout took the lock (null: none). That lease
+   * had given the lock back, or an operator removed it (`--force-unlock`); this rollout may
+   * replace it. Any other lease means another rollout updated the stack since: refused.
+   */
+  replaces: z.string().nullable(),
+});
+export type FenceClaim = z.output<typeof fenceClaimSchema>;
+
 /** What one `aa rollout` update asks the program to do. */
 export const directiveSchema = z.strictObject({
   /** The one cluster that moves in this update, and the settings it moves to. */
@@ -139,6 +167,11 @@ export const directiveSchema = z.strictObject({
     .optional(),
   /** The rollout record to keep in the stack; null clears it (the rollout finished). */
   record: rolloutRecordSchema.nullable(),
+  /**
+   * The lease of the rollout that runs this update, checked against the stack's fence
+   * (`config/rolloutFence.ts`). Absent in directives of earlier versions: the fence is kept.
+   */
+  lock: fenceClaimSchema.optional(),
 });
 export type Directive = z.output<typeof directiveSchema>;
 
@@ -151,6 +184,8 @@ export function directiveEnv(directive: Directive): Record<string, string> {
 export interface PreviousState {
   clusters?: DeployedCluster[];
   rollout?: RolloutRecord | null;
+  /** The lease of the rollout that made the last directed update (`rolloutLock`). */
+  lock?: Fence | null;
 }
 
 /** Parses the directive from the environment; undefined when none is set. Throws on bad JSON. */
@@ -174,7 +209,11 @@ export function parseDirective(text: string | undefined): Directive | undefined 
 }
 
 /** Parses the previous deployment's `clusters` and `rollout` outputs. Throws on a bad shape. */
-export function parsePreviousState(clusters: unknown, rollout: unknown): PreviousState {
+export function parsePreviousState(
+  clusters: unknown,
+  rollout: unknown,
+  lock?: unknown,
+): PreviousState {
   const c = z
     .array(deployedClusterSchema)
     .optional()
@@ -183,11 +222,15 @@ export function parsePreviousState(clusters: unknown, rollout: unknown): Previou
     .nullable()
     .optional()
     .safeParse(rollout ?? undefined);
-  if (!c.success || !r.success) {
+  const l = fenceSchema
+    .nullable()
+    .optional()
+    .safeParse(lock ?? undefined);
+  if (!c.success || !r.success || !l.success) {
     throw new RolloutRefusal(
-      "the stack's previous outputs `clusters`/`rollout` are not in the shape this program writes; " +
+      `the stack's previous outputs \`clusters\`/\`rollout\`/\`${FENCE_OUTPUT}\` are not in the shape this program writes; ` +
         "was the stack deployed by another program?",
     );
   }
-  return { clusters: c.data, rollout: r.data };
+  return { clusters: c.data, rollout: r.data, ...(l.data ? { lock: l.data } : {}) };
 }

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import {
+  FENCE_OUTPUT,
   deployedClusterSchema,
+  fenceSchema,
   rolloutRecordSchema,
+  type Fence,
   type DeployedCluster,
   type RolloutRecord,
 } from "../../config/rolloutState";
@@ -18,6 +21,11 @@ export interface DeployedState {
   clusters: DeployedCluster[];
   /** The rollout in progress or halted, if any (the `rollout` output). */
   rollout: RolloutRecord | null;
+  /**
+   * The lease of the rollout that made the last directed update (the `rolloutLock` output, see
+   * `config/rolloutFence.ts`); null when none ever did.
+   */
+  rolloutLock: Fence | null;
 }
 
 /** One stack output as the Automation API returns it. */
@@ -30,6 +38,7 @@ const deployedState = z.object({
   environment: z.string().min(1),
   clusters: z.array(deployedClusterSchema).min(1),
   rollout: rolloutRecordSchema.nullable().default(null),
+  [FENCE_OUTPUT]: fenceSchema.nullable().default(null),
 });
 
 /**
@@ -43,7 +52,7 @@ export function parseDeployedState(
   if (Object.keys(outputs).length === 0) return undefined;
   const plain: Record<string, unknown> = {};
   const problems: string[] = [];
-  for (const key of ["environment", "clusters", "rollout"] as const) {
+  for (const key of ["environment", "clusters", "rollout", FENCE_OUTPUT] as const) {
     const output = outputs[key];
     if (output?.secret) {
       problems.push(`output "${key}" is a secret; it must be a plain value`);

@@ -20,6 +20,7 @@ import type {
   RolloutStack,
   RolloutStackState,
 } from "./ports";
+import { LockTakenError } from "./ports";
 
 /** Timing and ordering of a rollout. */
 export interface RolloutOptions {
@@ -377,6 +378,30 @@ class Orchestrator {
     }
   }
 
+  /** An update of the stack; see {@link fenced}. */
+  private stackUp(directive: Directive, message: string): Promise<void> {
+    return this.fenced(() => this.deps.stack.up(directive, message));
+  }
+
+  /** A preview of the stack; see {@link fenced}. */
+  private stackPreview(directive: Directive): Promise<Change[]> {
+    return this.fenced(() => this.deps.stack.preview(directive));
+  }
+
+  /**
+   * A stack operation the stack refused because another rollout holds the environment
+   * ({@link LockTakenError}): before this run changed anything that is a refusal, after it the
+   * rollout stops as when the lock is lost.
+   */
+  private async fenced<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (err) {
+      if (!(err instanceof LockTakenError)) throw err;
+      throw this.changedThisRun ? new LockLost(err.message) : new Refusal(err.message);
+    }
+  }
+
   /** The plan from the deployed state; a cluster left drained goes first in every pass. */
   private plan(drained: string | undefined): RolloutPlan {
     let order = this.options.order;
@@ -586,12 +611,9 @@ class Orchestrator {
     this.emit({ event: "update-started", cluster: step.cluster, step: step.number });
     await this.verifyLock();
     try {
-      await this.deps.stack.up(
-        directive,
-        `aa rollout ${this.options.environment}: ${says.message}`,
-      );
+      await this.stackUp(directive, `aa rollout ${this.options.environment}: ${says.message}`);
     } catch (err) {
-      if (this.dies(err)) throw err;
+      if (this.dies(err) || err instanceof LockLost || err instanceof Refusal) throw err;
       throw new Halt(step.cluster, step, `${says.failed}: ${(err as Error).message}`, "unknown");
     }
   }
@@ -776,7 +798,7 @@ class Orchestrator {
   /** Runs an update that moves no cluster: only weights and the rollout record change. */
   private async write(partial: Pick<Directive, "drained" | "record" | "ramp">, what: string) {
     await this.verifyLock();
-    await this.deps.stack.up(
+    await this.stackUp(
       {
         drained: partial.drained,
         record: partial.record,
@@ -898,7 +920,7 @@ class Orchestrator {
     const directive: Directive = { drained: [], record: this.record };
     // One graph at a time: the production graph runs the program offline, which sets process-wide
     // state (the directive's environment variable, Pulumi's runtime) for the length of a run.
-    const steps = await this.deps.stack.preview(directive);
+    const steps = await this.stackPreview(directive);
     const after = await this.deps.blastRadius.graph(directive);
     const before = await this.deps.blastRadius.graph(holding);
     await this.guardedUpdate(
@@ -1017,7 +1039,7 @@ class Orchestrator {
     directive: Directive,
   ): Promise<{ changes: MappedChange[]; outside: Outside[] }> {
     const [steps, graph] = await Promise.all([
-      this.deps.stack.preview(directive),
+      this.stackPreview(directive),
       this.deps.blastRadius.graph(directive),
     ]);
     return this.attribute(cluster, steps, graph);

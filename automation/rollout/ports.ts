@@ -30,7 +30,18 @@ export interface RolloutStackState {
   rollout: RolloutRecord | null;
 }
 
-/** The environment's stack, steered one update at a time by a {@link Directive}. */
+/**
+ * The stack refused a preview or update because another rollout holds the environment (the
+ * fence of `config/rolloutFence.ts`): the operation changed nothing.
+ */
+export class LockTakenError extends Error {
+  override name = "LockTakenError";
+}
+
+/**
+ * The environment's stack, steered one update at a time by a {@link Directive}. A preview or
+ * update that another rollout's hold on the environment refuses fails with {@link LockTakenError}.
+ */
 export interface RolloutStack {
   readState(): Promise<RolloutStackState>;
   /** The steps of a preview of an update with this directive. */

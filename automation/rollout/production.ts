@@ -1,5 +1,10 @@
 import { deployedSettings } from "../../config/effective";
-import { directiveEnv, type Directive, type PreviousState } from "../../config/rolloutState";
+import {
+  directiveEnv,
+  type Directive,
+  type FenceClaim,
+  type PreviousState,
+} from "../../config/rolloutState";
 import { main } from "../../program";
 import type { LoadedEnvironment } from "../environment";
 import { UsageError } from "../exitCodes";
@@ -20,6 +25,7 @@ import { runOffline } from "../offline/evaluate";
 import { AutomationStack } from "../automationApi/automationStack";
 import type { DeployedState } from "../automationApi/deployedState";
 import type { RolloutEvent } from "./events";
+import { FencedRolloutLock, rethrowFenceRefusal } from "./fencedLock";
 import { runRollout, type RolloutOptions, type RolloutOutcome } from "./orchestrator";
 import {
   type BlastRadius,
@@ -58,11 +64,18 @@ export async function readDeployedFromStack(loaded: LoadedEnvironment): Promise<
     : { clusters: [], rollout: null };
 }
 
-/** The stack port as the orchestrator sees it: every update steered by a directive. */
+/**
+ * The stack port as the orchestrator sees it: every update steered by a directive, which carries
+ * the rollout's claim on the environment (`claim`, from {@link FencedRolloutLock}) while it holds
+ * the lock. A preview or update the claim loses fails with `LockTakenError`.
+ */
 export class DirectedStack implements RolloutStack {
   private latest: DeployedState | undefined;
 
-  constructor(private readonly stack: AutomationStack) {}
+  constructor(
+    private readonly stack: AutomationStack,
+    private readonly claim: () => FenceClaim | undefined = () => undefined,
+  ) {}
 
   /** The deployed state as of the last read or update. */
   get deployed(): DeployedState | undefined {
@@ -81,7 +94,9 @@ export class DirectedStack implements RolloutStack {
 
   /** Every step of the preview, unchanged resources included (their parents resolve others'). */
   async preview(directive: Directive): Promise<Change[]> {
-    const result = await this.stack.preview({ programEnv: directiveEnv(directive) });
+    const result = await this.stack
+      .preview({ programEnv: directiveEnv(this.claimed(directive)) })
+      .catch(rethrowFenceRefusal);
     return result.events.flatMap((e) =>
       e.kind === "resource-pre"
         ? [
@@ -98,8 +113,15 @@ export class DirectedStack implements RolloutStack {
   }
 
   async up(directive: Directive, message: string): Promise<void> {
-    const result = await this.stack.up({ programEnv: directiveEnv(directive), message });
+    const result = await this.stack
+      .up({ programEnv: directiveEnv(this.claimed(directive)), message })
+      .catch(rethrowFenceRefusal);
     if (result.deployed) this.latest = result.deployed;
+  }
+
+  private claimed(directive: Directive): Directive {
+    const lock = this.claim();
+    return lock ? { ...directive, lock } : directive;
   }
 }
 
@@ -198,7 +220,8 @@ export async function runProductionRollout(
   emit: (event: RolloutEvent) => void,
 ): Promise<RolloutOutcome> {
   const stack = await openStack(loaded);
-  const directed = new DirectedStack(stack);
+  const lock = new FencedRolloutLock(stack.rolloutLock(), () => stack.outputs());
+  const directed = new DirectedStack(stack, () => lock.claim());
   const deployed = () => directed.deployed;
   const targets = new ClusterTargets(loaded, stack, deployed);
   return runRollout(
@@ -206,7 +229,7 @@ export async function runProductionRollout(
       stack: directed,
       health: new GateHealth(targets),
       blastRadius: new ProgramBlastRadius(loaded, deployed),
-      lock: stack.rolloutLock(),
+      lock,
       clock: systemClock(),
       emit,
       drainGates: [new CapacityGate(targets)],

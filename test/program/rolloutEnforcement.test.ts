@@ -312,3 +312,48 @@ describe("the program's cluster-by-cluster rule", () => {
     });
   });
 });
+
+describe("the program's rollout fence", () => {
+  let deployed: Record<string, unknown>;
+  const alice = { id: "lease-a", by: "alice@laptop-1", since: "2026-12-03T08:00:00.000Z" };
+  const directed = (lock: Record<string, unknown>) => ({
+    [DIRECTIVE_ENV]: JSON.stringify({ drained: [], record: null, lock }),
+  });
+
+  before(async () => {
+    const first = await run(environmentFixture());
+    assert.equal(first.error, undefined, String(first.error));
+    deployed = { ...first.outputs, rolloutLock: alice };
+  });
+
+  it("exports the lease of a directed update, and keeps it across a plain update", async () => {
+    const bob = { id: "lease-b", by: "bob@ci-3", replaces: "lease-a" };
+    const taken = await run(environmentFixture(), deployed, directed(bob));
+    assert.equal(taken.error, undefined, String(taken.error));
+    assert.deepEqual(taken.outputs.rolloutLock, { id: "lease-b", by: "bob@ci-3" });
+
+    const plain = await run(environmentFixture(), { ...deployed, rolloutLock: alice });
+    assert.equal(plain.error, undefined, String(plain.error));
+    assert.deepEqual(plain.outputs.rolloutLock, alice);
+  });
+
+  it("refuses the update of a rollout that lost the race, before it registers anything", async () => {
+    const late = { id: "lease-b", by: "bob@ci-3", replaces: null };
+    const result = await run(environmentFixture(), deployed, directed(late));
+    assert.ok(result.error, "the update is refused");
+    assert.match(String((result.error as Error).message), /\[AA_ROLLOUT_FENCED\]/);
+    assert.match(String((result.error as Error).message), /alice@laptop-1/);
+    const registered = result.resources.filter(
+      (r) => !["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference"].includes(r.type),
+    );
+    assert.deepEqual(
+      registered.map((r) => r.urn),
+      [],
+    );
+  });
+
+  it("exports no rolloutLock on a stack no rollout ever updated", async () => {
+    const first = await run(environmentFixture());
+    assert.equal("rolloutLock" in first.outputs, false);
+  });
+});

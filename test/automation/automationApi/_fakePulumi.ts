@@ -10,6 +10,12 @@
  *   `stack tag ls/set/rm`, `stack output`, `stack history`, and a preview/up of a program that
  *   changes nothing.
  *
+ * Like a backend, it serialises: each call holds `<root>/state.lock` while it reads and writes
+ * the state, so concurrent calls (two rollouts at once) run one after another. A preview or update
+ * with `AA_ROLLOUT_DIRECTIVE` does what the program does with the directive's lease: the fence of
+ * `config/rolloutFence.ts` against the stack's `rolloutLock` output, refused with the program's
+ * error diagnostic, else the new fence exported (updates only).
+ *
  * Previews and updates write engine events to the `--event-log` the Automation API passes: a
  * file it tails (CLI ≤ 3.205) or a `tcp://` address of its gRPC Events server (CLI > 3.205).
  * Unless a reply scripts them, the events are those a real CLI sends when nothing changes (built
@@ -19,7 +25,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
-import { preludeConfig, realisticStream } from "./_realEvents";
+import { fenceAfter } from "../../../config/rolloutFence";
+import {
+  DIRECTIVE_ENV,
+  FENCE_OUTPUT,
+  fenceClaimSchema,
+  parsePreviousState,
+  type Fence,
+  type FenceClaim,
+} from "../../../config/rolloutState";
+import { preludeConfig, realisticStream, stackUrnOf } from "./_realEvents";
 
 /** One engine event as the CLI writes it, before it is numbered. */
 export type FakeEvent = Record<string, unknown>;
@@ -101,6 +116,29 @@ const VALUE_FLAGS = new Set([
 ]);
 
 export async function main(root: string): Promise<void> {
+  const release = await lockState(root);
+  try {
+    await answer(root);
+  } finally {
+    release();
+  }
+}
+
+/** Waits for `<root>/state.lock` (created exclusively), then holds it; returns its release. */
+async function lockState(root: string): Promise<() => void> {
+  const file = path.join(root, "state.lock");
+  for (;;) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+      return () => fs.rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+async function answer(root: string): Promise<void> {
   const argv = process.argv.slice(2);
   const statePath = path.join(root, "state.json");
   const state = JSON.parse(fs.readFileSync(statePath, "utf8")) as FakeState;
@@ -141,10 +179,23 @@ function matches(argv: readonly string[], tokens: readonly string[]): boolean {
 async function scripted(reply: FakeReply, argv: string[], state: FakeState): Promise<Answer> {
   const exitCode = reply.exitCode ?? 0;
   const eventLog = flag(argv, "--event-log");
+  const [command] = positionals(argv);
+  if (exitCode === 0 && (command === "preview" || command === "up")) {
+    // The program runs whatever the steps turn out to be: its fence first.
+    const refused = fence(command, state, stackOf(argv));
+    if (refused) {
+      if (eventLog) await writeEvents(eventLog, refusedEvents(argv, refused), []);
+      return fail(`${command === "up" ? "update" : "preview"} failed`);
+    }
+  }
   // A command that fails before the engine starts (a held lock) writes no events.
   const events = reply.events ?? (exitCode === 0 ? defaultEvents(argv) : []);
   if (eventLog) await writeEvents(eventLog, events, reply.lose ?? []);
-  if (exitCode === 0 && reply.outputs) state.outputs[stackOf(argv)] = reply.outputs;
+  if (exitCode === 0 && reply.outputs) {
+    // The program exports the fence with everything else.
+    const kept = state.outputs[stackOf(argv)]?.[FENCE_OUTPUT];
+    state.outputs[stackOf(argv)] = { ...(kept ? { [FENCE_OUTPUT]: kept } : {}), ...reply.outputs };
+  }
   return { exitCode, stdout: reply.stdout ?? "", stderr: reply.stderr ?? "" };
 }
 
@@ -162,6 +213,11 @@ async function builtIn(argv: string[], state: FakeState): Promise<Answer> {
   if (command === "stack" && sub === "history") return ok("[]\n");
   if (command === "preview" || command === "up") {
     const eventLog = flag(argv, "--event-log");
+    const refused = fence(command, state, stack);
+    if (refused) {
+      if (eventLog) await writeEvents(eventLog, refusedEvents(argv, refused), []);
+      return fail(`${command === "up" ? "update" : "preview"} failed`);
+    }
     if (eventLog) await writeEvents(eventLog, defaultEvents(argv), []);
     return ok(`${command === "up" ? "Updating" : "Previewing update"} (${stack}):\n`);
   }
@@ -276,6 +332,64 @@ function outputs(argv: string[], state: FakeState, stack: string): Answer {
       2,
     ) + "\n",
   );
+}
+
+// --- the program's fence ----------------------------------------------------------------------
+
+/**
+ * The program's fence for a directed preview or update: the refusal's message, or undefined (an
+ * update then exports the new fence, as the program does).
+ */
+function fence(command: string, state: FakeState, stack: string): string | undefined {
+  const claim = claimOf(process.env[DIRECTIVE_ENV]);
+  const outputs = (state.outputs[stack] ??= {});
+  try {
+    const after = fenceAfter(parseFenceOutput(outputs[FENCE_OUTPUT]?.value), claim);
+    if (command === "up" && after) outputs[FENCE_OUTPUT] = { value: after };
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** The directive's claim; tests of the adapter also pass directives the program would refuse. */
+function claimOf(directive: string | undefined): FenceClaim | undefined {
+  try {
+    const parsed = fenceClaimSchema.safeParse(
+      (JSON.parse(directive ?? "{}") as { lock?: unknown }).lock,
+    );
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseFenceOutput(value: unknown): Fence | null {
+  return parsePreviousState(undefined, undefined, value).lock ?? null;
+}
+
+/** A failed run's events: the program's error, as the Node.js language host logs a RunError. */
+function refusedEvents(argv: string[], message: string): FakeEvent[] {
+  const [command] = positionals(argv);
+  const stack = stackOf(argv);
+  const file = configFile(argv, stack);
+  return realisticStream([], {
+    preview: command === "preview",
+    stack,
+    result: "failed",
+    config: fs.existsSync(file) ? preludeConfig(fs.readFileSync(file, "utf8")) : {},
+    extra: [
+      {
+        diagnosticEvent: {
+          urn: stackUrnOf(stack),
+          prefix: "error: ",
+          message: `${message}\n`,
+          color: "never",
+          severity: "error",
+        },
+      },
+    ],
+  });
 }
 
 // --- engine events ---------------------------------------------------------------------------

@@ -2,7 +2,12 @@ import * as assert from "node:assert/strict";
 import type { Evaluation } from "../../../automation/offline/evaluate";
 import type { RolloutEvent } from "../../../automation/rollout/events";
 import { runRollout } from "../../../automation/rollout/orchestrator";
-import type { ClusterHealth, GateOutcome, RolloutStack } from "../../../automation/rollout/ports";
+import {
+  LockTakenError,
+  type ClusterHealth,
+  type GateOutcome,
+  type RolloutStack,
+} from "../../../automation/rollout/ports";
 import {
   isSimulatedCrash,
   SimulatedCrash,
@@ -305,6 +310,41 @@ describe("rollout orchestrator and a lost lock", () => {
     assert.equal(run.outcome.result, "halted");
     assert.match(run.outcome.reason!, /no longer held by this rollout/);
     assert.equal(sim.stack.updates.length, 2, "no update after the lock was lost");
+  });
+});
+
+describe("rollout orchestrator and the stack's fence", () => {
+  /** A stack whose `n`-th update (1-based) is refused: another rollout updated first. */
+  function fencedAt(sim: Simulation, n: number): RolloutStack {
+    let ups = 0;
+    return {
+      readState: () => sim.stack.readState(),
+      preview: (d) => sim.stack.preview(d),
+      up: async (d, m) => {
+        if (++ups === n) throw new LockTakenError("the stack refused the update: bob won");
+        await sim.stack.up(d, m);
+      },
+    };
+  }
+
+  it("refuses, exit 5, when the very first update is refused: nothing was changed", async () => {
+    const env = await simulatedEnvironment();
+    const sim = simulation(env);
+    const run = await runOnce(sim, env.environment, { stack: fencedAt(sim, 1) });
+    assert.ok(run.outcome !== "crashed");
+    assert.equal(run.outcome.result, "refused");
+    assert.match(run.outcome.reason!, /bob won/);
+    assert.equal(sim.stack.updates.length, 0);
+  });
+
+  it("stops as on a lost lock when a later update is refused, changing nothing more", async () => {
+    const env = await simulatedEnvironment();
+    const sim = simulation(env);
+    const run = await runOnce(sim, env.environment, { stack: fencedAt(sim, 2) });
+    assert.ok(run.outcome !== "crashed");
+    assert.equal(run.outcome.result, "halted");
+    assert.match(run.outcome.reason!, /bob won/);
+    assert.equal(sim.stack.updates.length, 1, "nothing after the refused update");
   });
 });
 
