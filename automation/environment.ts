@@ -3,7 +3,7 @@ import { planClusters, type ClusterSpec } from "../config/clusters";
 import { parseEnvironment, rawFromStackConfig, type Environment } from "../config/load";
 import { parsePreviousState, RolloutRefusal, type PreviousState } from "../config/rolloutState";
 import { UsageError } from "./exitCodes";
-import { checkInputFile } from "./inputFile";
+import { checkInputFile, readCapped } from "./inputFile";
 import {
   displayPath,
   findProject,
@@ -51,7 +51,10 @@ export function readDeployedFile(file: string): PreviousState {
   let text: string;
   if (file !== "-") checkInputFile(file, "--deployed", DEPLOYED_MAX_BYTES);
   try {
-    text = fs.readFileSync(file === "-" ? 0 : file, "utf8");
+    text =
+      file === "-"
+        ? readCapped(0, "standard input (--deployed -)", DEPLOYED_MAX_BYTES).toString("utf8")
+        : fs.readFileSync(file, "utf8");
   } catch (err) {
     throw new UsageError(`cannot read --deployed ${file}: ${(err as Error).message}`);
   }

@@ -1,9 +1,16 @@
 import * as fs from "node:fs";
 import { UsageError } from "./exitCodes";
 
-/** A size in the unit a person reads it in: "64 MiB", "2 GiB". */
+/** A size in the unit a person reads it in: "64 MiB", "2 GiB", "512 KiB", "2499 bytes". */
 export function sizeText(bytes: number): string {
-  return bytes >= 1024 ** 3 ? `${bytes / 1024 ** 3} GiB` : `${bytes / 1024 ** 2} MiB`;
+  for (const [unit, size] of [
+    ["GiB", 1024 ** 3],
+    ["MiB", 1024 ** 2],
+    ["KiB", 1024],
+  ] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return `${bytes} bytes`;
 }
 
 /**
@@ -28,4 +35,40 @@ export function checkInputFile(file: string, what: string, maxBytes: number): vo
       `${what} ${file} is ${stat.size} bytes, above the ${sizeText(maxBytes)} aa reads; check that it is the right file`,
     );
   }
+}
+
+/** How much of standard input is read at a time. */
+const CHUNK_BYTES = 1024 ** 2;
+
+/**
+ * Reads file descriptor `fd` (standard input: 0) to its end, refusing input longer than
+ * `maxBytes` as soon as it gets there (an endless pipe is not read to the end). `what` names it in
+ * the error, e.g. "standard input (--state -)".
+ */
+export function readCapped(fd: number, what: string, maxBytes: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxBytes + 1 - total));
+    let read: number;
+    try {
+      read = fs.readSync(fd, chunk, 0, chunk.length, null);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EOF") break; // Windows, at the end of a pipe
+      if (code !== "EAGAIN") throw err;
+      // A non-blocking descriptor with nothing yet: wait a moment, synchronously.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      continue;
+    }
+    if (read === 0) break;
+    total += read;
+    if (total > maxBytes) {
+      throw new UsageError(
+        `${what} is more than the ${sizeText(maxBytes)} aa reads; check what is piped in`,
+      );
+    }
+    chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
+  }
+  return Buffer.concat(chunks, total);
 }

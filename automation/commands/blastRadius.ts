@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import type { Command } from "commander";
 import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
+import { checkInputFile, readCapped } from "../inputFile";
 import { writeJson, type Io } from "../io";
 import { manPage } from "./_help";
 import { typeOf, type BlastRadiusReport, type ClusterGraph } from "../blastRadius/steps";
@@ -143,9 +144,15 @@ async function loadGraph(
   };
 }
 
+/** The largest `--events` read: about the longest string V8 holds. */
+const EVENTS_MAX_BYTES = 512 * 1024 ** 2;
+
 function readText(file: string, flag: string): string {
+  if (file !== "-") checkInputFile(file, flag, EVENTS_MAX_BYTES);
   try {
-    return fs.readFileSync(file === "-" ? 0 : file, "utf8");
+    return file === "-"
+      ? readCapped(0, `standard input (${flag} -)`, EVENTS_MAX_BYTES).toString("utf8")
+      : fs.readFileSync(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(

@@ -2,7 +2,7 @@ import { constants } from "node:buffer";
 import * as fs from "node:fs";
 import * as zlib from "node:zlib";
 import type { ResourceNode } from "../../graph/resourceGraph";
-import { checkInputFile, sizeText } from "../inputFile";
+import { checkInputFile, readCapped, sizeText } from "../inputFile";
 import { UsageError } from "../exitCodes";
 
 /** The largest state aa reads, as a file or decompressed: twice the 1 GB exports it is tested on. */
@@ -115,5 +115,5 @@ function decompressed(bytes: Buffer, source: string, gzip: boolean): Buffer {
 }
 
 function readStdin(): Buffer {
-  return fs.readFileSync(0);
+  return readCapped(0, "standard input (--state -)", STATE_MAX_BYTES);
 }
