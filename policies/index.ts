@@ -5,6 +5,10 @@
 import { PolicyPack } from "@pulumi/policy";
 import { POLICIES } from "./all";
 import { crossGuardPolicy } from "./_pack";
+import { loadStackConfigFile } from "./stackConfigFile";
+
+// Under `aa check --analyzer grpc` the stack's config comes in a file, not PULUMI_CONFIG.
+loadStackConfigFile(process.env);
 
 new PolicyPack("active-active", {
   description:

@@ -1,10 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { UsageError } from "../exitCodes";
+import { STACK_CONFIG_FILE_ENV } from "../../policies/stackConfigFile";
 
-/** What the engine tells a policy pack about the stack it analyzes (as environment variables). */
+export { STACK_CONFIG_FILE_ENV };
+
+/** What the engine tells a policy pack about the stack it analyzes. */
 export interface PackStackContext {
   project: string;
   stack: string;
@@ -34,8 +38,10 @@ const NO_ENGINE = "127.0.0.1:0";
  * (sdk/go/common/resource/plugin/analyzer_plugin.go, `NewPolicyAnalyzer`, and the
  * `pulumi-analyzer-policy` shim): `node <@pulumi/pulumi/cmd/run-policy-pack> <engine> .
  * [-option=value ...]` with the pack directory as working directory, the parent's environment
- * plus PULUMI_CONFIG, PULUMI_[NODEJS_]PROJECT/STACK/ORGANIZATION/DRY_RUN, then reads the port
- * the pack prints as its first line of stdout.
+ * plus PULUMI_[NODEJS_]PROJECT/STACK/ORGANIZATION/DRY_RUN, then reads the port the pack prints
+ * as its first line of stdout. The stack's config goes in a file only this user can read,
+ * named by {@link STACK_CONFIG_FILE_ENV} and removed when the pack is closed, not in
+ * PULUMI_CONFIG as the CLI passes it: an environment variable has a size limit.
  */
 export async function startPolicyPack(
   packDir: string,
@@ -51,6 +57,7 @@ export async function startPolicyPack(
       `the policy pack's dependencies are not installed (no @pulumi/pulumi reachable from ${dir}); run npm ci`,
     );
   }
+  const configFile = writeStackConfig(context.config);
   const args = [runner, NO_ENGINE, "."];
   for (const [key, value] of Object.entries(options)) {
     const text = typeof value === "string" ? value : JSON.stringify(value);
@@ -58,7 +65,7 @@ export async function startPolicyPack(
   }
   const child = spawn(process.execPath, args, {
     cwd: dir,
-    env: packEnvironment(process.env, context),
+    env: packEnvironment(process.env, context, configFile?.file),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -67,8 +74,11 @@ export async function startPolicyPack(
   const exited = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => resolve(code)),
   );
-  const release = stopWithParent(child);
-  void exited.then(release);
+  const release = stopWithParent(child, configFile?.remove);
+  void exited.then(() => {
+    release();
+    configFile?.remove();
+  });
 
   let port: number;
   try {
@@ -93,9 +103,10 @@ export async function startPolicyPack(
  * A pack process serves until it is stopped; make sure it does not outlive `aa` when `aa` exits
  * or is interrupted. Returns the function that removes the handlers again.
  */
-function stopWithParent(child: ChildProcess): () => void {
+function stopWithParent(child: ChildProcess, cleanUp: () => void = () => undefined): () => void {
   const kill = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    cleanUp();
   };
   const onSignal = (signal: NodeJS.Signals) => {
     kill();
@@ -117,14 +128,17 @@ function stopWithParent(child: ChildProcess): () => void {
 export function packEnvironment(
   parent: NodeJS.ProcessEnv,
   context: PackStackContext,
+  configFile?: string,
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...parent };
+  // The config is the file's, never one inherited from a process that runs aa.
+  delete env.PULUMI_CONFIG;
+  delete env.PULUMI_CONFIG_SECRET_KEYS;
+  delete env[STACK_CONFIG_FILE_ENV];
   const set = (key: string, value: string | undefined) => {
     if (value) env[key] = value;
   };
-  if (context.config && Object.keys(context.config).length > 0) {
-    set("PULUMI_CONFIG", JSON.stringify(context.config));
-  }
+  set(STACK_CONFIG_FILE_ENV, configFile);
   for (const prefix of ["PULUMI_NODEJS_", "PULUMI_"]) {
     set(`${prefix}ORGANIZATION`, context.organization);
     set(`${prefix}PROJECT`, context.project);
@@ -132,6 +146,20 @@ export function packEnvironment(
     set(`${prefix}DRY_RUN`, String(context.dryRun));
   }
   return env;
+}
+
+/**
+ * Writes the stack's config for the pack: a file in a new folder only this user can read, and the
+ * function that removes both. Undefined when there is no config.
+ */
+function writeStackConfig(
+  config: Record<string, string> | undefined,
+): { file: string; remove: () => void } | undefined {
+  if (!config || Object.keys(config).length === 0) return undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-pack-config-"));
+  const file = path.join(dir, "config.json");
+  fs.writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
+  return { file, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Reads PulumiPolicy.yaml: the pack must be a nodejs pack; returns its runtime options. */

@@ -116,4 +116,19 @@ describe("aa check --analyzer (as a user runs it)", () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /argument 'fast' is invalid\. Allowed choices are in-process, grpc/);
   });
+
+  it("serves a config far beyond an environment variable's limit to the pack (no E2BIG)", () => {
+    const stack = fs
+      .readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8")
+      .replace(
+        "        API_URL: https://api.dev.example.com\n",
+        `        API_URL: https://api.dev.example.com\n        BIG: "${"x".repeat(200 * 1024)}"\n`,
+      );
+    const file = path.join(dir, "Pulumi.dev.yaml");
+    fs.writeFileSync(file, stack);
+    const grpc = aa(["check", "--stack-file", file, "--analyzer", "grpc", "--json"]);
+    const inProcess = aa(["check", "--stack-file", file, "--json"]);
+    assert.equal(grpc.code, 0, grpc.stderr);
+    assert.equal(grpc.stdout, inProcess.stdout);
+  });
 });

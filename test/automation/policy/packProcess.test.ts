@@ -2,7 +2,11 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError } from "../../../automation/exitCodes";
-import { packEnvironment, startPolicyPack } from "../../../automation/policy/packProcess";
+import {
+  STACK_CONFIG_FILE_ENV,
+  packEnvironment,
+  startPolicyPack,
+} from "../../../automation/policy/packProcess";
 import { PACKAGE_DIR } from "../../../automation/project";
 
 const context = {
@@ -39,8 +43,49 @@ describe("starting a policy pack as the Pulumi CLI does", () => {
     assert.equal(env.PULUMI_STACK, "prod");
     assert.equal(env.PULUMI_NODEJS_DRY_RUN, "true");
     assert.equal(env.PULUMI_DRY_RUN, "true");
-    assert.equal(env.PULUMI_CONFIG, '{"aws:region":"eu-west-1"}');
     assert.equal(env.PULUMI_NODEJS_ORGANIZATION, undefined, "empty values are left out");
+  });
+
+  it("passes the config in a file, never in an environment variable (which has a size limit)", () => {
+    const inherited = {
+      PATH: "/bin",
+      PULUMI_CONFIG: '{"x:y":"z"}',
+      PULUMI_CONFIG_SECRET_KEYS: "[]",
+    };
+    const env = packEnvironment(inherited, context, "/tmp/aa-pack-config-x/config.json");
+    assert.equal(env.PULUMI_CONFIG, undefined, "not even one inherited from aa's own environment");
+    assert.equal(env.PULUMI_CONFIG_SECRET_KEYS, undefined);
+    assert.equal(env[STACK_CONFIG_FILE_ENV], "/tmp/aa-pack-config-x/config.json");
+    assert.equal(packEnvironment({}, context)[STACK_CONFIG_FILE_ENV], undefined);
+  });
+
+  it("gives the pack's runtime a config far beyond an environment variable's limit, then removes its file", async () => {
+    const loader = require.resolve("../../../policies/stackConfigFile");
+    const dir = scriptedPack(
+      root,
+      "config-reading",
+      `const fs = require("fs");
+       require(${JSON.stringify(loader)}).loadStackConfigFile(process.env);
+       const file = process.env.AA_PACK_STACK_CONFIG_FILE;
+       fs.writeFileSync(__dirname + "/seen.json", JSON.stringify({
+         file, mode: fs.statSync(file).mode & 0o777,
+         config: require("@pulumi/pulumi").runtime.allConfig() }));
+       console.log("40124");
+       setInterval(() => {}, 1000);`,
+    );
+    // One value of 300 KiB: as an environment variable, spawn fails with E2BIG on Linux.
+    const big = { "aws:region": "eu-west-1", "active-active:services": "x".repeat(300 * 1024) };
+    const pack = await startPolicyPack(dir, { ...context, config: big });
+    let seen: { file: string; mode: number; config: Record<string, string> };
+    try {
+      seen = JSON.parse(fs.readFileSync(path.join(dir, "seen.json"), "utf8")) as typeof seen;
+      assert.deepEqual(seen.config, big);
+      assert.equal(seen.mode, 0o600, "only this user can read it");
+    } finally {
+      await pack.close();
+    }
+    assert.equal(fs.existsSync(seen.file), false, "removed when the pack is closed");
+    assert.equal(fs.existsSync(path.dirname(seen.file)), false);
   });
 
   it("runs the pack with node through run-policy-pack in its own directory and reads its port", async () => {
