@@ -3,7 +3,8 @@ import * as path from "node:path";
 
 /** The repository root (tests run from dist/test/...). */
 export const ROOT = path.resolve(__dirname, "..", "..");
-const CLI = path.join(ROOT, "dist", "automation", "cli.js");
+/** The built CLI (`aa`). */
+export const CLI = path.join(ROOT, "dist", "automation", "cli.js");
 
 export interface CliResult {
   code: number | null;
