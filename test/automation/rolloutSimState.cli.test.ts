@@ -44,6 +44,8 @@ const rehearsal = (file: string, env: Record<string, string> = {}, more: string[
 interface Killed {
   runs: CliResult[];
   events: RolloutEvent[];
+  /** What the killed run left in the folder: the file's text and each temporary file's. */
+  left: { state?: string; temps: string[] };
   final: unknown;
 }
 
@@ -55,6 +57,14 @@ function killThenResume(file: string, kill: Record<string, string>): Killed {
   const killed = rehearsal(file, kill);
   assert.equal(killed.signal, "SIGKILL", `killed at ${JSON.stringify(kill)}: ${killed.stderr}`);
   assert.ok(fs.existsSync(`${file}.lock`), "a killed rehearsal leaves its lock");
+  const dir = path.dirname(file);
+  const left = {
+    state: fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined,
+    temps: fs
+      .readdirSync(dir)
+      .filter((n) => n.endsWith(".tmp"))
+      .map((n) => fs.readFileSync(path.join(dir, n), "utf8")),
+  };
   const runs = [killed];
   for (let i = 0; i < 3 && runs.at(-1)!.code !== 0; i++) {
     const resumed = rehearsal(file);
@@ -72,6 +82,7 @@ function killThenResume(file: string, kill: Record<string, string>): Killed {
   return {
     runs,
     events: runs.flatMap((r) => lines(r.stdout)),
+    left,
     final: JSON.parse(fs.readFileSync(file, "utf8")),
   };
 }
@@ -121,6 +132,11 @@ describe("aa rollout --simulate --sim-state: durable after every update, one reh
         AA_TEST_KILL_BEFORE_RENAME: String(n),
         AA_TEST_RENAME_TARGET: file,
       });
+      // Killed with update n whole in its temporary file, the file still whole at update n-1.
+      const { state, temps } = run.left;
+      assert.equal(temps.length, 1, "the write that was cut left its temporary file");
+      assert.ok(state !== undefined && state !== temps[0], "the file is not update n");
+      for (const text of [state, temps[0]]) JSON.parse(text);
       assert.deepEqual(applied(run.events), ["a", "b", "c"], "each update applied exactly once");
       assert.deepEqual(run.final, baseline.final);
       assertTidy(file);
