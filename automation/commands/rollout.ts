@@ -238,6 +238,7 @@ async function simulate(
   }
 }
 
+/** The rehearsal itself, from the state kept in `stateFile` when there is one. */
 async function rehearse(
   loaded: LoadedEnvironment,
   options: RolloutCliOptions,
