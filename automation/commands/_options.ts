@@ -51,11 +51,16 @@ export function clusterList(value: string): string[] {
 
 /** "user@host", for the rollout record and the lock. */
 export function whoAmI(): string {
+  return `${userName()}@${os.hostname()}`;
+}
+
+/** The user running `aa`, as the system knows them (else as the environment says). */
+export function userName(): string {
   let user = process.env.USER ?? process.env.USERNAME ?? "unknown";
   try {
     user = os.userInfo().username || user;
   } catch {
     // no passwd entry (containers): keep the environment's idea of the user
   }
-  return `${user}@${os.hostname()}`;
+  return user;
 }

@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
-import { parsePreviousState, type PreviousState } from "../../config/rolloutState";
 import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
 import type { Io } from "../io";
 import { checkClusterOrder } from "../rollout/plan";
@@ -15,8 +14,13 @@ import { parseFault, FAULT_KINDS, type Fault } from "../rollout/simulate/faults"
 import { isSimulatedCrash } from "../rollout/simulate/simulatedCrash";
 import { evaluateLeaving } from "../rollout/simulate/leaving";
 import { createSimulation } from "../rollout/simulate/simulation";
+import {
+  isSimStateFailure,
+  openSimState,
+  type SimStateFile,
+} from "../rollout/simulate/simStateFile";
 import { loadEnvironment, readDeployedFile, type LoadedEnvironment } from "../environment";
-import { clusterList, count, seconds, whoAmI } from "./_options";
+import { clusterList, count, seconds, userName, whoAmI } from "./_options";
 import { forceUnlock, runProductionRollout } from "../rollout/production";
 
 interface RolloutCliOptions {
@@ -66,7 +70,7 @@ export function registerRollout(
     .option("--deployed <file>", "with --simulate, start from this `pulumi stack output --json`")
     .option(
       "--sim-state <file>",
-      "with --simulate, keep the simulated environment in this file: a later run resumes it",
+      "with --simulate, keep the simulated environment in this file, written after every update: a later run resumes it; locked (<file>.lock) while a rehearsal runs",
     )
     .option("--order <clusters>", "cluster order within each pass, e.g. c,a,b", clusterList)
     .option(
@@ -121,7 +125,10 @@ export function registerRollout(
       [0, "succeeded, nothing to do, or paused after --max-steps"],
       [2, "invalid config or usage"],
       [4, "halted: at most one cluster left drained, the others serving"],
-      [5, "refused before changing anything"],
+      [
+        5,
+        "refused before changing anything (or the --sim-state file is in use by another rehearsal)",
+      ],
       [6, "the Pulumi stack could not be used"],
     ],
     seeAlso: ["aa plan", "aa status"],
@@ -181,7 +188,7 @@ export function registerRollout(
     }
     const outcome = await (
       options.simulate
-        ? simulate(loaded, options, rolloutOptions, emit)
+        ? simulate(loaded, options, rolloutOptions, emit, io)
         : runProductionRollout(loaded, rolloutOptions, emit)
     ).finally(() => live?.finish());
     done(
@@ -207,38 +214,39 @@ function checkWritableFolder(option: string, file: string): void {
   }
 }
 
-/** A simulated environment kept between rehearsals (`--sim-state`): the stack's deployed state. */
-function readSimState(file: string): PreviousState | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  try {
-    const doc = JSON.parse(fs.readFileSync(file, "utf8")) as {
-      clusters?: unknown;
-      rollout?: unknown;
-    };
-    return parsePreviousState(doc.clusters, doc.rollout ?? null);
-  } catch (err) {
-    throw new UsageError(
-      `--sim-state ${file} is not a simulated environment written by aa (${(err as Error).message}); remove it to start afresh`,
-    );
-  }
-}
-
-function writeSimState(file: string, state: PreviousState): void {
-  try {
-    fs.writeFileSync(file, JSON.stringify(state, null, 2) + "\n");
-  } catch (err) {
-    throw new UsageError(`cannot write --sim-state ${file}: ${(err as Error).message}`);
-  }
-}
-
-/** Runs the orchestrator against a simulated environment; a simulated crash is resumed. */
+/**
+ * Runs the orchestrator against a simulated environment; a simulated crash is resumed. With
+ * `--sim-state`, the file is held (locked) for the whole rehearsal and written after every update.
+ */
 async function simulate(
   loaded: LoadedEnvironment,
   options: RolloutCliOptions,
   rolloutOptions: RolloutOptions,
   emit: (event: RolloutEvent) => void,
+  io: Io,
 ) {
-  const saved = options.simState ? readSimState(options.simState) : undefined;
+  const stateFile = options.simState
+    ? openSimState(options.simState, {
+        user: userName(),
+        notice: (message) => io.stderr(`aa: ${message}\n`),
+      })
+    : undefined;
+  try {
+    return await rehearse(loaded, options, rolloutOptions, emit, stateFile);
+  } finally {
+    stateFile?.close();
+  }
+}
+
+/** The rehearsal itself, from the state kept in `stateFile` when there is one. */
+async function rehearse(
+  loaded: LoadedEnvironment,
+  options: RolloutCliOptions,
+  rolloutOptions: RolloutOptions,
+  emit: (event: RolloutEvent) => void,
+  stateFile: SimStateFile | undefined,
+) {
+  const saved = stateFile?.read();
   if (saved && options.deployed) {
     throw new UsageError(
       `--sim-state ${options.simState} already holds a simulated environment; drop --deployed, or use a new --sim-state file`,
@@ -266,10 +274,9 @@ async function simulate(
     rollout: saved?.rollout ?? null,
     faults,
     startedBy: rolloutOptions.startedBy,
+    // Every update is on disk before it returns: a kill at any moment loses no finished update.
+    persist: stateFile ? (state) => stateFile.write(state) : undefined,
   });
-  const keep = async () => {
-    if (options.simState) writeSimState(options.simState, await sim.stack.readState());
-  };
   const deps = {
     stack: sim.stack,
     health: sim.health,
@@ -278,12 +285,14 @@ async function simulate(
     clock: sim.clock,
     emit,
     drainGates: [sim.capacity],
-    isProcessDeath: isSimulatedCrash,
+    // A --sim-state file that cannot be written (or whose lock was lost) stops the rehearsal
+    // where it is, as a kill would: the file holds the last update that finished.
+    isProcessDeath: (err: unknown) => isSimulatedCrash(err) || isSimStateFailure(err),
   };
   for (let attempt = 1; ; attempt++) {
     try {
       const outcome = await runRollout(deps, rolloutOptions);
-      await keep();
+      stateFile?.write(await sim.stack.readState());
       return outcome;
     } catch (err) {
       if (!isSimulatedCrash(err) || attempt > FAULT_KINDS.length) throw err;

@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type YAML from "yaml";
+import { writeFileAtomic } from "../files/atomicWrite";
 import {
   checkShape,
   KubeconfigError,
@@ -39,8 +39,8 @@ export function readKubeconfigFile(file: string, where: string = file): Kubeconf
 /**
  * Writes a kubeconfig the way kubectl does, and safer: while holding kubectl's own lock file
  * (`<file>.lock`, so `aa` and kubectl never write it at the same time), into a temporary file in
- * the same directory created with mode 0600, flushed, then renamed over the file, so a reader sees
- * the old or the new file, never half of one. A symlinked kubeconfig is written through the link.
+ * the same directory created with mode 0600, flushed, then renamed over the file
+ * (`files/atomicWrite.ts`), so a reader sees the old or the new file, never half of one. A symlinked kubeconfig is written through the link.
  */
 export function writeKubeconfigFile(file: string, text: string, where: string = file): void {
   const target = resolveLink(file);
@@ -59,25 +59,9 @@ export function writeKubeconfigFile(file: string, text: string, where: string = 
     throw new KubeconfigError(`cannot lock ${where}: ${(err as Error).message}`);
   }
   try {
-    const temp = path.join(
-      dir,
-      `.${path.basename(target)}.aa-${process.pid}-${randomBytes(4).toString("hex")}.tmp`,
-    );
-    try {
-      const fd = fs.openSync(temp, "wx", KUBECONFIG_MODE);
-      try {
-        fs.fchmodSync(fd, KUBECONFIG_MODE); // the umask cannot loosen it, but be exact
-        fs.writeSync(fd, text);
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-      fs.renameSync(temp, target);
-    } catch (err) {
-      fs.rmSync(temp, { force: true });
-      throw new KubeconfigError(`cannot write ${where}: ${(err as Error).message}`);
-    }
-    syncDirectory(dir);
+    writeFileAtomic(target, text, { mode: KUBECONFIG_MODE });
+  } catch (err) {
+    throw new KubeconfigError(`cannot write ${where}: ${(err as Error).message}`);
   } finally {
     fs.rmSync(lock, { force: true });
   }
@@ -96,18 +80,5 @@ function resolveLink(file: string): string {
       // does not exist: written as a new file
     }
     return path.resolve(file);
-  }
-}
-
-/** Makes the rename durable where the platform allows it. */
-function syncDirectory(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, "r");
-    fs.fsyncSync(fd);
-  } catch {
-    // not supported here (e.g. Windows): the rename is still atomic
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
   }
 }

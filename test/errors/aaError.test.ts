@@ -19,6 +19,8 @@ import {
 } from "../../automation/automationApi/errors";
 import { RolloutLockError } from "../../automation/automationApi/lock";
 import { StackExportError } from "../../automation/stackExport/stackExport";
+import { LockFileHeldError } from "../../automation/files/lockFile";
+import { SimStateError } from "../../automation/rollout/simulate/simStateFile";
 import { ConfigError } from "../../config/errors";
 import { RolloutRefusal } from "../../config/rolloutState";
 import { AaError, ExitCode } from "../../errors/aaError";
@@ -30,11 +32,13 @@ const ERRORS: [AaError, number][] = [
   [new ConfigError("stacks/Pulumi.dev.yaml", [{ field: "x", message: "y" }]), ExitCode.Usage],
   [new StackExportError("s"), ExitCode.Usage],
   [new StepsInputError("e"), ExitCode.Usage],
+  [new SimStateError("f"), ExitCode.Usage],
   [new EvaluationError("p"), ExitCode.Internal],
   [new ProgramError("bin/index.js", new Error("boom")), ExitCode.Usage],
   [new RolloutRefusal("r"), ExitCode.Refused],
   [new PlanRefusal("p"), ExitCode.Refused],
   [new RolloutLockError("l", "dev"), ExitCode.Refused],
+  [new LockFileHeldError("f"), ExitCode.Refused],
   [new StackError("s", "dev"), ExitCode.Stack],
   [new StackCommandError("dev", "pulumi preview", 255, "boom"), ExitCode.Stack],
   [new StackLockedError("dev", "pulumi up", 255, "locked"), ExitCode.Stack],

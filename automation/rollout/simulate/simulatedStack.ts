@@ -65,6 +65,11 @@ export class SimulatedStack implements RolloutStack {
     rollout: RolloutRecord | null = null,
     /** The environment's hostnames and the service each serves (`dns.hostnames`). */
     private readonly hostnames: readonly { hostname: string; service: string }[] = [],
+    /**
+     * Records the state after each update, before the update counts as done (a rehearsal's
+     * `--sim-state` file); what it throws fails the update, with nothing changed.
+     */
+    private readonly persist: (state: RolloutStackState) => void = () => undefined,
   ) {
     this.clusters_ = initial.map((c) => ({ ...c }));
     this.rollout = rollout ? structuredClone(rollout) : null;
@@ -151,8 +156,12 @@ export class SimulatedStack implements RolloutStack {
       kinds[n.name] = !before ? "add" : was ? stepKind(was.settings, settings) : "upgrade";
     }
     const changed = Object.keys(kinds);
+    const rollout = directive.record ? structuredClone(directive.record) : null;
+    // Durable first, as the backend records a `pulumi up`: a process killed after this line finds
+    // the update done when it resumes, one killed before it finds it not done; never half.
+    this.persist({ clusters: next, rollout });
     this.clusters_ = next;
-    this.rollout = directive.record ? structuredClone(directive.record) : null;
+    this.rollout = rollout;
     const drained = next.filter((c) => c.weight === 0).map((c) => c.name);
     const weights = Object.fromEntries(next.map((c) => [c.name, c.weight]));
     this.updates.push({

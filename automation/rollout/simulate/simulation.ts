@@ -4,7 +4,7 @@ import type { DeployedCluster, RolloutRecord } from "../../../config/rolloutStat
 import { minorOf } from "../../../config/version";
 import { clusterGraph, unionGraph } from "../../blastRadius/graph";
 import type { Evaluation } from "../../offline/evaluate";
-import type { BlastRadius, RolloutLockPort } from "../ports";
+import type { BlastRadius, RolloutLockPort, RolloutStackState } from "../ports";
 import type { Fault } from "./faults";
 import { MemoryRolloutLock } from "./memoryLock";
 import { SimulatedCapacity } from "./simulatedCapacity";
@@ -42,6 +42,13 @@ export interface SimulationArgs {
   rollout?: RolloutRecord | null;
   faults?: Fault[];
   startedBy?: string;
+  /**
+   * Records the simulated stack's state after every update, before the update returns (a
+   * rehearsal's `--sim-state` file), so that a kill at any moment loses no finished update and a
+   * resume never applies one twice. What it throws fails that update, with nothing changed.
+   * @default nothing is recorded
+   */
+  persist?: (state: RolloutStackState) => void;
 }
 
 /**
@@ -77,6 +84,7 @@ export function createSimulation(args: SimulationArgs): Simulation {
     (cluster, kind) => healthRef.current?.clusterChanged(cluster, kind),
     args.rollout ?? null,
     args.environment.config.dns.hostnames,
+    args.persist,
   );
   const health = new SimulatedHealth(clock, {
     clusters: desired.map((d) => d.name),
