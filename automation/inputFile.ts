@@ -18,7 +18,13 @@ export function sizeText(bytes: number): string {
  * pipe, could be endless) of at most `maxBytes`. `what` names it in the error, e.g. "state file".
  * A missing file is left to the reader, whose message says how to make it.
  */
-export function checkInputFile(file: string, what: string, maxBytes: number): void {
+export function checkInputFile(
+  file: string,
+  what: string,
+  maxBytes: number,
+  /** Whether `-` reads standard input instead, which the message then mentions. */
+  stdin = true,
+): void {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -27,7 +33,7 @@ export function checkInputFile(file: string, what: string, maxBytes: number): vo
   }
   if (!stat.isFile()) {
     throw new UsageError(
-      `${what} ${file} is not a regular file; give the path of a file (or - for standard input)`,
+      `${what} ${file} is not a regular file; give the path of a file${stdin ? " (or - for standard input)" : ""}`,
     );
   }
   if (stat.size > maxBytes) {

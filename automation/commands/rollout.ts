@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { ExitCode, UsageError, type ExitCodeValue } from "../exitCodes";
+import { checkInputFile } from "../inputFile";
 import type { Io } from "../io";
 import { checkClusterOrder } from "../rollout/plan";
 import { manPage } from "./_help";
@@ -142,7 +143,11 @@ export function registerRollout(
     if (options.simState && !options.simulate) {
       throw new UsageError("--sim-state is for rehearsals; add --simulate");
     }
-    if (options.simState) checkWritableFolder("--sim-state", options.simState);
+    if (options.simState) {
+      checkWritableFolder("--sim-state", options.simState);
+      // An existing one is read: a regular file (not /dev/zero), of a simulated state's size.
+      checkInputFile(options.simState, "--sim-state", SIM_STATE_MAX_BYTES, false);
+    }
     const loaded = loadEnvironment(env, options.stackFile);
     checkClusterOrder(
       options.order,
@@ -200,6 +205,9 @@ export function registerRollout(
     );
   });
 }
+
+/** The largest `--sim-state` file read: a simulated environment's outputs are kilobytes. */
+const SIM_STATE_MAX_BYTES = 64 * 1024 ** 2;
 
 /** Refuses, before anything runs, a file whose folder does not exist or cannot be written. */
 function checkWritableFolder(option: string, file: string): void {

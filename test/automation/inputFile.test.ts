@@ -77,6 +77,7 @@ describe("input files: regular files, up to a cap", () => {
     ["check", "--state", "/dev/zero"],
     ["plan", "dev", "--deployed", "/dev/zero"],
     ["rollout", "dev", "--simulate", "--deployed", "/dev/zero"],
+    ["rollout", "dev", "--simulate", "--sim-state", "/dev/zero"],
   ]) {
     it(`aa ${args.join(" ")}: exit 2 at once, not a read without end`, () => {
       const r = aa(args);
