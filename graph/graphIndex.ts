@@ -34,7 +34,7 @@ export class GraphIndex {
   readonly edges: Int32Array;
   private readonly slots: Map<string, number>;
   /** Whether every URN the graph mentions is a resource of it (then no edge points outside). */
-  private readonly closed: boolean;
+  readonly closed: boolean;
   private users?: Reverse;
   private scans = 0;
   private ordered?: DependencyOrder;
