@@ -2,6 +2,7 @@ import type { Membership } from "../../graph/membership";
 import { AWS_EKS_CLUSTER, EKS_COMPONENT, type ResourceNode } from "../../graph/resourceGraph";
 import type { Evaluation } from "../offline/evaluate";
 import type { StateFileInfo } from "../stackExport/stateFile";
+import type { IntegrityWarning } from "../stackExport/stateIntegrity";
 
 /** One policy violation (filled by the policy pack). */
 export interface Violation {
@@ -50,6 +51,12 @@ export interface CheckReport {
    * was gzipped.
    */
   stateFile?: StateFileInfo;
+  /**
+   * For `--state` only: what is wrong with the state that still leaves the audit one reading
+   * (each with its kind, the URNs concerned and a message saying how aa read it and how to fix
+   * the state); empty for a sound state. A state without one reading is refused (exit 2).
+   */
+  integrity?: IntegrityWarning[];
 }
 
 /** Builds the report from an evaluation of the active-active program. Pure. */
