@@ -13,9 +13,11 @@ export interface Reach {
 
 /**
  * The clusters every resource's dependencies (dependencies, property dependencies, provider,
- * then parent) reach, transitively: one pass in registration order (dependencies are registered
- * first; a forward reference sees what is known of it at that point, its own cluster). A
- * resource contributes its own cluster, `ownAt[slot]` (NONE for none), and what it reaches.
+ * then parent) reach, transitively: one pass in dependency order (`g.order`: what a resource uses
+ * comes before it, whatever the order of registration, so the result does not depend on it; on a
+ * cycle, which only a broken state has, a reference to a resource not yet passed sees its own
+ * cluster alone). A resource contributes its own cluster, `ownAt[slot]` (NONE for none), and what
+ * it reaches.
  *
  * Linear in the size of the graph: each resource's set is computed once, and sets are shared
  * between resources whenever they are equal (most resources of a cluster reach exactly that
@@ -52,7 +54,9 @@ export function reachPass(g: GraphIndex, ownAt: Int32Array): Reach {
     }
     return result;
   };
-  for (let i = 0; i < slotOfNode.length; i++) {
+  const { order } = g.order;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
     const self = slotOfNode[i];
     let reach: ReadonlySet<string> = EMPTY;
     const parent = parentOfNode[i];

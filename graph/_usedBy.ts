@@ -8,8 +8,9 @@ const NONE = -1;
  * Rule 6 of `clusterMembership` ("used-by"): a custom resource (not a Kubernetes resource) that
  * belongs to no cluster and reaches none, and that is used (as a dependency, property dependency
  * or provider; not as a parent) only by resources of cluster X, belongs to X. Decided in reverse
- * registration order, so that a chain of such resources (a VPC under a route table under an
- * association) is settled from its users down. Fills `ownerAt` and `reasonAt` in place.
+ * dependency order (`g.order`, users before what they use, whatever the order of registration),
+ * so that a chain of such resources (a VPC under a route table under an association) is settled
+ * from its users down. Fills `ownerAt` and `reasonAt` in place.
  */
 export function settleUsedBy(
   g: GraphIndex,
@@ -45,7 +46,9 @@ export function settleUsedBy(
       if (users[users.length - 1] !== self) users.push(self);
     }
   }
-  for (let i = count - 1; i >= 0; i--) {
+  const { order } = g.order;
+  for (let k = count - 1; k >= 0; k--) {
+    const i = order[k];
     if (!unowned(i)) continue;
     const at = slotOfNode[i];
     const users = usersAt[at];

@@ -1,4 +1,5 @@
 import { GraphNumbering } from "./graphNumbering";
+import { dependencyOrder, type DependencyOrder } from "./_order";
 import type { ResourceNode } from "./resourceGraph";
 
 const NONE = -1;
@@ -11,7 +12,7 @@ const NONE = -1;
  * costs in a large graph (a deployed stack may hold 200,000 resources), so each is looked up once
  * (by a {@link GraphNumbering}, see there) and the membership and the policies' view work on
  * numbers. Built once per graph; nothing in it changes after construction except indexes built
- * on first use.
+ * on first use (the reversed edges, the dependency order).
  */
 export class GraphIndex {
   /** How many slots (distinct URNs mentioned). */
@@ -33,9 +34,10 @@ export class GraphIndex {
   readonly edges: Int32Array;
   private readonly slots: Map<string, number>;
   /** Whether every URN the graph mentions is a resource of it (then no edge points outside). */
-  private readonly closed: boolean;
+  readonly closed: boolean;
   private users?: Reverse;
   private scans = 0;
+  private ordered?: DependencyOrder;
 
   /**
    * @param numbering the {@link GraphNumbering} these very nodes were handed to as they were
@@ -73,6 +75,16 @@ export class GraphIndex {
       this.parentOf[at] = this.parentOfNode[i];
     }
     this.closed = resources === this.size;
+  }
+
+  /**
+   * The resources in dependency order: each after its parent and everything it uses, whatever
+   * their order in `nodes` (see {@link dependencyOrder}). Passes that must see a resource's
+   * dependencies decided before it follow this order, so that what they decide does not depend
+   * on the order of registration (or of a state file).
+   */
+  get order(): DependencyOrder {
+    return (this.ordered ??= dependencyOrder(this));
   }
 
   /** The slot of a URN, or NONE (-1) when the graph does not mention it. */

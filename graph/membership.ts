@@ -2,7 +2,7 @@ import { builtOnClusters } from "./_builtOn";
 import { reachPass } from "./_reach";
 import { settleUsedBy } from "./_usedBy";
 import { BySlot, GraphIndex } from "./graphIndex";
-import type { GraphNumbering } from "./graphNumbering";
+import { GraphNumbering } from "./graphNumbering";
 import {
   AWS_EKS_CLUSTER,
   EKS_COMPONENT,
@@ -98,28 +98,41 @@ const NONE = -1;
  * reach of the structure; rule 3 from that; the whole reach (only when something is built on a
  * cluster); rules 4 and 5 on it; rule 6 from the users down.
  *
- * Linear in the size of the graph: a few passes over the nodes in registration order
- * (dependencies come first), every per-resource fact computed once and kept in arrays indexed by
- * resource (a stack export of 200,000 resources is a normal input), and the sets of clusters a
- * resource reaches shared between resources whenever they are equal (most resources of a cluster
- * reach exactly that cluster).
+ * The order of the nodes decides nothing: the passes that need a resource's dependencies decided
+ * first follow the graph's dependency order (`GraphIndex.order`), and clusters are listed by name
+ * ({@link compareClusters}). The one exception is a graph with a cycle of dependencies or parents,
+ * which no engine writes: `aa check --state` refuses such a state before it gets here
+ * (graph/integrity.ts).
  *
- * `numbering`: the {@link GraphNumbering} the nodes were handed to as they were made (a stack
- * export's reader does this), taken over by the membership's index; numbered here without one.
+ * Linear in the size of the graph: a few passes over the nodes (in dependency order, which for a
+ * program's registrations or a state the engine wrote is their own order), every per-resource
+ * fact computed once and kept in arrays indexed by resource (a stack export of 200,000 resources
+ * is a normal input), and the sets of clusters a resource reaches shared between resources
+ * whenever they are equal (most resources of a cluster reach exactly that cluster).
+ *
+ * `numbered`: the {@link GraphIndex} of these very nodes (e.g. the one their integrity was
+ * checked on), or the {@link GraphNumbering} they were handed to as they were made (a stack
+ * export's reader does this), taken over by the membership's index; numbered here without either.
  */
 export function clusterMembership(
   nodes: readonly ResourceNode[],
-  numbering?: GraphNumbering,
+  numbered?: GraphNumbering | GraphIndex,
 ): Membership {
-  const g = new GraphIndex(nodes, numbering);
+  const g =
+    numbered instanceof GraphIndex && numbered.nodes === nodes
+      ? numbered
+      : new GraphIndex(nodes, numbered instanceof GraphNumbering ? numbered : undefined);
   const { size, urnAt, nodeAt, parentOf, slotOfNode, parentOfNode } = g;
   const count = nodes.length;
 
-  // Rule 1. Cluster roots: EKS clusters that are not inside another EKS cluster.
+  // Rule 1. Cluster roots: EKS clusters that are not inside another EKS cluster. In dependency
+  // order, so a parent is decided before its children.
+  const { order } = g.order;
   const inside = new Int32Array(size).fill(NONE);
   const clusters: GraphCluster[] = [];
   const awsClusters: number[] = []; // positions of aws.eks.Cluster resources, for their tags
-  for (let i = 0; i < count; i++) {
+  for (let k = 0; k < count; k++) {
+    const i = order[k];
     const n = nodes[i];
     const at = slotOfNode[i];
     const parent = parentOfNode[i];
@@ -132,25 +145,30 @@ export function clusterMembership(
       clusters.push({ urn: n.urn, name: clusterName(n) });
     }
   }
-  // Descendants registered before their parent are rare; settle them by their nearest ancestor
-  // that is inside a cluster (every EKS cluster is, by now).
+  // Resources on a cycle of parents (only a broken state has one) are left to the ancestor walk,
+  // which gives them none.
   settleByAncestor(inside, parentOf, (at) => inside[at] !== NONE);
   // An eks.Cluster component whose own tags are not recorded (a stack export keeps no component
-  // arguments) is named by the tag of the aws.eks.Cluster it created.
-  const childTag = new Map<number, string>();
+  // arguments) is named by the tag of the aws.eks.Cluster it created (of the first by URN, should
+  // it have created several).
+  const childTag = new Map<number, { urn: string; tag: string }>();
   for (const i of awsClusters) {
     const n = nodes[i];
     const at = slotOfNode[i];
     const root = inside[at];
     const tag = root !== NONE && root !== at ? clusterTag(n) : undefined;
-    if (tag && !childTag.has(root)) childTag.set(root, tag);
+    const known = tag && childTag.get(root);
+    if (tag && (!known || n.urn < known.urn)) childTag.set(root, { urn: n.urn, tag });
   }
   for (const c of clusters) {
     const at = g.find(c.urn);
     const root = nodeAt[at];
-    const tag = childTag.get(at);
+    const tag = childTag.get(at)?.tag;
     if (root && tag && clusterTag(root) === undefined) c.name = tag;
   }
+  // Listed by name, not in the order they were found: the order of a state file's resources
+  // decides nothing, neither the clusters' order in reports and messages.
+  clusters.sort(compareClusters);
 
   // Rule 2. Cells: how many clusters each subtree contains (and which, when it is one).
   const containedCount = new Int32Array(size);
@@ -292,6 +310,31 @@ function settleByAncestor(
     path.length = 0;
   }
 }
+
+/**
+ * The order clusters are listed in: by name, runs of digits by their value ("cell-2" before
+ * "cell-10"), then by URN (two clusters may share a name). The same for any order of the graph.
+ */
+export function compareClusters(a: GraphCluster, b: GraphCluster): number {
+  return compareNames(a.name, b.name) || (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0);
+}
+
+function compareNames(a: string, b: string): number {
+  const x = a.match(NAME_PARTS) ?? [];
+  const y = b.match(NAME_PARTS) ?? [];
+  for (let k = 0; k < Math.min(x.length, y.length); k++) {
+    const p = x[k];
+    const q = y[k];
+    if (p === q) continue;
+    const numbers = DIGITS.test(p) && DIGITS.test(q);
+    if (numbers && Number(p) !== Number(q)) return Number(p) - Number(q);
+    return p < q ? -1 : 1;
+  }
+  return x.length - y.length;
+}
+
+const NAME_PARTS = /\d+|\D+/g;
+const DIGITS = /^\d/;
 
 /** `EKS_CLUSTER_TYPES` (resourceGraph.ts), by comparison (cheaper than hashing every type token). */
 function isEksCluster(type: string): boolean {

@@ -7,8 +7,8 @@ export { AWS_EKS_CLUSTER, EKS_COMPONENT } from "../graph/resourceGraph";
 
 /**
  * The resource whose properties describe cluster settings: the `aws:eks/cluster:Cluster` the
- * @pulumi/eks component created (the first, when the graph has it: a real preview or a stack
- * export), else the cluster resource itself (offline, where the component has no children).
+ * @pulumi/eks component created (the first by URN, when the graph has it: a real preview or a
+ * stack export), else the cluster resource itself (offline, where the component has no children).
  */
 export function clusterSettingsNode(view: StackView, cluster: GraphCluster): ResourceNode {
   return clusterSettingsNodes(view).get(cluster.urn) as ResourceNode;
@@ -24,7 +24,10 @@ export function clusterSettingsNodes(view: StackView): Map<string, ResourceNode>
   const nodes = new Map<string, ResourceNode>();
   for (const i of view.positionsOf([AWS_EKS_CLUSTER])) {
     const cluster = view.clusterAt(i);
-    if (cluster && !nodes.has(cluster.urn)) nodes.set(cluster.urn, view.nodes[i]);
+    const node = view.nodes[i];
+    const known = cluster && nodes.get(cluster.urn);
+    // The first by URN, should a component have several: not the first registered.
+    if (cluster && (!known || node.urn < known.urn)) nodes.set(cluster.urn, node);
   }
   for (const c of view.clusters) {
     const root = view.byUrn.get(c.urn);

@@ -68,8 +68,18 @@ export const trafficReachesAllClusters: PolicySpec<TrafficReachesAllClustersConf
       else hostnames.set(key, [entry]);
     }
 
+    // Each hostname's records in the clusters' order (records of several clusters last), then by
+    // URN: which record a finding names first does not depend on the graph's order.
+    const rank = (e: Entry) => (e.cluster ? indexOfCluster(view.clusters, e.cluster) : -1);
+    const last = view.clusters.length;
+    const byCluster = (a: Entry, b: Entry) =>
+      (rank(a) < 0 ? last : rank(a)) - (rank(b) < 0 ? last : rank(b)) ||
+      (a.node.urn < b.node.urn ? -1 : a.node.urn > b.node.urn ? 1 : 0);
     const findings: Finding[] = [];
-    for (const entries of hostnames.values()) checkHostname(view, entries, config, findings);
+    for (const entries of hostnames.values()) {
+      if (entries.length > 1) entries.sort(byCluster);
+      checkHostname(view, entries, config, findings);
+    }
     return findings;
   },
 };

@@ -87,8 +87,8 @@ export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
     const ignored = new Set(config.ignoreNamespaces);
     const compareImages = config.compareImages && !releaseInProgress(nodes, view);
 
-    // Every workload (kind/namespace/name) with its copies on each cluster, in registration
-    // order; found by kind, then namespace, then name (no key string is built and hashed).
+    // Every workload (kind/namespace/name) with its copies on each cluster; found by kind, then
+    // namespace, then name (no key string is built and hashed).
     const workloads: Workload[] = [];
     const byKind = new Map<string, Map<string, Map<string, Workload>>>();
     // kind -> clusters with an object of that kind whose name is not known yet (a preview):
@@ -131,7 +131,14 @@ export const workloadOnAllClusters: PolicySpec<WorkloadOnAllClustersConfig> = {
     }
 
     const findings: Finding[] = [];
+    // Copies in the clusters' order (then by URN), not in registration order: which copy a
+    // finding is attached to and how its message lists them do not depend on the graph's order.
+    const clusterIndex = new Map(view.clusters.map((c, k) => [c.urn, k]));
+    const byCluster = (a: Copy, b: Copy) =>
+      (clusterIndex.get(a.cluster.urn) ?? 0) - (clusterIndex.get(b.cluster.urn) ?? 0) ||
+      (a.node.urn < b.node.urn ? -1 : a.node.urn > b.node.urn ? 1 : 0);
     for (const { key, kind, copies } of workloads) {
+      if (copies.length > 1) copies.sort(byCluster);
       const maybe = unknownNames.get(kind);
       const missing = view.clusters.filter(
         (c) => !copies.some((copy) => copy.cluster.urn === c.urn) && !maybe?.has(c.urn),

@@ -1,7 +1,7 @@
 import type { Violation } from "./report";
 
 /** Width messages are wrapped to in the text output. */
-const WIDTH = 100;
+export const WIDTH = 100;
 
 /**
  * The human list of policy violations: one block per violation (level, policy, cluster,
@@ -36,7 +36,8 @@ function resourceOf(urn: string): string {
   return `${type} ${parts.slice(3).join("::")}`;
 }
 
-function wrap(text: string, width: number): string[] {
+/** Words of `text` in lines of at most `width` characters (a longer word gets a line of its own). */
+export function wrap(text: string, width: number): string[] {
   const out: string[] = [];
   let line = "";
   for (const word of text.split(/\s+/)) {

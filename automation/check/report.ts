@@ -2,6 +2,7 @@ import type { Membership } from "../../graph/membership";
 import { AWS_EKS_CLUSTER, EKS_COMPONENT, type ResourceNode } from "../../graph/resourceGraph";
 import type { Evaluation } from "../offline/evaluate";
 import type { StateFileInfo } from "../stackExport/stateFile";
+import type { IntegrityWarning } from "../stackExport/stateIntegrity";
 
 /** One policy violation (filled by the policy pack). */
 export interface Violation {
@@ -50,6 +51,12 @@ export interface CheckReport {
    * was gzipped.
    */
   stateFile?: StateFileInfo;
+  /**
+   * For `--state` only: what is wrong with the state that still leaves the audit one reading
+   * (each with its kind, the URNs concerned and a message saying how aa read it and how to fix
+   * the state); empty for a sound state. A state without one reading is refused (exit 2).
+   */
+  integrity?: IntegrityWarning[];
 }
 
 /** Builds the report from an evaluation of the active-active program. Pure. */
@@ -85,7 +92,8 @@ export function buildGraphReport(
 ): CheckReport {
   const clusterUrns = new Set(membership.clusters.map((c) => c.urn));
   const clusterNodes = new Map<string, ResourceNode>();
-  const weights = new Map<string, number>();
+  /** Per cluster URN, the weight of its weighted record (of the first by URN, should it have several). */
+  const weights = new Map<string, { urn: string; weight: number }>();
   const awsClusterOf = new Map<string, ResourceNode>();
   let outputs: Record<string, unknown> = {};
   // In the pass that lists the resources, comparing types: only clusters are looked up by URN
@@ -96,9 +104,15 @@ export function buildGraphReport(
       const owner = cluster === -1 ? undefined : membership.clusters[cluster].urn;
       const weight = (propsOf(n).weightedRoutingPolicies as { weight?: unknown }[] | undefined)?.[0]
         ?.weight;
-      if (owner && typeof weight === "number" && !weights.has(owner)) weights.set(owner, weight);
+      const known = owner && weights.get(owner);
+      if (owner && typeof weight === "number" && (!known || n.urn < known.urn)) {
+        weights.set(owner, { urn: n.urn, weight });
+      }
     } else if (type === AWS_EKS_CLUSTER || type === EKS_COMPONENT) {
-      if (type === AWS_EKS_CLUSTER && n.parent) awsClusterOf.set(n.parent, n);
+      const known = n.parent && awsClusterOf.get(n.parent);
+      if (type === AWS_EKS_CLUSTER && n.parent && (!known || n.urn < known.urn)) {
+        awsClusterOf.set(n.parent, n);
+      }
       if (clusterUrns.has(n.urn)) clusterNodes.set(n.urn, n);
     } else if (type === STACK && !n.parent) {
       outputs = n.outputs ?? {};
@@ -120,7 +134,7 @@ export function buildGraphReport(
     environment,
     clusters: membership.clusters.map((c) => ({
       name: c.name,
-      weight: weights.get(c.urn) ?? null,
+      weight: weights.get(c.urn)?.weight ?? null,
       kubernetesVersion: versionOf(c.urn),
       resources: counts.get(c.name) ?? 0,
     })),

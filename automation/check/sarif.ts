@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { ResourceNode } from "../../graph/resourceGraph";
 import type { PolicyInfo } from "../policy/policyConfig";
 import type { Violation } from "./report";
+import type { IntegrityWarning } from "../stackExport/stateIntegrity";
 import { stackFileLines, type StackFileLines } from "./stackFileLines";
 
 /** The parts of SARIF 2.1.0 this tool writes. */
@@ -63,6 +64,11 @@ export interface SarifInput {
   stackFile?: { uri: string; text: string };
   /** The state file checked (repository-relative path), for `--state`. */
   stateFile?: string;
+  /**
+   * For `--state`: the state's integrity warnings, each a result of the rule
+   * {@link INTEGRITY_RULE} (level "warning"), located at its first URN in the state file.
+   */
+  integrity?: readonly IntegrityWarning[];
   /** Stack name: part of the run's category, so one upload per stack file is kept apart. */
   stack: string;
 }
@@ -74,11 +80,15 @@ const LEVELS: Record<Violation["level"], SarifLevel> = {
   disabled: "none",
 };
 
+/** The rule of a state's integrity warnings (not a policy of the pack). */
+export const INTEGRITY_RULE = "state-integrity";
+
 /**
  * The violations as a SARIF 2.1.0 log for GitHub code scanning: one rule per policy of the pack,
  * one result per violation. A violation that maps to a cluster or a service is located at that
  * cluster's or service's entry in the stack config file; otherwise its location is the resource's
- * URN (a logical location) in the file that was checked. Pure.
+ * URN (a logical location) in the file that was checked. A state's integrity warnings follow, as
+ * results of one more rule, {@link INTEGRITY_RULE}, when there are any. Pure.
  */
 export function buildSarif(input: SarifInput): SarifLog {
   const rules: SarifRule[] = input.policies.map((p) => ({
@@ -92,6 +102,8 @@ export function buildSarif(input: SarifInput): SarifLog {
     defaultConfiguration: { level: LEVELS[p.level] },
     properties: { tags: ["active-active", "pulumi", "crossguard"], policyType: p.type },
   }));
+  const integrity = input.integrity ?? [];
+  if (integrity.length > 0) rules.push(integrityRule());
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const byUrn = new Map(input.nodes.map((n) => [n.urn, n]));
   const lines = input.stackFile ? stackFileLines(input.stackFile.text) : undefined;
@@ -130,6 +142,8 @@ export function buildSarif(input: SarifInput): SarifLog {
     };
   });
 
+  for (const w of integrity) results.push(integrityResult(w, input, ruleIndex));
+
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -146,6 +160,57 @@ export function buildSarif(input: SarifInput): SarifLog {
         results,
       },
     ],
+  };
+}
+
+function integrityRule(): SarifRule {
+  const text =
+    "The state file's resources form one graph: one live copy per URN, parents, providers and " +
+    "dependencies that are in the state, nothing left pending.";
+  return {
+    id: INTEGRITY_RULE,
+    name: camel(INTEGRITY_RULE),
+    shortDescription: { text },
+    fullDescription: { text },
+    help: {
+      text: `${text} See docs/policies.md#state-integrity for how aa reads a state that is not, and how to fix it.`,
+    },
+    defaultConfiguration: { level: "warning" },
+    properties: { tags: ["active-active", "pulumi", "state-integrity"], policyType: "state" },
+  };
+}
+
+/** One integrity warning as a result: at its first URN in the state file (else the stack). */
+function integrityResult(
+  w: IntegrityWarning,
+  input: SarifInput,
+  ruleIndex: Map<string, number>,
+): SarifResult {
+  const urn = w.urns[0] ?? "";
+  const location: SarifLocation = {
+    logicalLocations: [
+      urn
+        ? { fullyQualifiedName: urn, name: urn.split("::").slice(3).join("::"), kind: "resource" }
+        : { fullyQualifiedName: input.stack, name: input.stack, kind: "namespace" },
+    ],
+  };
+  if (input.stateFile) {
+    location.physicalLocation = {
+      artifactLocation: { uri: input.stateFile.replace(/\\/g, "/") },
+    };
+  }
+  return {
+    ruleId: INTEGRITY_RULE,
+    ruleIndex: ruleIndex.get(INTEGRITY_RULE) ?? -1,
+    level: "warning",
+    message: { text: w.message },
+    locations: [location],
+    partialFingerprints: {
+      "aaViolation/v1": createHash("sha256")
+        .update(`${INTEGRITY_RULE}\u0000${w.kind}\u0000${w.urns.join("\u0000")}`)
+        .digest("hex"),
+    },
+    properties: { enforcementLevel: "warning", cluster: null, urn },
   };
 }
 

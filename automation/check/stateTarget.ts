@@ -1,6 +1,8 @@
+import { GraphIndex } from "../../graph/graphIndex";
 import { GraphNumbering } from "../../graph/graphNumbering";
 import { clusterMembership } from "../../graph/membership";
 import { readStackExport } from "../stackExport/readStackExport";
+import { checkStateIntegrity } from "../stackExport/stateIntegrity";
 import { buildGraphReport } from "./report";
 import type { CheckTarget } from "./targets";
 
@@ -9,13 +11,22 @@ import type { CheckTarget } from "./targets";
 
 /**
  * A Pulumi state file (or "-" for standard input): a `pulumi stack export` or a DIY-backend
- * checkpoint, plain or gzipped. Its report says which (`stateFile`).
+ * checkpoint, plain or gzipped. Its report says which (`stateFile`), and what is wrong with the
+ * state that leaves the audit one reading (`integrity`); a state without one is refused, exit 2
+ * (see `checkStateIntegrity`).
  */
 export function stateTarget(file: string, stdin?: () => Buffer | string): CheckTarget {
   // The export's URNs are numbered as its resources are read, while they are at hand.
   const numbering = new GraphNumbering();
   const exported = readStackExport(file, stdin, (node) => numbering.add(node));
-  const membership = clusterMembership(exported.nodes, numbering);
+  // Before anything reasons over the graph: a state without one reading is refused (exit 2).
+  const checked = checkStateIntegrity(
+    exported,
+    new GraphIndex(exported.nodes, numbering),
+    file === "-" ? "standard input" : file,
+  );
+  const { nodes, warnings } = checked;
+  const membership = clusterMembership(nodes, checked.index);
   return {
     project: exported.project,
     stack: exported.stack,
@@ -27,13 +38,15 @@ export function stateTarget(file: string, stdin?: () => Buffer | string): CheckT
       return (require("../project") as typeof import("../project")).displayPath(file);
     },
     stateFile: exported.stateFile,
-    nodes: exported.nodes,
+    integrity: warnings,
+    nodes,
     membership,
     stackConfig: {},
     clusters: [],
     report: (violations) => ({
-      ...buildGraphReport(exported.stack, exported.nodes, membership, violations),
+      ...buildGraphReport(exported.stack, nodes, membership, violations),
       stateFile: exported.stateFile,
+      integrity: warnings,
     }),
   };
 }

@@ -8,6 +8,7 @@ import { UsageError } from "../exitCodes";
 import { summarizeLogs, type ProgramLog } from "../offline/programLog";
 import { displayPath, findProject, type Project, type StackFile } from "../project";
 import type { StateFileInfo } from "../stackExport/stateFile";
+import type { IntegrityWarning } from "../stackExport/stateIntegrity";
 import { ProgramError } from "./programError";
 import { buildCheckReport, buildGraphReport, type CheckReport, type Violation } from "./report";
 
@@ -23,6 +24,8 @@ export interface CheckTarget {
   stackConfig: Record<string, string>;
   /** The state file's form, when the check ran on one (`--state`). */
   stateFile?: StateFileInfo;
+  /** For `--state`: what is wrong with the state that leaves the audit one reading. */
+  integrity?: IntegrityWarning[];
   /** The stack config file, when the check ran on one (SARIF points at its lines). */
   stackFile?: { path: string; text: string };
   /** Each cluster's settings from the stack config; empty when the graph is all there is. */

@@ -111,6 +111,8 @@ async function loadGraph(
     }
     const { stateTarget } = await import("../check/stateTarget");
     const target = stateTarget(options.state);
+    // What is wrong with the state but leaves one reading: said, and the attribution goes on.
+    for (const w of target.integrity ?? []) io.stderr(`aa: warning: ${w.message}\n`);
     if (env && target.stack && env !== target.stack) {
       throw new UsageError(
         `--state ${options.state} is an export of stack "${target.stack}", not of environment "${env}"; pass that stack's export or drop the environment`,

@@ -104,6 +104,10 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
         const { describeStateFile } = await import("../stackExport/stateFile");
         io.stdout(`read ${target.source}: ${describeStateFile(target.stateFile)}\n`);
       }
+      if (target.integrity?.length) {
+        const { renderIntegrity } = await import("../check/renderIntegrity");
+        io.stdout(renderIntegrity(target.integrity));
+      }
       io.stdout(renderCheckReport(report, target.clusters, target.source));
       io.stdout(renderViolations(report.violations, policies.policies.length));
     }
@@ -120,6 +124,7 @@ export function registerCheck(program: Command, io: Io, done: (code: ExitCodeVal
           text: target.stackFile.text,
         },
         stateFile: options.state && options.state !== "-" ? displayPath(options.state) : undefined,
+        integrity: target.integrity,
         stack: target.stack,
       });
       try {

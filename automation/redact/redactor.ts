@@ -115,16 +115,34 @@ export class Redactor {
     return out;
   };
 
-  /** A copy of plain data with every string in it redacted. */
+  /** A copy of plain data with every string in it redacted (without recursion: any depth). */
   data<T>(value: T): T {
-    if (typeof value === "string") return this.redact(value) as T;
-    if (Array.isArray(value)) return value.map((v) => this.data(v) as unknown) as T;
-    if (value !== null && typeof value === "object") {
-      return Object.fromEntries(
-        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, this.data(v)]),
-      ) as T;
+    const copy = (v: unknown): unknown => {
+      if (typeof v === "string") return this.redact(v);
+      if (Array.isArray(v)) return new Array<unknown>(v.length);
+      if (v !== null && typeof v === "object") return {};
+      return v;
+    };
+    const root = copy(value);
+    // Containers copied but not yet filled, each with the value it copies.
+    const pending: [unknown, unknown][] = [[value, root]];
+    while (pending.length > 0) {
+      const [from, to] = pending.pop() as [unknown, unknown];
+      if (from === null || typeof from !== "object") continue;
+      const target = to as Record<string, unknown>;
+      for (const [k, v] of Object.entries(from as Record<string, unknown>)) {
+        const c = copy(v);
+        // An own property, also for "__proto__" (as Object.fromEntries makes it).
+        Object.defineProperty(target, k, {
+          value: c,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        if (c !== null && typeof c === "object") pending.push([v, c]);
+      }
     }
-    return value;
+    return root as T;
   }
 
   private add(value: string): void {
@@ -184,23 +202,26 @@ function parseDocument(text: string): object | undefined {
   }
 }
 
-/** Calls `add` with every secret string in `node` (see {@link Redactor.rememberFields}). */
-function walk(
-  node: unknown,
-  add: (secret: string) => void,
-  underSecret = false,
-  underEnv = false,
-): void {
-  if (typeof node === "string" || typeof node === "number") {
-    // YAML reads `token: 12345678` as a number; the text has it as written.
-    if (underSecret) add(String(node));
-  } else if (Array.isArray(node)) {
-    for (const item of node) walk(item, add, underSecret, underEnv);
-  } else if (node !== null && typeof node === "object") {
-    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
-      const secret =
-        underSecret || FIELD_NAMES.has(key.toLowerCase()) || (underEnv && key === "value");
-      walk(value, add, secret, key === "env");
+/**
+ * Calls `add` with every secret string in `data` (see {@link Redactor.rememberFields}), without
+ * recursion: a document nested however deep is walked.
+ */
+function walk(data: unknown, add: (secret: string) => void): void {
+  // Each value with whether it is under a secret field, and whether it is an `env` list's entry.
+  const pending: [unknown, boolean, boolean][] = [[data, false, false]];
+  while (pending.length > 0) {
+    const [node, underSecret, underEnv] = pending.pop() as [unknown, boolean, boolean];
+    if (typeof node === "string" || typeof node === "number") {
+      // YAML reads `token: 12345678` as a number; the text has it as written.
+      if (underSecret) add(String(node));
+    } else if (Array.isArray(node)) {
+      for (const item of node) pending.push([item, underSecret, underEnv]);
+    } else if (node !== null && typeof node === "object") {
+      for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+        const secret =
+          underSecret || FIELD_NAMES.has(key.toLowerCase()) || (underEnv && key === "value");
+        pending.push([value, secret, key === "env"]);
+      }
     }
   }
 }

@@ -1,6 +1,6 @@
 import { UsageError } from "../exitCodes";
 import { providerUrn, type ResourceNode } from "../../graph/resourceGraph";
-import { SECRET_MARKER } from "../redact/marker";
+import { deepestPath, MAX_DEPTH, pathText, plain, TooDeep } from "./_stateValues";
 import { FEATURES, unknownFeatures, type StateFileInfo } from "./stateFile";
 
 /** A Pulumi state file turned into the resource graph. */
@@ -13,10 +13,23 @@ export interface ExportedStack {
   stack: string;
   /** Project name: from the URNs, else from a qualified checkpoint stack name, else "unknown". */
   project: string;
-  /** Every live resource, in the state's (dependency) order. */
+  /** Every live resource, in the state's order (as a rule, dependency order). */
   nodes: ResourceNode[];
   /** Which form of state file it was (`gzip` is false here: the bytes are readStackExport's). */
   stateFile: StateFileInfo;
+  /**
+   * The resources pending deletion (`"delete": true`: the old copy a create-before-delete
+   * replacement leaves until the engine's next update deletes it), left out of `nodes`, with their
+   * index among the file's resources. A reference to one is not a reference to a missing resource.
+   */
+  pendingDeletion: { urn: string; index: number }[];
+  /** The operations the engine had begun and not finished (`pending_operations`), in file order. */
+  pendingOperations: { urn: string; type: string }[];
+  /**
+   * The integrity error the engine recorded in the state (`metadata.integrity_error`: it found the
+   * snapshot it wrote malformed, and kept it), when there is one.
+   */
+  recordedIntegrityError?: { error: string; version?: string; command?: string };
 }
 
 /** The state file is not one this tool can read; the message says what and how to fix it. */
@@ -28,16 +41,6 @@ export class StackExportError extends UsageError {
 export const ACCEPTED_FORMS =
   "aa reads the output of `pulumi stack export` (deployment version 3 or 4) and DIY-backend " +
   "checkpoints (.pulumi/stacks/<project>/<stack>.json, plain or gzipped)";
-
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
-const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
-/** A string that is not valid UTF-8, as base64 (the `byteString` feature). */
-const BYTES_SIG = "803fd3297a5875dc03ca845dda5d2a98";
-/** A NaN or infinite number, as the hex of its bits. */
-const FLOAT_SIG = "8ad145fe-0d11-4827-bfd7-1abcbf086f5c";
 
 /** Where a form keeps its deployment, and what a message calls the form. */
 interface Form {
@@ -59,8 +62,10 @@ interface Form {
  * was declared with; parents, providers ("urn::id" references), dependencies and property
  * dependencies are kept, `null` read as empty wherever Go writes an empty list or map as `null`.
  * Secrets, encrypted or not, become "[secret]"; resource references their URN; assets and
- * archives "[asset]" / "[archive]". Resources pending deletion are left out. `onNode` is given
- * each node as it is made (e.g. to number its URNs while they are at hand); otherwise pure.
+ * archives "[asset]" / "[archive]". Resources pending deletion are left out (and listed). A value
+ * nested deeper than aa reads (`MAX_DEPTH` levels) is refused, naming its resource: the outputs
+ * as they are read, the inputs when first read (most are never). `onNode` is given each node as
+ * it is made (e.g. to number its URNs while they are at hand); otherwise pure.
  * `file`, the file the document was read from, names an empty stack (absent: standard input).
  */
 export function fromStackExport(
@@ -77,6 +82,17 @@ export function fromStackExport(
   const at = form.at;
   const resources = form.deployment?.resources ?? [];
   if (!Array.isArray(resources)) return fail(`"${at}.resources" is not a list`);
+  const pendingDeletion: ExportedStack["pendingDeletion"] = [];
+  const tooDeep = (urn: string, field: string, value: unknown): never => {
+    const path = deepestPath(value) ?? [];
+    return fail(
+      `${urn}: its ${pathText(field, path)} is nested more than ` +
+        `${MAX_DEPTH.toLocaleString("en-US")} levels deep, deeper than aa reads (no provider ` +
+        "writes such values: the file is likely damaged). Re-export the stack " +
+        "(`pulumi stack export`); if the stack's state holds that value too, refresh the " +
+        `resource from its provider (\`pulumi refresh --target '${urn}'\`)`,
+    );
+  };
 
   const nodes: ResourceNode[] = [];
   let stack: string | undefined;
@@ -85,7 +101,7 @@ export function fromStackExport(
   // registered one after another, and share one URN string instead of a copy each.
   let lastReference: unknown;
   let lastProvider: string | undefined;
-  const ctx: Ctx = { at, fail };
+  const ctx: Ctx = { at, fail, tooDeep };
   // One pass, no copies of what is already plain data; field paths for messages are only
   // spelled out when something is wrong (a deployed stack may hold 200,000 resources).
   for (let i = 0; i < resources.length; i++) {
@@ -107,7 +123,10 @@ export function fromStackExport(
       );
     if (typeof type !== "string" || type === "")
       return fail(`${where(ctx, i, ".type")} is missing`);
-    if (r.delete === true) continue;
+    if (r.delete === true) {
+      pendingDeletion.push({ urn, index: i });
+      continue;
+    }
     stack ??= urn.slice("urn:pulumi:".length, afterStack);
     project ??= urn.slice(afterStack + 2, afterProject);
     if (r.provider !== lastReference) {
@@ -126,7 +145,8 @@ export function fromStackExport(
       urnList(r.dependencies, i, ".dependencies", ctx),
       propertyDependencies(r.propertyDependencies, i, ".propertyDependencies", ctx),
       propertyMap(r.inputs, i, ".inputs", ctx),
-      properties(r.outputs, i, ".outputs", ctx),
+      properties(urn, r.outputs, i, ".outputs", ctx),
+      ctx,
     );
     nodes.push(node);
     onNode?.(node);
@@ -138,6 +158,48 @@ export function fromStackExport(
     project: project ?? (qualified.length === 3 && qualified[1] ? qualified[1] : "unknown"),
     nodes,
     stateFile: form.info,
+    pendingDeletion,
+    pendingOperations: pendingOperations(form.deployment?.pending_operations, ctx),
+    ...recordedIntegrityError(form.deployment?.metadata, ctx),
+  };
+}
+
+/**
+ * The operations a deployment records as begun and not finished (`pending_operations`: each a
+ * resource and what was being done to it, "creating", "updating", "deleting" or "reading").
+ */
+function pendingOperations(v: unknown, ctx: Ctx): ExportedStack["pendingOperations"] {
+  if (v === undefined || v === null) return [];
+  const list = `${ctx.at}.pending_operations`;
+  if (!Array.isArray(v)) return ctx.fail(`"${list}" is not a list`);
+  return v.map((op: unknown, k) => {
+    const resource = isObject(op) ? op.resource : undefined;
+    const urn = isObject(resource) ? resource.urn : undefined;
+    if (typeof urn !== "string" || !isObject(op)) {
+      return ctx.fail(`${list}[${k}] is not an operation on a resource with a URN`);
+    }
+    return { urn, type: typeof op.type === "string" ? op.type : "unknown" };
+  });
+}
+
+/** The `metadata.integrity_error` a deployment records (`SnapshotIntegrityErrorMetadataV1`). */
+function recordedIntegrityError(
+  metadata: unknown,
+  ctx: Ctx,
+): Pick<ExportedStack, "recordedIntegrityError"> {
+  if (metadata === undefined || metadata === null) return {};
+  if (!isObject(metadata)) return ctx.fail(`"${ctx.at}.metadata" is not an object`);
+  const recorded = metadata.integrity_error;
+  if (recorded === undefined || recorded === null) return {};
+  if (!isObject(recorded)) return ctx.fail(`"${ctx.at}.metadata.integrity_error" is not an object`);
+  const text = (k: string) =>
+    typeof recorded[k] === "string" && recorded[k] ? recorded[k] : undefined;
+  return {
+    recordedIntegrityError: {
+      error: text("error") ?? "(no message recorded)",
+      ...(text("version") ? { version: text("version") } : {}),
+      ...(text("command") ? { command: text("command") } : {}),
+    },
   };
 }
 
@@ -265,6 +327,7 @@ class ExportedNode implements ResourceNode {
     propertyDependencies: Record<string, string[]>,
     inputs: Record<string, unknown>,
     outputs: Record<string, unknown>,
+    ctx: Ctx,
   ) {
     this.urn = urn;
     this.type = type;
@@ -275,13 +338,19 @@ class ExportedNode implements ResourceNode {
     this.dependencies = dependencies;
     this.propertyDependencies = propertyDependencies;
     this.outputs = outputs;
-    this.recorded = new Recorded(inputs);
+    this.recorded = new Recorded(inputs, ctx);
     this.plainInputs = undefined;
   }
 
   get inputs(): Record<string, unknown> {
     if (this.plainInputs === undefined) {
-      this.plainInputs = plain(this.recorded?.properties ?? {}) as Record<string, unknown>;
+      const recorded = this.recorded;
+      this.plainInputs = recorded
+        ? (plainOrRefused(this.urn, recorded.properties, ".inputs", recorded.ctx) as Record<
+            string,
+            unknown
+          >)
+        : {};
       this.recorded = undefined;
     }
     return this.plainInputs;
@@ -316,9 +385,12 @@ class ExportedNode implements ResourceNode {
  */
 class Recorded {
   declare readonly properties: Record<string, unknown>;
+  /** The read's context (shared by every resource): to refuse a value nested too deep. */
+  declare readonly ctx: Ctx;
 
-  constructor(properties: Record<string, unknown>) {
+  constructor(properties: Record<string, unknown>, ctx: Ctx) {
     this.properties = properties;
+    this.ctx = ctx;
   }
 
   toJSON(): undefined {
@@ -334,6 +406,8 @@ class Recorded {
 interface Ctx {
   at: string;
   fail: (what: string) => never;
+  /** Refuses a resource's property map (`field`: ".inputs", ".outputs") nested too deep. */
+  tooDeep: (urn: string, field: string, value: unknown) => never;
 }
 
 /**
@@ -390,8 +464,24 @@ function propertyDependencies(
   return (out ?? v) as Record<string, string[]>;
 }
 
-function properties(v: unknown, i: number, field: string, ctx: Ctx): Record<string, unknown> {
-  return plain(propertyMap(v, i, field, ctx)) as Record<string, unknown>;
+function properties(
+  urn: string,
+  v: unknown,
+  i: number,
+  field: string,
+  ctx: Ctx,
+): Record<string, unknown> {
+  return plainOrRefused(urn, propertyMap(v, i, field, ctx), field, ctx) as Record<string, unknown>;
+}
+
+/** {@link plain} data, or the read refused when the value is nested deeper than aa reads. */
+function plainOrRefused(urn: string, value: unknown, field: string, ctx: Ctx): unknown {
+  try {
+    return plain(value);
+  } catch (err) {
+    if (err instanceof TooDeep) return ctx.tooDeep(urn, field.slice(1), value);
+    throw err;
+  }
 }
 
 /** A property map as recorded (checked to be one; not yet plain data). */
@@ -399,57 +489,4 @@ function propertyMap(v: unknown, i: number, field: string, ctx: Ctx): Record<str
   if (v === undefined || v === null) return {};
   if (!isObject(v)) return ctx.fail(`${where(ctx, i, field)} is not an object`);
   return v;
-}
-
-/**
- * State values as plain data: secrets hidden, references and assets named. Returns the value
- * itself when nothing in it changes (the rule), a copy of only what does otherwise.
- */
-function plain(value: unknown): unknown {
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (item === null || typeof item !== "object") continue;
-      const v = plain(item);
-      if (v !== item) (out ??= value.slice())[i] = v;
-    }
-    return out ?? value;
-  }
-  const obj = value as Record<string, unknown>;
-  switch (obj[SIG]) {
-    case undefined:
-      break;
-    case SECRET_SIG:
-      return SECRET_MARKER;
-    case RESOURCE_SIG:
-      return typeof obj.urn === "string" ? obj.urn : "[resource]";
-    case ASSET_SIG:
-      return "[asset]";
-    case ARCHIVE_SIG:
-      return "[archive]";
-    case BYTES_SIG:
-      return typeof obj.value === "string"
-        ? Buffer.from(obj.value, "base64").toString()
-        : "[bytes]";
-    case FLOAT_SIG:
-      return typeof obj.value === "string" ? floatOf(obj.value) : "[number]";
-    default:
-      return `[${String(obj[SIG])}]`;
-  }
-  let out: Record<string, unknown> | undefined;
-  for (const key in obj) {
-    const v = obj[key];
-    if (v === null || typeof v !== "object") continue;
-    const p = plain(v);
-    if (p !== v) (out ??= { ...obj })[key] = p;
-  }
-  return out ?? obj;
-}
-
-/** A number stored as the hex of its 64 bits (NaN and the infinities, which JSON cannot hold). */
-function floatOf(hex: string): number {
-  const bytes = Buffer.from(hex.padStart(16, "0"), "hex");
-  return bytes.length === 8 ? bytes.readDoubleBE(0) : NaN;
 }

@@ -115,6 +115,54 @@ describe("aa blast-radius (as a user runs it)", () => {
     assert.match(wrong.stderr, /is an export of stack "prod", not of environment "dev"/);
   });
 
+  it("checks the --state export's integrity first: warnings on stderr, a broken graph exit 2", () => {
+    const exported = deployedEnvironmentExport();
+    const child = exported.resources.find((r) => r.urn.endsWith("::prod-b-eksCluster"))!;
+    const bucket = exported.resources.find((r) => r.urn.endsWith("::old-logs"))!;
+    const stray = exported.resources.find((r) => r.urn.endsWith("::stray"))!;
+    stray.dependencies = ["urn:pulumi:prod::acme::aws:kms/key:Key::gone"];
+    const steps: StepSpec[] = [{ op: "update", urn: child.urn, parent: child.parent }];
+    const file = write(
+      "steps.json",
+      JSON.stringify(previewJson(steps, { stack: "prod", config: {} })),
+    );
+    const warned = aa([
+      "blast-radius",
+      "--events",
+      file,
+      "--state",
+      write("w.json", JSON.stringify(exported.document())),
+      "--json",
+    ]);
+    assert.equal(warned.code, 0, warned.stderr);
+    assert.deepEqual((JSON.parse(warned.stdout) as BlastRadiusJson).clusters, ["b"]);
+    assert.ok(
+      warned.stderr.startsWith(`aa: warning: ${stray.urn} refers to what the state does not hold`),
+      warned.stderr,
+    );
+    // Two live copies of the bucket (beside its copy pending deletion) that differ: no single
+    // reading of the graph.
+    exported.resources.push({ ...structuredClone(bucket), delete: undefined });
+    exported.resources.push({
+      ...structuredClone(bucket),
+      delete: undefined,
+      outputs: { id: "x" },
+    });
+    const broken = aa([
+      "blast-radius",
+      "--events",
+      file,
+      "--state",
+      write("b.json", JSON.stringify(exported.document())),
+    ]);
+    assert.equal(broken.code, 2, broken.stderr);
+    assert.ok(!hasStackTrace(broken.stderr), broken.stderr);
+    assert.match(
+      broken.stderr,
+      /cannot be audited: .*\n {2}- urn:\S+::old-logs is written 2 times/,
+    );
+  });
+
   it("exits 2 with the fix on input that is not a preview, no stack trace", () => {
     const cases: [string[], RegExp][] = [
       [

@@ -29,6 +29,7 @@ describe("aa check --state on real state files (as a user runs it)", () => {
         gzip: false,
       });
       assert.equal(report.environment, expected.stack);
+      assert.deepEqual(report.integrity, [], "a real state is sound: no integrity warning");
       assert.equal(report.resources.length, expected.resources);
       assert.deepEqual(
         report.clusters.map((c) => c.name),

@@ -39,28 +39,36 @@ export const drawn = fc.record({
 
 export type Drawn = typeof drawn extends fc.Arbitrary<infer T> ? T : never;
 
-/** The graph a list of drawn resources describes (unique URNs, parents without cycles). */
-export function graphOf(drawnNodes: Drawn[]): ResourceNode[] {
+/**
+ * The graph a list of drawn resources describes (unique URNs, parents without cycles). With
+ * `acyclic`, no cycle of dependencies either (what an engine records): a resource uses only
+ * resources of a lower rank, itself, or URNs that are not in the graph; other uses are left out.
+ */
+export function graphOf(drawnNodes: Drawn[], options: { acyclic?: boolean } = {}): ResourceNode[] {
   const size = drawnNodes.length;
   const urn = (i: number) => (i < 0 ? "urn:missing" : `urn:${i % size}`);
   return drawnNodes.map((d, i) => {
-    // Parents only among lower ranks (ties broken by position), so parent chains never loop.
+    // Ranks order the resources (ties broken by position), whatever their order in the list.
+    const lower = (j: number) =>
+      drawnNodes[j].rank < d.rank || (drawnNodes[j].rank === d.rank && j < i);
+    /** A use of resource `j` as drawn; undefined when it would close a cycle. */
+    const use = (j: number): string | undefined =>
+      !options.acyclic || j < 0 || j % size === i || lower(j % size) ? urn(j) : undefined;
+    const uses = (js: number[]) => js.map(use).filter((u): u is string => u !== undefined);
+    // Parents only among lower ranks, so parent chains never loop.
     const parentIndex = d.parent === undefined || d.parent < 0 ? d.parent : d.parent % size;
-    const lower =
-      parentIndex !== undefined &&
-      parentIndex >= 0 &&
-      (drawnNodes[parentIndex].rank < d.rank ||
-        (drawnNodes[parentIndex].rank === d.rank && parentIndex < i));
+    const parentIsLower = parentIndex !== undefined && parentIndex >= 0 && lower(parentIndex);
     return {
       urn: urn(i),
       type: d.type,
       name: `n${i}`,
       custom: d.type === "my:index:Cell" ? false : d.custom || !d.type.startsWith("eks:"),
-      parent: parentIndex === -1 ? "urn:missing-parent" : lower ? urn(parentIndex) : undefined,
-      provider: d.provider === undefined ? undefined : urn(d.provider),
-      dependencies: d.dependencies.map(urn),
+      parent:
+        parentIndex === -1 ? "urn:missing-parent" : parentIsLower ? urn(parentIndex) : undefined,
+      provider: d.provider === undefined ? undefined : use(d.provider),
+      dependencies: uses(d.dependencies),
       propertyDependencies: Object.fromEntries(
-        Object.entries(d.propertyDependencies).map(([k, v]) => [k, v.map(urn)]),
+        Object.entries(d.propertyDependencies).map(([k, v]) => [k, uses(v)]),
       ),
       inputs: d.tag ? { tags: { "active-active/cluster": d.tag } } : {},
     };

@@ -1,12 +1,18 @@
 // The first implementation of cluster membership, kept as the reference the optimized one in
 // graph/membership.ts must agree with (test/graph/membership.reference.test.ts): a direct reading
-// of the rules, with maps keyed by URN and a set per resource. Test code only.
+// of the rules, with maps keyed by URN and a set per resource, that no order of the nodes can
+// change (for graphs without cycles). Test code only.
 import {
   EKS_CLUSTER_TYPES,
   isKubernetesResource,
   type ResourceNode,
 } from "../../graph/resourceGraph";
-import type { GraphCluster, Membership, MembershipReason } from "../../graph/membership";
+import {
+  compareClusters,
+  type GraphCluster,
+  type Membership,
+  type MembershipReason,
+} from "../../graph/membership";
 
 const EMPTY: ReadonlySet<string> = new Set();
 
@@ -31,28 +37,19 @@ const EMPTY: ReadonlySet<string> = new Set();
 export function referenceMembership(nodes: readonly ResourceNode[]): Membership {
   const byUrn = new Map(nodes.map((n) => [n.urn, n]));
 
-  // 1. Cluster roots: EKS clusters that are not inside another EKS cluster.
+  // 1. The cluster each resource is in: the outermost EKS cluster among itself and its ancestors.
   const insideCluster = new Map<string, string>();
   const clusters: GraphCluster[] = [];
   for (const n of nodes) {
-    const parentCluster = n.parent ? insideCluster.get(n.parent) : undefined;
-    if (parentCluster) insideCluster.set(n.urn, parentCluster);
-    else if (EKS_CLUSTER_TYPES.has(n.type)) {
-      insideCluster.set(n.urn, n.urn);
-      clusters.push({ urn: n.urn, name: clusterName(n) });
-    }
-  }
-  // Descendants registered before their parent is known are rare; settle them by walking up.
-  for (const n of nodes) {
-    if (!insideCluster.has(n.urn)) {
-      const root = ancestorIn(n, byUrn, insideCluster);
-      if (root) insideCluster.set(n.urn, root);
-    }
+    const root = outermostCluster(n, byUrn);
+    if (root) insideCluster.set(n.urn, root);
+    if (root === n.urn) clusters.push({ urn: n.urn, name: clusterName(n) });
   }
   // An eks.Cluster component whose own tags are not recorded (a stack export keeps no component
-  // arguments) is named by the tag of the aws.eks.Cluster it created.
+  // arguments) is named by the tag of the aws.eks.Cluster it created (the first by URN).
   const childTag = new Map<string, string>();
-  for (const n of nodes) {
+  const byUrnOrder = [...nodes].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+  for (const n of byUrnOrder) {
     const root = n.type === "aws:eks/cluster:Cluster" ? insideCluster.get(n.urn) : undefined;
     const tag = root && root !== n.urn ? clusterTag(n) : undefined;
     if (root && tag && !childTag.has(root)) childTag.set(root, tag);
@@ -62,6 +59,7 @@ export function referenceMembership(nodes: readonly ResourceNode[]): Membership 
     const tag = childTag.get(c.urn);
     if (root && tag && clusterTag(root) === undefined) c.name = tag;
   }
+  clusters.sort(compareClusters);
 
   // 2. Cells: the clusters contained in each subtree.
   const contained = new Map<string, Set<string>>();
@@ -184,18 +182,22 @@ export function referenceMembership(nodes: readonly ResourceNode[]): Membership 
     reason.set(n.urn, "environment");
   }
 
-  // 6. Reverse: unowned resources that reach nothing but are used by one cluster only.
+  // 6. Unowned resources that reach nothing but are used by one cluster only, until nothing
+  // changes (a chain of them is settled from its users down).
   const dependents = new Map<string, string[]>();
   for (const n of nodes) for (const dep of edgesOf(n, false)) push(dependents, dep, n.urn);
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    const n = nodes[i];
-    if (clusterOf.has(n.urn) || (reaches.get(n.urn)?.size ?? 0) > 0) continue;
-    if (isKubernetesResource(n) || !n.custom) continue;
-    const users = dependents.get(n.urn) ?? [];
-    const owners = new Set(users.map((u) => clusterOf.get(u)));
-    if (users.length > 0 && owners.size === 1 && !owners.has(undefined)) {
-      clusterOf.set(n.urn, [...owners][0] as string);
-      reason.set(n.urn, "used-by");
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const n of nodes) {
+      if (clusterOf.has(n.urn) || (reaches.get(n.urn)?.size ?? 0) > 0) continue;
+      if (isKubernetesResource(n) || !n.custom) continue;
+      const users = dependents.get(n.urn) ?? [];
+      const owners = new Set(users.map((u) => clusterOf.get(u)));
+      if (users.length > 0 && owners.size === 1 && !owners.has(undefined)) {
+        clusterOf.set(n.urn, [...owners][0] as string);
+        reason.set(n.urn, "used-by");
+        changed = true;
+      }
     }
   }
 
@@ -203,25 +205,33 @@ export function referenceMembership(nodes: readonly ResourceNode[]): Membership 
 }
 
 /**
- * What each resource's dependencies reach, in one pass in registration order (dependencies come
- * first; a dependency registered later counts only as its own cluster), where each resource
- * counts as `own(urn)`. `reachOf` is a resource's reach with its own cluster.
+ * What each resource's dependencies reach, transitively (the graph has no cycles), where each
+ * resource counts as `own(urn)`: a resource's reach is what its dependencies reach with their
+ * own clusters, in the order of its edges. `reachOf` is a resource's reach with its own cluster.
  */
 function reachIn(nodes: readonly ResourceNode[], own: (urn: string) => string | undefined) {
+  const byUrn = new Map(nodes.map((n) => [n.urn, n]));
   const reaches = new Map<string, ReadonlySet<string>>();
   const reachOf = (urn: string): ReadonlySet<string> => {
     const mine = own(urn);
-    const further = reaches.get(urn) ?? EMPTY;
+    const further = reachFrom(urn);
     if (!mine || further.has(mine)) return further;
     return new Set([...further, mine]);
   };
-  for (const n of nodes) {
-    let reach: Set<string> | undefined;
-    for (const dep of edgesOf(n)) {
-      for (const c of reachOf(dep)) (reach ??= new Set()).add(c);
+  const reachFrom = (urn: string): ReadonlySet<string> => {
+    const n = byUrn.get(urn);
+    if (!n) return EMPTY;
+    let reach = reaches.get(urn);
+    if (!reach) {
+      let found: Set<string> | undefined;
+      for (const dep of edgesOf(n)) {
+        for (const c of reachOf(dep)) (found ??= new Set()).add(c);
+      }
+      reaches.set(urn, (reach = found ?? EMPTY));
     }
-    reaches.set(n.urn, reach ?? EMPTY);
-  }
+    return reach;
+  };
+  for (const n of nodes) reachFrom(n.urn);
   return { reaches, reachOf };
 }
 
@@ -248,20 +258,17 @@ function clusterTag(n: ResourceNode): string | undefined {
   return undefined;
 }
 
-function ancestorIn(
-  n: ResourceNode,
-  byUrn: Map<string, ResourceNode>,
-  inside: Map<string, string>,
-): string | undefined {
-  const seen = new Set<string>();
-  for (let urn = n.parent; urn && !seen.has(urn); urn = byUrn.get(urn)?.parent) {
-    seen.add(urn);
-    const root = inside.get(urn);
-    if (root) return root;
-    const p = byUrn.get(urn);
-    if (p && EKS_CLUSTER_TYPES.has(p.type)) return p.urn;
+/** The outermost EKS cluster among a resource and its ancestors (parents have no cycles). */
+function outermostCluster(n: ResourceNode, byUrn: Map<string, ResourceNode>): string | undefined {
+  let root: string | undefined;
+  for (
+    let at: ResourceNode | undefined = n;
+    at;
+    at = at.parent ? byUrn.get(at.parent) : undefined
+  ) {
+    if (EKS_CLUSTER_TYPES.has(at.type)) root = at.urn;
   }
-  return undefined;
+  return root;
 }
 
 function push(map: Map<string, string[]>, key: string, value: string): void {

@@ -12,7 +12,7 @@ const CORPUS = path.join(ROOT, "test", "fixtures", "real", "programs");
 interface RealProgram {
   /** Its directory in the corpus. */
   dir: string;
-  /** The EKS clusters `aa check` must find, in the report's order. */
+  /** The EKS clusters `aa check` must find, in the report's order (by name). */
   clusters: string[];
   /** The node groups `cluster.createNodeGroup` made, each with the cluster it belongs to. */
   createdNodeGroups?: [name: string, cluster: string][];
@@ -45,7 +45,7 @@ const PROGRAMS: RealProgram[] = [
   { dir: "modify-default-eks-sg", clusters: ["modify-default-eks-sg"] },
   {
     dir: "nodegroup",
-    clusters: ["example-nodegroup-iam-simple", "example-nodegroup-iam-advanced"],
+    clusters: ["example-nodegroup-iam-advanced", "example-nodegroup-iam-simple"],
     createdNodeGroups: [
       ["example-ng-simple-ondemand", "example-nodegroup-iam-simple"],
       ["example-ng-advanced-ondemand", "example-nodegroup-iam-advanced"],

@@ -134,4 +134,58 @@ describe("SARIF output", () => {
       results[1].partialFingerprints["aaViolation/v1"],
     );
   });
+  it("adds a state's integrity warnings as results of one more rule, state-integrity", () => {
+    const urn = "urn:pulumi:prod::acme::aws:s3/bucket:Bucket::logs";
+    const build = (stateFile?: string) =>
+      buildSarif({
+        violations: [],
+        policies: [policy("min-clusters")],
+        pack: { name: "active-active", version: "0.1.0" },
+        nodes: [],
+        stateFile,
+        integrity: [
+          { kind: "missing-reference", urns: [urn, "urn:gone"], message: "refers to urn:gone" },
+          { kind: "recorded-integrity-error", urns: [], message: "the engine recorded one" },
+        ],
+        stack: "prod",
+      });
+    for (const log of [build("state/prod.json"), build(undefined)]) {
+      assertValidSarif(log);
+      const [run] = log.runs;
+      assert.deepEqual(
+        run.tool.driver.rules.map((r) => r.id),
+        ["min-clusters", "state-integrity"],
+      );
+      assert.deepEqual(
+        run.results.map((r) => [r.ruleId, r.ruleIndex, r.level, r.properties.urn]),
+        [
+          ["state-integrity", 1, "warning", urn],
+          ["state-integrity", 1, "warning", ""],
+        ],
+      );
+      // At the resource; a warning about the whole state at the stack.
+      assert.deepEqual(
+        run.results.map((r) => r.locations[0].logicalLocations?.[0].fullyQualifiedName),
+        [urn, "prod"],
+      );
+    }
+    assert.equal(
+      build("state/prod.json").runs[0].results[0].locations[0].physicalLocation?.artifactLocation
+        .uri,
+      "state/prod.json",
+    );
+    // Without warnings, the rules are the pack's alone.
+    const clean = buildSarif({
+      violations: [],
+      policies: [policy("min-clusters")],
+      pack: { name: "active-active", version: "0.1.0" },
+      nodes: [],
+      integrity: [],
+      stack: "prod",
+    });
+    assert.deepEqual(
+      clean.runs[0].tool.driver.rules.map((r) => r.id),
+      ["min-clusters"],
+    );
+  });
 });

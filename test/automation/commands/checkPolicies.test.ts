@@ -140,9 +140,10 @@ describe("aa check with the policy pack, as a user runs it", () => {
       report.clusters.map((c) => [c.name, c.kubernetesVersion]),
       [
         ["east", "1.33"],
-        ["west", "1.33"],
         ["north", "1.33"],
+        ["west", "1.33"],
       ],
+      "by name",
     );
     assert.deepEqual(
       report.violations.map((v) => v.policy),

@@ -132,6 +132,19 @@ describe("Redactor", () => {
       });
     });
 
+    it("walks data nested 100,000 levels deep without recursion, remembering and cutting", () => {
+      let doc: unknown = { users: [{ user: { token: TOKEN } }] };
+      for (let i = 0; i < 100_000; i++) doc = { nested: doc };
+      const redactor = new Redactor({ shapes: false });
+      redactor.rememberFields(doc);
+      assert.equal(redactor.redact(`got ${TOKEN}`), "got [secret]");
+      let copy = redactor.data(doc) as { nested?: unknown; users?: { user: { token: string } }[] };
+      for (let i = 0; i < 100_000; i++) copy = copy.nested as typeof copy;
+      assert.deepEqual(copy, { users: [{ user: { token: "[secret]" } }] });
+      const own = redactor.data(JSON.parse('{"__proto__": {"x": 1}}') as object);
+      assert.deepEqual(Object.keys(own), ["__proto__"], "an own property, not the prototype");
+    });
+
     it("cuts the longest secret first, so one inside another never splits it", () => {
       const redactor = remembering("abcdefgh", "abcdefgh-ijklmnop");
       assert.equal(redactor.redact("abcdefgh-ijklmnop"), "[secret]");

@@ -187,6 +187,58 @@ describe("converting a pulumi stack export to the resource graph", () => {
     });
   }
 
+  /** A value of `levels` objects inside one another: `{ a: { a: ... 1 } }`. */
+  const nested = (levels: number): unknown => {
+    let v: unknown = 1;
+    for (let i = 0; i < levels; i++) v = { a: v };
+    return v;
+  };
+
+  it("refuses outputs nested 100,000 levels deep, naming the resource and the limit (no stack overflow)", () => {
+    const b = new ExportBuilder();
+    const deep = b.add({ type: "aws:s3/bucket:Bucket", name: "deep" });
+    deep.outputs = { policy: nested(100_000) };
+    assert.throws(
+      () => fromStackExport(b.document(), "state.json"),
+      (err: Error) =>
+        err instanceof StackExportError &&
+        err.message.startsWith(
+          `state.json is not a stack export aa can read: ${deep.urn}: its outputs.policy.a.a.a.a.a.a.a… ` +
+            "is nested more than 500 levels deep",
+        ) &&
+        err.message.includes(`\`pulumi refresh --target '${deep.urn}'\``),
+    );
+  });
+
+  it("refuses inputs nested too deep when they are first read", () => {
+    const b = new ExportBuilder();
+    const deep = b.add({ type: "aws:s3/bucket:Bucket", name: "deep", outputs: {} });
+    deep.inputs = { tags: nested(100_000) };
+    const [, node] = fromStackExport(b.document(), "state.json").nodes;
+    assert.throws(
+      () => node.inputs,
+      (err: Error) =>
+        err instanceof StackExportError &&
+        err.message.includes(`${deep.urn}: its inputs.tags.a.a.a.a.a.a.a… is nested more than 500`),
+    );
+  });
+
+  it("reads values nested as deep as the limit (the property map is the first level), not deeper", () => {
+    const at = (levels: number) => {
+      const b = new ExportBuilder();
+      const deep = b.add({
+        type: "aws:s3/bucket:Bucket",
+        name: "deep",
+        inputs: { x: nested(levels) },
+      });
+      deep.outputs = { x: nested(levels) };
+      return () => fromStackExport(b.document(), "state.json").nodes[1];
+    };
+    const node = at(499)();
+    assert.ok(JSON.stringify(node).includes('{"a":'.repeat(499)), "inputs and outputs read whole");
+    assert.throws(at(500), /its outputs\.x\.a\.a\.a\.a\.a\.a\.a… is nested more than 500 levels/);
+  });
+
   it("accepts a new stack's export without resources", () => {
     assert.deepEqual(fromStackExport({ version: 3, deployment: { manifest: {} } }, "s").nodes, []);
   });
