@@ -78,6 +78,8 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
     .configureOutput({
       writeOut: (text) => io.stdout(text),
       writeErr: (text) => io.stderr(text),
+      // Commander's own usage errors read like every other error of aa: "aa: unknown option ...".
+      outputError: (text, write) => write(text.replace(/^error: /, "aa: ")),
     });
   const done = (c: ExitCodeValue) => (code = c);
   for (const load of commandsFor(argv)) load()(program, io, done);

@@ -56,19 +56,9 @@ const file = fc.constantFrom(
   "TRAVERSAL",
 );
 
-/** Environment names that are not names. */
+/** Environment names that are not names (a NUL byte cannot be passed in argv at all). */
 const environment = fc.oneof(
-  fc.constantFrom(
-    "dev/../../../x",
-    "..",
-    "",
-    " ",
-    "prod\u0000",
-    "é",
-    "x".repeat(1000),
-    "-dev",
-    "nope",
-  ),
+  fc.constantFrom("dev/../../../x", "..", "", " ", "é", "x".repeat(1000), "-dev", "nope"),
   fc.string({ maxLength: 12 }),
 );
 
@@ -159,7 +149,9 @@ describe("fuzz: hostile command-line flags (usage errors are exit 2 before anyth
       const result = await aaBounded(args);
       codes.add(result.code);
       const names =
-        "env" in c ? /environment|stack file/ : literally(c.flag === "--fault" ? "fault" : c.flag);
+        "env" in c
+          ? /environment|stack file|unknown option|too many arguments/
+          : literally(c.flag === "--fault" ? "fault" : c.flag);
       assertHandled(result, names, c.command === "rollout" ? [0, 1, 2, 4, 5] : [0, 1, 2, 5]);
     });
     assert.ok(codes.has(2), `exit codes seen: ${[...codes].join(", ")}`);
