@@ -127,7 +127,7 @@ describe("fuzz: hostile command-line flags (usage errors are exit 2 before anyth
 
   it("on aa rollout --simulate and aa plan --simulate", async () => {
     const codes = new Set<number | null>();
-    await fuzz(cases, 30, async (c) => {
+    await fuzz(cases, 20, async (c) => {
       const env = "env" in c ? c.env : "dev";
       const scratch: Record<string, string> = {
         "SCRATCH-FOLDER": dir,

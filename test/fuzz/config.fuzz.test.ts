@@ -222,7 +222,7 @@ describe("fuzz: hostile stack files (exit 0, 1 or 2, a message naming the field,
 
   it("validated by `aa cost` (config only)", async () => {
     const codes = new Set<number | null>();
-    await fuzz(mutation, 60, async (m) => {
+    await fuzz(mutation, 40, async (m) => {
       const { bytes, names } = apply(m);
       const result = await aaBounded(["cost", "--stack-file", write(bytes), "--json"]);
       codes.add(result.code);
@@ -233,7 +233,7 @@ describe("fuzz: hostile stack files (exit 0, 1 or 2, a message naming the field,
   });
 
   it("evaluated by `aa check` (the whole program, offline)", async () => {
-    await fuzz(mutation, 10, async (m) => {
+    await fuzz(mutation, 6, async (m) => {
       const { bytes, names } = apply(m);
       assertHandled(await aaBounded(["check", "--stack-file", write(bytes), "--json"]), names);
     });

@@ -199,7 +199,7 @@ describe("fuzz: corrupt and reordered state exports (aa check --state)", functio
 
   it("every edit is handled; a reordering changes nothing in the report", async () => {
     const codes = new Set<number | null>();
-    await fuzz(fc.tuple(fc.constantFrom(...BASES), edit), 50, async ([base, e]) => {
+    await fuzz(fc.tuple(fc.constantFrom(...BASES), edit), 40, async ([base, e]) => {
       const { text, names } = apply(base.doc, e);
       const result = await aaBounded(["check", "--state", write(text), "--json"]);
       codes.add(result.code);
