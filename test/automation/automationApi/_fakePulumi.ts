@@ -34,7 +34,7 @@ import {
   type Fence,
   type FenceClaim,
 } from "../../../config/rolloutState";
-import { preludeConfig, realisticStream, stackUrnOf } from "./_realEvents";
+import { preludeConfig, realisticStream, stackUrnOf, type StreamOptions } from "./_realEvents";
 
 /** One engine event as the CLI writes it, before it is numbered. */
 export type FakeEvent = Record<string, unknown>;
@@ -370,18 +370,12 @@ function parseFenceOutput(value: unknown): Fence | null {
 
 /** A failed run's events: the program's error, as the Node.js language host logs a RunError. */
 function refusedEvents(argv: string[], message: string): FakeEvent[] {
-  const [command] = positionals(argv);
-  const stack = stackOf(argv);
-  const file = configFile(argv, stack);
-  return realisticStream([], {
-    preview: command === "preview",
-    stack,
+  return defaultEvents(argv, {
     result: "failed",
-    config: fs.existsSync(file) ? preludeConfig(fs.readFileSync(file, "utf8")) : {},
     extra: [
       {
         diagnosticEvent: {
-          urn: stackUrnOf(stack),
+          urn: stackUrnOf(stackOf(argv)),
           prefix: "error: ",
           message: `${message}\n`,
           color: "never",
@@ -394,8 +388,11 @@ function refusedEvents(argv: string[], message: string): FakeEvent[] {
 
 // --- engine events ---------------------------------------------------------------------------
 
-/** What a real CLI sends for a preview or update that changes nothing. */
-function defaultEvents(argv: string[]): FakeEvent[] {
+/** What a real CLI sends for a preview or update that changes nothing (or fails, with `more`). */
+function defaultEvents(
+  argv: string[],
+  more: Pick<StreamOptions, "result" | "extra"> = {},
+): FakeEvent[] {
   const [command] = positionals(argv);
   const stack = stackOf(argv);
   const file = configFile(argv, stack);
@@ -403,6 +400,7 @@ function defaultEvents(argv: string[]): FakeEvent[] {
     preview: command === "preview",
     stack,
     config: fs.existsSync(file) ? preludeConfig(fs.readFileSync(file, "utf8")) : {},
+    ...more,
   });
 }
 
