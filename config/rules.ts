@@ -1,12 +1,13 @@
 import type { z } from "zod";
 import { cidrsOverlap, overlappingBlocks, subnetBits } from "./_cidr";
 import { minorOf } from "./version";
+import { CLUSTER_PLACEHOLDER, durationMs } from "./gates";
 import type { environmentShape } from "./schema";
 
 /**
  * The rules of an environment's config that span fields: cluster count and names, weights,
  * version skew, add-ons against the add-on matrix, CIDR overlap, a cluster's role against its
- * region, services and DNS. They run once
+ * region, services and DNS, metric gates against the clusters. They run once
  * every field is valid on its own (`environmentSchema` in `./schema.ts`), and report every
  * problem, each at the field a user edits to fix it.
  */
@@ -34,6 +35,7 @@ export function crossFieldRules(env: Parsed, ctx: z.RefinementCtx): void {
   if (passed("clusters")) checkPlacement(env, fail);
   if (passed("services")) checkServices(env, fail);
   if (passed("dns", "services")) checkDns(env, fail);
+  if (passed("gates", "clusters", "minClusters")) checkGates(env, fail);
 
   const ng = env.nodeGroup;
   if (passed("nodeGroup") && (ng.minSize > ng.desiredSize || ng.desiredSize > ng.maxSize)) {
@@ -302,6 +304,112 @@ function checkDns(env: Parsed, fail: Fail): void {
         ["dns", "hostnames", i, "service"],
         h.service,
         `"${h.service}" is not a declared service; use one of: ${[...services].map((s) => `"${s}"`).join(", ") || "(no services declared)"}`,
+      );
+    }
+  });
+}
+
+/**
+ * Metric gates against the clusters and each other: a per-cluster URL map names every cluster
+ * and only those, a Prometheus gate has a Prometheus and a query, a gate that waits for samples
+ * can count them, a CloudWatch gate reads one series per cluster over whole minutes, a baseline
+ * has other clusters to compare with, and names are unique.
+ */
+function checkGates(env: Parsed, fail: Fail): void {
+  const gates = env.gates;
+  if (!gates) return;
+  const clusters = env.clusters.map((c) => c.name);
+  const checkUrls = (path: PropertyKey[], urls: Record<string, string> | undefined) => {
+    if (urls === undefined) return;
+    const missing = clusters.filter((c) => urls[c] === undefined);
+    if (missing.length > 0) {
+      fail(
+        path,
+        Object.keys(urls),
+        `names no URL for cluster(s) ${missing.map((c) => `"${c}"`).join(", ")}; give every cluster its Prometheus URL, or use url with a clusterLabel`,
+      );
+    }
+    for (const name of Object.keys(urls).filter((n) => !clusters.includes(n))) {
+      fail(
+        [...path, name],
+        name,
+        `"${name}" is not a cluster of this environment; use one of: ${clusters.map((c) => `"${c}"`).join(", ")}`,
+      );
+    }
+  };
+  checkUrls(["gates", "prometheus", "urls"], gates.prometheus?.urls);
+  if (gates.defaultMetrics && !gates.prometheus) {
+    fail(
+      ["gates", "defaultMetrics"],
+      gates.defaultMetrics,
+      "has no effect without gates.prometheus (the default gates read the environment's Prometheus); declare it, or remove defaultMetrics",
+    );
+  }
+
+  firstDuplicate(gates.metrics.map((g) => g.name)).forEach(({ index, value, first }) =>
+    fail(
+      ["gates", "metrics", index, "name"],
+      value,
+      `"${value}" is already the name of gates.metrics[${first}]; give every metric gate a unique name`,
+    ),
+  );
+  gates.metrics.forEach((gate, i) => {
+    const at = (...path: PropertyKey[]) => ["gates", "metrics", i, ...path];
+    const p = gate.provider;
+    if (p.type === "prometheus") {
+      checkUrls(at("provider", "urls"), p.urls);
+      if (p.url === undefined && p.urls === undefined && !gates.prometheus) {
+        fail(
+          at("provider"),
+          p,
+          `no Prometheus to read from; declare the environment's in gates.prometheus, or give this gate a url, e.g. { type: prometheus, url: "http://prometheus.monitoring:9090" }`,
+        );
+      }
+      if (gate.query === undefined) {
+        fail(
+          at("query"),
+          undefined,
+          "missing; a Prometheus gate needs a PromQL query whose value is a cluster's, e.g. \"sum by (cluster) (rate(http_requests_total{code=~'5..'}[{{window}}]))\"",
+        );
+      }
+      if (gate.judge.minSamples > 0 && gate.samplesQuery === undefined) {
+        fail(
+          at("samplesQuery"),
+          undefined,
+          `missing; judge.minSamples is ${gate.judge.minSamples}, so the gate must count samples: give a query of the requests in the window, e.g. "sum by (cluster) (increase(http_requests_total[{{window}}]))", or set minSamples to 0`,
+        );
+      }
+    } else {
+      for (const key of ["query", "samplesQuery"] as const) {
+        if (gate[key] !== undefined) {
+          fail(
+            at(key),
+            gate[key],
+            "has no effect on a CloudWatch gate (its metric, dimensions and statistic are the query); remove it",
+          );
+        }
+      }
+      if (!Object.values(p.dimensions).some((v) => v.includes(CLUSTER_PLACEHOLDER))) {
+        fail(
+          at("provider", "dimensions"),
+          p.dimensions,
+          `no value names the cluster, so every cluster would read the same series; write ${CLUSTER_PLACEHOLDER} in the value that tells clusters apart, e.g. { ClusterName: "${CLUSTER_PLACEHOLDER}" }`,
+        );
+      }
+      const ms = durationMs(gate.window) ?? 0;
+      if (ms % 60_000 !== 0) {
+        fail(
+          at("window"),
+          gate.window,
+          `CloudWatch periods of metrics are whole minutes; use a window of whole minutes, e.g. "${Math.max(1, Math.round(ms / 60_000))}m"`,
+        );
+      }
+    }
+    if (gate.judge.type === "baseline" && clusters.length < 2) {
+      fail(
+        at("judge", "type"),
+        "baseline",
+        `a baseline gate compares a cluster with the others, and this environment has ${clusters.length} cluster(s); add clusters, or use an absolute judge`,
       );
     }
   });

@@ -4,6 +4,7 @@ import { parseCidr } from "./_cidr";
 import { accessSchema } from "./access";
 import { secureValueSchema } from "./secretEnv";
 import { costsSchema } from "./costs";
+import { gatesSchema } from "./gates";
 import { crossFieldRules } from "./rules";
 import { showValue } from "./_show";
 
@@ -364,6 +365,11 @@ export const environmentShape = z.strictObject({
   rollout: rolloutSchema.default({ rampPercent: [10, 50, 100] }),
   /** Price table of `aa cost` (see config/costs.ts and docs/cost.md). @default built-in prices */
   costs: costsSchema.optional(),
+  /**
+   * Metric gates of `aa rollout` (see config/gates.ts and docs/config.md#gates): the default pair
+   * per service when a Prometheus is declared, and any listed. @default none
+   */
+  gates: gatesSchema.optional(),
 });
 
 /**

@@ -32,6 +32,7 @@ export const ENVIRONMENT_KEY_SCOPE = {
   services: "cluster",
   rollout: "environment",
   costs: "environment",
+  gates: "environment",
 } as const satisfies Record<keyof EnvironmentConfig, KeyScope | "per-cluster">;
 
 /**

@@ -4,10 +4,13 @@ import type { ClusterTarget } from "./target";
  * Why a gate did not pass. `unhealthy`: the cluster answered and the answer is bad (a node is
  * NotReady, a probe returned 503). `error`: no usable answer (connection refused, HTTP 500 on a
  * listing, an unreadable kubeconfig). `timeout`: no answer within the gate's timeout.
- * `aborted`: the caller cancelled the check. Only `unhealthy` is a statement about the cluster's
- * health; the others say the gate could not find out, and are failures all the same.
+ * `aborted`: the caller cancelled the check. `waiting`: the gate cannot judge yet (a metric gate
+ * with too few samples in its window); not a pass, and not a statement about the cluster: a caller
+ * may check again instead of failing. Only `unhealthy` is a statement about the cluster's health;
+ * the others say the gate could not find out, and are failures all the same unless the caller
+ * treats `waiting` apart.
  */
-export type GateFailure = "unhealthy" | "error" | "timeout" | "aborted";
+export type GateFailure = "unhealthy" | "error" | "timeout" | "aborted" | "waiting";
 
 /** What one gate found on one cluster. Plain data: safe to print and to send as a JSON event. */
 export interface GateResult<O = unknown> {

@@ -9,7 +9,7 @@ export interface Verdict<O> {
   detail: string;
   observed?: O;
   /** @default "unhealthy" when not ok */
-  failure?: "unhealthy" | "error";
+  failure?: "unhealthy" | "error" | "waiting";
 }
 
 /** What a gate's body gets to work with during one check. */

@@ -4,6 +4,7 @@ export {
   clusterTargetFromConfig,
   defaultSystemWorkloads,
   normalizeClusterTarget,
+  type ClusterPeer,
   type ClusterTarget,
   type ClusterTargetArgs,
   type ClusterTargetFromConfigArgs,

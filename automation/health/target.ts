@@ -57,6 +57,20 @@ export interface ClusterTargetArgs {
    * @default none: the kubeconfig's own, else the shell's
    */
   region?: string;
+  /**
+   * The other clusters of the environment, which serve the same traffic: the baseline a metric
+   * gate compares this cluster with (each with its region, where CloudWatch reads it).
+   * @default [] (a baseline metric gate then waits: there is nothing to compare with)
+   */
+  peers?: ClusterPeer[];
+}
+
+/** Another cluster of the environment, as a metric gate's baseline. */
+export interface ClusterPeer {
+  /** Cluster name, e.g. "use1-b". */
+  name: string;
+  /** Its AWS region, when known. */
+  region?: string;
 }
 
 /** A validated {@link ServiceTargetArgs} with defaults filled in. */
@@ -80,6 +94,8 @@ export interface ClusterTarget {
   readonly systemWorkloads: readonly SystemWorkload[];
   /** The cluster's AWS region, when known. */
   readonly region?: string;
+  /** The other clusters of the environment: a metric gate's baseline. */
+  readonly peers: readonly ClusterPeer[];
 }
 
 /** Settings of the Kyverno chart that decide which of its controllers run. */
@@ -213,6 +229,19 @@ export function normalizeClusterTarget(args: ClusterTargetArgs): ClusterTarget {
   if (args.region !== undefined && !REGION.test(String(args.region))) {
     fail("region", `${show(args.region)} is not an AWS region name, e.g. "us-west-2"`);
   }
+  const peers = (args.peers ?? []).map((p, i): ClusterPeer => {
+    const at = `peers[${i}]`;
+    if (!DNS_LABEL.test(String(p.name)) || p.name === name) {
+      fail(
+        `${at}.name`,
+        `${show(p.name)} is not another cluster's name; list the environment's other clusters, e.g. "use1-b"`,
+      );
+    }
+    if (p.region !== undefined && !REGION.test(String(p.region))) {
+      fail(`${at}.region`, `${show(p.region)} is not an AWS region name, e.g. "us-west-2"`);
+    }
+    return { name: p.name, ...(p.region !== undefined ? { region: p.region } : {}) };
+  });
   return {
     name,
     kubeconfig: args.kubeconfig,
@@ -221,6 +250,7 @@ export function normalizeClusterTarget(args: ClusterTargetArgs): ClusterTarget {
     route53HealthCheckIds: [...ids],
     systemWorkloads,
     ...(args.region !== undefined ? { region: args.region } : {}),
+    peers,
   };
 }
 
@@ -253,13 +283,18 @@ export interface ClusterTargetFromConfigArgs {
    * @default the config's services, namespace and Kyverno settings
    */
   runs?: Partial<Pick<ClusterSettings, "services" | "namespace" | "kyverno">>;
+  /**
+   * The other clusters, the baseline of metric gates.
+   * @default every other cluster of `config`, with its region from `config`
+   */
+  peers?: ClusterPeer[];
 }
 
 /**
  * The target of one cluster of an environment: every service it runs (the config's unless
  * `runs` says otherwise; in its namespace, with its port and health path, through this cluster's
- * load balancer), the system workloads that follow from the Kyverno settings, and the expected
- * version. Pure; validates like
+ * load balancer), the system workloads that follow from the Kyverno settings, the expected
+ * version and the other clusters (a metric gate's baseline). Pure; validates like
  * {@link normalizeClusterTarget}.
  */
 export function clusterTargetFromConfig(args: ClusterTargetFromConfigArgs): ClusterTarget {
@@ -292,6 +327,11 @@ export function clusterTargetFromConfig(args: ClusterTargetFromConfigArgs): Clus
       namespace: (args.runs?.kyverno ?? config.kyverno).namespace,
       values: (args.runs?.kyverno ?? config.kyverno).values,
     }),
+    peers:
+      args.peers ??
+      config.clusters
+        .filter((c) => c.name !== args.cluster)
+        .map((c) => ({ name: c.name, ...(c.region !== undefined ? { region: c.region } : {}) })),
   });
 }
 

@@ -68,6 +68,7 @@ const ENVIRONMENT_CHANGE: Record<keyof typeof ENVIRONMENT_KEY_SCOPE, Record<stri
   services: { services: [serviceFixture({ image: "ghcr.io/acme/api:1.1.0" })] },
   rollout: { rollout: { rampPercent: [25, 100] } },
   costs: { costs: { hoursPerMonth: 720 } },
+  gates: { gates: { prometheus: { url: "http://prometheus.monitoring:9090" } } },
 };
 
 describe("which config keys are part of a cluster's settings", () => {

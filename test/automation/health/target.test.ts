@@ -169,6 +169,22 @@ describe("clusterTargetFromConfig", () => {
     assert.ok(!target.systemWorkloads.some((w) => w.name === "kyverno-reports-controller"));
   });
 
+  it("lists the other clusters as the baseline of metric gates", () => {
+    const target = clusterTargetFromConfig({ config, cluster: "b", kubeconfig });
+    assert.deepEqual(target.peers, [{ name: "a" }]);
+    const given = clusterTargetFromConfig({
+      config,
+      cluster: "b",
+      kubeconfig,
+      peers: [{ name: "a", region: "eu-west-1" }],
+    });
+    assert.deepEqual(given.peers, [{ name: "a", region: "eu-west-1" }]);
+    assert.throws(
+      () => clusterTargetFromConfig({ config, cluster: "b", kubeconfig, peers: [{ name: "b" }] }),
+      /peers\[0\]\.name "b" is not another cluster's name; list the environment's other clusters/,
+    );
+  });
+
   it("takes the expected version from the caller during a rollout", () => {
     const target = clusterTargetFromConfig({
       config,

@@ -1,0 +1,205 @@
+import * as assert from "node:assert/strict";
+import { metricGate } from "../../../../automation/health/metrics/metricGate";
+import { prometheusSource } from "../../../../automation/health/metrics/prometheus";
+import { parseEnvironment } from "../../../../config/load";
+import { metricGates, type MetricGateSpec } from "../../../../config/metricGates";
+import { environmentFixture, serviceFixture } from "../../../_fixtures";
+import { closedPort } from "../_servers";
+import { kubeconfigFor } from "../_fakeKube";
+import { targetFixture } from "../_fixtures";
+import {
+  openMetrics,
+  prometheusBinaries,
+  startPrometheus,
+  type RealPrometheus,
+  type Series,
+} from "./_realPrometheus";
+
+/** Why these tests do not run without Prometheus; every skipped test says it. */
+const WHY_SKIPPED =
+  "no prometheus and promtool on PATH here (apt-get install -y prometheus; .ci/run installs it)";
+
+const havePrometheus = prometheusBinaries() !== undefined;
+
+/** `it`, or, without Prometheus, a pending test whose title carries the reason. */
+function prometheusIt(title: string, fn: () => Promise<void>): void {
+  if (havePrometheus) {
+    it(title, fn);
+    return;
+  }
+  console.log(`skipped Prometheus test "${title}": ${WHY_SKIPPED}`);
+  it.skip(`${title} (skipped: ${WHY_SKIPPED})`, fn);
+}
+
+// The data ends an hour before the last full hour (inside retention, out of the head block),
+// and every query is evaluated at that instant.
+const END = (Math.floor(Date.now() / 3_600_000) - 1) * 3600;
+const START = END - 15 * 60;
+const AT = new Date(END * 1000);
+
+const counter = (per: number) => (t: number) => Number((per * t).toFixed(3));
+
+/** Requests of one service on one cluster: `rate` per second, `errorRate` of them 500s. */
+function requests(service: string, cluster: string, rate: number, errorRate: number): Series[] {
+  return [
+    { labels: { cluster, service, code: "200" }, values: counter(rate - errorRate) },
+    { labels: { cluster, service, code: "500" }, values: counter(errorRate) },
+  ];
+}
+
+/** A histogram of one service on one cluster: every request in the bucket ending at `le`. */
+function durations(service: string, cluster: string, rate: number, le: string) {
+  const bounds = ["0.1", "0.25", "0.5", "1", "2.5", "+Inf"];
+  const from = bounds.indexOf(le);
+  return {
+    buckets: bounds.map((b, i): Series => ({
+      labels: { cluster, service, le: b },
+      values: i >= from ? counter(rate) : () => 0,
+    })),
+    count: { labels: { cluster, service }, values: counter(rate) } as Series,
+    sum: { labels: { cluster, service }, values: counter(rate * Number(le)) } as Series,
+  };
+}
+
+/**
+ * Three clusters serving four services: "healthy" (0.1% errors everywhere), "degraded" (a at
+ * 5%, b and c at 0.1%), "quiet" (a serves 0.05 requests a second: 45 in 15 minutes) and "slow"
+ * (a's requests take 0.5-1 s, b's and c's under 0.1 s).
+ */
+function backfill(): string {
+  const clusters = ["a", "b", "c"];
+  const slow = clusters.map((c) => durations("slow", c, 10, c === "a" ? "1" : "0.1"));
+  return openMetrics(
+    [
+      {
+        name: "http_requests",
+        type: "counter",
+        samples: [
+          {
+            name: "http_requests_total",
+            series: [
+              ...clusters.flatMap((c) => requests("healthy", c, 10, c === "c" ? 0.012 : 0.01)),
+              ...clusters.flatMap((c) => requests("degraded", c, 10, c === "a" ? 0.5 : 0.01)),
+              ...clusters.flatMap((c) =>
+                c === "a" ? requests("quiet", c, 0.05, 0.02) : requests("quiet", c, 10, 0.01),
+              ),
+            ],
+          },
+        ],
+      },
+      {
+        name: "http_request_duration_seconds",
+        type: "histogram",
+        samples: [
+          { name: "http_request_duration_seconds_bucket", series: slow.flatMap((s) => s.buckets) },
+          { name: "http_request_duration_seconds_count", series: slow.map((s) => s.count) },
+          { name: "http_request_duration_seconds_sum", series: slow.map((s) => s.sum) },
+        ],
+      },
+    ],
+    START,
+    END,
+  );
+}
+
+/** The default gates of the four services, reading the Prometheus at `url`. */
+function defaultGates(url: string): Map<string, MetricGateSpec> {
+  const config = parseEnvironment(
+    "test",
+    environmentFixture({
+      services: ["healthy", "degraded", "quiet", "slow"].map((name) => serviceFixture({ name })),
+      dns: { hostedZoneId: "Z0TEST0000EXAMPLE", zoneName: "test.example.com", hostnames: [] },
+      gates: { prometheus: { url } },
+    }),
+    "test stack",
+  ).config;
+  return new Map(metricGates(config).map((g) => [g.name, g]));
+}
+
+describe("metric gates against a real Prometheus on 127.0.0.1", function () {
+  let prom: RealPrometheus | undefined;
+  let gates: Map<string, MetricGateSpec>;
+  before(async function () {
+    if (!havePrometheus) return;
+    this.timeout(60_000);
+    prom = await startPrometheus(backfill());
+    gates = defaultGates(prom.url);
+  });
+  after(async () => prom?.close());
+
+  const kubeconfig = kubeconfigFor("https://127.0.0.1:1");
+  const canary = targetFixture(kubeconfig, {
+    name: "a",
+    peers: [{ name: "b" }, { name: "c" }],
+  });
+  const check = (name: string, spec?: MetricGateSpec) => {
+    const s = spec ?? gates.get(name)!;
+    const source = prometheusSource({ metric: s.metric as never, time: () => AT });
+    return metricGate({ spec: s, source, timeoutMs: 10_000 }).check(canary);
+  };
+
+  prometheusIt("passes a healthy canary: its error ratio is the baseline's", async () => {
+    const result = await check("healthy-error-ratio");
+    assert.equal(result.ok, true, result.detail);
+    assert.equal(result.gate, "metric:healthy-error-ratio");
+    assert.equal(result.observed?.verdict, "pass");
+    assert.equal(result.observed?.changed.value, 0.001);
+    assert.equal(result.observed?.changed.samples, 3000);
+    assert.match(
+      result.detail,
+      /^a 0\.001 \(3000 samples\) vs baseline 0\.0011 \(median of b 0\.001, c 0\.0012\): within the limit 0\.0111 \(2x and \+0\.01\); query: \(sum by \(cluster\) \(rate\(http_requests_total\{service="healthy", code=~"5\.\."\}\[5m\]\)\)/,
+    );
+  });
+
+  prometheusIt(
+    "fails a degraded canary (5% errors against 0.1%), showing both values and the query",
+    async () => {
+      const result = await check("degraded-error-ratio");
+      assert.equal(result.ok, false);
+      assert.equal(result.failure, "unhealthy");
+      assert.equal(result.observed?.verdict, "fail");
+      const query = gates.get("degraded-error-ratio")!.metric;
+      assert.equal(
+        result.detail,
+        `a 0.05 (3000 samples) vs baseline 0.001 (median of b 0.001, c 0.001): above the limit 0.011 (2x and +0.01); query: ${query.type === "prometheus" ? query.query : ""}`,
+      );
+      assert.deepEqual(
+        result.observed?.baseline.map((b) => [b.cluster, "value" in b ? b.value : undefined]),
+        [
+          ["b", 0.001],
+          ["c", 0.001],
+        ],
+      );
+    },
+  );
+
+  prometheusIt("fails a canary whose p99 latency is ten times the baseline's", async () => {
+    const result = await check("slow-latency-p99");
+    assert.equal(result.ok, false, result.detail);
+    assert.equal(result.observed?.verdict, "fail");
+    assert.match(result.detail, /^a 0\.995 \(3000 samples\) vs baseline 0\.099 /);
+  });
+
+  prometheusIt("waits while the canary has too few requests in the window", async () => {
+    const result = await check("quiet-error-ratio");
+    assert.equal(result.ok, false);
+    assert.equal(result.failure, "waiting");
+    assert.equal(result.observed?.verdict, "wait");
+    assert.match(
+      result.detail,
+      /^waiting: a has 15 samples in the window, fewer than 100; query: /,
+    );
+  });
+
+  prometheusIt("fails safe when Prometheus is down: the gate does not pass", async () => {
+    const down = defaultGates(`http://127.0.0.1:${await closedPort()}`).get("healthy-error-ratio")!;
+    const result = await check("healthy-error-ratio", down);
+    assert.equal(result.ok, false);
+    assert.equal(result.failure, "error");
+    assert.equal(result.observed?.verdict, "error");
+    assert.match(
+      result.detail,
+      /^Prometheus http:\/\/127\.0\.0\.1:\d+ did not answer: connection refused \(ECONNREFUSED\); query: /,
+    );
+  });
+});
