@@ -49,5 +49,10 @@ export function fenceAfter(
   if (previous && previous.id !== claim.id && previous.id !== claim.replaces) {
     throw new FenceRefusal(previous, claim);
   }
-  return { id: claim.id, by: claim.by, ...(claim.since ? { since: claim.since } : {}) };
+  return {
+    id: claim.id,
+    by: claim.by,
+    ...(claim.pid !== undefined ? { pid: claim.pid } : {}),
+    ...(claim.since ? { since: claim.since } : {}),
+  };
 }

@@ -133,6 +133,8 @@ export const fenceSchema = z.strictObject({
   id: z.string().min(1),
   /** Who holds it: `user@host`. */
   by: z.string(),
+  /** The process on that host. */
+  pid: z.number().int().optional(),
   /** When the lock was taken (ISO time). */
   since: z.string().optional(),
 });

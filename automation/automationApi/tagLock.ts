@@ -122,6 +122,17 @@ export class TagRolloutLock implements RolloutLock {
     }
   }
 
+  /**
+   * Gives the lock to `holder` instead of freeing it, when the lease still holds it: a rollout
+   * that lost the race to update the stack hands the tag to the one that won. Does nothing when
+   * the lease no longer holds it.
+   */
+  async handTo(lease: LockLease, holder: LockHolder): Promise<void> {
+    const current = await this.inspect();
+    if (current?.id !== lease.holder.id) return;
+    await this.tags.set(LOCK_TAG, encodeHolder(holder));
+  }
+
   async forceUnlock(): Promise<LockHolder | undefined> {
     const current = await this.inspect();
     if (!current) return undefined;

@@ -1,6 +1,7 @@
 import type { FenceClaim } from "../../config/rolloutState";
 import { FENCE_MARKER } from "../../config/rolloutFence";
-import type { LockLease, RolloutLock } from "../automationApi/lock";
+import type { LockLease } from "../automationApi/lock";
+import type { TagRolloutLock } from "../automationApi/tagLock";
 import { StackCommandError } from "../automationApi/errors";
 import type { DeployedState } from "../automationApi/deployedState";
 import { LockTakenError, type RolloutLockPort } from "./ports";
@@ -16,7 +17,7 @@ export class FencedRolloutLock implements RolloutLockPort {
   private held: FenceClaim | undefined;
 
   constructor(
-    private readonly lock: RolloutLock,
+    private readonly lock: TagRolloutLock,
     /** The stack's outputs, where the fence is (`rolloutLock`). */
     private readonly outputs: () => Promise<Pick<DeployedState, "rolloutLock"> | undefined>,
   ) {}
@@ -29,8 +30,14 @@ export class FencedRolloutLock implements RolloutLockPort {
   async acquire(): Promise<LockLease> {
     const replaces = (await this.outputs())?.rolloutLock?.id ?? null;
     const lease = await this.lock.acquire();
-    const { id, by, since } = lease.holder;
-    this.held = { id, by, ...(since ? { since: since.toISOString() } : {}), replaces };
+    const { id, by, pid, since } = lease.holder;
+    this.held = {
+      id,
+      by,
+      ...(pid !== undefined ? { pid } : {}),
+      ...(since ? { since: since.toISOString() } : {}),
+      replaces,
+    };
     return lease;
   }
 
@@ -38,8 +45,25 @@ export class FencedRolloutLock implements RolloutLockPort {
     return this.lock.verify(lease as LockLease);
   }
 
+  /**
+   * Gives the lock back, or, when another rollout has updated the stack since this one took it
+   * (the two raced and that one won the fence), hands the tag to that rollout, so that its own
+   * lock checks keep passing; someone else's tag is then left alone.
+   */
   async release(lease: unknown): Promise<void> {
+    const claim = this.held;
     this.held = undefined;
+    const fence = claim ? (await this.outputs())?.rolloutLock : undefined;
+    if (claim && fence && fence.id !== claim.id && fence.id !== claim.replaces) {
+      const { id, by, pid, since } = fence;
+      await this.lock.handTo(lease as LockLease, {
+        id,
+        by,
+        ...(pid !== undefined ? { pid } : {}),
+        ...(since ? { since: new Date(since) } : {}),
+      });
+      return;
+    }
     await this.lock.release(lease as LockLease);
   }
 

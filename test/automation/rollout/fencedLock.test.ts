@@ -115,6 +115,12 @@ describe("the fenced rollout lock against a scripted pulumi (two rollouts at onc
     await assert.rejects(late.directed.preview(drainA), LockTakenError);
     await assert.rejects(late.directed.up(drainA, "again"), LockTakenError);
     await (winner === "alice" ? alice : bob).directed.up(drainA, "winner goes on");
+
+    // The loser gives its hold back: the tag goes to the winner, whose lock checks keep passing
+    // whichever of the two wrote the tag last.
+    const winning = winner === "alice" ? alice : bob;
+    await late.lock.release(leases[winner === "alice" ? 1 : 0]);
+    await winning.lock.verify(leases[winner === "alice" ? 0 : 1]);
     const ups = fake.callsOf("up");
     assert.equal(ups.length, 4, "both, the loser once more, the winner once more");
   });
@@ -162,6 +168,7 @@ describe("the fenced rollout lock against a scripted pulumi (two rollouts at onc
     assert.deepEqual(directives[1].lock, {
       id: "lease-alice",
       by: "alice@alice-host",
+      pid: 100,
       since: (directives[1].lock as { since: string }).since,
       replaces: null,
     });
