@@ -47,6 +47,8 @@ export interface MetricGateSpec {
   origin: "config" | "default";
   /** The service a default gate watches. */
   service?: string;
+  /** What a default gate measures: the service's error ratio or its p99 latency (seconds). */
+  measures?: "error-ratio" | "latency-p99";
   metric: PrometheusMetric | CloudWatchMetric;
   judge: JudgeConfig;
   /** The window as written ("5m"), and in milliseconds. */
@@ -180,6 +182,7 @@ function defaultGates(
         name: `${service.name}-error-ratio`,
         origin: "default",
         service: service.name,
+        measures: "error-ratio",
         metric: {
           type: "prometheus",
           endpoint,
@@ -196,6 +199,7 @@ function defaultGates(
         name: `${service.name}-latency-p99`,
         origin: "default",
         service: service.name,
+        measures: "latency-p99",
         metric: {
           type: "prometheus",
           endpoint,

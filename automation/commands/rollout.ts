@@ -240,7 +240,11 @@ async function simulate(
       })
     : undefined;
   try {
-    return await rehearse(loaded, options, rolloutOptions, emit, stateFile);
+    // Said once, on a terminal or in a log; --json readers see the gates in the events.
+    const notice = (message: string) => {
+      if (!options.json) io.stderr(`aa: ${message}\n`);
+    };
+    return await rehearse(loaded, options, rolloutOptions, emit, stateFile, notice);
   } finally {
     stateFile?.close();
   }
@@ -253,6 +257,7 @@ async function rehearse(
   rolloutOptions: RolloutOptions,
   emit: (event: RolloutEvent) => void,
   stateFile: SimStateFile | undefined,
+  notice: (message: string) => void,
 ) {
   const saved = stateFile?.read();
   if (saved && options.deployed) {
@@ -285,7 +290,13 @@ async function rehearse(
     // Every update is on disk before it returns: a kill at any moment loses no finished update.
     persist: stateFile ? (state) => stateFile.write(state) : undefined,
   });
+  if (sim.metricsAssumed) {
+    notice(
+      `${loaded.environment.name} declares no metric gates (active-active:gates); the rehearsal runs the default pair per service (error ratio, p99 latency) against simulated metrics`,
+    );
+  }
   const deps = {
+    ...(sim.metrics ? { metrics: sim.metrics } : {}),
     stack: sim.stack,
     health: sim.health,
     blastRadius: sim.blastRadius,

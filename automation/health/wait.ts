@@ -18,6 +18,12 @@ export interface HealthWaitArgs<R extends { ok: boolean } = GateResult> {
   signal?: AbortSignal;
   /** Called after every round. */
   onRound?: (round: GateRound<R>) => void;
+  /**
+   * Whether a failing result can no longer turn to a pass (a metric gate that failed its
+   * consecutive checks): a round with one ends the wait at once, with `reason: "failed"`.
+   * @default none is
+   */
+  final?: (result: R) => boolean;
 }
 
 /** How a health wait ended. */
@@ -25,8 +31,11 @@ export type HealthWaitOutcome<R extends { ok: boolean } = GateResult> =
   | { ok: true; rounds: number; elapsedMs: number; results: R[] }
   | {
       ok: false;
-      /** "timeout": still failing at the deadline. "aborted": the signal stopped the wait. */
-      reason: "timeout" | "aborted";
+      /**
+       * "timeout": still failing at the deadline. "aborted": the signal stopped the wait.
+       * "failed": a failing result was final (`final`), so waiting longer could not help.
+       */
+      reason: "timeout" | "aborted" | "failed";
       rounds: number;
       elapsedMs: number;
       /** The last round's results. */
@@ -61,7 +70,7 @@ export async function waitUntilHealthy<R extends { ok: boolean }>(
     const remainingMs = Math.max(0, deadline - args.clock.now());
     args.onRound?.({ round, elapsedMs, remainingMs, ok, results });
     if (ok) return { ok: true, rounds: round, elapsedMs, results };
-    const failed = (reason: "timeout" | "aborted") => ({
+    const failed = (reason: "timeout" | "aborted" | "failed") => ({
       ok: false as const,
       reason,
       rounds: round,
@@ -70,6 +79,7 @@ export async function waitUntilHealthy<R extends { ok: boolean }>(
       failing: results.filter((r) => !r.ok),
     });
     if (args.signal?.aborted) return failed("aborted");
+    if (args.final && results.some((r) => !r.ok && args.final!(r))) return failed("failed");
     // The next round comes a whole interval later; one that would start after the deadline is
     // not run (a round cut short to the last moment could only time out, hiding the real failure).
     if (args.clock.now() + poll > deadline) return failed("timeout");

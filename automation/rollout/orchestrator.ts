@@ -9,13 +9,17 @@ import { planRollout, PlanRefusal, stepSummary, type RolloutPlan, type RolloutSt
 import { unionGraph } from "../blastRadius/graph";
 import { mapSteps, type ClusterGraph, type MappedChange } from "../blastRadius/steps";
 import { soak } from "../health/soak";
+import type { RoundCheck } from "../health/run";
 import { waitUntilHealthy } from "../health/wait";
+import { metricFinal, metricSettled, MetricWatch } from "./metricWatch";
 import type {
   BlastRadius,
   Change,
   Clock,
   ClusterHealth,
   DrainGate,
+  GateOutcome,
+  MetricGates,
   RolloutLockPort,
   RolloutStack,
   RolloutStackState,
@@ -68,6 +72,12 @@ export interface RolloutDeps {
   emit: (event: RolloutEvent) => void;
   /** Extra gates before a drain (e.g. capacity of the other clusters). @default none */
   drainGates?: DrainGate[];
+  /**
+   * The environment's metric gates, checked after the readiness gates pass in every round of a
+   * health wait and a soak (and on the clusters that take a leaving cluster's traffic).
+   * @default none
+   */
+  metrics?: MetricGates;
   /**
    * Whether an error a port threw stands for the death of this process (a simulation's
    * `isSimulatedCrash`): it goes through untouched, with no cleanup and no lock release, exactly
@@ -144,6 +154,8 @@ class Orchestrator {
   private changedThisRun = false;
   /** This rollout's hold on the lock, checked before every change. */
   private lease: unknown;
+  /** The metric gates' streaks of the current step; none without metric gates. */
+  private watch: MetricWatch | undefined;
 
   constructor(
     private readonly deps: RolloutDeps,
@@ -222,6 +234,7 @@ class Orchestrator {
       // Resume: a cluster left drained, or put back but not soaked, is settled first. A leaving
       // cluster left drained is not: its remove step goes on from the drain.
       let current = drained;
+      this.newWatch();
       if (drained && this.isLeaving(drained)) {
         this.emit({
           event: "recovering",
@@ -624,10 +637,11 @@ class Orchestrator {
    */
   private async healthWait(cluster: string, step: RolloutStep | undefined) {
     const waited = await waitUntilHealthy({
-      check: (round) => this.deps.health.check(cluster, round),
+      check: this.judged(cluster),
       clock: this.deps.clock,
       timeoutMs: this.healthTimeoutMs,
       pollIntervalMs: this.pollMs,
+      final: metricFinal,
       onRound: (round) =>
         this.emit({
           event: "health-wait",
@@ -639,15 +653,43 @@ class Orchestrator {
         }),
     });
     if (waited.ok) return;
-    // The rollout passes no abort signal: a wait that did not pass ran into its deadline.
-    const failed = waited.failing[0];
+    // The rollout passes no abort signal: a wait that did not pass ran into its deadline, or
+    // a metric gate failed its checks in a row (waiting longer cannot help).
+    const failed = waited.failing.find(metricFinal) ?? waited.failing[0];
     throw new Halt(
       cluster,
       step,
-      `cluster ${cluster} did not pass health gate "${failed.gate}" within ${this.healthTimeoutMs / 1000}s: ${failed.detail}`,
+      waited.reason === "failed"
+        ? `cluster ${cluster} failed health gate "${failed.gate}": ${failed.detail}`
+        : `cluster ${cluster} did not pass health gate "${failed.gate}" within ${this.healthTimeoutMs / 1000}s: ${failed.detail}`,
       "yes",
       failed.gate,
     );
+  }
+
+  /**
+   * One round of checks on a cluster: its readiness gates, then, when they all pass, the metric
+   * gates due (with what is left of the round's time), folded into their streaks.
+   */
+  private judged(cluster: string): RoundCheck<GateOutcome> {
+    return async (round) => {
+      const started = this.deps.clock.now();
+      const ready = await this.deps.health.check(cluster, round);
+      const watch = this.watch;
+      if (!watch || !ready.every((g) => g.ok)) return ready;
+      const left =
+        round.maxTimeoutMs === undefined
+          ? {}
+          : { maxTimeoutMs: Math.max(1, round.maxTimeoutMs - (this.deps.clock.now() - started)) };
+      return [...ready, ...(await watch.round(cluster, { ...round, ...left }))];
+    };
+  }
+
+  /** Starts the metric gates' streaks afresh: a new step judges its own change. */
+  private newWatch() {
+    const metrics = this.deps.metrics;
+    this.watch =
+      metrics && metrics.gates.length > 0 ? new MetricWatch(metrics, this.deps.clock) : undefined;
   }
 
   private async undrain(cluster: string, step: RolloutStep | undefined) {
@@ -669,10 +711,14 @@ class Orchestrator {
    */
   private async soak(cluster: string, step: RolloutStep | undefined) {
     const held = await soak({
-      check: (round) => this.deps.health.check(cluster, round),
+      check: this.judged(cluster),
       clock: this.deps.clock,
       durationMs: this.soakSeconds * 1000,
       pollIntervalMs: this.pollMs,
+      // A metric gate still waiting for samples, or failing fewer checks in a row than fail
+      // it, has not judged the cluster: the soak goes on for it, up to the health timeout.
+      settled: metricSettled,
+      overtimeMs: this.healthTimeoutMs,
       onRound: (round) =>
         this.emit({
           event: "soak",
@@ -684,8 +730,13 @@ class Orchestrator {
         }),
     });
     if (held.ok) return;
-    // The rollout passes no abort signal: a soak that did not hold had a failing round.
+    // The rollout passes no abort signal: a soak that did not hold had a failing round, or a
+    // metric gate that could not judge the cluster by the end of the overtime.
     const failed = held.failing[0];
+    const how =
+      held.reason === "unsettled"
+        ? `could not be judged by health gate "${failed.gate}" within ${this.healthTimeoutMs / 1000}s after its ${this.soakSeconds}s soak`
+        : `failed health gate "${failed.gate}"`;
     if (step?.kind === "add") {
       // A new cluster that fails while its traffic ramps is ramped back to 0: the others serve.
       const at = this.rampOf(cluster);
@@ -706,7 +757,7 @@ class Orchestrator {
       throw new Halt(
         cluster,
         step,
-        `cluster ${cluster} failed health gate "${failed.gate}" at ${at}% of its traffic: ${failed.detail}; ramped it back to 0%, the other clusters serve`,
+        `cluster ${cluster} ${how} at ${at}% of its traffic: ${failed.detail}; ramped it back to 0%, the other clusters serve`,
         "yes",
         failed.gate,
         true,
@@ -725,7 +776,7 @@ class Orchestrator {
     throw new Halt(
       cluster,
       step,
-      `cluster ${cluster} failed health gate "${failed.gate}" while soaking: ${failed.detail}; drained it again`,
+      `cluster ${cluster} ${how} while soaking: ${failed.detail}; drained it again`,
       "yes",
       failed.gate,
     );
@@ -844,6 +895,7 @@ class Orchestrator {
   }
 
   private stepStarted(step: RolloutStep, how: { canary: boolean; drains: boolean }) {
+    this.newWatch();
     this.emit({
       event: "step-started",
       cluster: step.cluster,
@@ -981,7 +1033,7 @@ class Orchestrator {
     const others = this.state.clusters
       .filter((c) => c.name !== step.cluster && (c.ramp ?? 100) > 0)
       .map((c) => c.name);
-    const gates = (await Promise.all(others.map((c) => this.deps.health.check(c)))).flat();
+    const gates = (await Promise.all(others.map((c) => this.judged(c)({})))).flat();
     const failed = gates.filter((g) => !g.ok);
     this.emit({
       event: "precheck",

@@ -1,6 +1,7 @@
 import type { DeployedCluster, Directive, RolloutRecord } from "../../config/rolloutState";
 import type { ClusterGraph } from "../blastRadius/steps";
 import type { RoundOptions } from "../health/run";
+import type { MetricVerdict, StreakStatus } from "../health/metrics/streak";
 
 /**
  * The narrow ports the rollout orchestrator works through. Production adapters: the Automation
@@ -54,8 +55,72 @@ export interface RolloutStack {
 export interface GateOutcome {
   gate: string;
   cluster: string;
+  /**
+   * Whether the gate lets the cluster go on. For a metric gate, false only once it failed
+   * `consecutiveFailures` checks in a row (`metric.status` "failed"): one bad reading, or too few
+   * samples to judge, does not stop a cluster by itself.
+   */
   ok: boolean;
   detail: string;
+  /** A metric gate's reading and where it stands over the checks; absent for other gates. */
+  metric?: MetricStanding;
+}
+
+/** What one check of a metric gate read on the changed cluster and its baseline. */
+export interface MetricReading {
+  /**
+   * The check's verdict: `pass`, `fail` (beyond the limit), `wait` (too few samples or no value
+   * yet: cannot judge) or `error` (no usable answer: counts as a failure).
+   */
+  verdict: MetricVerdict;
+  /** The query as people read it (PromQL, or the CloudWatch metric). */
+  query: string;
+  /** The changed cluster's value and samples in the window, when read. */
+  value?: number;
+  samples?: number;
+  /** The median of the other clusters it was compared with (a baseline judge). */
+  baseline?: number;
+  /** The other clusters whose values made the baseline. */
+  baselineClusters?: string[];
+  /** The value beyond which the cluster fails. */
+  limit?: number;
+}
+
+/** A metric gate's reading, and its streak over the checks of one step. */
+export interface MetricStanding extends MetricReading {
+  /** `passing`, `waiting`, `failing` (fewer than `consecutiveFailures` in a row) or `failed`. */
+  status: StreakStatus;
+  /** Failing checks in a row. */
+  failures: number;
+  consecutiveFailures: number;
+}
+
+/** One metric gate of the environment, as the orchestrator schedules it. */
+export interface MetricGateInfo {
+  /** Its gate name, `metric:<name>`. */
+  gate: string;
+  /** How often it is checked, milliseconds; a round in between reuses the last reading. */
+  intervalMs: number;
+  /** How many failing checks in a row fail it. */
+  consecutiveFailures: number;
+}
+
+/**
+ * The environment's metric gates: each judges a changed cluster by what its users see, alone or
+ * against the other clusters in service. Checked during the health wait and the soak, after the
+ * readiness gates of the round passed; the orchestrator keeps each gate's streak.
+ */
+export interface MetricGates {
+  readonly gates: readonly MetricGateInfo[];
+  /**
+   * Checks these gates (names from {@link gates}) once on the cluster. Never throws: a failure
+   * to read is a reading with verdict `error`.
+   */
+  check(
+    cluster: string,
+    gates: readonly string[],
+    opts?: RoundOptions,
+  ): Promise<(Omit<GateOutcome, "metric"> & { metric: MetricReading })[]>;
 }
 
 /** Every health gate of one cluster, run once. Never throws: a failure is a failed outcome. */

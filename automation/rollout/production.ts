@@ -26,6 +26,7 @@ import { AutomationStack } from "../automationApi/automationStack";
 import type { DeployedState } from "../automationApi/deployedState";
 import type { RolloutEvent } from "./events";
 import { FencedRolloutLock, rethrowFenceRefusal } from "./fencedLock";
+import { productionMetrics } from "./productionMetrics";
 import { runRollout, type RolloutOptions, type RolloutOutcome } from "./orchestrator";
 import {
   type BlastRadius,
@@ -38,8 +39,9 @@ import {
 
 /**
  * The production side of `aa plan`, `aa rollout` and `aa status`: the environment's Pulumi stack
- * through the Automation API, the health gates against the real clusters, the blast radius from
- * the program's own graph, and the rollout lock in the stack's tags.
+ * through the Automation API, the health gates against the real clusters, the metric gates
+ * against the environment's Prometheus and CloudWatch (`productionMetrics.ts`), the blast radius
+ * from the program's own graph, and the rollout lock in the stack's tags.
  */
 
 /** Opens the environment's stack. A rollout works on an environment of the project, by name. */
@@ -224,18 +226,24 @@ export async function runProductionRollout(
   const directed = new DirectedStack(stack, () => lock.claim());
   const deployed = () => directed.deployed;
   const targets = new ClusterTargets(loaded, stack, deployed);
-  return runRollout(
-    {
-      stack: directed,
-      health: new GateHealth(targets),
-      blastRadius: new ProgramBlastRadius(loaded, deployed),
-      lock,
-      clock: systemClock(),
-      emit,
-      drainGates: [new CapacityGate(targets)],
-    },
-    options,
-  );
+  const metrics = productionMetrics(loaded, (c) => targets.target(c), deployed);
+  try {
+    return await runRollout(
+      {
+        stack: directed,
+        health: new GateHealth(targets),
+        blastRadius: new ProgramBlastRadius(loaded, deployed),
+        lock,
+        clock: systemClock(),
+        emit,
+        drainGates: [new CapacityGate(targets)],
+        ...(metrics.metrics ? { metrics: metrics.metrics } : {}),
+      },
+      options,
+    );
+  } finally {
+    metrics.close();
+  }
 }
 
 /** Removes a dead rollout's lock; returns who held it. */

@@ -12,6 +12,12 @@ export function createRenderer(): (e: RolloutEvent) => string | undefined {
       const key = `${e.cluster}:${firstFailure(e.gates)}`;
       if (key === last) return undefined;
       last = key;
+    } else if (e.event === "soak" && e.ok && watched(e.gates, e.remainingSeconds === 0)) {
+      // A metric gate's values change every check; where it stands is what is news.
+      const g = watched(e.gates, e.remainingSeconds === 0)!;
+      const key = `${e.cluster}:${g.gate}:${g.metric?.status}:${g.metric?.failures}`;
+      if (key === last) return undefined;
+      last = key;
     } else {
       last = "";
     }
@@ -80,18 +86,29 @@ export function renderEvent(e: RolloutEvent): string | undefined {
       return `${t}${who}${step} updating...`;
     case "update-finished":
       return `${t}${who}${step} updated`;
-    case "health-wait":
-      return e.ok
-        ? `${t}${who}${step} healthy: ${e.gates.length} gate(s) pass`
-        : `${t}${who}${step} waiting for health (attempt ${e.attempt}): ${firstFailure(e.gates)}`;
+    case "health-wait": {
+      if (!e.ok) {
+        return `${t}${who}${step} waiting for health (attempt ${e.attempt}): ${firstFailure(e.gates)}`;
+      }
+      const failing = watched(e.gates, false);
+      return (
+        `${t}${who}${step} healthy: ${e.gates.filter((g) => g.ok).length} gate(s) pass` +
+        (failing ? `; watching ${failing.gate}: ${failing.detail}` : "")
+      );
+    }
     case "undrain":
       return `${t}${who}${step} back in service (weight ${e.weight})`;
-    case "soak":
-      return e.ok
-        ? e.remainingSeconds > 0
-          ? undefined
-          : `${t}${who}${step} soak passed: gates held`
-        : `${t}${who}${step} soak FAILED: ${firstFailure(e.gates)}`;
+    case "soak": {
+      if (!e.ok) return `${t}${who}${step} soak FAILED: ${firstFailure(e.gates)}`;
+      const over = e.remainingSeconds === 0;
+      const open = watched(e.gates, over);
+      if (open) {
+        return over
+          ? `${t}${who}${step} soak window over, still judging ${open.gate}: ${open.detail}`
+          : `${t}${who}${step} soaking (${e.remainingSeconds}s left), watching ${open.gate}: ${open.detail}`;
+      }
+      return over ? `${t}${who}${step} soak passed: gates held` : undefined;
+    }
     case "step-finished":
       return `${t}${who}${step} done`;
     case "recovering":
@@ -112,6 +129,17 @@ export function renderEvent(e: RolloutEvent): string | undefined {
           : "")
       );
   }
+}
+
+/**
+ * The metric gate to show while it has not passed: one failing fewer checks in a row than fail
+ * it, or (`waiting` true) one that cannot judge yet.
+ */
+function watched(gates: GateOutcome[], waiting: boolean): GateOutcome | undefined {
+  return (
+    gates.find((g) => g.metric?.status === "failing") ??
+    (waiting ? gates.find((g) => g.metric && g.metric.status !== "passing") : undefined)
+  );
 }
 
 export function firstFailure(gates: GateOutcome[]): string {

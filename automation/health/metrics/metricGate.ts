@@ -27,6 +27,8 @@ export interface MetricObserved {
   baselineValue?: number;
   /** The value beyond which the changed cluster fails. */
   limit?: number;
+  /** The baseline clusters judged against: those with a value and enough samples. */
+  baselineClusters?: string[];
 }
 
 /** Arguments of {@link metricGate}. */
@@ -91,6 +93,7 @@ export function metricGate(args: MetricGateArgs): HealthGate<MetricObserved> {
       changed: self,
       ...(judgement.baselineValue !== undefined ? { baselineValue: judgement.baselineValue } : {}),
       ...(judgement.limit !== undefined ? { limit: judgement.limit } : {}),
+      ...(spec.judge.type === "baseline" ? { baselineClusters: judgement.baselineClusters } : {}),
     };
     if (judgement.verdict === "pass") return { ok: true, detail, observed };
     return {

@@ -11,6 +11,8 @@ export const FAULT_KINDS = [
   "crash-after-up",
   "ramp-fails",
   "crash-during-ramp",
+  "metrics-degrade",
+  "metrics-latency",
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];

@@ -5,7 +5,11 @@ import { minorOf } from "../../../config/version";
 import { clusterGraph, unionGraph } from "../../blastRadius/graph";
 import type { Evaluation } from "../../offline/evaluate";
 import type { BlastRadius, RolloutLockPort, RolloutStackState } from "../ports";
+import { EnvironmentMetrics } from "../environmentMetrics";
+import { servingPeers } from "../productionMetrics";
+import { normalizeClusterTarget } from "../../health/target";
 import type { Fault } from "./faults";
+import { checkMetricFaults, simulatedGates, simulatedSource } from "./simulatedMetrics";
 import { MemoryRolloutLock } from "./memoryLock";
 import { SimulatedCapacity } from "./simulatedCapacity";
 import { SimulatedHealth } from "./simulatedHealth";
@@ -19,6 +23,16 @@ export interface Simulation {
   health: SimulatedHealth;
   /** The capacity check before each drain, from the config's node group and services. */
   capacity: SimulatedCapacity;
+  /**
+   * The real metric gates over simulated metrics (`simulatedMetrics.ts`); undefined when the
+   * environment switched every metric gate off.
+   */
+  metrics: EnvironmentMetrics | undefined;
+  /**
+   * True when the environment declares no `gates`: the rehearsal runs the default pair per
+   * service against a simulated Prometheus.
+   */
+  metricsAssumed: boolean;
   lock: MemoryRolloutLock & RolloutLockPort;
   blastRadius: BlastRadius;
   desired: ClusterSpec[];
@@ -99,11 +113,38 @@ export function createSimulation(args: SimulationArgs): Simulation {
     Object.fromEntries(stack.clusters().map((c) => [c.name, c.weight])),
   );
 
+  const gates = simulatedGates(args.environment.config);
+  checkMetricFaults(faults, gates.specs);
+  const world = {
+    weights: () => Object.fromEntries(stack.clusters().map((c) => [c.name, c.weight])),
+    changed: (cluster: string) => health.changed(cluster),
+    faults,
+  };
+  const metrics =
+    gates.specs.length === 0
+      ? undefined
+      : new EnvironmentMetrics({
+          specs: gates.specs,
+          source: (spec) => simulatedSource(spec, world),
+          target: (cluster) =>
+            Promise.resolve(
+              normalizeClusterTarget({
+                name: cluster,
+                kubeconfig: "(simulated)",
+                kubernetesVersion: stack.versionOf(cluster),
+                services: [],
+              }),
+            ),
+          peers: (cluster) => servingPeers(stack.clusters(), cluster),
+        });
+
   return {
     clock,
     stack,
     health,
     capacity,
+    metrics,
+    metricsAssumed: gates.assumed,
     lock: new MemoryRolloutLock(args.environment.name, clock, args.startedBy ?? "simulation"),
     blastRadius: { graph: () => Promise.resolve(graph) },
     desired,

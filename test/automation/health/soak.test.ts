@@ -82,4 +82,96 @@ describe("soak", () => {
       /durationMs must be a number of milliseconds >= 0, got -1/,
     );
   });
+
+  describe("results that must settle before the soak ends", () => {
+    /** One result per round from a script: [ok, settled]. */
+    const scripted = (script: [boolean, boolean][]) => {
+      let i = 0;
+      return () => {
+        const [ok, settled] = script[Math.min(i++, script.length - 1)];
+        return Promise.resolve([{ ok, settled }]);
+      };
+    };
+
+    it("ends at its window when every result has settled", async () => {
+      const clock = fakeClock();
+      const outcome = await soak({
+        check: scripted([[true, true]]),
+        clock,
+        durationMs: 30_000,
+        pollIntervalMs: 10_000,
+        settled: (r) => r.settled,
+        overtimeMs: 60_000,
+      });
+      assert.deepEqual(outcome, { ok: true, rounds: 4, elapsedMs: 30_000 });
+    });
+
+    it("goes past its window until an unsettled result settles", async () => {
+      const clock = fakeClock();
+      // Rounds at 0, 10, 20, 30 s (the window), then 40 and 50 s: settled at the 6th.
+      const script: [boolean, boolean][] = [
+        [true, false],
+        [true, false],
+        [true, false],
+        [true, false],
+        [true, false],
+        [true, true],
+      ];
+      const outcome = await soak({
+        check: scripted(script),
+        clock,
+        durationMs: 30_000,
+        pollIntervalMs: 10_000,
+        settled: (r) => r.settled,
+        overtimeMs: 60_000,
+      });
+      assert.deepEqual(outcome, { ok: true, rounds: 6, elapsedMs: 50_000 });
+    });
+
+    it("ends unsettled, naming the results, when the overtime runs out", async () => {
+      const clock = fakeClock();
+      const outcome = await soak({
+        check: scripted([[true, false]]),
+        clock,
+        durationMs: 30_000,
+        pollIntervalMs: 10_000,
+        settled: (r) => r.settled,
+        overtimeMs: 20_000,
+      });
+      assert.equal(outcome.ok, false);
+      assert.ok(!outcome.ok && outcome.reason === "unsettled");
+      assert.ok(!outcome.ok && outcome.failing.length === 1);
+      // Window rounds at 0..30 s, overtime rounds at 40 and 50 s: none after the overtime.
+      assert.equal(outcome.rounds, 6);
+      assert.equal(clock.now() - 1_000_000, 50_000);
+    });
+
+    it("still fails at the first failing round, settled or not", async () => {
+      const clock = fakeClock();
+      const outcome = await soak({
+        check: scripted([
+          [true, false],
+          [false, false],
+        ]),
+        clock,
+        durationMs: 30_000,
+        pollIntervalMs: 10_000,
+        settled: (r) => r.settled,
+        overtimeMs: 60_000,
+      });
+      assert.ok(!outcome.ok && outcome.reason === "failed" && outcome.rounds === 2);
+    });
+
+    it("refuses a negative overtime", async () => {
+      await assert.rejects(
+        soak({
+          check: scripted([[true, true]]),
+          clock: fakeClock(),
+          durationMs: 1,
+          overtimeMs: -1,
+        }),
+        /overtimeMs must be a number of milliseconds >= 0, got -1/,
+      );
+    });
+  });
 });

@@ -139,6 +139,37 @@ describe("waitUntilHealthy", () => {
     );
   });
 
+  it("ends at once with reason failed when a failing result is final", async () => {
+    const clock = fakeClock();
+    let round = 0;
+    const outcome = await waitUntilHealthy({
+      // Round 1: not ready yet; round 2: a result that can no longer pass.
+      check: () => {
+        round++;
+        return Promise.resolve([{ ok: false, final: round >= 2 }]);
+      },
+      clock,
+      timeoutMs: 600_000,
+      pollIntervalMs: 10_000,
+      final: (r) => r.final,
+    });
+    assert.equal(outcome.ok, false);
+    assert.ok(!outcome.ok && outcome.reason === "failed");
+    assert.equal(outcome.rounds, 2, "no round after the final failure");
+    assert.deepEqual(clock.sleeps, [10_000]);
+  });
+
+  it("does not end early on a passing result that would be final if it failed", async () => {
+    const clock = fakeClock();
+    const outcome = await waitUntilHealthy({
+      check: () => Promise.resolve([{ ok: true, final: true }]),
+      clock,
+      timeoutMs: 60_000,
+      final: (r) => r.final,
+    });
+    assert.deepEqual(outcome.ok, true);
+  });
+
   it("stops when the signal aborts", async () => {
     const clock = fakeClock();
     const controller = new AbortController();

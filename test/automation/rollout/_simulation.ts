@@ -6,7 +6,7 @@ import {
   type RolloutOptions,
   type RolloutOutcome,
 } from "../../../automation/rollout/orchestrator";
-import type { ClusterHealth, RolloutStack } from "../../../automation/rollout/ports";
+import type { ClusterHealth, MetricGates, RolloutStack } from "../../../automation/rollout/ports";
 import type { Fault } from "../../../automation/rollout/simulate/faults";
 import { isSimulatedCrash } from "../../../automation/rollout/simulate/simulatedCrash";
 import { createSimulation, type Simulation } from "../../../automation/rollout/simulate/simulation";
@@ -48,6 +48,8 @@ export async function runOnce(
   more: {
     stack?: RolloutStack;
     health?: ClusterHealth;
+    /** The metric gates. @default the simulation's (simulated metrics) */
+    metrics?: MetricGates | null;
     options?: Partial<RolloutOptions>;
   } = {},
 ): Promise<Run> {
@@ -63,6 +65,11 @@ export async function runOnce(
         emit: (e) => events.push(e),
         drainGates: [sim.capacity],
         isProcessDeath: isSimulatedCrash,
+        ...(more.metrics === null
+          ? {}
+          : (more.metrics ?? sim.metrics)
+            ? { metrics: (more.metrics ?? sim.metrics)! }
+            : {}),
       },
       {
         environment: environment.name,
