@@ -776,7 +776,7 @@ class Orchestrator {
     throw new Halt(
       cluster,
       step,
-      `cluster ${cluster} ${how} while soaking: ${failed.detail}; drained it again`,
+      `cluster ${cluster} ${how}${held.reason === "unsettled" ? "" : " while soaking"}: ${failed.detail}; drained it again`,
       "yes",
       failed.gate,
     );

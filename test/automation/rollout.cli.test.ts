@@ -25,6 +25,52 @@ describe("aa rollout / plan / status (as a user runs them)", () => {
     assert.match(r.stdout, /rollout .* started: 3 step\(s\)/);
     assert.match(r.stdout, /a step 1 drained \(weight 0\); waiting 90s/);
     assert.match(r.stdout, /rollout succeeded\n\s+clusters: a=done, b=done, c=done/);
+    // dev declares no metric gates: the rehearsal says it runs the default pair.
+    assert.match(
+      r.stderr,
+      /^aa: dev declares no metric gates \(active-active:gates\); the rehearsal runs the default pair per service/,
+    );
+  });
+
+  it("halts a rehearsal of prod in its first cluster when metrics-degrade raises its error ratio", () => {
+    const r = aa(["rollout", "prod", "--simulate", "--fault", "a:metrics-degrade", "--json"]);
+    assert.equal(r.code, 4, r.stderr);
+    assert.equal(r.stderr, "", "prod declares its gates: no notice");
+    const events = lines(r.stdout);
+    const halted = events.find((e) => e.event === "halted");
+    assert.ok(halted?.event === "halted");
+    assert.equal(halted.gate, "metric:web-error-ratio");
+    assert.match(halted.reason, /a 0\.05 \(\d+ samples\) vs baseline 0\.00\d+ \(median of b/);
+    assert.match(halted.reason, /; query: .*http_requests_total\{service="web", code=~"5\.\."\}/);
+    // prod's own gate is judged too, against the others.
+    const soak = events.find((e) => e.event === "soak" && e.cluster === "a");
+    assert.ok(soak?.event === "soak");
+    assert.ok(soak.gates.some((g) => g.gate === "metric:checkout-errors" && g.metric));
+    const last = events.at(-1);
+    assert.ok(last?.event === "rollout-finished");
+    assert.deepEqual(
+      last.clusters.map((c) => `${c.name}=${c.state}`),
+      ["a=drained", "b=pending", "c=pending"],
+    );
+  });
+
+  it("refuses a metric fault the environment's gates cannot show (exit 2)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-gates-"));
+    const file = path.join(dir, "Pulumi.nolatency.yaml");
+    const dev = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8");
+    fs.writeFileSync(
+      file,
+      dev.replace(
+        /^config:\n/m,
+        "config:\n  active-active:gates:\n    prometheus:\n      url: http://prometheus:9090\n    defaultMetrics:\n      enabled: false\n    metrics:\n      - name: errors\n        query: sum by (cluster) (rate(errors_total[{{window}}]))\n        judge:\n          type: absolute\n          max: 5\n",
+      ),
+    );
+    const r = aa(["rollout", "--stack-file", file, "--simulate", "--fault", "a:metrics-latency"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^aa: --fault a:metrics-latency: the environment has no latency gate \(the default <service>-latency-p99, which needs gates\.prometheus and gates\.defaultMetrics on\); use metrics-degrade, or drop the fault\n$/,
+    );
   });
 
   it("prints one JSON object per event with --json, ending with rollout-finished", () => {
