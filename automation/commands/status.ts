@@ -5,7 +5,14 @@ import type { PreviousState } from "../../config/rolloutState";
 import { ExitCode, type ExitCodeValue } from "../exitCodes";
 import { writeJson, type Io } from "../io";
 import { manPage } from "./_help";
-import type { ClusterHealth, GateOutcome } from "../rollout/ports";
+import type { ClusterHealth, GateOutcome, MetricGates } from "../rollout/ports";
+import { productionMetrics } from "../rollout/productionMetrics";
+import {
+  metricFails,
+  readMetricStatus,
+  renderMetricStatus,
+  type MetricStatus,
+} from "./_statusMetrics";
 import { CapacityGate } from "../capacity/drainGate";
 import { readCapacity } from "../capacity/liveCapacity";
 import { ClusterTargets, GateHealth, openStack } from "../rollout/production";
@@ -39,6 +46,11 @@ export interface StatusReport {
     desiredGeneration: string | null;
     rolloutState: ClusterRolloutState;
     health: { ok: boolean; gates: GateOutcome[] } | null;
+    /**
+     * Each metric gate read once on this cluster, against the median of the other clusters
+     * serving. Null when not checked (`--no-health`, `--deployed`, or no metric gates).
+     */
+    metrics: MetricStatus[] | null;
     /**
      * This cluster's free capacity, and whether the other clusters could absorb its share if it
      * were drained now (what the rollout checks before a drain). Null when not checked.
@@ -76,7 +88,7 @@ export function registerStatus(
     ],
     exitCodes: [
       [0, "every cluster healthy (or health not checked)"],
-      [1, "a cluster fails a health gate"],
+      [1, "a cluster fails a health gate, or a metric gate reads beyond its limit or not at all"],
       [2, "invalid config or usage"],
       [6, "the Pulumi stack could not be used"],
     ],
@@ -89,7 +101,9 @@ export function registerStatus(
       : await liveStatus(loaded, options.health);
     if (options.json) writeJson(io, report);
     else io.stdout(renderStatus(report));
-    const unhealthy = report.clusters.some((c) => c.health && !c.health.ok);
+    const unhealthy = report.clusters.some(
+      (c) => (c.health && !c.health.ok) || c.metrics?.some(metricFails),
+    );
     done(unhealthy ? ExitCode.Violations : ExitCode.Ok);
   });
 }
@@ -118,7 +132,23 @@ async function liveStatus(loaded: LoadedEnvironment, withHealth: boolean): Promi
       problems: typeof assessment === "string" ? [assessment] : assessment.problems,
     };
   };
-  return buildStatus(loaded, previous, lock, new GateHealth(targets), capacity);
+  const metrics = productionMetrics(
+    loaded,
+    (c) => targets.target(c),
+    () => deployed,
+  );
+  try {
+    return await buildStatus(
+      loaded,
+      previous,
+      lock,
+      new GateHealth(targets),
+      capacity,
+      metrics.metrics,
+    );
+  } finally {
+    metrics.close();
+  }
 }
 
 type CapacityView = NonNullable<StatusReport["clusters"][number]["capacity"]>;
@@ -130,6 +160,7 @@ export async function buildStatus(
   lock: StatusReport["lock"],
   health: ClusterHealth | undefined,
   capacity: ((cluster: string) => Promise<CapacityView>) | undefined,
+  metrics?: MetricGates,
 ): Promise<StatusReport> {
   const record = previous.rollout ?? null;
   const clusters = await Promise.all(
@@ -153,6 +184,8 @@ export async function buildStatus(
             : "pending";
       const gates = health ? await health.check(c.name) : undefined;
       const room = capacity ? await capacity(c.name) : null;
+      const read =
+        metrics && metrics.gates.length > 0 ? await readMetricStatus(metrics, c.name) : null;
       return {
         name: c.name,
         weight: c.weight,
@@ -165,13 +198,15 @@ export async function buildStatus(
         rolloutState: state,
         health: gates ? { ok: gates.every((g) => g.ok), gates } : null,
         capacity: room,
+        metrics: read,
       };
     }),
   );
   return { environment: loaded.environment.name, rollout: record, lock, clusters };
 }
 
-function renderStatus(report: StatusReport): string {
+/** The report for people: a table of the clusters, their metric gates, the rollout and the lock. */
+export function renderStatus(report: StatusReport): string {
   const lines = [`environment ${report.environment}`];
   if (report.clusters.length === 0) {
     lines.push("not deployed yet: `pulumi up` creates it");
@@ -215,7 +250,7 @@ function renderStatus(report: StatusReport): string {
           : `${failed[0].gate}: ${failed[0].detail}`,
     ]);
   }
-  lines.push(table.toString());
+  lines.push(table.toString(), ...renderMetricStatus(report.clusters));
   const r = report.rollout;
   lines.push(
     r

@@ -1,9 +1,18 @@
 import * as assert from "node:assert/strict";
+import { buildStatus, renderStatus } from "../../../../automation/commands/status";
+import { loadEnvironment } from "../../../../automation/environment";
+import { sourceFor } from "../../../../automation/health/metrics/sourceFor";
+import { normalizeClusterTarget } from "../../../../automation/health/target";
+import { EnvironmentMetrics } from "../../../../automation/rollout/environmentMetrics";
+import { MetricWatch } from "../../../../automation/rollout/metricWatch";
+import { servingPeers } from "../../../../automation/rollout/productionMetrics";
+import { planClusters } from "../../../../config/clusters";
 import { metricGate } from "../../../../automation/health/metrics/metricGate";
 import { prometheusSource } from "../../../../automation/health/metrics/prometheus";
 import { parseEnvironment } from "../../../../config/load";
 import { metricGates, type MetricGateSpec } from "../../../../config/metricGates";
-import { environmentFixture, serviceFixture } from "../../../_fixtures";
+import { deployedFrom, environmentFixture, serviceFixture } from "../../../_fixtures";
+import { runOnce, simulatedEnvironment, simulation } from "../../rollout/_simulation";
 import { closedPort } from "../_servers";
 import { kubeconfigFor } from "../_fakeKube";
 import { targetFixture } from "../_fixtures";
@@ -36,6 +45,10 @@ function prometheusIt(title: string, fn: () => Promise<void>): void {
 const END = (Math.floor(Date.now() / 3_600_000) - 1) * 3600;
 const START = END - 15 * 60;
 const AT = new Date(END * 1000);
+
+/** A value as read, to six significant digits (PromQL's float arithmetic). */
+const round = (v: number | null | undefined) =>
+  v === null || v === undefined ? v : Number(v.toPrecision(6));
 
 const counter = (per: number) => (t: number) => Number((per * t).toFixed(3));
 
@@ -201,5 +214,135 @@ describe("metric gates against a real Prometheus on 127.0.0.1", function () {
       result.detail,
       /^Prometheus http:\/\/127\.0\.0\.1:\d+ did not answer: connection refused \(ECONNREFUSED\); query: /,
     );
+  });
+
+  describe("wired into rollouts and aa status", () => {
+    /** Clusters a, b and c as deployed, every one serving. */
+    const deployed = () =>
+      deployedFrom(planClusters(loadEnvironment("dev", undefined).environment.config));
+    /** The port over the real Prometheus, for these gates, evaluated at the data's instant. */
+    const port = (names: string[]) =>
+      new EnvironmentMetrics({
+        specs: names.map((n) => gates.get(n)!),
+        source: (spec) => sourceFor(spec, { now: () => AT }),
+        target: (cluster) =>
+          Promise.resolve(
+            normalizeClusterTarget({
+              name: cluster,
+              kubeconfig: "(not used by metric gates)",
+              kubernetesVersion: "1.33",
+              services: [],
+            }),
+          ),
+        peers: (cluster) => servingPeers(deployed(), cluster),
+      });
+
+    prometheusIt(
+      "reads every gate of a cluster against the clusters serving besides it",
+      async () => {
+        const read = await port(["healthy-error-ratio", "degraded-error-ratio"]).check("a", [
+          "metric:healthy-error-ratio",
+          "metric:degraded-error-ratio",
+        ]);
+        assert.deepEqual(
+          read.map((r) => [r.gate, r.metric.verdict, r.metric.value, round(r.metric.baseline)]),
+          [
+            ["metric:healthy-error-ratio", "pass", 0.001, 0.0011],
+            ["metric:degraded-error-ratio", "fail", 0.05, 0.001],
+          ],
+        );
+        assert.deepEqual(read[1].metric.baselineClusters, ["b", "c"]);
+        assert.equal(read[1].metric.samples, 3000);
+      },
+    );
+
+    prometheusIt("fails the degraded canary after its third failing check in a row", async () => {
+      let now = 0;
+      const watch = new MetricWatch(port(["degraded-error-ratio"]), {
+        now: () => now,
+        sleep: () => Promise.resolve(),
+      });
+      const statuses = [];
+      for (let i = 0; i < 3; i++) {
+        const [o] = await watch.round("a");
+        statuses.push([o.ok, o.metric?.status]);
+        now += 30_000;
+      }
+      assert.deepEqual(statuses, [
+        [true, "failing"],
+        [true, "failing"],
+        [false, "failed"],
+      ]);
+    });
+
+    prometheusIt(
+      "halts a rollout in its first cluster, on the values Prometheus returns",
+      async () => {
+        const env = await simulatedEnvironment({
+          services: [serviceFixture({ name: "degraded", autoscaling: { maxReplicas: 4 } })],
+          dns: { hostedZoneId: "Z0TEST0000EXAMPLE", zoneName: "test.example.com", hostnames: [] },
+        });
+        const sim = simulation(env);
+        const run = await runOnce(sim, env.environment, {
+          metrics: port(["degraded-error-ratio"]),
+        });
+        assert.ok(run.outcome !== "crashed");
+        assert.equal(run.outcome.result, "halted");
+        const halted = run.events.find((e) => e.event === "halted");
+        assert.ok(halted?.event === "halted");
+        assert.equal(halted.cluster, "a");
+        assert.match(
+          halted.reason,
+          /^cluster a failed health gate "metric:degraded-error-ratio" while soaking: a 0\.05 \(3000 samples\) vs baseline 0\.001 \(median of b 0\.001, c 0\.001\): above the limit 0\.011 \(2x and \+0\.01\) \(3 failing checks in a row\); query: \(sum by \(cluster\) \(rate\(http_requests_total\{service="degraded", code=~"5\.\."\}\[5m\]\)\).*; drained it again$/,
+        );
+        assert.deepEqual(
+          run.outcome.clusters.map((c) => `${c.name}=${c.state}`),
+          ["a=drained", "b=pending", "c=pending"],
+        );
+      },
+    );
+
+    prometheusIt("aa status shows each cluster's gate values next to the baseline", async () => {
+      const loaded = loadEnvironment("dev", undefined);
+      const report = await buildStatus(
+        loaded,
+        { clusters: deployed(), rollout: null },
+        null,
+        undefined,
+        undefined,
+        port(["degraded-error-ratio", "quiet-error-ratio"]),
+      );
+      const a = report.clusters.find((c) => c.name === "a")!;
+      assert.deepEqual(
+        a.metrics?.map((m) => [
+          m.gate,
+          m.verdict,
+          round(m.value),
+          m.samples,
+          round(m.baseline),
+          round(m.limit),
+        ]),
+        [
+          ["metric:degraded-error-ratio", "fail", 0.05, 3000, 0.001, 0.011],
+          ["metric:quiet-error-ratio", "wait", 0.4, 15, null, null],
+        ],
+      );
+      const b = report.clusters.find((c) => c.name === "b")!;
+      assert.deepEqual(
+        b.metrics?.map((m) => [m.verdict, m.baselineClusters]),
+        [
+          ["pass", ["a", "c"]],
+          // a's 15 requests are too few to count in b's baseline.
+          ["pass", ["c"]],
+        ],
+      );
+      const text = renderStatus(report);
+      assert.match(text, /metric gates \(each cluster against the median of the others serving\):/);
+      assert.match(
+        text,
+        /metric:degraded-error-ratio\s+│?\s*a\s+│?\s*0\.05\s+│?\s*3000\s+│?\s*0\.001 \(b, c\)\s+│?\s*0\.011\s+│?\s*fail/,
+      );
+      assert.match(text, /\n {2}metric:degraded-error-ratio: \(sum by \(cluster\)/);
+    });
   });
 });
