@@ -763,6 +763,8 @@ class Orchestrator {
         true,
       );
     }
+    // A release that kept its cluster in service is drained now; an upgrade's, once more.
+    const inService = step?.kind === "release" && this.options.drainReleases !== true;
     this.record = {
       ...this.requireRecord(),
       drained: [cluster],
@@ -771,12 +773,12 @@ class Orchestrator {
     };
     await this.write(
       { drained: [cluster], record: this.record },
-      `drain ${cluster} again: soak failed`,
+      `drain ${cluster}${inService ? "" : " again"}: soak failed`,
     );
     throw new Halt(
       cluster,
       step,
-      `cluster ${cluster} ${how}${held.reason === "unsettled" ? "" : " while soaking"}: ${failed.detail}; drained it again`,
+      `cluster ${cluster} ${how}${held.reason === "unsettled" ? "" : " while soaking"}: ${failed.detail}; ${inService ? "drained it" : "drained it again"}`,
       "yes",
       failed.gate,
     );

@@ -12,11 +12,12 @@ export function createRenderer(): (e: RolloutEvent) => string | undefined {
       const key = `${e.cluster}:${firstFailure(e.gates)}`;
       if (key === last) return undefined;
       last = key;
-    } else if (e.event === "soak" && e.ok && watched(e.gates, e.remainingSeconds === 0)) {
-      // A metric gate's values change every check; where it stands is what is news.
-      const g = watched(e.gates, e.remainingSeconds === 0)!;
-      const key = `${e.cluster}:${g.gate}:${g.metric?.status}:${g.metric?.failures}`;
-      if (key === last) return undefined;
+    } else if ((e.event === "soak" || e.event === "health-wait") && e.ok) {
+      // A metric gate's values change every check; where it stands is what is news (the soak's
+      // first round repeats what the health wait's last one just said).
+      const g = watched(e.gates, e.event === "soak" && e.remainingSeconds === 0);
+      const key = g ? `${e.cluster}:${g.gate}:${g.metric?.status}:${g.metric?.failures}` : "";
+      if (e.event === "soak" && g && key === last) return undefined;
       last = key;
     } else {
       last = "";

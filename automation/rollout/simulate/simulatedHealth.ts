@@ -48,11 +48,6 @@ export class SimulatedHealth implements ClusterHealth {
     this.changeKind.set(cluster, kind);
   }
 
-  /** Whether the cluster has been changed (its update ran) in this simulation. */
-  changed(cluster: string): boolean {
-    return this.changedAt.has(cluster);
-  }
-
   /**
    * The cluster is lost (a cluster-scoped fault: its API server and its load balancer stop
    * answering): every gate fails, at once (a check's own timeout is not modelled), until

@@ -71,7 +71,7 @@ export function checkMetricFaults(faults: readonly Fault[], specs: readonly Metr
 export interface SimulatedWorld {
   /** Every deployed cluster's Route 53 weight now. */
   weights(): Record<string, number>;
-  /** Whether the cluster has been changed by this rehearsal (its update ran). */
+  /** Whether the cluster runs the change being rolled out (the config's settings for it). */
   changed(cluster: string): boolean;
   faults: readonly Fault[];
 }
@@ -80,7 +80,7 @@ export interface SimulatedWorld {
  * The source of one gate in a rehearsal. Each cluster serves its share of the traffic (by its
  * Route 53 weight): its samples are its requests in the window, 0 while drained. Its value is a
  * healthy one, a few percent apart from cluster to cluster, unless a fault degrades it once the
- * cluster is changed and serving:
+ * cluster runs the change (the config's settings for it) and serves:
  *  - `metrics-degrade`: the error ratio gates read 1 in 20 requests failing, and every gate the
  *    environment lists itself reads well beyond its limit;
  *  - `metrics-latency`: the p99 latency gates read 0.8 s more.

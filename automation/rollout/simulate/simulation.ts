@@ -117,7 +117,11 @@ export function createSimulation(args: SimulationArgs): Simulation {
   checkMetricFaults(faults, gates.specs);
   const world = {
     weights: () => Object.fromEntries(stack.clusters().map((c) => [c.name, c.weight])),
-    changed: (cluster: string) => health.changed(cluster),
+    // Whether it runs the change: also in a rehearsal resumed from --sim-state, where the
+    // update that brought it there ran in an earlier process.
+    changed: (cluster: string) =>
+      stack.clusters().find((c) => c.name === cluster)?.generation ===
+      desired.find((d) => d.name === cluster)?.generation,
     faults,
   };
   const metrics =

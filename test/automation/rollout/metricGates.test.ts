@@ -147,7 +147,7 @@ describe("rollout with metric gates (simulated)", () => {
     // The changed cluster's value, the baseline's and the query.
     assert.match(
       halted.reason,
-      /^cluster a failed health gate "metric:api-error-ratio" while soaking: a 0\.05 \(\d+ samples\) vs baseline 0\.00\d+ \(median of b 0\.00\d+, c 0\.00\d+\): above the limit 0\.01\d* \(2x and \+0\.01\) \(3 failing checks in a row\); query: .*http_requests_total\{service="api", code=~"5\.\."\}.*; drained it again$/,
+      /^cluster a failed health gate "metric:api-error-ratio" while soaking: a 0\.05 \(\d+ samples\) vs baseline 0\.00\d+ \(median of b 0\.00\d+, c 0\.00\d+\): above the limit 0\.01\d* \(2x and \+0\.01\) \(3 failing checks in a row\); query: .*http_requests_total\{service="api", code=~"5\.\."\}.*; drained it$/,
     );
     const images = Object.fromEntries(
       sim.stack.clusters().map((c) => [c.name, c.settings?.services?.[0].image]),
