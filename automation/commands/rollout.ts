@@ -115,6 +115,10 @@ export function registerRollout(
       ["aa rollout dev --simulate", "rehearse it in-process, in seconds"],
       ["aa rollout dev --simulate --fault b:gate-fails --json", "game day: b never gets healthy"],
       [
+        "aa rollout prod --simulate --fault a:metrics-degrade",
+        "a's error ratio rises after its change: its metric gate halts it",
+      ],
+      [
         "aa rollout dev --simulate --fault b:gate-fails --sim-state gd.json",
         "halt, keeping the state",
       ],

@@ -71,7 +71,9 @@ export function registerStatus(
 ): void {
   const command = program
     .command("status")
-    .summary("show each cluster's version, add-ons, generation, weight, health and rollout state")
+    .summary(
+      "show each cluster's version, add-ons, generation, weight, health, metric gates and rollout state",
+    )
     .argument("[env]", "environment name: reads <stackConfigDir>/Pulumi.<env>.yaml")
     .option("--stack-file <file>", "read this stack config file instead of an environment's")
     .option(
