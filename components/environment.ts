@@ -48,6 +48,8 @@ export interface ClusterOutput {
   name: string;
   weight: number;
   endpoint: string;
+  /** The EKS cluster's own name (Pulumi adds a suffix), as CloudWatch's `ClusterName` has it. */
+  eksClusterName: string;
   kubernetesVersion: string;
   addons: { vpcCni: string; coredns: string; kubeProxy: string };
   kyvernoVersion: string;
@@ -172,6 +174,7 @@ export class Environment extends pulumi.ComponentResource {
         pulumi
           .all([
             cell.endpoint,
+            cell.eksClusterName,
             cell.kubernetesVersion,
             pulumi.all(
               Object.fromEntries(
@@ -188,10 +191,11 @@ export class Environment extends pulumi.ComponentResource {
               ),
             ),
           ])
-          .apply(([endpoint, kubernetesVersion, ingress, healthChecks]) => ({
+          .apply(([endpoint, eksClusterName, kubernetesVersion, ingress, healthChecks]) => ({
             name: cell.spec.name,
             weight: cell.spec.weight,
             endpoint,
+            eksClusterName,
             kubernetesVersion,
             addons: cell.spec.settings.addons,
             kyvernoVersion: cell.spec.settings.kyverno.version,

@@ -17,6 +17,11 @@ const show = showValue;
 export const WINDOW_PLACEHOLDER = "{{window}}";
 /** The placeholder a CloudWatch dimension value names its cluster with. */
 export const CLUSTER_PLACEHOLDER = "{{cluster}}";
+/**
+ * The placeholder of a cluster's EKS name (stack output `clusters[].eksClusterName`, with the
+ * suffix Pulumi adds): Container Insights' `ClusterName`.
+ */
+export const EKS_CLUSTER_PLACEHOLDER = "{{eksCluster}}";
 
 const DURATION = /^([1-9]\d{0,5})(s|m|h)$/;
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
@@ -168,8 +173,9 @@ const cloudwatchProviderSchema = z.strictObject({
     .min(1, { error: 'set the metric\'s name, e.g. "pod_cpu_utilization"' })
     .max(255),
   /**
-   * The metric's dimensions; `{{cluster}}` in a value is replaced by the cluster's name, and at
-   * least one value must contain it (each cluster has its own series).
+   * The metric's dimensions; `{{cluster}}` in a value is replaced by the cluster's name and
+   * `{{eksCluster}}` by its EKS cluster's name, and at least one value must contain one of them
+   * (each cluster has its own series).
    */
   dimensions: z.record(z.string().min(1).max(255), z.string().min(1).max(1024)),
   /** The statistic: Average, Sum, Minimum, Maximum, SampleCount or a percentile such as p99. */

@@ -88,6 +88,11 @@ export const deployedClusterSchema = z.object({
    * in outputs written before clusters could run in regions of their own, or when neither is set.
    */
   region: z.string().optional(),
+  /**
+   * The EKS cluster's own name (with the suffix Pulumi adds), what CloudWatch Container Insights
+   * calls `ClusterName`. Absent in outputs of earlier versions.
+   */
+  eksClusterName: z.string().optional(),
 });
 export type DeployedCluster = z.output<typeof deployedClusterSchema>;
 

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { cidrsOverlap, overlappingBlocks, subnetBits } from "./_cidr";
 import { minorOf } from "./version";
-import { CLUSTER_PLACEHOLDER, durationMs } from "./gates";
+import { CLUSTER_PLACEHOLDER, durationMs, EKS_CLUSTER_PLACEHOLDER } from "./gates";
 import type { environmentShape } from "./schema";
 
 /**
@@ -389,11 +389,13 @@ function checkGates(env: Parsed, fail: Fail): void {
           );
         }
       }
-      if (!Object.values(p.dimensions).some((v) => v.includes(CLUSTER_PLACEHOLDER))) {
+      const names = (v: string) =>
+        v.includes(CLUSTER_PLACEHOLDER) || v.includes(EKS_CLUSTER_PLACEHOLDER);
+      if (!Object.values(p.dimensions).some(names)) {
         fail(
           at("provider", "dimensions"),
           p.dimensions,
-          `no value names the cluster, so every cluster would read the same series; write ${CLUSTER_PLACEHOLDER} in the value that tells clusters apart, e.g. { ClusterName: "${CLUSTER_PLACEHOLDER}" }`,
+          `no value names the cluster, so every cluster would read the same series; write ${EKS_CLUSTER_PLACEHOLDER} (the EKS cluster's name) or ${CLUSTER_PLACEHOLDER} (the name in this config) in the value that tells clusters apart, e.g. { ClusterName: "${EKS_CLUSTER_PLACEHOLDER}" }`,
         );
       }
       const ms = durationMs(gate.window) ?? 0;

@@ -58,6 +58,11 @@ export interface ClusterTargetArgs {
    */
   region?: string;
   /**
+   * The EKS cluster's own name (stack output `clusters[].eksClusterName`): CloudWatch metric
+   * gates name it with `{{eksCluster}}`. @default unknown
+   */
+  eksClusterName?: string;
+  /**
    * The other clusters of the environment, which serve the same traffic: the baseline a metric
    * gate compares this cluster with (each with its region, where CloudWatch reads it).
    * @default [] (a baseline metric gate then waits: there is nothing to compare with)
@@ -71,6 +76,8 @@ export interface ClusterPeer {
   name: string;
   /** Its AWS region, when known. */
   region?: string;
+  /** Its EKS cluster's name (stack output `clusters[].eksClusterName`), when known. */
+  eksClusterName?: string;
 }
 
 /** A validated {@link ServiceTargetArgs} with defaults filled in. */
@@ -94,6 +101,8 @@ export interface ClusterTarget {
   readonly systemWorkloads: readonly SystemWorkload[];
   /** The cluster's AWS region, when known. */
   readonly region?: string;
+  /** The EKS cluster's own name, when known. */
+  readonly eksClusterName?: string;
   /** The other clusters of the environment: a metric gate's baseline. */
   readonly peers: readonly ClusterPeer[];
 }
@@ -240,7 +249,11 @@ export function normalizeClusterTarget(args: ClusterTargetArgs): ClusterTarget {
     if (p.region !== undefined && !REGION.test(String(p.region))) {
       fail(`${at}.region`, `${show(p.region)} is not an AWS region name, e.g. "us-west-2"`);
     }
-    return { name: p.name, ...(p.region !== undefined ? { region: p.region } : {}) };
+    return {
+      name: p.name,
+      ...(p.region !== undefined ? { region: p.region } : {}),
+      ...(typeof p.eksClusterName === "string" ? { eksClusterName: p.eksClusterName } : {}),
+    };
   });
   return {
     name,
@@ -250,6 +263,7 @@ export function normalizeClusterTarget(args: ClusterTargetArgs): ClusterTarget {
     route53HealthCheckIds: [...ids],
     systemWorkloads,
     ...(args.region !== undefined ? { region: args.region } : {}),
+    ...(typeof args.eksClusterName === "string" ? { eksClusterName: args.eksClusterName } : {}),
     peers,
   };
 }
@@ -276,6 +290,8 @@ export interface ClusterTargetFromConfigArgs {
    * @default the cluster's `region` in `config`, if it has one
    */
   region?: string;
+  /** The EKS cluster's own name (stack output `clusters[].eksClusterName`). @default unknown */
+  eksClusterName?: string;
   /**
    * What the cluster runs now (its deployed settings): its services, their namespace and its
    * Kyverno settings. While a rollout moves the clusters one at a time, they differ from the
@@ -323,6 +339,7 @@ export function clusterTargetFromConfig(args: ClusterTargetFromConfigArgs): Clus
     ...((args.region ?? cluster?.region) !== undefined
       ? { region: args.region ?? cluster?.region }
       : {}),
+    ...(args.eksClusterName !== undefined ? { eksClusterName: args.eksClusterName } : {}),
     systemWorkloads: defaultSystemWorkloads({
       namespace: (args.runs?.kyverno ?? config.kyverno).namespace,
       values: (args.runs?.kyverno ?? config.kyverno).values,

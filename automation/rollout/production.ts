@@ -186,6 +186,7 @@ export class ClusterTargets {
       loadBalancers: facts.ingress,
       route53HealthCheckIds: Object.values(facts.healthChecks ?? {}),
       ...(facts.region ? { region: facts.region } : {}),
+      ...(facts.eksClusterName ? { eksClusterName: facts.eksClusterName } : {}),
       ...(runs ? { runs } : {}),
     });
   }

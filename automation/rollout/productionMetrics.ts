@@ -60,10 +60,14 @@ export function productionMetrics(
 
 /** The clusters serving traffic besides this one, as deployed now, each with its region. */
 export function servingPeers(
-  clusters: readonly Pick<DeployedCluster, "name" | "weight" | "region">[],
+  clusters: readonly Pick<DeployedCluster, "name" | "weight" | "region" | "eksClusterName">[],
   cluster: string,
 ): ClusterPeer[] {
   return clusters
     .filter((c) => c.name !== cluster && c.weight > 0)
-    .map((c) => ({ name: c.name, ...(c.region ? { region: c.region } : {}) }));
+    .map((c) => ({
+      name: c.name,
+      ...(c.region ? { region: c.region } : {}),
+      ...(c.eksClusterName ? { eksClusterName: c.eksClusterName } : {}),
+    }));
 }

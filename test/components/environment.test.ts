@@ -169,6 +169,7 @@ describe("Environment", () => {
       name: string;
       weight: number;
       endpoint: string;
+      eksClusterName: string;
       kubernetesVersion: string;
       generation: string;
       addons: Record<string, string>;
@@ -180,6 +181,9 @@ describe("Environment", () => {
     );
     for (const c of clusters) {
       assert.match(c.endpoint, /^https:\/\/[0-9A-F]+\.gr7\.us-east-1\.eks\.amazonaws\.com$/);
+      // The EKS cluster's own name, as CloudWatch's ClusterName ({{eksCluster}}) has it.
+      assert.equal(typeof c.eksClusterName, "string");
+      assert.ok(c.eksClusterName.length > 0);
       assert.equal(c.kubernetesVersion, "1.33");
       assert.match(c.generation, /^[0-9a-f]{12}$/);
       assert.deepEqual(Object.keys(c.ingress).sort(), ["api", "web"]);

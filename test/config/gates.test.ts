@@ -171,6 +171,15 @@ describe("gates config", () => {
     assert.deepEqual(gate.judge, { type: "absolute", max: 80, minSamples: 0 });
   });
 
+  it("accepts {{eksCluster}} as the value that tells clusters apart", () => {
+    const [gate] = metricGates(
+      parse({ metrics: [cloudwatchFixture({ dimensions: { ClusterName: "{{eksCluster}}" } })] }),
+    );
+    assert.deepEqual(gate.metric.type === "cloudwatch" && gate.metric.dimensions, {
+      ClusterName: "{{eksCluster}}",
+    });
+  });
+
   it("reads durations as Prometheus writes them", () => {
     assert.equal(durationMs("30s"), 30_000);
     assert.equal(durationMs("5m"), 300_000);

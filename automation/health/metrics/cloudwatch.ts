@@ -4,7 +4,7 @@ import {
   type MetricDataQuery,
   type MetricDataResult,
 } from "@aws-sdk/client-cloudwatch";
-import { CLUSTER_PLACEHOLDER } from "../../../config/gates";
+import { CLUSTER_PLACEHOLDER, EKS_CLUSTER_PLACEHOLDER } from "../../../config/gates";
 import type { CloudWatchMetric } from "../../../config/metricGates";
 import { describeError } from "../../k8s/probeError";
 import type { ClusterAnswer, ClusterRef, MetricSource, ReadOptions } from "./source";
@@ -35,6 +35,9 @@ export interface CloudWatchSourceArgs {
 export function cloudwatchSource(args: CloudWatchSourceArgs): MetricSource {
   const { metric } = args;
   const periodSeconds = Math.max(60, Math.round(args.windowMs / 60_000) * 60);
+  const needsEksName = Object.values(metric.dimensions).some((v) =>
+    v.includes(EKS_CLUSTER_PLACEHOLDER),
+  );
   return {
     query: describeMetric(metric, periodSeconds),
     async read(clusters: readonly ClusterRef[], opts: ReadOptions): Promise<ClusterAnswer[]> {
@@ -45,9 +48,21 @@ export function cloudwatchSource(args: CloudWatchSourceArgs): MetricSource {
       const answers: ClusterAnswer[] = new Array<ClusterAnswer>(clusters.length);
       await Promise.all(
         [...regions].map(async ([region, indexes]) => {
-          const queries = indexes.flatMap((i) => [
-            query(`v${i}`, metric, clusters[i].name, metric.statistic, periodSeconds),
-            query(`n${i}`, metric, clusters[i].name, "SampleCount", periodSeconds),
+          // A cluster whose EKS name is needed but unknown is not asked about.
+          const unnamed = new Set(
+            indexes.filter((i) => needsEksName && !clusters[i].eksClusterName),
+          );
+          const asked = indexes.filter((i) => !unnamed.has(i));
+          for (const i of unnamed) {
+            answers[i] = {
+              cluster: clusters[i].name,
+              error: `no EKS cluster name for cluster ${clusters[i].name} (stack output clusters[].eksClusterName, which ${EKS_CLUSTER_PLACEHOLDER} needs); run \`pulumi up\` once with this version to record it`,
+            };
+          }
+          if (asked.length === 0) return;
+          const queries = asked.flatMap((i) => [
+            query(`v${i}`, metric, clusters[i], metric.statistic, periodSeconds),
+            query(`n${i}`, metric, clusters[i], "SampleCount", periodSeconds),
           ]);
           let results: Map<string, MetricDataResult> | string;
           try {
@@ -56,7 +71,7 @@ export function cloudwatchSource(args: CloudWatchSourceArgs): MetricSource {
             if (opts.signal.aborted) throw err;
             results = `GetMetricData${region ? ` in ${region}` : ""} failed: ${describeAwsError(err)}`;
           }
-          for (const i of indexes) {
+          for (const i of asked) {
             const cluster = clusters[i].name;
             if (typeof results === "string") {
               answers[i] = { cluster, error: results };
@@ -88,7 +103,7 @@ export function describeMetric(metric: CloudWatchMetric, periodSeconds: number):
 function query(
   id: string,
   metric: CloudWatchMetric,
-  cluster: string,
+  cluster: ClusterRef,
   stat: string,
   period: number,
 ): MetricDataQuery {
@@ -101,7 +116,11 @@ function query(
         MetricName: metric.metric,
         Dimensions: Object.entries(metric.dimensions).map(([Name, value]) => ({
           Name,
-          Value: value.split(CLUSTER_PLACEHOLDER).join(cluster),
+          Value: value
+            .split(EKS_CLUSTER_PLACEHOLDER)
+            .join(cluster.eksClusterName ?? "")
+            .split(CLUSTER_PLACEHOLDER)
+            .join(cluster.name),
         })),
       },
       Period: period,

@@ -59,7 +59,10 @@ export function metricGate(args: MetricGateArgs): HealthGate<MetricObserved> {
   const name = `metric:${spec.name}`;
   return guardedGate<MetricObserved>(name, args.timeoutMs ?? 15_000, async (ctx) => {
     const { target } = ctx;
-    const clusters = [{ name: target.name, region: target.region }, ...target.peers];
+    const clusters = [
+      { name: target.name, region: target.region, eksClusterName: target.eksClusterName },
+      ...target.peers,
+    ];
     ctx.step(`reading ${spec.name} for ${clusters.map((c) => c.name).join(", ")}`);
     const [self, ...others] = await source.read(clusters, { signal: ctx.signal });
     const base = {

@@ -11,6 +11,8 @@ export interface ClusterRef {
   name: string;
   /** Its AWS region (CloudWatch reads there). @default the source's default region */
   region?: string;
+  /** Its EKS cluster's name (`{{eksCluster}}` in CloudWatch dimensions), when known. */
+  eksClusterName?: string;
 }
 
 /** One cluster's answer: a reading, or why there is none (Prometheus down, HTTP 500, ...). */
