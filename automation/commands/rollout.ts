@@ -82,7 +82,7 @@ export function registerRollout(
     )
     .option(
       "--health-timeout <seconds>",
-      "how long a changed cluster may take to pass its gates",
+      "how long a changed cluster may take to pass its gates (and its metric gates to judge it after the soak)",
       seconds("--health-timeout", { min: 1 }),
       900,
     )
