@@ -12,7 +12,13 @@ import { isSimulatedCrash } from "../../../automation/rollout/simulate/simulated
 import { createSimulation, type Simulation } from "../../../automation/rollout/simulate/simulation";
 import { parseEnvironment, type Environment } from "../../../config/load";
 import type { DeployedCluster } from "../../../config/rolloutState";
-import { environmentFixture, serviceFixture, stackConfigFixture } from "../../_fixtures";
+import { planClusters } from "../../../config/clusters";
+import {
+  deployedFrom,
+  environmentFixture,
+  serviceFixture,
+  stackConfigFixture,
+} from "../../_fixtures";
 
 /**
  * One environment evaluated once per test file (the program's URNs for the simulated stack). Its
@@ -144,3 +150,22 @@ export function changesPerCluster(sim: Simulation): Record<string, number> {
 }
 
 export const names = (events: RolloutEvent[]) => events.map((e) => e.event);
+
+/** The autoscaling api service of the simulated environments, with `more` on top. */
+export const api = (more: Record<string, unknown> = {}) =>
+  serviceFixture({ autoscaling: { maxReplicas: 4 }, ...more });
+/** The images a release rehearsal moves from and to. */
+export const OLD = "ghcr.io/acme/api:1.0.0";
+export const NEW = "ghcr.io/acme/api:1.1.0";
+
+/** Every cluster deployed with the old image: the start of a release. */
+export const deployedWithOldImage = () =>
+  deployedFrom(
+    planClusters(
+      parseEnvironment("sim", environmentFixture({ services: [api({ image: OLD })] }), "t").config,
+    ),
+  );
+
+/** A run's events of one kind. */
+export const eventsOf = <N extends RolloutEvent["event"]>(run: Run, name: N) =>
+  run.events.filter((e): e is Extract<RolloutEvent, { event: N }> => e.event === name);

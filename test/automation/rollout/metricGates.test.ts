@@ -1,10 +1,7 @@
 import * as assert from "node:assert/strict";
-import type { RolloutEvent } from "../../../automation/rollout/events";
 import type { GateOutcome, MetricGates } from "../../../automation/rollout/ports";
 import { evaluateLeaving } from "../../../automation/rollout/simulate/leaving";
 import { simulatedGates } from "../../../automation/rollout/simulate/simulatedMetrics";
-import { planClusters } from "../../../config/clusters";
-import { parseEnvironment } from "../../../config/load";
 import type { DeployedCluster } from "../../../config/rolloutState";
 import {
   clusterFixture,
@@ -14,11 +11,15 @@ import {
   stackConfigFixture,
 } from "../../_fixtures";
 import {
+  api,
   assertInvariants,
+  deployedWithOldImage,
+  eventsOf,
+  NEW,
+  OLD,
   runOnce,
   simulatedEnvironment,
   simulation,
-  type Run,
 } from "./_simulation";
 
 /**
@@ -26,21 +27,6 @@ import {
  * simulated metrics (faults `metrics-degrade`, `metrics-latency`), and scripted ports for the
  * cases the simulation does not produce (a gate that never gets samples, one that recovers).
  */
-
-const api = (more: Record<string, unknown> = {}) =>
-  serviceFixture({ autoscaling: { maxReplicas: 4 }, ...more });
-const OLD = "ghcr.io/acme/api:1.0.0";
-const NEW = "ghcr.io/acme/api:1.1.0";
-
-const deployedWithOldImage = () =>
-  deployedFrom(
-    planClusters(
-      parseEnvironment("sim", environmentFixture({ services: [api({ image: OLD })] }), "t").config,
-    ),
-  );
-
-const eventsOf = <N extends RolloutEvent["event"]>(run: Run, name: N) =>
-  run.events.filter((e): e is Extract<RolloutEvent, { event: N }> => e.event === name);
 
 const metricOutcomes = (gates: GateOutcome[]) => gates.filter((g) => g.metric !== undefined);
 

@@ -1,37 +1,22 @@
 import * as assert from "node:assert/strict";
-import type { RolloutEvent } from "../../../automation/rollout/events";
-import { generationOf, planClusters } from "../../../config/clusters";
-import { parseEnvironment } from "../../../config/load";
-import { deployedFrom, environmentFixture, serviceFixture } from "../../_fixtures";
+import { generationOf } from "../../../config/clusters";
 import {
+  api,
   assertInvariants,
+  deployedWithOldImage,
+  eventsOf,
   names,
+  NEW,
+  OLD,
   runOnce,
   simulatedEnvironment,
   simulation,
-  type Run,
 } from "./_simulation";
-
-const api = (more: Record<string, unknown> = {}) =>
-  serviceFixture({ autoscaling: { maxReplicas: 4 }, ...more });
-const OLD = "ghcr.io/acme/api:1.0.0";
-const NEW = "ghcr.io/acme/api:1.1.0";
-
-/** Every cluster deployed with the old image. */
-const deployedWithOldImage = () =>
-  deployedFrom(
-    planClusters(
-      parseEnvironment("sim", environmentFixture({ services: [api({ image: OLD })] }), "t").config,
-    ),
-  );
 
 const imageOn = (sim: ReturnType<typeof simulation>) =>
   Object.fromEntries(
     sim.stack.clusters().map((c) => [c.name, c.settings?.services?.[0].image ?? "?"]),
   );
-
-const eventsOf = <N extends RolloutEvent["event"]>(run: Run, name: N) =>
-  run.events.filter((e): e is Extract<RolloutEvent, { event: N }> => e.event === name);
 
 describe("aa rollout of a release (workloads only)", () => {
   let env: Awaited<ReturnType<typeof simulatedEnvironment>>;
