@@ -35,11 +35,23 @@ export class MetricWatch {
       return !last || now - last.at >= g.intervalMs;
     });
     if (due.length > 0) {
-      const read = await this.port.check(
-        cluster,
-        due.map((g) => g.gate),
-        opts,
-      );
+      // The port never throws by contract; should it, every gate due reads as an error (which
+      // counts as a failure), never as a pass.
+      const read = await this.port
+        .check(
+          cluster,
+          due.map((g) => g.gate),
+          opts,
+        )
+        .catch((err: unknown) =>
+          due.map((g) => ({
+            gate: g.gate,
+            cluster,
+            ok: false,
+            detail: `${g.gate} could not be read: ${err instanceof Error ? err.message : String(err)}`,
+            metric: { verdict: "error" as const, query: "" },
+          })),
+        );
       for (const gate of due) {
         const found = read.find((r) => r.gate === gate.gate);
         const outcome = this.fold(cluster, gate, found);

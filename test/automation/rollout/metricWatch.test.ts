@@ -142,4 +142,15 @@ describe("MetricWatch: metric gates over the rounds of one step", () => {
     assert.equal(o.metric?.verdict, "error");
     assert.match(o.detail, /metric:x gave no answer for a \(1 failing check\)/);
   });
+
+  it("reads a port that throws despite its contract as an error, never a pass", async () => {
+    const port: MetricGates = {
+      gates: [{ gate: "metric:x", intervalMs: 1000, consecutiveFailures: 3 }],
+      check: () => Promise.reject(new Error("kubeconfigs output unreadable")),
+    };
+    const [o] = await new MetricWatch(port, fakeClock()).round("a");
+    assert.equal(o.metric?.verdict, "error");
+    assert.equal(o.metric?.status, "failing");
+    assert.match(o.detail, /^metric:x could not be read: kubeconfigs output unreadable \(1 of 3/);
+  });
 });
