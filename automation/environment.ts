@@ -73,9 +73,9 @@ export function readDeployedFile(file: string): PreviousState {
       `--deployed ${file} has no "clusters" list; it must hold \`pulumi stack output --json\` of an active-active stack (or \`aa check <env> --json\`)`,
     );
   }
-  const outputs = doc as { clusters: unknown; rollout?: unknown };
+  const outputs = doc as { clusters: unknown; rollout?: unknown; rolloutLock?: unknown };
   try {
-    return parsePreviousState(outputs.clusters, outputs.rollout ?? null);
+    return parsePreviousState(outputs.clusters, outputs.rollout ?? null, outputs.rolloutLock);
   } catch (err) {
     if (err instanceof RolloutRefusal) throw new UsageError(`--deployed ${file}: ${err.message}`);
     throw err;

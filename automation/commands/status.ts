@@ -33,6 +33,12 @@ export interface StatusReport {
   environment: string;
   rollout: PreviousState["rollout"];
   lock: { heldBy: string; since: string | null } | null;
+  /**
+   * The fence: the lease of the rollout that made the last directed update (stack output
+   * `rolloutLock`), which a rollout must hold or replace to update the stack. Null when the
+   * outputs hold none.
+   */
+  fence: { id: string; by: string; pid: number | null; since: string | null } | null;
   clusters: {
     name: string;
     weight: number;
@@ -115,7 +121,11 @@ async function liveStatus(loaded: LoadedEnvironment, withHealth: boolean): Promi
   const deployed = await stack.outputs();
   const holder = await stack.rolloutLock().inspect();
   const lock = holder ? { heldBy: holder.by, since: holder.since?.toISOString() ?? null } : null;
-  const previous = { clusters: deployed?.clusters ?? [], rollout: deployed?.rollout ?? null };
+  const previous = {
+    clusters: deployed?.clusters ?? [],
+    rollout: deployed?.rollout ?? null,
+    lock: deployed?.rolloutLock ?? null,
+  };
   if (!withHealth || !deployed) return buildStatus(loaded, previous, lock, undefined, undefined);
   const targets = new ClusterTargets(loaded, stack, () => deployed);
   const reads = new Map<string, ReturnType<typeof readCapacity>>();
@@ -204,7 +214,9 @@ export async function buildStatus(
       };
     }),
   );
-  return { environment: loaded.environment.name, rollout: record, lock, clusters };
+  const f = previous.lock;
+  const fence = f ? { id: f.id, by: f.by, pid: f.pid ?? null, since: f.since ?? null } : null;
+  return { environment: loaded.environment.name, rollout: record, lock, fence, clusters };
 }
 
 /** The report for people: a table of the clusters, their metric gates, the rollout and the lock. */
@@ -266,5 +278,12 @@ export function renderStatus(report: StatusReport): string {
       ? `rollout lock: held by ${report.lock.heldBy} since ${report.lock.since ?? "?"}`
       : "rollout lock: free",
   );
+  if (report.fence) {
+    const f = report.fence;
+    lines.push(
+      `rollout fence: the last directed update was by ${f.by}` +
+        `${f.pid !== null ? ` (pid ${f.pid})` : ""}${f.since ? ` since ${f.since}` : ""}, lease ${f.id}`,
+    );
+  }
   return lines.join("\n") + "\n";
 }

@@ -225,6 +225,7 @@ describe("aa rollout / plan / status (as a user runs them)", () => {
         current: "b",
         reason: 'cluster b did not pass health gate "nodes"',
       },
+      rolloutLock: { id: "lease-r1", by: "alice@ci", pid: 4242, since: "2026-11-25T10:00:00Z" },
     };
     fs.writeFileSync(file, JSON.stringify(outputs));
     const status = aa(["status", "dev", "--deployed", file, "--json"]);
@@ -241,10 +242,21 @@ describe("aa rollout / plan / status (as a user runs them)", () => {
       ],
     );
     assert.equal(report.rollout?.state, "halted");
+    // The fence: who made the last directed update, which the next rollout must replace.
+    assert.deepEqual(report.fence, {
+      id: "lease-r1",
+      by: "alice@ci",
+      pid: 4242,
+      since: "2026-11-25T10:00:00Z",
+    });
     const text = aa(["status", "dev", "--deployed", file]);
     assert.match(
       text.stdout,
       /rollout r1: halted, started 2026-11-25T10:00:00Z by alice@ci; drained: b/,
+    );
+    assert.match(
+      text.stdout,
+      /rollout fence: the last directed update was by alice@ci \(pid 4242\) since 2026-11-25T10:00:00Z, lease lease-r1/,
     );
 
     const planned = aa(["plan", "dev", "--deployed", file]);
