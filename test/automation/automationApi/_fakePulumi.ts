@@ -24,17 +24,27 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import YAML from "yaml";
-import { fenceAfter } from "../../../config/rolloutFence";
-import {
-  DIRECTIVE_ENV,
-  FENCE_OUTPUT,
-  fenceClaimSchema,
-  parsePreviousState,
-  type Fence,
-  type FenceClaim,
-} from "../../../config/rolloutState";
-import { preludeConfig, realisticStream, stackUrnOf, type StreamOptions } from "./_realEvents";
+// Types only (erased): these modules are loaded by `require` when a call needs them (see below).
+import type * as Yaml from "yaml";
+import type * as RolloutFence from "../../../config/rolloutFence";
+import type * as RolloutState from "../../../config/rolloutState";
+import type { Fence, FenceClaim } from "../../../config/rolloutState";
+import type * as RealEvents from "./_realEvents";
+import type { StreamOptions } from "./_realEvents";
+
+/* eslint-disable @typescript-eslint/no-require-imports -- each is loaded on first use */
+/**
+ * The modules only some calls need, loaded on first use. Every call is a process of its own and
+ * most (`version`, `stack select`, `stack tag`, `stack output`) need neither YAML nor the config's
+ * schemas, whose loading was most of such a call's time; a test run makes hundreds of calls.
+ */
+const YAML = (): typeof Yaml => require("yaml") as typeof Yaml;
+const rolloutFence = (): typeof RolloutFence =>
+  require("../../../config/rolloutFence") as typeof RolloutFence;
+const rolloutState = (): typeof RolloutState =>
+  require("../../../config/rolloutState") as typeof RolloutState;
+const realEvents = (): typeof RealEvents => require("./_realEvents") as typeof RealEvents;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** One engine event as the CLI writes it, before it is numbered. */
 export type FakeEvent = Record<string, unknown>;
@@ -193,6 +203,7 @@ async function scripted(reply: FakeReply, argv: string[], state: FakeState): Pro
   if (eventLog) await writeEvents(eventLog, events, reply.lose ?? []);
   if (exitCode === 0 && reply.outputs) {
     // The program exports the fence with everything else.
+    const { FENCE_OUTPUT } = rolloutState();
     const kept = state.outputs[stackOf(argv)]?.[FENCE_OUTPUT];
     state.outputs[stackOf(argv)] = { ...(kept ? { [FENCE_OUTPUT]: kept } : {}), ...reply.outputs };
   }
@@ -229,7 +240,7 @@ async function builtIn(argv: string[], state: FakeState): Promise<Answer> {
 function config(argv: string[], stack: string): Answer {
   const [, sub, key, value] = positionals(argv);
   const file = configFile(argv, stack);
-  const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"));
+  const doc = YAML().parseDocument(fs.readFileSync(file, "utf8"));
   const usePath = argv.includes("--path");
   if (sub === undefined) {
     const all = (doc.toJS() as { config?: Record<string, unknown> }).config ?? {};
@@ -242,7 +253,7 @@ function config(argv: string[], stack: string): Answer {
     const found = doc.getIn(["config", ...at]);
     if (found === undefined)
       return fail(`configuration key '${key}' not found for stack '${stack}'`);
-    const plain: unknown = YAML.isNode(found) ? found.toJSON() : found;
+    const plain: unknown = YAML().isNode(found) ? found.toJSON() : found;
     return ok(JSON.stringify(shown(plain), null, 2) + "\n");
   }
   if (sub === "set") {
@@ -266,7 +277,9 @@ function config(argv: string[], stack: string): Answer {
 function configFile(argv: string[], stack: string): string {
   const explicit = flag(argv, "--config-file");
   if (explicit) return explicit;
-  const project = YAML.parse(fs.readFileSync("Pulumi.yaml", "utf8")) as { stackConfigDir?: string };
+  const project = YAML().parse(fs.readFileSync("Pulumi.yaml", "utf8")) as {
+    stackConfigDir?: string;
+  };
   return path.resolve(project.stackConfigDir ?? ".", `Pulumi.${stack}.yaml`);
 }
 
@@ -341,10 +354,11 @@ function outputs(argv: string[], state: FakeState, stack: string): Answer {
  * update then exports the new fence, as the program does).
  */
 function fence(command: string, state: FakeState, stack: string): string | undefined {
+  const { DIRECTIVE_ENV, FENCE_OUTPUT } = rolloutState();
   const claim = claimOf(process.env[DIRECTIVE_ENV]);
   const outputs = (state.outputs[stack] ??= {});
   try {
-    const after = fenceAfter(parseFenceOutput(outputs[FENCE_OUTPUT]?.value), claim);
+    const after = rolloutFence().fenceAfter(parseFenceOutput(outputs[FENCE_OUTPUT]?.value), claim);
     if (command === "up" && after) outputs[FENCE_OUTPUT] = { value: after };
     return undefined;
   } catch (err) {
@@ -355,7 +369,7 @@ function fence(command: string, state: FakeState, stack: string): string | undef
 /** The directive's claim; tests of the adapter also pass directives the program would refuse. */
 function claimOf(directive: string | undefined): FenceClaim | undefined {
   try {
-    const parsed = fenceClaimSchema.safeParse(
+    const parsed = rolloutState().fenceClaimSchema.safeParse(
       (JSON.parse(directive ?? "{}") as { lock?: unknown }).lock,
     );
     return parsed.success ? parsed.data : undefined;
@@ -365,7 +379,7 @@ function claimOf(directive: string | undefined): FenceClaim | undefined {
 }
 
 function parseFenceOutput(value: unknown): Fence | null {
-  return parsePreviousState(undefined, undefined, value).lock ?? null;
+  return rolloutState().parsePreviousState(undefined, undefined, value).lock ?? null;
 }
 
 /** A failed run's events: the program's error, as the Node.js language host logs a RunError. */
@@ -375,7 +389,7 @@ function refusedEvents(argv: string[], message: string): FakeEvent[] {
     extra: [
       {
         diagnosticEvent: {
-          urn: stackUrnOf(stackOf(argv)),
+          urn: realEvents().stackUrnOf(stackOf(argv)),
           prefix: "error: ",
           message: `${message}\n`,
           color: "never",
@@ -396,6 +410,7 @@ function defaultEvents(
   const [command] = positionals(argv);
   const stack = stackOf(argv);
   const file = configFile(argv, stack);
+  const { preludeConfig, realisticStream } = realEvents();
   return realisticStream([], {
     preview: command === "preview",
     stack,

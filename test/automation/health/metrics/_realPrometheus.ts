@@ -1,9 +1,16 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { closedPort } from "../_servers";
 
 /**
  * A real Prometheus 2.x server (Debian's `prometheus` package) on 127.0.0.1, with data written
@@ -33,7 +40,9 @@ export interface RealPrometheus {
 
 /**
  * Backfills `openMetrics` (an OpenMetrics text ending with `# EOF`), starts Prometheus on a free
- * port of 127.0.0.1 and resolves once it answers `/-/ready`.
+ * port of 127.0.0.1 and resolves once it answers `/-/ready`. Prometheus takes the port from the
+ * system itself (port 0): a port found free beforehand could be taken by another process (another
+ * test file running alongside) before Prometheus binds it.
  */
 export async function startPrometheus(openMetrics: string): Promise<RealPrometheus> {
   const bins = prometheusBinaries();
@@ -45,22 +54,25 @@ export async function startPrometheus(openMetrics: string): Promise<RealPromethe
   writeFileSync(input, openMetrics);
   writeFileSync(config, "global:\n  scrape_interval: 15s\nscrape_configs: []\n");
   await run(bins.promtool, ["tsdb", "create-blocks-from", "openmetrics", input, data]);
-  const port = await closedPort();
   const child: ChildProcess = spawn(
     bins.prometheus,
     [
       `--config.file=${config}`,
       `--storage.tsdb.path=${data}`,
       `--storage.tsdb.retention.time=15d`,
-      `--web.listen-address=127.0.0.1:${port}`,
+      "--web.listen-address=127.0.0.1:0",
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   let log = "";
+  /** The port it got: its log says since 2.40 or so, else /proc says (Linux). */
+  let port: number | undefined;
   child.stderr?.on("data", (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4000);
+    // `msg="Listening on" address=127.0.0.1:40123`
+    const listening = /msg="Listening on" address=127\.0\.0\.1:([1-9]\d*)/.exec(log);
+    if (listening) port ??= Number(listening[1]);
   });
-  const url = `http://127.0.0.1:${port}`;
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -75,9 +87,10 @@ export async function startPrometheus(openMetrics: string): Promise<RealPromethe
       await close();
       throw new Error(`prometheus exited with ${child.exitCode}:\n${log}`);
     }
+    port ??= child.pid === undefined ? undefined : listeningPort(child.pid);
+    const url = `http://127.0.0.1:${port}`;
     try {
-      const res = await fetch(`${url}/-/ready`);
-      if (res.ok) break;
+      if (port !== undefined && (await fetch(`${url}/-/ready`)).ok) return { url, close };
     } catch {
       // not listening yet
     }
@@ -87,7 +100,29 @@ export async function startPrometheus(openMetrics: string): Promise<RealPromethe
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { url, close };
+}
+
+/** The TCP port a process listens on, from its sockets in /proc; undefined where there is none. */
+function listeningPort(pid: number): number | undefined {
+  try {
+    const inodes = new Set(
+      readdirSync(`/proc/${pid}/fd`).map((fd) => {
+        try {
+          return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+        } catch {
+          return undefined; // closed meanwhile
+        }
+      }),
+    );
+    // sl local_address rem_address st ... inode: a listening socket's st is 0A.
+    for (const line of readFileSync("/proc/net/tcp", "utf8").trim().split("\n").slice(1)) {
+      const [, local, , state, , , , , , inode] = line.trim().split(/\s+/);
+      if (state === "0A" && inodes.has(inode)) return parseInt(local.split(":")[1], 16);
+    }
+  } catch {
+    // no /proc here
+  }
+  return undefined;
 }
 
 /** One series of a backfill: its labels and a value per timestamp (seconds). */
