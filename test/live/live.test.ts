@@ -6,8 +6,9 @@ import { aa, ROOT } from "../_cli";
 
 /**
  * Against a real environment: needs AA_LIVE=1, the Pulumi CLI logged in to the backend that holds
- * the stack AA_LIVE_ENV (default "dev"), and AWS credentials that can read it. Read-only: previews,
- * outputs, status and an audit of the export; nothing is changed.
+ * the stack AA_LIVE_ENV (default "dev"), and AWS credentials that can read it (and reach its
+ * clusters, Prometheus and CloudWatch for the metric gates). Read-only: previews, outputs, status
+ * and an audit of the export; nothing is changed.
  */
 const live = process.env.AA_LIVE === "1";
 const env = process.env.AA_LIVE_ENV ?? "dev";
@@ -41,6 +42,22 @@ describe(`live environment ${env} (needs AA_LIVE=1, the Pulumi CLI logged in, AW
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout) as StatusReport;
     assert.ok(report.clusters.length >= 2);
+  });
+
+  liveIt("reads every metric gate of every cluster against the others (aa status)", () => {
+    // With health: the gates run against the real clusters, Prometheus and CloudWatch.
+    const r = aa(["status", env, "--json"]);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    const report = JSON.parse(r.stdout) as StatusReport;
+    for (const c of report.clusters) {
+      // null only when the environment declares no metric gate; then every cluster has none.
+      assert.equal(c.metrics === null, report.clusters[0].metrics === null, c.name);
+      for (const m of c.metrics ?? []) {
+        assert.match(m.gate, /^metric:/);
+        assert.ok(["pass", "fail", "wait", "error"].includes(m.verdict), m.detail);
+        assert.ok(m.query.length > 0, m.gate);
+      }
+    }
   });
 
   liveIt("audits the deployed stack with the policy pack", () => {
