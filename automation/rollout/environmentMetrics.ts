@@ -1,4 +1,5 @@
 import type { MetricGateSpec } from "../../config/metricGates";
+import type { DeployedCluster } from "../../config/rolloutState";
 import type { HealthGate } from "../health/gate";
 import { metricGate, type MetricObserved } from "../health/metrics/metricGate";
 import type { MetricSource } from "../health/metrics/source";
@@ -110,4 +111,18 @@ function reading(
     ...(observed.baselineClusters ? { baselineClusters: observed.baselineClusters } : {}),
     ...(observed.limit !== undefined ? { limit: observed.limit } : {}),
   };
+}
+
+/** The clusters serving traffic besides this one, as deployed now, each with its region. */
+export function servingPeers(
+  clusters: readonly Pick<DeployedCluster, "name" | "weight" | "region" | "eksClusterName">[],
+  cluster: string,
+): ClusterPeer[] {
+  return clusters
+    .filter((c) => c.name !== cluster && c.weight > 0)
+    .map((c) => ({
+      name: c.name,
+      ...(c.region ? { region: c.region } : {}),
+      ...(c.eksClusterName ? { eksClusterName: c.eksClusterName } : {}),
+    }));
 }

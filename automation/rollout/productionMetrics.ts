@@ -1,11 +1,10 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { metricGates } from "../../config/metricGates";
-import type { DeployedCluster } from "../../config/rolloutState";
 import type { DeployedState } from "../automationApi/deployedState";
 import type { LoadedEnvironment } from "../environment";
 import { sourceFor } from "../health/metrics/sourceFor";
-import type { ClusterPeer, ClusterTarget } from "../health/target";
-import { EnvironmentMetrics } from "./environmentMetrics";
+import type { ClusterTarget } from "../health/target";
+import { EnvironmentMetrics, servingPeers } from "./environmentMetrics";
 
 /** The environment's metric gates against its real Prometheus and CloudWatch. */
 export interface ProductionMetrics {
@@ -56,18 +55,4 @@ export function productionMetrics(
       clients.clear();
     },
   };
-}
-
-/** The clusters serving traffic besides this one, as deployed now, each with its region. */
-export function servingPeers(
-  clusters: readonly Pick<DeployedCluster, "name" | "weight" | "region" | "eksClusterName">[],
-  cluster: string,
-): ClusterPeer[] {
-  return clusters
-    .filter((c) => c.name !== cluster && c.weight > 0)
-    .map((c) => ({
-      name: c.name,
-      ...(c.region ? { region: c.region } : {}),
-      ...(c.eksClusterName ? { eksClusterName: c.eksClusterName } : {}),
-    }));
 }

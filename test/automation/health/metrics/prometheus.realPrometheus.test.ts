@@ -3,9 +3,11 @@ import { buildStatus, renderStatus } from "../../../../automation/commands/statu
 import { loadEnvironment } from "../../../../automation/environment";
 import { sourceFor } from "../../../../automation/health/metrics/sourceFor";
 import { normalizeClusterTarget } from "../../../../automation/health/target";
-import { EnvironmentMetrics } from "../../../../automation/rollout/environmentMetrics";
+import {
+  EnvironmentMetrics,
+  servingPeers,
+} from "../../../../automation/rollout/environmentMetrics";
 import { MetricWatch } from "../../../../automation/rollout/metricWatch";
-import { servingPeers } from "../../../../automation/rollout/productionMetrics";
 import { planClusters } from "../../../../config/clusters";
 import { metricGate } from "../../../../automation/health/metrics/metricGate";
 import { prometheusSource } from "../../../../automation/health/metrics/prometheus";
