@@ -22,6 +22,30 @@ export function realExport(dir: string): CheckTarget {
   return stateTarget("-", () => gunzip(path.join(dir, "stack.json.gz")));
 }
 
+/**
+ * Every EKS cluster of the recorded stack exports: the `aws:eks/cluster:Cluster` resource's name
+ * in its URN, and the name AWS knows it by (its `name` output, which Pulumi autonamed).
+ */
+export function realEksClusterNames(): { resource: string; name: string; file: string }[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(path.join(REAL_EKS, dir), { withFileTypes: true })) {
+      const rel = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.name === "stack.json.gz") files.push(rel);
+    }
+  };
+  walk("");
+  return files.flatMap((file) => {
+    const doc = JSON.parse(gunzip(file)) as {
+      deployment: { resources?: { urn: string; type: string; outputs?: { name?: unknown } }[] };
+    };
+    return (doc.deployment.resources ?? [])
+      .filter((r) => r.type === "aws:eks/cluster:Cluster" && typeof r.outputs?.name === "string")
+      .map((r) => ({ resource: r.urn.split("::").pop()!, name: r.outputs!.name as string, file }));
+  });
+}
+
 interface Registration {
   method: string;
   request: {

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import type { Evaluation } from "../../automation/offline/evaluate";
 import { isKubernetesResource } from "../../graph/resourceGraph";
 import { clusterFixture, environmentFixture, serviceFixture } from "../_fixtures";
+import { realEksClusterNames } from "../_realEks";
 import { evaluateFixture, query } from "./_offline";
 
 const CLUSTERS = ["a", "b", "c"];
@@ -101,6 +102,17 @@ describe("Environment", () => {
     }
   });
 
+  it("names EKS clusters as the recorded pulumi-eks deployments show: <component>-eksCluster-<7 hex>", () => {
+    // Real `pulumi up` runs of pulumi-eks's examples (test/fixtures/real/eks, PROVENANCE.md): the
+    // name AWS knows (CloudWatch's ClusterName) is not the config's, so {{eksCluster}} exists.
+    const real = realEksClusterNames();
+    assert.ok(real.length >= 8, `${real.length} recorded EKS clusters`);
+    for (const r of real) {
+      assert.match(r.resource, /-eksCluster$/, r.file);
+      assert.match(r.name, new RegExp(`^${r.resource}-[0-9a-f]{7}$`), r.file);
+    }
+  });
+
   it("autoscales a service with autoscaling on every cluster, from replicas to maxReplicas", () => {
     for (const cluster of CLUSTERS) {
       const hpas = q.inCluster(cluster, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
@@ -181,9 +193,11 @@ describe("Environment", () => {
     );
     for (const c of clusters) {
       assert.match(c.endpoint, /^https:\/\/[0-9A-F]+\.gr7\.us-east-1\.eks\.amazonaws\.com$/);
-      // The EKS cluster's own name, as CloudWatch's ClusterName ({{eksCluster}}) has it.
-      assert.equal(typeof c.eksClusterName, "string");
-      assert.ok(c.eksClusterName.length > 0);
+      // The EKS cluster's own name, as CloudWatch's ClusterName ({{eksCluster}}) has it: in the
+      // shape pulumi-eks gives it in real deployments (the recorded exports below).
+      const [component] = q.inCluster(c.name, "eks:index:Cluster");
+      const componentName = component.urn.split("::").pop()!;
+      assert.match(c.eksClusterName, new RegExp(`^${componentName}-eksCluster-[0-9a-f]{7}$`));
       assert.equal(c.kubernetesVersion, "1.33");
       assert.match(c.generation, /^[0-9a-f]{12}$/);
       assert.deepEqual(Object.keys(c.ingress).sort(), ["api", "web"]);

@@ -9,6 +9,7 @@ import type { DeployedState } from "../../../automation/automationApi/deployedSt
 import { planClusters } from "../../../config/clusters";
 import { ROOT } from "../../_cli";
 import { deployedFrom } from "../../_fixtures";
+import { realEksClusterNames } from "../../_realEks";
 import { startFakeCloudWatch, type FakeCloudWatch } from "../health/metrics/_fakeCloudWatch";
 
 /**
@@ -29,6 +30,9 @@ const GATE = `  active-active:gates:
           statistic: Average
         judge: { type: baseline, maxRatio: 1.5, minSamples: 0 }
 `;
+
+/** Three real EKS cluster names (test/fixtures/real/eks, recorded by pulumi-eks's tests). */
+const REAL_NAMES = [...new Set(realEksClusterNames().map((r) => r.name))].slice(0, 3);
 
 const ENV = {
   AWS_ENDPOINT_URL_CLOUDWATCH: "",
@@ -70,7 +74,8 @@ describe("production metric gates: CloudWatch clients per region", () => {
     const loaded = loadEnvironment(undefined, file);
     const clusters = deployedFrom(planClusters(loaded.environment.config)).map((c) => ({
       ...c,
-      eksClusterName: `cw-${c.name}-eks-eksCluster-0a1b2c3`,
+      // Names as AWS knows real clusters: recorded by pulumi-eks's own deployments.
+      eksClusterName: REAL_NAMES[["a", "b", "c"].indexOf(c.name)],
       // c runs in a region of its own; a and b in the stack's (us-east-1).
       ...(c.name === "c" ? { region: "us-west-2" } : {}),
     }));
@@ -106,11 +111,8 @@ describe("production metric gates: CloudWatch clients per region", () => {
       }));
       byRegion.sort((x, y) => String(x.region).localeCompare(String(y.region)));
       assert.deepEqual(byRegion, [
-        {
-          region: "us-east-1",
-          names: ["cw-a-eks-eksCluster-0a1b2c3", "cw-b-eks-eksCluster-0a1b2c3"],
-        },
-        { region: "us-west-2", names: ["cw-c-eks-eksCluster-0a1b2c3"] },
+        { region: "us-east-1", names: [REAL_NAMES[0], REAL_NAMES[1]] },
+        { region: "us-west-2", names: [REAL_NAMES[2]] },
       ]);
     } finally {
       metrics.close();
