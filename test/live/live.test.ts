@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { AutomationStack } from "../../automation/automationApi/automationStack";
 import type { StatusReport } from "../../automation/commands/status";
 import { aa, ROOT } from "../_cli";
+import { itWhere } from "../_skip";
 
 /**
  * Against a real environment: needs AA_LIVE=1, the Pulumi CLI logged in to the backend that holds
@@ -17,18 +18,7 @@ const env = process.env.AA_LIVE_ENV ?? "dev";
 const WHY_SKIPPED =
   "no Pulumi CLI or cloud credentials here; set AA_LIVE=1 with the Pulumi CLI logged in and AWS credentials to run";
 
-/**
- * `it`, or, without AA_LIVE=1, a pending test whose title carries the reason; the reason is also
- * printed when the test is registered, as the dot reporter shows no pending titles.
- */
-function liveIt(title: string, fn: () => unknown): void {
-  if (live) {
-    it(title, fn);
-    return;
-  }
-  console.log(`skipped live test "${title}": ${WHY_SKIPPED}`);
-  it.skip(`${title} (skipped: ${WHY_SKIPPED})`, fn);
-}
+const liveIt = itWhere(live, "live", WHY_SKIPPED);
 
 describe(`live environment ${env} (needs AA_LIVE=1, the Pulumi CLI logged in, AWS credentials)`, function () {
   liveIt("previews the committed config without changing more than one cluster", async () => {

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { findKubectl } from "../../../automation/kube/kubectlProcess";
 import { groups, kubeEnvironment, type KubeEnvironment } from "./_kubeEnv";
+import { itWhere } from "../../_skip";
 
 /** The real kubectl on PATH, if there is one (these tests are skipped without it). */
 function realKubectl(): string | undefined {
@@ -17,18 +18,7 @@ const WHY_SKIPPED =
 
 const haveKubectl = realKubectl() !== undefined;
 
-/**
- * `it`, or, without kubectl, a pending test whose title carries the reason; the reason is also
- * printed when the test is registered, as the dot reporter shows no pending titles.
- */
-function kubectlIt(title: string, fn: () => Promise<void>): void {
-  if (haveKubectl) {
-    it(title, fn);
-    return;
-  }
-  console.log(`skipped kubectl test "${title}": ${WHY_SKIPPED}`);
-  it.skip(`${title} (skipped: ${WHY_SKIPPED})`, fn);
-}
+const kubectlIt = itWhere(haveKubectl, "kubectl", WHY_SKIPPED);
 
 describe("aa kubectl with the real kubectl against API servers on 127.0.0.1", function () {
   let env: KubeEnvironment;

@@ -25,6 +25,7 @@ import {
   type RealPrometheus,
   type Series,
 } from "./_realPrometheus";
+import { itWhere } from "../../../_skip";
 
 /** Why these tests do not run without Prometheus; every skipped test says it. */
 const WHY_SKIPPED =
@@ -32,15 +33,7 @@ const WHY_SKIPPED =
 
 const havePrometheus = prometheusBinaries() !== undefined;
 
-/** `it`, or, without Prometheus, a pending test whose title carries the reason. */
-function prometheusIt(title: string, fn: () => Promise<void>): void {
-  if (havePrometheus) {
-    it(title, fn);
-    return;
-  }
-  console.log(`skipped Prometheus test "${title}": ${WHY_SKIPPED}`);
-  it.skip(`${title} (skipped: ${WHY_SKIPPED})`, fn);
-}
+const prometheusIt = itWhere(havePrometheus, "Prometheus", WHY_SKIPPED);
 
 // The data ends an hour before the last full hour (inside retention, out of the head block),
 // and every query is evaluated at that instant.
