@@ -7,6 +7,7 @@ import {
 import { CLUSTER_PLACEHOLDER, EKS_CLUSTER_PLACEHOLDER } from "../../../config/gates";
 import type { CloudWatchMetric } from "../../../config/metricGates";
 import { describeError } from "../../k8s/probeError";
+import { cloudwatchPeriodSeconds, describeMetric } from "./cloudwatchMetric";
 import type { ClusterAnswer, ClusterRef, MetricSource, ReadOptions } from "./source";
 
 /** Arguments of {@link cloudwatchSource}. */
@@ -34,7 +35,7 @@ export interface CloudWatchSourceArgs {
  */
 export function cloudwatchSource(args: CloudWatchSourceArgs): MetricSource {
   const { metric } = args;
-  const periodSeconds = Math.max(60, Math.round(args.windowMs / 60_000) * 60);
+  const periodSeconds = cloudwatchPeriodSeconds(args.windowMs);
   const needsEksName = Object.values(metric.dimensions).some((v) =>
     v.includes(EKS_CLUSTER_PLACEHOLDER),
   );
@@ -90,14 +91,6 @@ export function cloudwatchSource(args: CloudWatchSourceArgs): MetricSource {
       return answers;
     },
   };
-}
-
-/** The metric as people read it: `ContainerInsights pod_cpu_utilization{ClusterName=prod-{{cluster}}} Average over 300s`. */
-export function describeMetric(metric: CloudWatchMetric, periodSeconds: number): string {
-  const dims = Object.entries(metric.dimensions)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(", ");
-  return `${metric.namespace} ${metric.metric}{${dims}} ${metric.statistic} over ${periodSeconds}s`;
 }
 
 function query(

@@ -24,5 +24,6 @@ export {
   type ReadOptions,
 } from "./source";
 export { prometheusSource, type PrometheusSourceArgs } from "./prometheus";
-export { cloudwatchSource, describeMetric, type CloudWatchSourceArgs } from "./cloudwatch";
+export { cloudwatchSource, type CloudWatchSourceArgs } from "./cloudwatch";
+export { cloudwatchPeriodSeconds, describeMetric } from "./cloudwatchMetric";
 export { sourceFor, type MetricSourceDeps } from "./sourceFor";

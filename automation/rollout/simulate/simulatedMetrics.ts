@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from "../../../config/schema";
 import { metricGates, type MetricGateSpec } from "../../../config/metricGates";
 import { baselineLimit } from "../../health/metrics/judge";
-import { describeMetric } from "../../health/metrics/cloudwatch";
+import { cloudwatchPeriodSeconds, describeMetric } from "../../health/metrics/cloudwatchMetric";
 import type { ClusterAnswer, ClusterRef, MetricSource } from "../../health/metrics/source";
 import { UsageError } from "../../exitCodes";
 import { hasFault, type Fault } from "./faults";
@@ -89,7 +89,7 @@ export function simulatedSource(spec: MetricGateSpec, world: SimulatedWorld): Me
   const query =
     spec.metric.type === "prometheus"
       ? spec.metric.query
-      : describeMetric(spec.metric, Math.max(60, Math.round(spec.windowMs / 60_000) * 60));
+      : describeMetric(spec.metric, cloudwatchPeriodSeconds(spec.windowMs));
   return {
     query,
     read(clusters: readonly ClusterRef[]): Promise<ClusterAnswer[]> {
