@@ -109,8 +109,7 @@ export function eksCluster(c: ComponentRegistration): {
   facts: EksClusterFacts;
 } {
   const { name, urn, inputs, wire, region } = c;
-  const eksName =
-    typeof wire.name === "string" ? wire.name : `${name}-eksCluster-${hash(name).slice(0, 7)}`;
+  const eksName = typeof wire.name === "string" ? wire.name : `${name}-${hash(name).slice(0, 7)}`;
   const endpoint = `https://${hash(`endpoint:${name}`).slice(0, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
   const ca = Buffer.from(`offline certificate authority for ${eksName}`).toString("base64");
   const credentials = object(wire.providerCredentialOpts);
